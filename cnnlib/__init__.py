@@ -4,3 +4,6 @@ Every spatial op has a loop version that reads like the math and a
 vectorized version that tests prove equal to it.
 """
 __version__ = "0.1.0"
+from .model import Sequential
+from . import gradcheck, layers, losses, optim, shapes
+from . import functional

@@ -1,2 +1,7 @@
 """Layers: each has forward (caches) and backward (returns dx, fills grads)."""
 from .base import Layer
+from .activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .core import Dense, Dropout, Flatten
+from .normalization import BatchNorm1D, BatchNorm2D
+from .conv import Conv2D
+from .pooling import AvgPool2D, MaxPool2D

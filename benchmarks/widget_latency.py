@@ -1,0 +1,164 @@
+"""How long a slider move takes to redraw each main lesson widget (target: <= 150 ms).
+
+    .venv/bin/python benchmarks/widget_latency.py                 # print the table
+    .venv/bin/python benchmarks/widget_latency.py --write-readme  # and put it in benchmarks/README.md
+
+Two numbers per widget, each the median of 20 updates at the widget's default
+size, every update to a different slider value:
+
+* **callback**: the view function (compute and build the figure; the step
+  widget updates its one figure in place, as the widget does) plus the PNG
+  encoding: the work between a slider change and the image bytes being
+  ready, the same work the inline backend does for a figure;
+* **widget**: setting a slider's ``value`` in Python on a built widget (its
+  picture cache emptied first), which runs the observer, the callback and
+  the update of the image widget.
+
+Not included: the browser's round trip (issue 6's browser tests measure it).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+from cnnlib.kernels import KERNEL_NAMES
+from cnnlib.viz.style import figure_to_png
+from cnnlib.viz.conv_steps import SEED_INPUT, SEED_KERNEL, ConvStepFigure
+from cnnlib.widgets import (filter_view, filter_widget, output_size_view, output_size_widget, sliding_window_view,
+                            sliding_window_widget)
+from cnnlib.widgets.panel import WIDGET_PNG_COMPRESSION
+
+UPDATES = 20
+TARGET_MS = 150
+HERE = Path(__file__).resolve().parent
+START, END = "<!-- widget-latency:start -->", "<!-- widget-latency:end -->"
+
+
+def _median_ms(fn, values) -> float:
+    """Median time of ``fn(v)`` over ``UPDATES`` values, after one untimed warm-up call."""
+    values = list(itertools.islice(itertools.cycle(values), UPDATES + 1))
+    fn(values[0])  # imports, fonts, the photo
+    times = []
+    for v in values[1:]:
+        t0 = time.perf_counter()
+        fn(v)
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+def _callback(view_fn, **fixed):
+    """What one slider move costs: the view (figure) and its PNG."""
+    return lambda v: figure_to_png(view_fn(**{**fixed, **v}).fig, compress_level=WIDGET_PNG_COMPRESSION)
+
+
+def _slider(box, name):
+    """Move one slider of a built widget to a value it has not cached."""
+    control = box.controls[name]
+
+    def move(v):
+        box.cache.clear()
+        control.value = v
+
+    return move
+
+
+def _step_figure() -> ConvStepFigure:
+    """The persistent figure the step widget updates in place (same example as its default)."""
+    from cnnlib.widgets.sliding_window import _steps
+
+    return ConvStepFigure(_steps(SEED_INPUT, SEED_KERNEL, 1, 0))
+
+
+def measure() -> list[tuple[str, str, str, float, float]]:
+    """``(widget, setting, slider moved, callback ms, widget ms)`` per main widget."""
+    steps = list(range(1, 10))
+    strides = [1, 2, 3, 4]
+    kernels = list(KERNEL_NAMES)
+    return [
+        ("sliding window (lesson 01)", "4×4 ⋆ 2×2 example", "step 1…9",
+         _median_ms(_callback(sliding_window_view, figure=_step_figure()), [{"step": s} for s in steps]),
+         _median_ms(_slider(sliding_window_widget(), "step"), steps)),
+        ("output size (lesson 02)", "H=7, K=3, P=1, D=1", "stride 1…4",
+         _median_ms(_callback(output_size_view), [{"stride": s} for s in strides]),
+         _median_ms(_slider(output_size_widget(), "stride"), strides)),
+        ("filters (lesson 03)", "150×128 photo, padding 1", "kernel menu",
+         _median_ms(_callback(filter_view), [{"kernel": k} for k in kernels]),
+         _median_ms(_slider(filter_widget(), "kernel"), kernels)),
+    ]
+
+
+def table(rows) -> str:
+    lines = [
+        f"| widget | setting | slider moved | callback (ms) | widget update (ms) | ≤ {TARGET_MS} ms |",
+        "|---|---|---|---:|---:|:-:|",
+    ]
+    for name, setting, moved, cb, wd in rows:
+        ok = "yes" if max(cb, wd) <= TARGET_MS else "**no**"
+        lines.append(f"| {name} | {setting} | {moved} | {cb:.0f} | {wd:.0f} | {ok} |")
+    return "\n".join(lines)
+
+
+def readme_section(rows) -> str:
+    machine = f"{platform.machine()}, Python {platform.python_version()}, matplotlib {matplotlib.__version__}"
+    return "\n".join([
+        START,
+        f"Median of {UPDATES} updates each ({machine}; shared 2-core machine, expect ±30%):",
+        "",
+        table(rows),
+        END,
+    ])
+
+
+SECTION_HEAD = """## Widget latency: `widget_latency.py`
+
+```
+.venv/bin/python benchmarks/widget_latency.py                 # print
+.venv/bin/python benchmarks/widget_latency.py --write-readme  # update the table below
+```
+
+How long a lesson widget takes to redraw after a slider move, for the three
+main widgets at their default size (target: 150 ms, the point where a slider
+stops feeling instant). *callback* is the view function plus the PNG
+encoding; *widget update* sets the slider in Python on a built widget (its
+picture cache emptied), so it adds the observer and the image widget's
+update. Neither includes the browser round trip. Figures are plain
+`matplotlib.figure.Figure`s laid out by hand (no layout engine) because text
+layout dominates the redraw; the widgets also keep the last 64 pictures, so
+going back to a setting already seen is instant.
+
+"""
+
+
+def write_readme(rows, path: Path = HERE / "README.md") -> None:
+    """Replace this script's section of ``path`` (or append it); other sections are left alone."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    section = readme_section(rows)
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + SECTION_HEAD + section + "\n"
+    path.write_text(text)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Time the lesson widgets' redraws.")
+    parser.add_argument("--write-readme", action="store_true", help="write the table into benchmarks/README.md")
+    args = parser.parse_args(argv)
+    rows = measure()
+    print(table(rows))
+    if args.write_readme:
+        write_readme(rows)
+        print(f"wrote {HERE / 'README.md'}")
+    return 0 if all(max(cb, wd) <= TARGET_MS for *_, cb, wd in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,228 @@
+"""Saving and loading a ``Sequential`` model's weights as a plain ``.npz`` file.
+
+The file holds one array per parameter and buffer, keyed ``"<layer index>.<name>"``
+(``"0.W"``, ``"2.running_mean"``), plus ``"__architecture__"``: a JSON string
+with each layer's type, parameter shapes, constructor arguments and ``repr``.
+Nothing is pickled, and files are read with ``np.load(..., allow_pickle=False)``,
+so loading a file cannot run code.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import numbers
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ARCH_KEY = "__architecture__"
+FORMAT = "cnnlib.Sequential/1"
+_HINT = (
+    "Hint: load_weights needs the architecture the weights were saved from; "
+    "Sequential.load(path) rebuilds it from the file."
+)
+
+
+def buffers_of(layer) -> list[tuple[str, np.ndarray]]:
+    """``(name, array)`` for each buffer of ``layer``: state that is saved but not trained.
+
+    A layer names its buffers in a ``buffers`` attribute (a tuple of attribute
+    names, or a dict of arrays); otherwise ``running_mean`` and ``running_var``
+    are looked up.
+    """
+    declared = getattr(layer, "buffers", None)
+    if isinstance(declared, dict):
+        items = list(declared.items())
+    else:
+        names = declared if isinstance(declared, (tuple, list)) else ("running_mean", "running_var")
+        items = [(n, getattr(layer, n, None)) for n in names]
+    return [(n, a) for n, a in items if isinstance(a, np.ndarray)]
+
+
+def _to_json(value):
+    """A JSON-safe copy of a constructor argument, or raise ``TypeError``."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, (tuple, list)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
+        return np.dtype(value).name
+    raise TypeError(f"not JSON-safe: {type(value).__name__}")
+
+
+def _from_json(value):
+    """JSON lists back to tuples (layers take ``kernel_size=(3, 3)``)."""
+    return tuple(_from_json(v) for v in value) if isinstance(value, list) else value
+
+
+def layer_config(layer) -> dict | None:
+    """Constructor arguments of ``layer`` read back from its attributes, or ``None``.
+
+    Each ``__init__`` argument is looked up as an attribute of the same name
+    (PyTorch's convention); ``dtype`` falls back to the parameters' dtype. An
+    argument with a default that cannot be found is left out; a required one
+    makes the layer impossible to rebuild (``None``).
+    """
+    try:
+        sig = inspect.signature(type(layer).__init__)
+    except (TypeError, ValueError):
+        return None
+    config = {}
+    for name, p in list(sig.parameters.items())[1:]:  # skip self
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        value = getattr(layer, name, inspect.Parameter.empty)
+        if name == "dtype" and value is inspect.Parameter.empty and layer.params:
+            value = next(iter(layer.params.values())).dtype
+        try:
+            if value is inspect.Parameter.empty:
+                raise TypeError("no attribute")
+            config[name] = _to_json(value)
+        except TypeError:
+            if p.default is p.empty:
+                return None
+    return config
+
+
+def architecture(model) -> list[dict]:
+    """One record per layer: type, parameter and buffer shapes, config and repr."""
+    return [
+        {
+            "type": type(layer).__name__,
+            "params": {k: list(v.shape) for k, v in layer.params.items()},
+            "buffers": {k: list(v.shape) for k, v in buffers_of(layer)},
+            "config": layer_config(layer),
+            "repr": repr(layer),
+        }
+        for layer in model.layers
+    ]
+
+
+def save(model, path) -> Path:
+    """Write ``model``'s parameters, buffers and architecture to ``path`` (``.npz`` appended if missing)."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    arrays = {ARCH_KEY: np.array(json.dumps({"format": FORMAT, "layers": architecture(model)}))}
+    for i, layer in enumerate(model.layers):
+        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+            arrays[f"{i}.{name}"] = arr
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write to a temporary file and rename, so an interrupted save never leaves half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read(path) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """The architecture records and the arrays stored in a file written by ``save``."""
+    path = Path(path)
+    if not path.exists() and path.suffix != ".npz" and path.with_name(path.name + ".npz").exists():
+        path = path.with_name(path.name + ".npz")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except ValueError as exc:
+        if "pickle" not in str(exc).lower():
+            raise ValueError(f"Cannot read {path} as an .npz file: {exc}") from exc
+        raise ValueError(
+            f"{path} holds pickled objects, which cnnlib never writes and refuses to load "
+            f"(allow_pickle=False): {exc}. Hint: write model files with model.save(path)."
+        ) from exc
+    if ARCH_KEY not in arrays:
+        raise ValueError(
+            f"{path} is not a cnnlib model file: it has no {ARCH_KEY!r} entry "
+            f"(found {sorted(arrays)[:5]}). Hint: write it with model.save(path)."
+        )
+    meta = json.loads(str(arrays.pop(ARCH_KEY)))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path} has format {meta.get('format')!r}, expected {FORMAT!r}.")
+    return meta["layers"], arrays
+
+
+def _first_mismatch(saved: list[dict], model) -> str | None:
+    for i, (rec, layer) in enumerate(zip(saved, model.layers)):
+        name = type(layer).__name__
+        if rec["type"] != name:
+            return f"layer {i}: file has {rec['type']}, model has {name}"
+        for kind, mine in (("param", dict(layer.params)), ("buffer", dict(buffers_of(layer)))):
+            theirs = rec[kind + "s"]
+            if sorted(theirs) != sorted(mine):
+                return f"layer {i} {name}: file has {kind}s {sorted(theirs)}, model has {sorted(mine)}"
+            for k, shape in theirs.items():
+                if tuple(shape) != mine[k].shape:
+                    return f"layer {i} {name} {kind} {k}: file has {tuple(shape)}, model has {mine[k].shape}"
+    if len(saved) != len(model.layers):
+        return f"file has {len(saved)} layers, model has {len(model.layers)}"
+    return None
+
+
+def load_weights(model, path) -> None:
+    """Copy the arrays in ``path`` into ``model`` in place, after checking the architecture matches."""
+    saved, arrays = read(path)
+    problem = _first_mismatch(saved, model)
+    if problem:
+        raise ValueError(f"Cannot load {path} into this model: {problem}. {_HINT}")
+    for i, layer in enumerate(model.layers):
+        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+            key = f"{i}.{name}"
+            if key not in arrays or arrays[key].shape != arr.shape:
+                raise ValueError(f"{path} is damaged: array {key!r} is missing or has the wrong shape.")
+    # Everything checked: now copy. In place, so optimizers holding these arrays see the new values.
+    for i, layer in enumerate(model.layers):
+        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+            arr[...] = arrays[f"{i}.{name}"]
+
+
+def _layer_classes() -> dict[str, type]:
+    from . import layers
+    from .layers.base import Layer
+
+    return {obj.__name__: obj for obj in vars(layers).values() if isinstance(obj, type) and issubclass(obj, Layer)}
+
+
+def load(path):
+    """Rebuild a ``Sequential`` from ``path`` (only ``cnnlib.layers`` classes) and load its weights."""
+    from .model import Sequential
+
+    saved, _ = read(path)
+    classes = _layer_classes()
+    layers = []
+    for i, rec in enumerate(saved):
+        cls, config = classes.get(rec["type"]), rec["config"]
+        if cls is None or config is None:
+            why = "is not a cnnlib.layers class" if cls is None else "has no saved constructor arguments"
+            raise ValueError(
+                f"Cannot rebuild layer {i} ({rec['type']}) of {path}: it {why}. "
+                "Hint: build the model in code and call model.load_weights(path)."
+            )
+        try:
+            layer = cls(**{k: _from_json(v) for k, v in config.items()})
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"Cannot rebuild layer {i} ({rec['type']}) of {path} from {config}: {exc}. "
+                "Hint: build the model in code and call model.load_weights(path)."
+            ) from exc
+        if repr(layer) != rec["repr"]:
+            raise ValueError(
+                f"Cannot rebuild layer {i} of {path}: saved {rec['repr']}, rebuilt {layer!r}. "
+                "Hint: build the model in code and call model.load_weights(path)."
+            )
+        layers.append(layer)
+    model = Sequential(layers)
+    load_weights(model, path)
+    return model

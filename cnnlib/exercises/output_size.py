@@ -1,0 +1,80 @@
+r"""Lesson 02 checkers: output sizes and 'same' padding.
+
+Wrong answers are matched against the usual slips with the formula
+:math:`H_{out} = \lfloor (H + 2P - K_{eff})/S \rfloor + 1`: the missing
+``+ 1``, padding counted once, rounding up, ignoring the dilation, …
+"""
+from __future__ import annotations
+
+import math
+
+from ..shapes import conv_output_size, effective_kernel_size, same_padding
+from .feedback import Feedback, not_answered
+
+
+def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                      dilation: int = 1) -> Feedback:
+    """Check a predicted output length for one axis.
+
+    >>> bool(check_output_size(4, 7, 3, stride=2, padding=1))
+    True
+    """
+    h, k, s, p, d = size, kernel_size, stride, padding, dilation
+    k_eff = effective_kernel_size(k, d)
+    setting = f"H={h}, K={k}, S={s}, P={p}" + (f", D={d}" if d != 1 else "")
+    if answer is None:
+        return not_answered(f"your output size for {setting}")
+    try:
+        right = conv_output_size(h, k, s, p, d)
+    except ValueError as exc:
+        if answer == 0:
+            return Feedback(True, f"no window fits ({setting}): {exc}")
+        return Feedback(False, f"with {setting} no window fits, so there is no output. {exc}")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    formula = f"⌊({h} + 2·{p} − {k_eff}) / {s}⌋ + 1 = ⌊{h + 2 * p - k_eff} / {s}⌋ + 1 = {right}"
+    if value == right:
+        return Feedback(True, f"{setting}: {formula}.")
+    if not value.is_integer():
+        return Feedback(False, f"you answered {answer}: sizes are whole numbers; round the division down (floor) before adding 1.")
+    mistakes = [
+        ((h + 2 * p - k_eff) // s, "you forgot the + 1: the first window position counts too."),
+        (math.ceil((h + 2 * p - k_eff) / s) + 1, "you rounded up: a window that would stick out past the edge does not count, so round down."),
+        ((h + p - k_eff) // s + 1 if h + p >= k_eff else None, "you added the padding once: P zeros go on each side, so 2P."),
+        ((h - k_eff) // s + 1 if h >= k_eff else None, "you forgot the padding: the window slides over H + 2P cells."),
+        ((h + 2 * p - k) // s + 1 if d != 1 else None, f"you ignored the dilation: the kernel spans K_eff = K + (K−1)(D−1) = {k_eff} cells."),
+        (h + 2 * p - k_eff + 1 if s != 1 else None, "you forgot to divide by the stride: the window jumps S cells at a time."),
+        ((h + 2 * p) // s if s != 1 else None, "you divided the input size by the stride, but the kernel must fit inside: subtract K first."),
+    ]
+    for guess, why in mistakes:
+        if guess is not None and value == guess:
+            return Feedback(False, f"you answered {int(value)} for {setting}; {why}")
+    return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K)/S⌋ + 1.")
+
+
+def check_same_padding(kernel_size: int, answer, dilation: int = 1) -> Feedback:
+    """Check ``(before, after)`` padding that makes a stride-1 output as large as the input.
+
+    >>> bool(check_same_padding(4, (1, 2)))
+    True
+    """
+    if answer is None:
+        return not_answered(f"your padding (before, after) for kernel size {kernel_size}")
+    right = same_padding(kernel_size, dilation)
+    total = right[0] + right[1]
+    if isinstance(answer, (int, float)):
+        answer = (answer, answer)
+    try:
+        before, after = (int(v) for v in answer)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a pair (before, after), got {answer!r}.") from None
+    if (before, after) == right:
+        extra = " The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and TensorFlow." if right[0] != right[1] else ""
+        return Feedback(True, f"padding {right} keeps the size: total K_eff − 1 = {total}.{extra}")
+    if (after, before) == right:
+        return Feedback(False, f"right total, wrong side: PyTorch and TensorFlow put the extra pixel after (bottom/right), so {right}.")
+    if before + after != total:
+        return Feedback(False, f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; yours adds up to {before + after}.")
+    return Feedback(False, f"split the total {total} as evenly as possible, the extra pixel after: {right}.")

@@ -1,0 +1,46 @@
+"""Spatial operations as plain functions: convolution, pooling and im2col.
+
+Every op comes in two versions that tests prove equal: ``*_naive`` loops that
+read like the math, and a vectorized version for training. Forward functions
+return ``(out, cache)``; backward functions take ``(dout, cache)``.
+"""
+from .conv import conv2d, conv2d_backward, conv2d_forward
+from .conv_naive import conv2d_backward_naive, conv2d_forward_naive
+from .im2col import col2im, im2col, sliding_windows
+from .pooling import (
+    avgpool2d,
+    avgpool2d_backward,
+    avgpool2d_forward,
+    maxpool2d,
+    maxpool2d_backward,
+    maxpool2d_forward,
+    maxpool2d_indices,
+)
+from .pooling_naive import (
+    avgpool2d_backward_naive,
+    avgpool2d_forward_naive,
+    maxpool2d_backward_naive,
+    maxpool2d_forward_naive,
+)
+
+__all__ = [
+    "conv2d",
+    "conv2d_forward",
+    "conv2d_backward",
+    "conv2d_forward_naive",
+    "conv2d_backward_naive",
+    "im2col",
+    "col2im",
+    "sliding_windows",
+    "maxpool2d",
+    "maxpool2d_forward",
+    "maxpool2d_backward",
+    "maxpool2d_forward_naive",
+    "maxpool2d_backward_naive",
+    "maxpool2d_indices",
+    "avgpool2d",
+    "avgpool2d_forward",
+    "avgpool2d_backward",
+    "avgpool2d_forward_naive",
+    "avgpool2d_backward_naive",
+]

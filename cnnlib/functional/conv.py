@@ -1,0 +1,159 @@
+r"""Vectorized 2-D convolution: im2col, then one matrix product.
+
+``conv2d_forward_naive`` loops over every output pixel. Here all windows are
+copied into the columns of one matrix (``im2col``) and every dot product of
+every filter with every window happens in a single matmul:
+
+.. math::
+
+    \underbrace{\text{out}}_{(C_{out},\,N H_{out} W_{out})}
+    = \underbrace{W}_{(C_{out},\,C K_H K_W)}
+      \underbrace{\text{cols}}_{(C K_H K_W,\,N H_{out} W_{out})} + b
+
+The backward pass is two more matmuls (``dW = dout @ cols.T`` and
+``dcols = W.T @ dout``) and ``col2im``, which adds each column of ``dcols``
+back onto the window it came from.
+
+Speed note. The product comes out as ``(C_out, N, ...)`` and must be
+transposed (copied) into NCHW; backward copies ``dout`` the other way. When
+each image has many output pixels and the filters are small (a first layer:
+``C*KH*KW = 9``, ``H_out*W_out = 676``) it is cheaper to do one matmul per
+sample, ``np.matmul`` over the batch, which reads and writes NCHW directly.
+Both routes compute the same numbers.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import SpatialArgs, check_cache, check_dout, check_impl, conv_args, pad_nchw
+from .conv_naive import conv2d_forward_naive
+from .im2col import col2im, im2col
+
+
+class ConvCache(NamedTuple):
+    """What ``conv2d_backward`` needs from the forward pass."""
+
+    cols: np.ndarray  # (C*KH*KW, N*H_out*W_out)
+    x_shape: tuple
+    x_dtype: np.dtype
+    W: np.ndarray
+    has_bias: bool
+    args: SpatialArgs
+
+
+def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
+    """2-D cross-correlation of a batch with a bank of filters (vectorized).
+
+    Same arguments, numbers and cache contract as ``conv2d_forward_naive``.
+
+    Args:
+        x: input ``(N, C, H, W_in)``.
+        W: filters ``(C_out, C, KH, KW)``.
+        b: bias ``(C_out,)`` or None (default).
+        stride: int or ``(sh, sw)`` (default 1).
+        padding: int, ``(ph, pw)``, ``"valid"``, ``"same"`` (stride 1 only,
+            odd extra pixel bottom/right) or ``((top, bottom), (left, right))``
+            (default 0).
+        dilation: int or ``(dh, dw)`` (default 1).
+
+    Shape:
+        ``out``: ``(N, C_out, H_out, W_out)`` with
+        ``H_out = (H + top + bottom - dh*(KH-1) - 1) // sh + 1``.
+
+    Returns ``(out, cache)``; pass ``cache`` to ``conv2d_backward``.
+
+    >>> out, cache = conv2d_forward(np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3)), padding="same")
+    >>> out.shape
+    (2, 4, 5, 5)
+    """
+    x, W, b, args = conv_args(x, W, b, stride, padding, dilation, op="conv2d_forward")
+    N = x.shape[0]
+    C_out, C, KH, KW = W.shape
+    H_out, W_out = args.out_hw
+    x_padded = pad_nchw(x, args.pads)
+    cols = im2col(x_padded, KH, KW, args.stride, args.dilation)  # (C*KH*KW, N*H_out*W_out)
+    W_rows = W.reshape(C_out, -1)  # (C_out, C*KH*KW): one filter per row
+    if _per_sample(cols.shape[0], H_out * W_out):
+        out = np.matmul(W_rows, _per_sample_cols(cols, N))  # (N, C_out, H_out*W_out), NCHW already
+    else:
+        out = W_rows @ cols  # (C_out, N*H_out*W_out)
+        out = np.ascontiguousarray(out.reshape(C_out, N, -1).transpose(1, 0, 2))  # (N, C_out, H_out*W_out)
+    if b is not None:
+        out += b[:, None]
+    out = out.reshape(N, C_out, H_out, W_out)
+    return out, ConvCache(cols, x.shape, x.dtype, W, b is not None, args)
+
+
+def conv2d_backward(dout, cache, need_dx=True):
+    """Gradients of ``conv2d_forward``: two matmuls and a ``col2im``.
+
+    Args:
+        dout: gradient w.r.t. ``out``, ``(N, C_out, H_out, W_out)``.
+        cache: the second value returned by ``conv2d_forward``.
+        need_dx: compute ``dx`` (default True). The first layer of a network
+            does not need it, and skipping it saves the larger half of the work.
+
+    Returns ``(dx, dW, db)``; ``dx`` is None when ``need_dx=False``, ``db`` is
+    None when the forward pass had no bias.
+
+    >>> out, cache = conv2d_forward(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), b=np.zeros(1))
+    >>> dx, dW, db = conv2d_backward(np.ones_like(out), cache)
+    >>> dW[0, 0], db
+    (array([[4., 4.],
+           [4., 4.]]), array([4.]))
+    """
+    op = "conv2d_backward"
+    cols, x_shape, x_dtype, W, has_bias, args = check_cache(cache, ConvCache, op, "conv2d_forward")
+    N = x_shape[0]
+    C_out, C, KH, KW = W.shape
+    H_out, W_out = args.out_hw
+    dout = check_dout(dout, (N, C_out, H_out, W_out), op)
+
+    dout3 = dout.reshape(N, C_out, -1)  # (N, C_out, H_out*W_out), no copy
+    dout2d = None
+    if _per_sample(cols.shape[0], H_out * W_out):
+        cols_t = _per_sample_cols(cols, N).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
+        dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
+    else:
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out), same columns as cols
+        dW = (cols @ dout2d.T).T  # = dout2d @ cols.T, (C_out, C*KH*KW); OpenBLAS prefers this order
+    dW = dW.reshape(W.shape).astype(W.dtype, copy=False)
+    db = dout3.sum(axis=2).sum(axis=0).astype(W.dtype, copy=False) if has_bias else None
+    if not need_dx:
+        return None, dW, db
+
+    if dout2d is None:
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out)
+
+    (top, bottom), (left, right) = args.pads
+    H, W_in = x_shape[2], x_shape[3]
+    padded_shape = (N, C, H + top + bottom, W_in + left + right)
+    dcols = W.reshape(C_out, -1).T @ dout2d  # (C*KH*KW, N*H_out*W_out)
+    dx_padded = col2im(dcols, padded_shape, KH, KW, args.stride, args.dilation)  # (N, C, H_pad, W_pad)
+    dx = dx_padded[:, :, top : top + H, left : left + W_in]  # drop the padding's gradient
+    return np.ascontiguousarray(dx, dtype=x_dtype), dW, db
+
+
+def _per_sample(rows: int, pixels: int) -> bool:
+    """Use one matmul per sample when an image has more output pixels than a filter has weights."""
+    return pixels >= rows
+
+
+def _per_sample_cols(cols, N):
+    """View ``cols`` ``(C*KH*KW, N*P)`` as ``N`` matrices ``(C*KH*KW, P)``, without copying."""
+    return cols.reshape(cols.shape[0], N, -1).transpose(1, 0, 2)  # (N, C*KH*KW, H_out*W_out)
+
+
+def conv2d(x, W, b=None, stride=1, padding=0, dilation=1, impl="fast") -> np.ndarray:
+    """Convolve without keeping a cache; ``impl`` is ``"fast"`` (default) or ``"naive"``.
+
+    Arguments as ``conv2d_forward``.
+
+    >>> conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), impl="naive")[0, 0]
+    array([[4., 4.],
+           [4., 4.]])
+    """
+    forward = conv2d_forward if check_impl(impl, "conv2d") == "fast" else conv2d_forward_naive
+    return forward(x, W, b, stride, padding, dilation)[0]

@@ -1,0 +1,148 @@
+r"""im2col: turn every window of an image into a column, so a convolution is one matmul.
+
+A convolution computes, at every output position, the dot product of one
+window of the (padded) input with each filter. If we copy every window into
+a column of a matrix ``cols``, all those dot products become a single matrix
+product ``W.reshape(C_out, -1) @ cols``.
+
+Layout used throughout cnnlib:
+
+* ``cols`` has shape ``(C*KH*KW, N*H_out*W_out)``: **one column per window**
+  (the "col" in im2col).
+* Rows run over ``(c, kh, kw)`` in C order, the same order as
+  ``W[f].ravel()``, so ``W.reshape(C_out, C*KH*KW) @ cols`` lines up.
+* Columns run over ``(n, i, j)`` in C order: sample, output row, output column.
+
+``col2im`` goes back: it adds every column onto the window it came from.
+Where windows overlap the contributions *add up* (this is exactly the
+gradient of im2col).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .._checks import as_pair, check_positive_int
+from ..shapes import conv_output_size
+
+
+def _window_geometry(x_shape, KH, KW, stride, dilation):
+    """Validated ``(KH, KW), (sh, sw), (dh, dw), (H_out, W_out)`` for an unpadded-by-us input."""
+    KH = check_positive_int(KH, "KH")
+    KW = check_positive_int(KW, "KW")
+    sh, sw = as_pair(stride, "stride")
+    dh, dw = as_pair(dilation, "dilation")
+    H_out = conv_output_size(x_shape[2], KH, sh, 0, dh)
+    W_out = conv_output_size(x_shape[3], KW, sw, 0, dw)
+    return (KH, KW), (sh, sw), (dh, dw), (H_out, W_out)
+
+
+def _check_4d(x, name):
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(
+            f"{name} expects a 4-D array (N, C, H, W), got shape {x.shape} ({x.ndim}-D). "
+            "Hint: pad first, then pass the padded batch; add a batch axis with x[None] for one image."
+        )
+    return x
+
+
+def sliding_windows(x, KH, KW, stride=1, dilation=1) -> np.ndarray:
+    """A read-only view of every ``KH x KW`` window of ``x``, without copying.
+
+    ``windows[n, c, i, j]`` is the window whose top-left corner is
+    ``x[n, c, i*sh, j*sw]``, taking every ``dilation``-th pixel.
+
+    Args:
+        x: array ``(N, C, H, W)`` (pad it first if you want padding).
+        KH, KW: window height and width.
+        stride: int or ``(sh, sw)`` (default 1).
+        dilation: int or ``(dh, dw)`` (default 1).
+
+    Shape:
+        ``(N, C, H_out, W_out, KH, KW)`` with
+        ``H_out = (H - dh*(KH-1) - 1) // sh + 1`` (same for ``W_out``).
+
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> sliding_windows(x, 2, 2)[0, 0, 0, 1]
+    array([[1., 2.],
+           [5., 6.]])
+    """
+    x = _check_4d(x, "sliding_windows")
+    (KH, KW), (sh, sw), (dh, dw), (H_out, W_out) = _window_geometry(x.shape, KH, KW, stride, dilation)
+    sN, sC, sH, sW = x.strides
+    # Moving one output row jumps sh input rows; moving one kernel row jumps dh input rows.
+    return as_strided(
+        x,
+        shape=(x.shape[0], x.shape[1], H_out, W_out, KH, KW),
+        strides=(sN, sC, sH * sh, sW * sw, sH * dh, sW * dw),
+        writeable=False,
+    )
+
+
+def im2col(x_padded, KH, KW, stride=1, dilation=1) -> np.ndarray:
+    """Copy every window of ``x_padded`` into one column of a matrix.
+
+    Args:
+        x_padded: array ``(N, C, H, W)``, already padded.
+        KH, KW: kernel height and width.
+        stride: int or ``(sh, sw)`` (default 1).
+        dilation: int or ``(dh, dw)`` (default 1).
+
+    Shape:
+        ``cols``: ``(C*KH*KW, N*H_out*W_out)``; rows in ``(c, kh, kw)`` order,
+        columns in ``(n, i, j)`` order (see the module docstring).
+
+    >>> cols = im2col(np.arange(16.0).reshape(1, 1, 4, 4), 2, 2)
+    >>> cols.shape, cols[:, 1]          # the window at output (0, 1)
+    ((4, 9), array([1., 2., 5., 6.]))
+    """
+    windows = sliding_windows(x_padded, KH, KW, stride, dilation)  # (N, C, H_out, W_out, KH, KW)
+    N, C, H_out, W_out = windows.shape[:4]
+    cols = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
+    return cols.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
+
+
+def col2im(cols, x_padded_shape, KH, KW, stride=1, dilation=1) -> np.ndarray:
+    """Add every column of ``cols`` back onto its window; the adjoint of ``im2col``.
+
+    Overlapping windows accumulate, so ``col2im(im2col(x))`` is ``x`` times the
+    number of windows covering each pixel, and ``col2im`` of a gradient with
+    respect to ``cols`` is the gradient with respect to ``x_padded``.
+
+    Args:
+        cols: ``(C*KH*KW, N*H_out*W_out)`` in the layout ``im2col`` returns.
+        x_padded_shape: ``(N, C, H, W)`` of the padded input.
+        KH, KW, stride, dilation: as for ``im2col``.
+
+    Shape:
+        returns ``(N, C, H, W)`` = ``x_padded_shape``.
+
+    >>> x = np.ones((1, 1, 3, 3))
+    >>> col2im(im2col(x, 2, 2), x.shape, 2, 2)[0, 0]   # how many windows cover each pixel
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    N, C, H, W = (int(s) for s in x_padded_shape)
+    (KH, KW), (sh, sw), (dh, dw), (H_out, W_out) = _window_geometry((N, C, H, W), KH, KW, stride, dilation)
+    cols = np.asarray(cols)
+    if cols.shape != (C * KH * KW, N * H_out * W_out):
+        raise ValueError(
+            f"col2im expects cols of shape (C*KH*KW, N*H_out*W_out) = {(C * KH * KW, N * H_out * W_out)} "
+            f"for x_padded_shape={tuple(x_padded_shape)}, got {cols.shape}. "
+            "Hint: pass the same KH, KW, stride and dilation that produced cols."
+        )
+    cols6 = cols.reshape(C, KH, KW, N, H_out, W_out)  # (C, KH, KW, N, H_out, W_out)
+    # Accumulate in (C, N, H, W) order so each slice below has the same axis order as cols6[:, kh, kw].
+    dx = np.zeros((C, N, H, W), dtype=cols.dtype)
+    # One slice-add per kernel offset (KH*KW of them, not one per pixel): all the
+    # windows' (kh, kw) entries land on a strided grid of the input.
+    for kh in range(KH):
+        top = kh * dh
+        rows = slice(top, top + sh * (H_out - 1) + 1, sh)
+        for kw in range(KW):
+            left = kw * dw
+            dx[:, :, rows, left : left + sw * (W_out - 1) + 1 : sw] += cols6[:, kh, kw]
+    return dx.transpose(1, 0, 2, 3)  # (N, C, H, W)
+

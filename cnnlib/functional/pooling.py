@@ -1,0 +1,237 @@
+r"""Vectorized max and average pooling.
+
+Instead of visiting every window (``pooling_naive``), visit every *offset*
+inside the window: for offset ``(kh, kw)`` the pixels
+``x_pad[:, :, kh::sh, kw::sw]`` (cut to ``H_out x W_out``) are that offset's
+entry of every window at once. So a pooling layer is ``KH*KW`` whole-array
+operations, a loop over the kernel and not over pixels.
+
+Conventions (the same as ``pooling_naive`` and PyTorch):
+
+* ``stride`` defaults to ``kernel_size``; ``padding`` is at most ``kernel_size // 2``.
+* Max pooling pads with ``-inf``; average pooling pads with zeros that count
+  in the divisor (``count_include_pad=True``).
+* Max pooling's backward sends each window's gradient to ONE element, the
+  first maximum in row-major order within the window (like ``np.argmax`` and
+  PyTorch on CPU). Overlapping windows add their gradients.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import SpatialArgs, check_cache, check_dout, check_impl, pad_nchw, pool_args
+from .pooling_naive import avgpool2d_forward_naive, maxpool2d_forward_naive
+
+
+class MaxPoolCache(NamedTuple):
+    """What ``maxpool2d_backward`` needs: which offset won each window."""
+
+    winner: np.ndarray  # (N, C, H_out, W_out) ints in [0, KH*KW): row-major offset of each window's max
+    x_shape: tuple
+    x_dtype: np.dtype
+    args: SpatialArgs
+
+
+class AvgPoolCache(NamedTuple):
+    """What ``avgpool2d_backward`` needs: only shapes."""
+
+    x_shape: tuple
+    x_dtype: np.dtype
+    args: SpatialArgs
+
+
+def _offset_slices(args):
+    """Yield ``(rows, cols)`` for each offset ``(kh, kw)`` in row-major order.
+
+    ``x_padded[:, :, rows, cols]`` is ``(N, C, H_out, W_out)``: the ``(kh, kw)``
+    entry of every window.
+    """
+    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    for kh in range(KH):
+        rows = slice(kh, kh + sh * (H_out - 1) + 1, sh)
+        for kw in range(KW):
+            yield rows, slice(kw, kw + sw * (W_out - 1) + 1, sw)
+
+
+def _windows_disjoint(args) -> bool:
+    """True when no pixel lies in two windows (stride at least the window), so backward may assign."""
+    return args.stride[0] >= args.kernel[0] and args.stride[1] >= args.kernel[1]
+
+
+def _padded_shape(x_shape, args):
+    (top, bottom), (left, right) = args.pads
+    return x_shape[:2] + (x_shape[2] + top + bottom, x_shape[3] + left + right)
+
+
+def _crop(dx_padded, x_shape, args):
+    (top, _), (left, _) = args.pads
+    return dx_padded[:, :, top : top + x_shape[2], left : left + x_shape[3]]
+
+
+def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
+    """Max pooling over ``KH x KW`` windows (vectorized).
+
+    Args:
+        x: input ``(N, C, H, W)``.
+        kernel_size: int or ``(KH, KW)``.
+        stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
+        padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+
+    Shape:
+        ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
+
+    Returns ``(out, cache)``; pass ``cache`` to ``maxpool2d_backward``.
+
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> maxpool2d_forward(x, 2)[0][0, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    x, args = pool_args(x, kernel_size, stride, padding, op="maxpool2d_forward")
+    x_padded = pad_nchw(x, args.pads, value=-np.inf)
+    KH, KW = args.kernel
+    out = winner = None
+    for t, (rows, cols) in enumerate(_offset_slices(args)):
+        candidate = x_padded[:, :, rows, cols]  # (N, C, H_out, W_out): offset t of every window
+        if t == 0:
+            out = candidate.copy()
+            winner = np.zeros(out.shape, dtype=np.min_scalar_type(KH * KW - 1))
+            continue
+        better = candidate > out  # strict: on a tie the earlier offset keeps the window
+        np.maximum(out, candidate, out=out)
+        # t grows with every step, so "the largest t that was strictly better" is the winner.
+        np.maximum(winner, better * winner.dtype.type(t), out=winner)
+    return out, MaxPoolCache(winner, x.shape, x.dtype, args)
+
+
+def maxpool2d_backward(dout, cache):
+    """Gradient of ``maxpool2d_forward``: each window's gradient goes to its (first) maximum.
+
+    Args:
+        dout: gradient w.r.t. ``out``, ``(N, C, H_out, W_out)``.
+        cache: the second value returned by ``maxpool2d_forward``.
+
+    Returns ``dx`` shaped like ``x``.
+
+    >>> out, cache = maxpool2d_forward(np.array([[[[1., 2.], [4., 3.]]]]), 2)
+    >>> maxpool2d_backward(np.ones_like(out), cache)
+    array([[[[0., 0.],
+             [1., 0.]]]])
+    """
+    op = "maxpool2d_backward"
+    winner, x_shape, x_dtype, args = check_cache(cache, MaxPoolCache, op, "maxpool2d_forward")
+    dout = check_dout(dout, winner.shape, op)
+    dx_padded = np.zeros(_padded_shape(x_shape, args), dtype=x_dtype)
+    disjoint = _windows_disjoint(args)
+    for t, (rows, cols) in enumerate(_offset_slices(args)):
+        target = dx_padded[:, :, rows, cols]  # (N, C, H_out, W_out) view: offset t of every window
+        # The windows whose winner is offset t pass their gradient on, the others pass 0.
+        if disjoint:  # every pixel is in at most one window: write straight into dx
+            np.multiply(dout, winner == t, out=target)
+        else:  # overlapping windows add up
+            target += dout * (winner == t)
+    return _crop(dx_padded, x_shape, args)
+
+
+def maxpool2d_indices(x, kernel_size, stride=None, padding=0):
+    """Max pooling plus the position, in the unpadded ``x``, of the element each window picked.
+
+    The picked element is the first maximum in row-major order within the
+    window (the one the backward pass sends the gradient to).
+
+    Returns ``(out, rows, cols)``, all ``(N, C, H_out, W_out)``: ``out[n, c, i, j]
+    == x[n, c, rows[n, c, i, j], cols[n, c, i, j]]``.
+
+    >>> out, rows, cols = maxpool2d_indices(np.array([[[[1., 2.], [4., 3.]]]]), 2)
+    >>> int(rows[0, 0, 0, 0]), int(cols[0, 0, 0, 0])
+    (1, 0)
+    """
+    out, (winner, _, _, args) = maxpool2d_forward(x, kernel_size, stride, padding)
+    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    (top, _), (left, _) = args.pads
+    kh, kw = np.divmod(winner.astype(np.intp), KW)  # the winner's offset inside its window
+    i = np.arange(H_out)[:, None]  # (H_out, 1), broadcasts over (N, C, H_out, W_out)
+    j = np.arange(W_out)[None, :]  # (1, W_out)
+    return out, i * sh + kh - top, j * sw + kw - left
+
+
+def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
+    """Average pooling over ``KH x KW`` windows (vectorized); padding zeros count in the mean.
+
+    Args:
+        x: input ``(N, C, H, W)``.
+        kernel_size: int or ``(KH, KW)``.
+        stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
+        padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+
+    Shape:
+        ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
+
+    Returns ``(out, cache)``; pass ``cache`` to ``avgpool2d_backward``.
+
+    >>> avgpool2d_forward(np.arange(16.0).reshape(1, 1, 4, 4), 2)[0][0, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    x, args = pool_args(x, kernel_size, stride, padding, op="avgpool2d_forward")
+    x_padded = pad_nchw(x, args.pads, value=0.0)
+    total = None
+    for rows, cols in _offset_slices(args):
+        if total is None:
+            total = x_padded[:, :, rows, cols].copy()  # (N, C, H_out, W_out)
+        else:
+            total += x_padded[:, :, rows, cols]
+    KH, KW = args.kernel
+    return total / (KH * KW), AvgPoolCache(x.shape, x.dtype, args)
+
+
+def avgpool2d_backward(dout, cache):
+    """Gradient of ``avgpool2d_forward``: every pixel of a window gets ``dout / (KH*KW)``.
+
+    Args:
+        dout: gradient w.r.t. ``out``, ``(N, C, H_out, W_out)``.
+        cache: the second value returned by ``avgpool2d_forward``.
+
+    Returns ``dx`` shaped like ``x``.
+
+    >>> out, cache = avgpool2d_forward(np.ones((1, 1, 2, 2)), 2)
+    >>> avgpool2d_backward(np.ones_like(out), cache)
+    array([[[[0.25, 0.25],
+             [0.25, 0.25]]]])
+    """
+    op = "avgpool2d_backward"
+    x_shape, x_dtype, args = check_cache(cache, AvgPoolCache, op, "avgpool2d_forward")
+    dout = check_dout(dout, x_shape[:2] + args.out_hw, op)
+    KH, KW = args.kernel
+    share = (dout / (KH * KW)).astype(x_dtype, copy=False)
+    dx_padded = np.zeros(_padded_shape(x_shape, args), dtype=x_dtype)
+    for rows, cols in _offset_slices(args):
+        if _windows_disjoint(args):
+            dx_padded[:, :, rows, cols] = share
+        else:
+            dx_padded[:, :, rows, cols] += share
+    return _crop(dx_padded, x_shape, args)
+
+
+def maxpool2d(x, kernel_size, stride=None, padding=0, impl="fast") -> np.ndarray:
+    """Max pooling without a cache; ``impl`` is ``"fast"`` (default) or ``"naive"``.
+
+    >>> maxpool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2, impl="naive")[0, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    forward = maxpool2d_forward if check_impl(impl, "maxpool2d") == "fast" else maxpool2d_forward_naive
+    return forward(x, kernel_size, stride, padding)[0]
+
+
+def avgpool2d(x, kernel_size, stride=None, padding=0, impl="fast") -> np.ndarray:
+    """Average pooling without a cache; ``impl`` is ``"fast"`` (default) or ``"naive"``.
+
+    >>> avgpool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2)[0, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    forward = avgpool2d_forward if check_impl(impl, "avgpool2d") == "fast" else avgpool2d_forward_naive
+    return forward(x, kernel_size, stride, padding)[0]

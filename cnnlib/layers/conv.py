@@ -1,0 +1,134 @@
+r"""The 2-D convolution layer."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import as_float_array, as_pair, check_dtype_arg, check_ndim, check_positive_int
+from ..functional._validate import check_impl, conv_padding
+from ..functional.conv import conv2d_backward, conv2d_forward
+from ..functional.conv_naive import conv2d_backward_naive, conv2d_forward_naive
+from ..shapes import conv_output_size
+from .base import Layer
+
+_IMPLS = {"fast": (conv2d_forward, conv2d_backward), "naive": (conv2d_forward_naive, conv2d_backward_naive)}
+
+
+class Conv2D(Layer):
+    r"""2-D convolution (cross-correlation) of ``C_in`` channels with ``C_out`` learned filters.
+
+    ``W`` is He-initialised, :math:`W \sim \mathcal{N}(0, 2/\text{fan\_in})` with
+    :math:`\text{fan\_in} = C_{in} K_H K_W`; ``b`` starts at zero.
+
+    Args:
+        in_channels: ``C_in``, channels of the input.
+        out_channels: ``C_out``, number of filters.
+        kernel_size: int or ``(KH, KW)``.
+        stride: int or ``(sh, sw)`` (default 1).
+        padding: int, ``(ph, pw)``, ``"valid"``, ``"same"`` or
+            ``((top, bottom), (left, right))`` (default 0). ``"same"`` needs
+            stride 1; when the total padding ``K_eff - 1`` is odd (even kernel)
+            the extra row/column goes at the bottom/right, as in PyTorch.
+        dilation: int or ``(dh, dw)`` (default 1).
+        bias: learn a bias per filter (default True).
+        impl: ``"fast"`` (im2col + matmul, default) or ``"naive"`` (loops).
+        dtype: float32 (default) or float64 for gradient checks.
+        seed: seed of ``np.random.default_rng`` for ``W`` (default None).
+
+    Shape:
+        input ``(N, C_in, H, W)``, output ``(N, C_out, H_out, W_out)`` with
+        ``H_out = (H + top + bottom - dh*(KH-1) - 1) // sh + 1``;
+        ``W`` is ``(C_out, C_in, KH, KW)``, ``b`` is ``(C_out,)``.
+
+    >>> conv = Conv2D(1, 32, 3, seed=0)
+    >>> conv(np.zeros((2, 1, 28, 28))).shape
+    (2, 32, 26, 26)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 dilation=1, bias: bool = True, impl: str = "fast", dtype=np.float32, seed=None) -> None:
+        super().__init__()
+        self.in_channels = check_positive_int(in_channels, "in_channels")
+        self.out_channels = check_positive_int(out_channels, "out_channels")
+        self.kernel_size = as_pair(kernel_size, "kernel_size")
+        self.stride = as_pair(stride, "stride")
+        self.dilation = as_pair(dilation, "dilation")
+        self.padding = padding  # as given, for repr
+        self.pads = conv_padding(padding, kernel_size, stride, dilation)  # ((top, bottom), (left, right))
+        self.bias = bool(bias)
+        self.impl = check_impl(impl, "Conv2D")
+        self.dtype = check_dtype_arg(dtype)
+        KH, KW = self.kernel_size
+        fan_in = self.in_channels * KH * KW
+        rng = np.random.default_rng(seed)
+        W = rng.standard_normal((self.out_channels, self.in_channels, KH, KW)) * np.sqrt(2.0 / fan_in)
+        self.params["W"] = W.astype(self.dtype)
+        if self.bias:
+            self.params["b"] = np.zeros(self.out_channels, dtype=self.dtype)
+
+    def _out_hw(self, H: int, W: int) -> tuple[int, int]:
+        (top, bottom), (left, right) = self.pads
+        return (
+            conv_output_size(H, self.kernel_size[0], self.stride[0], (top, bottom), self.dilation[0]),
+            conv_output_size(W, self.kernel_size[1], self.stride[1], (left, right), self.dilation[1]),
+        )
+
+    def _check_channels(self, C: int, shape) -> None:
+        if C != self.in_channels:
+            raise ValueError(
+                f"Conv2D(in_channels={self.in_channels}) got an input with {C} channels (shape {shape}). "
+                "Hint: in_channels must equal the previous layer's output channels (axis 1 of NCHW data); "
+                "images stored NHWC need x.transpose(0, 3, 1, 2)."
+            )
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Convolve ``x`` with every filter; cache what backward needs."""
+        x = as_float_array(x, "x")
+        check_ndim(x, 4, "Conv2D", "(N, C, H, W)")
+        self._check_channels(x.shape[1], x.shape)
+        forward, _ = _IMPLS[self.impl]
+        out, cache = forward(x, self.params["W"], self.params.get("b"), self.stride, self.pads, self.dilation)
+        self._cache = (cache, out.shape)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """Fill ``grads['W']`` (and ``'b'``); return ``dx`` unless ``requires_input_grad`` is False."""
+        cache, out_shape = self._get_cache()
+        dout = self._check_dout(dout, out_shape)
+        _, backward = _IMPLS[self.impl]
+        dx, dW, db = backward(dout, cache, need_dx=self.requires_input_grad)
+        self.grads["W"] = dW
+        if self.bias:
+            self.grads["b"] = db
+        return dx
+
+    def output_shape(self, input_shape):
+        """``(C_out, H_out, W_out)`` for one sample's ``(C_in, H, W)``."""
+        shape = tuple(input_shape)
+        if len(shape) != 3:
+            raise ValueError(
+                f"Conv2D.output_shape() expects one sample's shape (C, H, W), got {input_shape!r}. "
+                "Hint: leave out the batch axis, e.g. (1, 28, 28) not (64, 1, 28, 28)."
+            )
+        self._check_channels(shape[0], shape)
+        return (self.out_channels, *self._out_hw(shape[1], shape[2]))
+
+    def extra_repr(self) -> str:
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={_fmt(self.kernel_size)}"
+        if self.stride != (1, 1):
+            s += f", stride={_fmt(self.stride)}"
+        if isinstance(self.padding, str) or self.padding != 0:
+            s += f", padding={self.padding!r}"
+        if self.dilation != (1, 1):
+            s += f", dilation={_fmt(self.dilation)}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.impl != "fast":
+            s += f", impl={self.impl!r}"
+        if self.dtype != np.float32:
+            s += f", dtype={self.dtype}"
+        return s
+
+
+def _fmt(pair: tuple[int, int]):
+    """``3`` for ``(3, 3)``, the pair otherwise."""
+    return pair[0] if pair[0] == pair[1] else pair

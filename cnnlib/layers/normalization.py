@@ -1,0 +1,191 @@
+r"""Batch normalization over the batch (and spatial) axes, one mean/variance per channel.
+
+Training normalises with the batch statistics (biased variance, as in the
+formula :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}`) and updates
+the running statistics exactly as PyTorch does::
+
+    running_mean = (1 - momentum) * running_mean + momentum * mean
+    running_var  = (1 - momentum) * running_var  + momentum * var * n / (n - 1)   # unbiased
+
+where ``n`` is the number of values per channel. Evaluation normalises with
+the running statistics, so the layer is then a fixed affine map per channel.
+
+Backward (training), with sums over the ``n`` values of a channel and
+:math:`\text{inv\_std} = 1/\sqrt{\sigma^2+\epsilon}`:
+
+.. math::
+
+    d\beta = \sum dout, \quad d\gamma = \sum dout \cdot \hat x, \quad
+    dx = \frac{\gamma\, \text{inv\_std}}{n}\left(n\, dout - d\beta - \hat x\, d\gamma\right)
+
+This compact form comes from pushing ``dout`` through :math:`\hat x`,
+:math:`\mu` and :math:`\sigma^2` (which both depend on every ``x``) and
+collecting terms. In evaluation :math:`\mu, \sigma^2` are constants and
+:math:`dx = dout \cdot \gamma\, \text{inv\_std}`.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._checks import as_float_array, check_dtype_arg, check_positive_int
+from .base import Layer
+
+
+class _BatchNorm(Layer):
+    """Shared code; subclasses set the axes they reduce over and the input layout."""
+
+    _ndim: int
+    _axes: tuple[int, ...]
+    _layout: str
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float32) -> None:
+        super().__init__()
+        self.num_features = check_positive_int(num_features, "num_features")
+        for name, value in (("eps", eps), ("momentum", momentum)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}.")
+        if not eps > 0:
+            raise ValueError(f"eps must be > 0, got {eps}. Hint: it keeps 1/sqrt(var + eps) finite; 1e-5 is usual.")
+        if not 0 <= momentum <= 1:
+            raise ValueError(
+                f"momentum must be in [0, 1], got {momentum}. Hint: it is the weight of the new batch "
+                "statistic in the running average (PyTorch's convention; 0.1 is usual)."
+            )
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.dtype = check_dtype_arg(dtype)
+        self.params["gamma"] = np.ones(num_features, dtype=self.dtype)
+        self.params["beta"] = np.zeros(num_features, dtype=self.dtype)
+        # Buffers: updated by forward in training, never by the optimizer.
+        self.running_mean = np.zeros(num_features, dtype=self.dtype)
+        self.running_var = np.ones(num_features, dtype=self.dtype)
+
+    def _bshape(self) -> tuple[int, ...]:
+        """Shape that broadcasts a per-channel vector against the input: (1, C) or (1, C, 1, 1)."""
+        return (1, self.num_features) + (1,) * (self._ndim - 2)
+
+    def _check_input_shape(self, shape: tuple[int, ...]) -> None:
+        name = type(self).__name__
+        if len(shape) != self._ndim:
+            other = {2: "BatchNorm1D", 4: "BatchNorm2D"}.get(len(shape))
+            hint = f" Hint: use {other} for {len(shape)}-D inputs." if other else ""
+            raise ValueError(
+                f"{name} expects a {self._ndim}-D input {self._layout}, got shape {shape} ({len(shape)}-D).{hint}"
+            )
+        if shape[1] != self.num_features:
+            raise ValueError(
+                f"{name}({self.num_features}) got an input with {shape[1]} channels (shape {shape}); "
+                f"expected C={self.num_features} on axis 1. Hint: num_features must equal the previous "
+                "layer's out_channels / out_features."
+            )
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Normalise per channel (batch stats in training, running stats in eval); scale and shift."""
+        x = as_float_array(x, "x")
+        self._check_input_shape(x.shape)
+        bshape = self._bshape()
+        n = x.size // self.num_features  # values per channel
+        if self.training:
+            if n < 2:
+                raise ValueError(
+                    f"{type(self).__name__}: Expected more than 1 value per channel when training, "
+                    f"got input of shape {x.shape}. Hint: use a batch of 2 or more, or call .eval() "
+                    "to normalise with the running statistics."
+                )
+            mean = x.mean(axis=self._axes)  # (C,)
+            var = x.var(axis=self._axes)  # (C,), biased: divides by n
+            m = self.momentum
+            self.running_mean *= 1 - m
+            self.running_mean += m * mean
+            self.running_var *= 1 - m
+            self.running_var += m * var * (n / (n - 1))
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps)  # (C,)
+        x_hat = (x - mean.reshape(bshape)) * inv_std.reshape(bshape)  # same shape as x
+        out = self.params["gamma"].reshape(bshape) * x_hat + self.params["beta"].reshape(bshape)
+        self._cache = (x_hat, inv_std, self.training, out.shape)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """Fill ``grads['gamma']``, ``grads['beta']``; return ``dx`` by the compact formula (module docstring)."""
+        x_hat, inv_std, training, out_shape = self._get_cache()
+        dout = self._check_dout(dout, out_shape)
+        bshape = self._bshape()
+        dbeta = dout.sum(axis=self._axes)  # (C,)
+        dgamma = (dout * x_hat).sum(axis=self._axes)  # (C,)
+        self.grads["gamma"] = dgamma.astype(self.dtype, copy=False)
+        self.grads["beta"] = dbeta.astype(self.dtype, copy=False)
+        if not self.requires_input_grad:
+            return None
+        scale = (self.params["gamma"] * inv_std).reshape(bshape)  # gamma / sqrt(var + eps)
+        if not training:
+            return dout * scale
+        n = dout.size // self.num_features
+        return (scale / n) * (n * dout - dbeta.reshape(bshape) - x_hat * dgamma.reshape(bshape))
+
+    def output_shape(self, input_shape):
+        """Same as the input; checks the channel count."""
+        shape = tuple(input_shape)
+        self._check_input_shape((1, *shape))
+        return shape
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_features}"
+        if self.eps != 1e-5:
+            s += f", eps={self.eps}"
+        if self.momentum != 0.1:
+            s += f", momentum={self.momentum}"
+        if self.dtype != np.float32:
+            s += f", dtype={self.dtype}"
+        return s
+
+
+class BatchNorm2D(_BatchNorm):
+    r"""Batch normalization of images: one mean and variance per channel over :math:`N, H, W`.
+
+    Args:
+        num_features: number of channels ``C``.
+        eps: added to the variance before the square root (default 1e-5).
+        momentum: weight of the new batch statistic in the running average (default 0.1).
+        dtype: float32 (default) or float64 for gradient checks.
+
+    Params ``gamma`` (ones) and ``beta`` (zeros), shape ``(C,)``; buffers
+    ``running_mean`` (zeros) and ``running_var`` (ones). See the module
+    docstring for the running-average update and the backward formula.
+
+    Shape: input :math:`(N, C, H, W)`, output the same.
+
+    >>> BatchNorm2D(3)(np.ones((8, 3, 4, 4))).shape
+    (8, 3, 4, 4)
+    """
+
+    _ndim = 4
+    _axes = (0, 2, 3)
+    _layout = "(N, C, H, W)"
+
+
+class BatchNorm1D(_BatchNorm):
+    r"""Batch normalization of feature vectors: one mean and variance per feature over :math:`N`.
+
+    Args:
+        num_features: number of features ``C``.
+        eps: added to the variance before the square root (default 1e-5).
+        momentum: weight of the new batch statistic in the running average (default 0.1).
+        dtype: float32 (default) or float64 for gradient checks.
+
+    Params ``gamma``, ``beta`` and buffers ``running_mean``, ``running_var``
+    as ``BatchNorm2D``.
+
+    Shape: input :math:`(N, C)`, output the same.
+
+    >>> BatchNorm1D(2)(np.array([[1.0, 2.0], [3.0, 6.0]])).round(3)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    """
+
+    _ndim = 2
+    _axes = (0,)
+    _layout = "(N, C)"

@@ -1,0 +1,296 @@
+r"""Loss functions: a scalar to minimise and its gradient with respect to the predictions.
+
+Every loss has ``forward(pred, target)`` (also ``loss(pred, target)``),
+which returns the mean loss as a Python float and caches what ``backward``
+needs, and ``backward()``, which returns ``d loss / d pred`` with ``pred``'s
+shape and dtype. Losses have no parameters.
+
+For classification train on logits with ``CrossEntropy``: it fuses the
+softmax and the log, so :math:`\log \text{softmax}(z) = z - \max z - \log\sum e^{z - \max z}`
+stays finite for any logits, and its gradient is simply
+:math:`(\text{softmax}(z) - y)/N`.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._checks import as_float_array
+from .layers.activations import stable_sigmoid
+
+
+class Loss:
+    """Base class: ``forward`` caches, ``backward`` reads the cache."""
+
+    def __init__(self) -> None:
+        self._cache = None
+
+    def __call__(self, pred, target) -> float:
+        return self.forward(pred, target)
+
+    def forward(self, pred, target) -> float:
+        """Return the mean loss and cache what backward needs."""
+        raise NotImplementedError(f"{type(self).__name__} must implement forward")
+
+    def backward(self) -> np.ndarray:
+        """Return ``d loss / d pred`` for the last forward."""
+        raise NotImplementedError(f"{type(self).__name__} must implement backward")
+
+    def _get_cache(self):
+        if self._cache is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward() was called before forward(). "
+                "Hint: compute loss = loss_fn(pred, target) first; backward uses what forward cached."
+            )
+        return self._cache
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+
+# -- input checks ---------------------------------------------------------------
+def _check_finite(a: np.ndarray, loss: str, what: str) -> None:
+    bad = ~np.isfinite(a)
+    if bad.any():
+        kind = "NaN" if np.isnan(a).any() else "inf"
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{loss} got {kind} in the {what}: {int(bad.sum())} of {a.size} entries are not finite "
+            f"(first at index {first}). Hint: this usually means training diverged; lower the learning "
+            "rate, or check the input data for NaN."
+        )
+
+
+def _check_pred(pred, loss: str, what: str, ndim: int | None = None, layout: str = "") -> np.ndarray:
+    pred = as_float_array(pred, what)
+    if ndim is not None and pred.ndim != ndim:
+        raise ValueError(
+            f"{loss} expects {what} of shape {layout} ({ndim}-D), got shape {pred.shape} ({pred.ndim}-D). "
+            "Hint: the model's last layer should be Dense(..., num_classes)."
+        )
+    if pred.size == 0:
+        raise ValueError(f"{loss} got empty {what} of shape {pred.shape}; the mean of nothing is undefined.")
+    _check_finite(pred, loss, what)
+    return pred
+
+
+def _check_probabilities(p: np.ndarray, loss: str, what: str, hint: str) -> None:
+    lo, hi = float(p.min()), float(p.max())
+    if lo < 0 or hi > 1:
+        raise ValueError(f"{loss} expects {what} in [0, 1], got values in [{lo:.4g}, {hi:.4g}]. Hint: {hint}")
+
+
+def _class_targets(target, n: int, k: int, loss: str, dtype) -> np.ndarray:
+    """Return targets as an ``(N, K)`` float matrix: one-hot rows for integer labels."""
+    t = np.asarray(target)
+    if t.dtype.kind not in "iubf":
+        raise TypeError(
+            f"{loss} targets must be numeric, got dtype {t.dtype}. "
+            "Hint: integer class labels (N,) or one-hot / probability rows (N, K)."
+        )
+    if t.ndim not in (1, 2):
+        raise ValueError(
+            f"{loss} targets must be integer labels of shape (N,) or one-hot/probability rows (N, K), "
+            f"got shape {t.shape}."
+        )
+    if t.shape[0] != n:
+        raise ValueError(
+            f"{loss} got predictions for N={n} samples but {t.shape[0]} targets. "
+            "Hint: pass the labels of the same batch as the inputs (x[i:i+B] with y[i:i+B])."
+        )
+    if t.ndim == 2:
+        if t.shape[1] != k:
+            raise ValueError(
+                f"{loss} got one-hot/probability targets with {t.shape[1]} columns but predictions with "
+                f"K={k} classes. Hint: the target width must equal the last Dense layer's out_features."
+            )
+        t = t.astype(dtype)
+        _check_finite(t, loss, "targets")
+        return t
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{loss} labels of shape (N,) must be integer class indices, got dtype {t.dtype}. "
+            "Hint: convert with y.astype(np.int64), or pass one-hot/probability rows of shape (N, K)."
+        )
+    bad = (t < 0) | (t >= k)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{loss} got label {int(t[i])} at index {i}, but the predictions have K={k} classes, so labels "
+            f"must be in [0, {k}). Hint: labels are 0-based class indices (shift 1-based labels with y - 1); "
+            "check the last Dense layer's out_features equals the number of classes."
+        )
+    onehot = np.zeros((n, k), dtype=dtype)  # (N, K)
+    onehot[np.arange(n), t] = 1
+    return onehot
+
+
+def _same_shape_target(target, pred: np.ndarray, loss: str) -> np.ndarray:
+    t = as_float_array(target, "target")
+    if t.shape != pred.shape:
+        raise ValueError(
+            f"{loss} needs target of the same shape as pred {pred.shape}, got {t.shape}. "
+            "Hint: reshape with target.reshape(pred.shape) (e.g. (N,) labels against (N, 1) outputs)."
+        )
+    _check_finite(t, loss, "targets")
+    return t.astype(pred.dtype, copy=False)
+
+
+# -- losses ---------------------------------------------------------------------------
+class CrossEntropy(Loss):
+    r"""Softmax cross-entropy from logits: :math:`-\frac1N \sum_n \sum_k y_{nk} \log \text{softmax}(z_n)_k`.
+
+    Targets are integer labels ``(N,)`` or one-hot / probability rows ``(N, K)``.
+    Backward: :math:`(\text{softmax}(z) - y)/N`. Same as ``torch.nn.CrossEntropyLoss``.
+
+    Shape: pred (logits) :math:`(N, K)`, target :math:`(N,)` or :math:`(N, K)`; output a float.
+
+    >>> round(CrossEntropy()(np.array([[0.0, 0.0]]), np.array([1])), 6)  # ln 2
+    0.693147
+    """
+
+    def forward(self, pred, target) -> float:
+        """Mean cross-entropy of the logits ``pred`` against ``target``."""
+        name = type(self).__name__
+        z = _check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
+        n, k = z.shape
+        y = _class_targets(target, n, k, name, z.dtype)  # (N, K)
+        shifted = z - z.max(axis=1, keepdims=True)  # (N, K), row max 0: exp cannot overflow
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax, (N, K)
+        self._cache = (np.exp(log_p), y, n)
+        return float(-np.sum(y * log_p) / n)
+
+    def backward(self) -> np.ndarray:
+        """``(softmax(pred) - y) / N``."""
+        p, y, n = self._get_cache()
+        return (p - y) / n
+
+
+class CategoricalCrossEntropy(Loss):
+    r"""Cross-entropy from probabilities (e.g. ``Softmax`` outputs): :math:`-\frac1N \sum y \log \text{clip}(p)`.
+
+    ``p`` is clipped to :math:`[\epsilon, 1]` so ``log`` stays finite; backward
+    is :math:`-y / \text{clip}(p) / N` (seed 002's ``categorical_cross_entropy``).
+    Prefer ``CrossEntropy`` on logits: it is exact where this one clips.
+
+    Args:
+        eps: lower clip of the probabilities (default 1e-12).
+
+    Shape: pred :math:`(N, K)` in [0, 1], target :math:`(N,)` labels or :math:`(N, K)`; output a float.
+
+    >>> round(CategoricalCrossEntropy()(np.array([[0.5, 0.5]]), np.array([0])), 6)
+    0.693147
+    """
+
+    def __init__(self, eps: float = 1e-12) -> None:
+        super().__init__()
+        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
+            raise ValueError(f"eps must be a number in (0, 1), got {eps!r}. Hint: 1e-12 is usual.")
+        self.eps = float(eps)
+
+    def forward(self, pred, target) -> float:
+        """Mean cross-entropy of the probabilities ``pred`` against ``target``."""
+        name = type(self).__name__
+        p = _check_pred(pred, name, "probabilities", ndim=2, layout="(N, K)")
+        _check_probabilities(p, name, "probabilities",
+                             "pass Softmax outputs; for raw logits use CrossEntropy, which applies the softmax.")
+        n, k = p.shape
+        y = _class_targets(target, n, k, name, p.dtype)  # (N, K)
+        p = np.clip(p, self.eps, 1.0)
+        self._cache = (p, y, n)
+        return float(-np.sum(y * np.log(p)) / n)
+
+    def backward(self) -> np.ndarray:
+        """``-y / clip(p) / N``."""
+        p, y, n = self._get_cache()
+        return -y / p / n
+
+    def extra_repr(self) -> str:
+        return "" if self.eps == 1e-12 else f"eps={self.eps}"
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy, averaged over every entry: :math:`-\text{mean}(y \log p + (1-y)\log(1-p))`.
+
+    With ``from_logits=True`` ``pred`` holds logits :math:`z` and the loss is
+    the stable :math:`\text{mean}(\max(z,0) - z y + \log(1 + e^{-|z|}))`
+    (``torch.nn.BCEWithLogitsLoss``), with gradient :math:`(\sigma(z) - y)/M`.
+    Otherwise ``pred`` holds probabilities, clipped by ``eps`` inside the logs;
+    the gradient is :math:`(-y/p + (1-y)/(1-p))/M`. ``M`` is ``pred.size``.
+
+    Args:
+        from_logits: ``pred`` are logits, not probabilities (default False).
+        eps: clip inside the logs of probabilities (default 1e-12).
+
+    Shape: pred any shape, target the same shape with values in [0, 1]; output a float.
+
+    >>> round(BinaryCrossEntropy(from_logits=True)(np.array([0.0]), np.array([1.0])), 6)
+    0.693147
+    """
+
+    def __init__(self, from_logits: bool = False, eps: float = 1e-12) -> None:
+        super().__init__()
+        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
+            raise ValueError(f"eps must be a number in (0, 1), got {eps!r}. Hint: 1e-12 is usual.")
+        self.from_logits = bool(from_logits)
+        self.eps = float(eps)
+
+    def forward(self, pred, target) -> float:
+        """Mean binary cross-entropy of ``pred`` against ``target``."""
+        name = type(self).__name__
+        what = "logits" if self.from_logits else "probabilities"
+        z = _check_pred(pred, name, what)
+        if not self.from_logits:
+            _check_probabilities(z, name, "probabilities",
+                                 "pass Sigmoid outputs, or use BinaryCrossEntropy(from_logits=True) for raw scores.")
+        y = _same_shape_target(target, z, name)
+        _check_probabilities(y, name, "targets", "targets are 0/1 labels or probabilities.")
+        if self.from_logits:
+            losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+            self._cache = ("logits", stable_sigmoid(z), y)
+        else:
+            p, q = np.maximum(z, self.eps), np.maximum(1 - z, self.eps)  # p and 1 - p, clipped
+            losses = -(y * np.log(p) + (1 - y) * np.log(q))
+            self._cache = ("probabilities", (p, q), y)
+        return float(np.mean(losses))
+
+    def backward(self) -> np.ndarray:
+        """``(sigmoid(z) - y)/M`` from logits, ``(-y/p + (1-y)/(1-p))/M`` from probabilities."""
+        kind, saved, y = self._get_cache()
+        if kind == "logits":
+            return (saved - y) / y.size
+        p, q = saved
+        return (-y / p + (1 - y) / q) / y.size
+
+    def extra_repr(self) -> str:
+        parts = ["from_logits=True"] if self.from_logits else []
+        if self.eps != 1e-12:
+            parts.append(f"eps={self.eps}")
+        return ", ".join(parts)
+
+
+class MSE(Loss):
+    r"""Mean squared error :math:`\text{mean}((pred - target)^2)`; backward :math:`2(pred - target)/M`.
+
+    Shape: pred any shape, target the same shape; output a float. ``M`` is ``pred.size``.
+
+    >>> MSE()(np.array([1.0, 3.0]), np.array([0.0, 0.0]))
+    5.0
+    """
+
+    def forward(self, pred, target) -> float:
+        """Mean of the squared differences."""
+        name = type(self).__name__
+        p = _check_pred(pred, name, "pred")
+        diff = p - _same_shape_target(target, p, name)
+        self._cache = diff
+        return float(np.mean(diff * diff))
+
+    def backward(self) -> np.ndarray:
+        """``2 (pred - target) / M``."""
+        diff = self._get_cache()
+        return 2 * diff / diff.size

@@ -1,0 +1,62 @@
+"""Classification metrics beyond accuracy: the confusion matrix and the pairs it mixes up most."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_positive_int
+
+
+def _labels(a, name: str) -> np.ndarray:
+    a = np.asarray(a)
+    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu"):
+        raise ValueError(
+            f"{name} must be a 1-D array of integer class labels, got shape {a.shape} of {a.dtype}. "
+            "Hint: turn model outputs (N, K) into labels with out.argmax(axis=1)."
+        )
+    return a
+
+
+def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarray:
+    """Count how often class ``i`` (row) was predicted as class ``j`` (column).
+
+    Args:
+        y_true: true labels ``(N,)``.
+        y_pred: predicted labels ``(N,)``, e.g. ``model.predict(x).argmax(axis=1)``.
+        num_classes: ``K`` (default: largest label + 1).
+
+    Shape:
+        ``(K, K)`` int64; row sums are the class counts, the diagonal the
+        correct predictions, so ``cm.trace() / cm.sum()`` is the accuracy.
+
+    >>> confusion_matrix([0, 1, 1], [0, 1, 0])
+    array([[1, 0],
+           [1, 1]])
+    """
+    y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}.")
+    if num_classes is None:
+        num_classes = int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
+    K = check_positive_int(num_classes, "num_classes")
+    if y_true.size and (min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= K):
+        raise ValueError(f"labels must lie in [0, {K}), got values from {min(y_true.min(), y_pred.min())} "
+                         f"to {max(y_true.max(), y_pred.max())}. Hint: pass the right num_classes.")
+    return np.bincount(y_true * K + y_pred, minlength=K * K).reshape(K, K).astype(np.int64)  # (K, K)
+
+
+def most_confused_pairs(cm, k: int = 5) -> list[tuple[int, int, int]]:
+    """The ``k`` largest off-diagonal entries as ``(true, predicted, count)``, largest first.
+
+    Ties keep row-major order, so the result is deterministic.
+
+    >>> most_confused_pairs(np.array([[5, 2], [4, 9]]), k=1)
+    [(1, 0, 4)]
+    """
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"cm must be a square (K, K) confusion matrix, got shape {cm.shape}.")
+    k = check_positive_int(k, "k")
+    off = cm.astype(np.int64).copy()
+    np.fill_diagonal(off, -1)  # never pick a correct prediction
+    order = np.argsort(-off.ravel(), kind="stable")[:k]
+    return [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(order, cm.shape)) if off[i, j] > 0]

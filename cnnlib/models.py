@@ -1,0 +1,92 @@
+"""The two networks of the course, built from cnnlib layers.
+
+* :func:`fashion_mnist_cnn`: the practical material's 28×28×1 network
+  (Conv 32 → pool → Conv 64 → pool → Dense 128 → Dense 10), optionally with
+  batch normalization after each convolution and dropout before the classifier.
+* :func:`cifar_cnn`: the theory material's 32×32×3 network, the model of
+  TensorFlow's CNN tutorial (Conv 32 → pool → Conv 64 → pool → Conv 64 →
+  Dense 64 → Dense 10).
+
+Both end in logits: train them with ``CrossEntropy``, which applies the
+softmax itself, and take ``softmax`` of the output when you want probabilities.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .layers import BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
+from .model import Sequential
+
+
+def _seeds(seed, n: int) -> list:
+    """``n`` layer seeds drawn from ``seed`` (all None when ``seed`` is None)."""
+    if seed is None:
+        return [None] * n
+    rng = np.random.default_rng(seed)
+    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
+
+
+def _check_dropout(p) -> float:
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {p!r}. Hint: 0 turns dropout off; 0.3 is usual.")
+    return float(p)
+
+
+def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_channels: int = 1,
+                      num_classes: int = 10, seed=0) -> Sequential:
+    """The 28×28 network of the practical material, ready to train.
+
+    Args:
+        batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU
+            (the convolutions then have no bias: BN's ``beta`` replaces it).
+        dropout: probability of a ``Dropout`` layer before the last ``Dense``
+            (default 0: no dropout layer).
+        in_channels: image channels (default 1, grayscale).
+        num_classes: outputs of the last layer (default 10).
+        seed: seeds every layer's initializer (and the dropout masks); None for fresh randomness.
+
+    Shape:
+        input ``(N, in_channels, 28, 28)``, output logits ``(N, num_classes)``:
+        28 → conv 3×3 → 26 → pool 2 → 13 → conv 3×3 → 11 → pool 2 → 5, and
+        ``64·5·5 = 1600`` features into ``Dense(1600, 128)``.
+
+    >>> fashion_mnist_cnn().summary((1, 28, 28)).total_params
+    225034
+    """
+    dropout = _check_dropout(dropout)
+    s = _seeds(seed, 5)
+    layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0])]
+    layers += [BatchNorm2D(32)] if batchnorm else []
+    layers += [ReLU(), MaxPool2D(2), Conv2D(32, 64, 3, bias=not batchnorm, seed=s[1])]
+    layers += [BatchNorm2D(64)] if batchnorm else []
+    layers += [ReLU(), MaxPool2D(2), Flatten(), Dense(64 * 5 * 5, 128, seed=s[2]), ReLU()]
+    layers += [Dropout(dropout, seed=s[4])] if dropout else []
+    layers += [Dense(128, num_classes, seed=s[3])]
+    return Sequential(layers)
+
+
+def cifar_cnn(*, in_channels: int = 3, num_classes: int = 10, seed=0) -> Sequential:
+    """The 32×32×3 network of the theory material (TensorFlow's CNN tutorial model).
+
+    Args:
+        in_channels: image channels (default 3, RGB).
+        num_classes: outputs of the last layer (default 10).
+        seed: seeds every layer's initializer; None for fresh randomness.
+
+    Shape:
+        input ``(N, 3, 32, 32)``: 32 → 30 → 15 → 13 → 6 → 4, then
+        ``64·4·4 = 1024`` features, ``Dense(1024, 64)``, ``Dense(64, 10)``.
+        Parameters per layer 896, 18,496, 36,928, 65,600, 650 (as Keras reports).
+
+    >>> cifar_cnn().summary((3, 32, 32)).total_params
+    122570
+    """
+    s = _seeds(seed, 5)
+    return Sequential([
+        Conv2D(in_channels, 32, 3, seed=s[0]), ReLU(), MaxPool2D(2),
+        Conv2D(32, 64, 3, seed=s[1]), ReLU(), MaxPool2D(2),
+        Conv2D(64, 64, 3, seed=s[2]), ReLU(),
+        Flatten(), Dense(64 * 4 * 4, 64, seed=s[3]), ReLU(), Dense(64, num_classes, seed=s[4]),
+    ])

@@ -1,0 +1,142 @@
+"""Train the course's 28×28 CNN from the command line.
+
+    python -m cnnlib.train --dataset fashion-mnist --epochs 10
+    python -m cnnlib.train --batchnorm --dropout 0.3 --save bn.npz
+    python -m cnnlib.train --subset 2000 --epochs 2          # a quick look
+
+It builds :func:`cnnlib.models.fashion_mnist_cnn`, trains it with a progress
+bar, prints the loss and accuracy after every epoch (and on held-out training
+images with ``--val N``), reports the test accuracy once at the end, and can
+save the weights (``Sequential.load(path)`` rebuilds the model).
+
+The test set is used once, at the end: choose settings with ``--val``.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+
+import numpy as np
+
+from .callbacks import CosineLR
+from .datasets import FASHION_MNIST_CLASSES, MNIST_CLASSES, load_fashion_mnist, load_mnist
+from .losses import CrossEntropy
+from .models import fashion_mnist_cnn
+from .optim import SGD, Adam
+
+DATASETS = {"fashion-mnist": (load_fashion_mnist, FASHION_MNIST_CLASSES), "mnist": (load_mnist, MNIST_CLASSES)}
+DEFAULT_LR = {"adam": 1e-3, "sgd": 0.05}
+
+
+def _probability(text: str) -> float:
+    p = float(text)
+    if not 0 <= p < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return p
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cnnlib.train", description=__doc__.split("\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
+    p.add_argument("--epochs", type=_positive, default=10)
+    p.add_argument("--batchnorm", action="store_true", help="BatchNorm2D after each convolution")
+    p.add_argument("--dropout", type=_probability, default=0.0, help="dropout before the last Dense layer")
+    p.add_argument("--optimizer", choices=sorted(DEFAULT_LR), default="adam")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default: 1e-3 Adam, 0.05 SGD)")
+    p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    p.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
+    p.add_argument("--schedule", choices=["constant", "cosine"], default="cosine",
+                   help="learning rate: constant, or a cosine decay to 0 over all the epochs")
+    p.add_argument("--batch-size", type=_positive, default=64)
+    p.add_argument("--subset", type=_positive, default=None, help="train on the first N training images")
+    p.add_argument("--val", type=int, default=0, metavar="N",
+                   help="hold out the last N training images and score them after every epoch")
+    p.add_argument("--test-subset", type=_positive, default=None, help="evaluate on the first N test images")
+    p.add_argument("--seed", type=int, default=0, help="seeds the weights, the shuffling and dropout")
+    p.add_argument("--data-dir", default=None, help="directory with the IDX files (see cnnlib.datasets)")
+    p.add_argument("--save", default=None, metavar="PATH", help="save the trained weights to PATH (.npz)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (per-epoch lines only)")
+    return p
+
+
+def split_data(x, y, subset, val):
+    """``(x_train, y_train), (x_val, y_val) or None``: the last ``val`` images are held out, then ``subset`` kept."""
+    if val < 0 or val >= len(x):
+        raise ValueError(f"--val must be in [0, {len(x)}), got {val}.")
+    val_data = (x[len(x) - val:], y[len(y) - val:]) if val else None
+    x, y = x[:len(x) - val], y[:len(y) - val]
+    if subset is not None:
+        x, y = x[:subset], y[:subset]
+    return (x, y), val_data
+
+
+class EpochPrinter:
+    """Print one line per epoch with its metrics and its duration; keep the durations."""
+
+    def __init__(self, epochs: int, out=sys.stdout) -> None:
+        self.epochs, self.out = epochs, out
+        self.seconds: list[float] = []
+        self._start = time.perf_counter()
+
+    def __call__(self, epoch: int, logs: dict) -> None:
+        now = time.perf_counter()
+        self.seconds.append(now - self._start)
+        self._start = now
+        metrics = "  ".join(f"{k} {v:.4f}" for k, v in logs.items())
+        print(f"epoch {epoch + 1:>2}/{self.epochs}  {metrics}  ({self.seconds[-1]:.1f} s)", file=self.out, flush=True)
+
+
+def main(argv=None) -> dict:
+    """Run the command line; return the results (also printed) as a dict."""
+    args = build_parser().parse_args(argv)
+    loader, classes = DATASETS[args.dataset]
+    x_train, y_train = loader("train", data_dir=args.data_dir)
+    x_test, y_test = loader("test", data_dir=args.data_dir)
+    (x, y), val_data = split_data(x_train, y_train, args.subset, args.val)
+    if args.test_subset is not None:
+        x_test, y_test = x_test[:args.test_subset], y_test[:args.test_subset]
+
+    model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, num_classes=len(classes), seed=args.seed)
+    lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    if args.optimizer == "adam":
+        optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
+    else:
+        optimizer = SGD(model, lr=lr, momentum=args.momentum, weight_decay=args.weight_decay)
+    printer = EpochPrinter(args.epochs)
+    callbacks = [printer]
+    if args.schedule == "cosine":
+        callbacks.append(CosineLR(optimizer, total_steps=args.epochs * math.ceil(len(x) / args.batch_size)))
+
+    print(f"{args.dataset}: training on {len(x):,} images"
+          + (f", validating on {len(val_data[0]):,}" if val_data else "") + f", testing on {len(x_test):,}")
+    print(f"model: {model.num_params():,} parameters"
+          + (", BatchNorm2D after each conv" if args.batchnorm else "")
+          + (f", dropout {args.dropout}" if args.dropout else ""))
+    print(f"optimizer: {optimizer!r}, {args.schedule} schedule, batch size {args.batch_size}, seed {args.seed}",
+          flush=True)
+    history = model.fit(x, y, loss=CrossEntropy(), optimizer=optimizer, epochs=args.epochs,
+                        batch_size=args.batch_size, validation_data=val_data, seed=args.seed,
+                        progress=not args.no_progress, callbacks=callbacks)
+    test = model.evaluate(x_test, y_test, loss=CrossEntropy())
+    per_epoch = float(np.mean(printer.seconds))
+    print(f"test accuracy {test['accuracy']:.4f}  test loss {test['loss']:.4f}  "
+          f"({per_epoch:.1f} s per epoch over {len(x):,} images)")
+    if args.save:
+        path = model.save(args.save)
+        print(f"saved the weights to {path}")
+    return {"history": history.history, "test_accuracy": test["accuracy"], "test_loss": test["loss"],
+            "seconds_per_epoch": per_epoch, "model": model}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""The training loop behind ``Sequential.fit``, ``evaluate`` and ``predict``.
+
+One step is the whole lesson: ``out = model.forward(xb)``, ``loss.forward(out, yb)``,
+``model.backward(loss.backward())``, ``optimizer.step()``.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from ._checks import as_float_array, check_positive_int
+
+
+class History:
+    """What ``fit`` returns: ``history`` maps each metric to one value per epoch.
+
+    Keys are ``"loss"``, ``"accuracy"`` (classification only) and, with
+    validation data, ``"val_loss"`` and ``"val_accuracy"``.
+
+    >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=SGD(model, lr=0.1), epochs=3)
+    >>> h.history["loss"]  # three floats, one per epoch
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def _append(self, epoch: int, logs: dict[str, float]) -> None:
+        self.epoch.append(epoch)
+        for k, v in logs.items():
+            self.history.setdefault(k, []).append(v)
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, metrics={list(self.history)})"
+
+
+def accuracy(out: np.ndarray, y: np.ndarray) -> float | None:
+    """Fraction of rows whose largest output is the right class, or ``None`` if not classification.
+
+    ``y`` holds integer labels ``(N,)`` or one-hot rows shaped like ``out`` ``(N, K)``.
+    """
+    if out.ndim != 2 or out.shape[1] < 2:
+        return None
+    if y.ndim == 1 and y.dtype.kind in "iu":
+        labels = y
+    elif y.shape == out.shape:
+        labels = y.argmax(axis=1)
+    else:
+        return None
+    return float(np.mean(out.argmax(axis=1) == labels))
+
+
+def check_xy(x, y, what: str = "x and y") -> tuple[np.ndarray, np.ndarray]:
+    """``x`` as a float array and ``y`` as an array, with the same number of samples."""
+    x = as_float_array(x, "x")
+    y = np.asarray(y)
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"{what} must be arrays with a batch axis, got shapes {x.shape} and {y.shape}.")
+    if len(x) != len(y):
+        raise ValueError(
+            f"{what} must have the same number of samples, got {len(x)} inputs and {len(y)} targets. "
+            "Hint: x[i] and y[i] should be one sample and its label."
+        )
+    if len(x) == 0:
+        raise ValueError(f"{what} are empty (0 samples).")
+    return x, y
+
+
+@contextlib.contextmanager
+def mode(model, training: bool):
+    """Put every layer in train or eval mode for the block, then restore each layer's mode."""
+    before = [layer.training for layer in model.layers]
+    model.train(training)
+    try:
+        yield
+    finally:
+        for layer, was in zip(model.layers, before):
+            layer.train(was)
+
+
+def _check_objects(loss, optimizer) -> None:
+    for name, obj, methods in (("loss", loss, ("forward", "backward")), ("optimizer", optimizer, ("step",))):
+        if obj is None:
+            continue
+        if isinstance(obj, type):
+            raise TypeError(f"{name} must be an instance, got the class {obj.__name__}. Hint: write {obj.__name__}(...).")
+        missing = [m for m in methods if not callable(getattr(obj, m, None))]
+        if missing:
+            raise TypeError(f"{name} must have method(s) {', '.join(methods)}; {type(obj).__name__} lacks {missing}.")
+
+
+def _check_optimizer_covers(model, optimizer) -> None:
+    """An optimizer made for another model would train nothing: say so."""
+    refs = getattr(optimizer, "param_refs", None)  # cnnlib.optim keeps (layer, name) pairs
+    if refs is None:
+        return
+    covered = {id(layer) for layer, _ in refs}
+    for i, layer in enumerate(model.layers):
+        if layer.params and id(layer) not in covered:
+            raise ValueError(
+                f"the optimizer does not update layer {i} ({type(layer).__name__}): it was created for a "
+                f"different model. Hint: create it for this one, e.g. {type(optimizer).__name__}(model, lr=...)."
+            )
+
+
+class _Means:
+    """Running sample-weighted means of the loss and the accuracy over batches."""
+
+    def __init__(self) -> None:
+        self.loss, self.correct, self.n, self.n_acc = 0.0, 0.0, 0, 0
+
+    def add(self, n: int, loss_value: float | None, acc: float | None) -> dict[str, float]:
+        """Add one batch of ``n`` samples; return that batch's own metrics."""
+        self.n += n
+        batch = {}
+        if loss_value is not None:
+            self.loss += loss_value * n  # losses are batch means
+            batch["loss"] = loss_value
+        if acc is not None:
+            self.correct, self.n_acc = self.correct + acc * n, self.n_acc + n
+            batch["accuracy"] = acc
+        return batch
+
+    def logs(self, with_loss: bool = True) -> dict[str, float]:
+        out = {"loss": self.loss / self.n} if with_loss and self.n else {}
+        if self.n_acc:
+            out["accuracy"] = self.correct / self.n_acc
+        return out
+
+
+def evaluate(model, x, y, *, loss=None, batch_size=256) -> dict[str, float]:
+    """Mean loss (if ``loss`` is given) and accuracy over ``(x, y)``, in eval mode."""
+    x, y = check_xy(x, y)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    _check_objects(loss, None)
+    means = _Means()
+    with mode(model, False):
+        for start in range(0, len(x), batch_size):
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            out = model.forward(xb)
+            means.add(len(xb), float(loss.forward(out, yb)) if loss is not None else None, accuracy(out, yb))
+    return means.logs(with_loss=loss is not None)
+
+
+def predict(model, x, batch_size=256) -> np.ndarray:
+    """The model's outputs for ``x``, computed in batches in eval mode."""
+    x = as_float_array(x, "x")
+    if x.ndim == 0 or len(x) == 0:
+        raise ValueError(f"predict needs a batch of at least one sample, got shape {x.shape}.")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    with mode(model, False):
+        outs = [model.forward(x[s:s + batch_size]) for s in range(0, len(x), batch_size)]
+    return np.concatenate(outs)
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm  # a widget in Jupyter, a text bar in a terminal
+
+    return tqdm(total=total, desc=desc, unit="batch", leave=True)
+
+
+def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks):
+    x, y = check_xy(x, y)
+    epochs = check_positive_int(epochs, "epochs", minimum=0)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    _check_objects(loss, optimizer)
+    if validation_data is not None:
+        if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
+            raise TypeError(f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}.")
+        validation_data = check_xy(*validation_data, what="validation_data x and y")
+    _check_optimizer_covers(model, optimizer)
+    callbacks = list(callbacks or [])
+    for cb in callbacks:
+        if not callable(cb):
+            raise TypeError(f"each callback must be a callable cb(epoch, logs), got {cb!r}.")
+    return x, y, epochs, batch_size, validation_data, callbacks
+
+
+def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step):
+    """One pass over ``x`` in the given order; return the epoch's mean metrics and the step count."""
+    means = _Means()
+    for start in range(0, len(x), batch_size):
+        idx = order[start:start + batch_size]
+        xb, yb = x[idx], y[idx]
+        out = model.forward(xb)  # one training step: forward, loss, backward, update
+        value = float(loss.forward(out, yb))
+        model.backward(loss.backward())
+        optimizer.step()
+        batch_logs = means.add(len(idx), value, accuracy(out, yb))
+        for cb in callbacks:
+            if hasattr(cb, "on_batch_end"):
+                cb.on_batch_end(step, batch_logs)
+        step += 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix({k: f"{v:.4f}" for k, v in means.logs().items()}, refresh=False)
+    return means.logs(), step
+
+
+def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=None,
+        shuffle=True, seed=0, progress=True, callbacks=None) -> History:
+    """Train ``model`` in place; see ``Sequential.fit``."""
+    x, y, epochs, batch_size, validation_data, callbacks = _check_fit_args(
+        model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks)
+    rng = np.random.default_rng(seed)
+    history = model.history = History()
+    model.stop_training = False
+    first = model.layers[0] if model.layers else None
+    needed = first.requires_input_grad if first is not None else None
+    step = 0
+    try:
+        if first is not None:
+            first.requires_input_grad = False  # nobody needs d loss / d data
+        with mode(model, True):
+            for epoch in range(epochs):
+                order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
+                bar = _progress(-(-len(x) // batch_size), f"Epoch {epoch + 1}/{epochs}", progress)
+                logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step)
+                if validation_data is not None:
+                    val = evaluate(model, *validation_data, loss=loss, batch_size=max(batch_size, 256))
+                    logs.update({"val_" + k: v for k, v in val.items()})
+                if bar is not None:
+                    bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
+                    bar.close()
+                history._append(epoch, logs)
+                for cb in callbacks:
+                    cb(epoch, dict(logs))
+                if model.stop_training:
+                    break
+    finally:
+        if first is not None:
+            first.requires_input_grad = needed
+    return history

@@ -1,0 +1,139 @@
+"""One look for every lesson figure: colours, font sizes, figure helpers.
+
+Colour rule, used everywhere:
+
+* numbers in small grids, kernels and signed feature maps use the diverging
+  map :data:`SIGNED_CMAP` centred at 0 (red positive, blue negative, white 0);
+* photographs and non-negative feature maps use :data:`IMAGE_CMAP` (gray).
+
+Figures are plain :class:`matplotlib.figure.Figure` objects, not pyplot
+figures: nothing global to close, and a widget can redraw them quickly.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.transforms import offset_copy
+
+SIGNED_CMAP = "RdBu_r"
+IMAGE_CMAP = "gray"
+HIGHLIGHT = "#1a9e3f"  # the current window / patch (green: not on the red-blue map)
+DROPPED = "#d62728"  # rows/columns the floor drops
+PADDING_FACE = "#d9d9d9"  # zero padding cells
+TITLE_SIZE = 14
+LABEL_SIZE = 12
+VALUE_SIZE = 13
+DPI = 100
+GRID_HEADROOM = 2.0  # number grids use ±2·max|v| colour limits: light cells, readable numbers
+
+
+def new_figure(width: float, height: float, **kwargs) -> Figure:
+    """A pyplot-free figure with constrained layout (``width``, ``height`` in inches)."""
+    kwargs.setdefault("layout", "constrained")
+    return Figure(figsize=(width, height), dpi=DPI, **kwargs)
+
+
+def grid_row_figure(shapes, *, cell: float = 0.6, gap: float = 0.8, top: float = 1.0, bottom: float = 0.9,
+                    left: float = 0.7, right: float = 0.3, min_width: float = 0.0):
+    """A figure with one Axes per ``(rows, cols)`` in ``shapes``, side by side, cells ``cell`` inches wide.
+
+    Positions are computed here instead of by a layout engine: a redraw is
+    then several times faster, which is what keeps the widgets instant.
+    Returns ``(fig, axes)``; the axes are vertically centred.
+    """
+    heights = [r * cell for r, _ in shapes]
+    widths = [c * cell for _, c in shapes]
+    body_w = sum(widths) + gap * (len(shapes) - 1)
+    fig_w = max(left + body_w + right, min_width)
+    fig_h = top + max(heights) + bottom
+    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    x = left + (fig_w - left - body_w - right) / 2
+    mid = bottom + max(heights) / 2
+    axes = []
+    for w, h in zip(widths, heights):
+        axes.append(fig.add_axes((x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)))
+        x += w + gap
+    return fig, axes
+
+
+def set_title(ax, text: str, *, fontsize: float = TITLE_SIZE, **kwargs) -> None:
+    """Axes title at a fixed height: skips matplotlib's per-draw search for a free spot (faster redraws)."""
+    ax.set_title(text, y=1.0, pad=6, fontsize=fontsize, **kwargs)
+
+
+def set_labels(ax, xlabel: str | None, ylabel: str | None, *, fontsize: float = LABEL_SIZE,
+               tick_chars: int = 2) -> None:
+    """Axis labels at fixed offsets from the axes (faster than matplotlib's automatic placement).
+
+    ``tick_chars`` is the widest y tick label in characters, to clear it.
+    """
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=fontsize)
+        ax.xaxis.set_label_coords(0.5, 0, transform=offset_copy(ax.transAxes, ax.figure, y=-24, units="points"))
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=fontsize)
+        dx = -(10 + 6.5 * tick_chars)
+        ax.yaxis.set_label_coords(0, 0.5, transform=offset_copy(ax.transAxes, ax.figure, x=dx, units="points"))
+
+
+def signed_norm(values, *, headroom: float = 1.0) -> Normalize:
+    """A norm centred at 0 with symmetric limits ``±max|values|·headroom``."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    vmax = float(np.abs(finite).max()) if finite.size else 1.0
+    vmax = vmax * headroom if vmax > 0 else 1.0
+    return Normalize(vmin=-vmax, vmax=vmax)
+
+
+def image_style(values, kernel=None, *, signed: bool | None = None) -> dict:
+    """``imshow`` keyword arguments: gray for non-negative maps, diverging at 0 for signed ones.
+
+    If ``kernel`` is given and its weights sum to 1 (identity, blurs, sharpen:
+    brightness is kept), the map is shown as a photo, gray on 0..1, clipped.
+    Signed maps use limits ``±`` the 98th percentile of ``|values|``, so a
+    few extreme pixels do not wash the rest out. ``signed=True`` forces the
+    diverging map (to compare a map before and after ReLU).
+    """
+    values = np.asarray(values, dtype=float)
+    if signed is None:
+        if kernel is not None and abs(float(np.sum(kernel)) - 1.0) < 1e-6:
+            return {"cmap": IMAGE_CMAP, "vmin": 0.0, "vmax": 1.0}
+        signed = bool(values.size and np.nanmin(values) < 0)
+    if signed:
+        return {"cmap": SIGNED_CMAP, "norm": robust_signed_norm(values)}
+    vmax = float(np.nanmax(values)) if values.size else 1.0
+    return {"cmap": IMAGE_CMAP, "vmin": 0.0, "vmax": vmax if vmax > 0 else 1.0}
+
+
+def robust_signed_norm(values, percentile: float = 98.0) -> Normalize:
+    """Centred at 0, limits ``±`` the ``percentile`` of ``|values|`` (the largest value if that is 0)."""
+    mags = np.abs(np.asarray(values, dtype=float))
+    mags = mags[np.isfinite(mags)]
+    if not mags.size:
+        return Normalize(-1.0, 1.0)
+    vmax = float(np.percentile(mags, percentile)) or float(mags.max()) or 1.0
+    return Normalize(vmin=-vmax, vmax=vmax)
+
+
+def figure_to_png(fig: Figure, compress_level: int = 6) -> bytes:
+    """Render ``fig`` to PNG bytes (what the inline backend and the widgets display).
+
+    Widgets pass ``compress_level=1``: a slightly bigger file, encoded faster.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": compress_level})
+    return buf.getvalue()
+
+
+def show(fig: Figure):
+    """Display ``fig`` in a notebook as a PNG image and return nothing.
+
+    Works whatever matplotlib backend is active, so a lesson's static
+    rendering looks the same in JupyterLab, Voilà and a static viewer.
+    """
+    from IPython.display import Image, display
+
+    display(Image(data=figure_to_png(fig), format="png"))

@@ -1,0 +1,167 @@
+"""Figures for the training lesson: the data, the training curves, what the network gets wrong."""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .style import IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, new_figure, robust_signed_norm, SIGNED_CMAP
+
+TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#ff7f0e"
+
+
+def _gray(img) -> np.ndarray:
+    """One image ``(1, H, W)`` or ``(H, W)`` as ``(H, W)``."""
+    img = np.asarray(img, dtype=float)
+    return img[0] if img.ndim == 3 else img
+
+
+def draw_samples(x, y, classes, *, per_class: int = 8, seed: int = 0) -> Figure:
+    """A grid with one row per class: ``per_class`` random images of it, the class name on the left.
+
+    Args:
+        x: images ``(N, 1, H, W)``; y: labels ``(N,)``; classes: the class names.
+        per_class: images per row (default 8).
+        seed: which images are picked (default 0).
+    """
+    y = np.asarray(y)
+    rng = np.random.default_rng(seed)
+    k = len(classes)
+    fig = new_figure(1.0 * per_class + 1.6, 1.0 * k + 0.5)
+    axes = fig.subplots(k, per_class, squeeze=False)
+    for c in range(k):
+        idx = np.flatnonzero(y == c)
+        picks = rng.choice(idx, size=min(per_class, idx.size), replace=False) if idx.size else []
+        for col in range(per_class):
+            ax = axes[c, col]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ax.spines.values():
+                side.set_visible(False)
+            if col < len(picks):
+                ax.imshow(_gray(x[picks[col]]), cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        axes[c, 0].set_ylabel(f"{c}: {classes[c]}", rotation=0, ha="right", va="center", fontsize=LABEL_SIZE)
+    fig.suptitle(f"{per_class} training images of each class", fontsize=TITLE_SIZE, fontweight="bold")
+    return fig
+
+
+def draw_class_balance(counts: dict, classes) -> Figure:
+    """Bars of the number of images per class, one colour per split (``{"train": counts, "test": counts}``)."""
+    fig = new_figure(10, 4.2)
+    ax = fig.add_subplot()
+    k = len(classes)
+    width = 0.8 / len(counts)
+    for s, (split, c) in enumerate(counts.items()):
+        c = np.asarray(c)
+        bars = ax.bar(np.arange(k) + (s - (len(counts) - 1) / 2) * width, c, width, label=f"{split} ({c.sum():,})")
+        ax.bar_label(bars, labels=[f"{v:,}" for v in c], fontsize=8, rotation=90, padding=2)
+    ax.set_xticks(np.arange(k), classes, rotation=30, ha="right", fontsize=LABEL_SIZE - 1)
+    ax.set_ylabel("images", fontsize=LABEL_SIZE)
+    ax.set_ylim(0, max(np.max(c) for c in counts.values()) * 1.3)
+    ax.legend(fontsize=LABEL_SIZE - 1, loc="upper right")
+    ax.set_title("images per class", fontsize=TITLE_SIZE)
+    return fig
+
+
+def draw_training_curves(steps, batch_loss, batch_accuracy, epoch_steps=(), epoch_logs=(), *,
+                         title: str | None = None) -> Figure:
+    """Loss (left) and accuracy (right) against the batch number.
+
+    Thin lines: every batch's value (noisy). Dots: each epoch's mean over the
+    training batches (``loss``, ``accuracy``) and, when present, the scores on
+    held-out data (``val_loss``, ``val_accuracy``) at the end of the epoch.
+    """
+    fig = new_figure(11, 3.8)
+    axes = fig.subplots(1, 2)
+    for ax, key, values, label in ((axes[0], "loss", batch_loss, "cross-entropy loss"),
+                                   (axes[1], "accuracy", batch_accuracy, "accuracy")):
+        ax.plot(steps, values, color=TRAIN_COLOR, alpha=0.35, linewidth=1, label=f"batch {key}")
+        for prefix, color, name in (("", TRAIN_COLOR, "training (epoch mean)"), ("val_", VAL_COLOR, "validation")):
+            pts = [(s, logs[prefix + key]) for s, logs in zip(epoch_steps, epoch_logs) if prefix + key in logs]
+            if pts:
+                xs, ys = zip(*pts)
+                ax.plot(xs, ys, "o-", color=color, linewidth=2, markersize=6, label=name)
+        ax.set_xlabel("batch", fontsize=LABEL_SIZE)
+        ax.set_ylabel(label, fontsize=LABEL_SIZE)
+        ax.grid(alpha=0.3)
+        if key == "accuracy":
+            ax.set_ylim(0, 1)
+        if len(steps):
+            ax.set_xlim(0, max(steps[-1], 1))
+            ax.legend(fontsize=LABEL_SIZE - 2, loc="lower right" if key == "accuracy" else "upper right")
+    if title:
+        fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold")
+    return fig
+
+
+def draw_confusion_matrix(cm, classes, *, title: str = "confusion matrix (test set)") -> Figure:
+    """The matrix as a heat map with the counts written in; rows are true classes, columns predictions."""
+    cm = np.asarray(cm)
+    k = len(classes)
+    fig = new_figure(9, 8)
+    ax = fig.add_subplot()
+    off = cm.astype(float).copy()
+    np.fill_diagonal(off, np.nan)
+    # Colour the mistakes only: the diagonal is so large it would wash them out.
+    ax.imshow(np.ma.masked_invalid(off), cmap="Reds", vmin=0, vmax=max(np.nanmax(off), 1), interpolation="nearest")
+    diag = np.full(cm.shape, np.nan)
+    np.fill_diagonal(diag, 1.0)
+    ax.imshow(np.ma.masked_invalid(diag), cmap="Greens", vmin=0, vmax=2, interpolation="nearest")
+    top = max(np.nanmax(off), 1)
+    for i in range(k):
+        for j in range(k):
+            dark = i != j and off[i, j] > 0.6 * top
+            ax.text(j, i, f"{cm[i, j]}", ha="center", va="center", fontsize=10,
+                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+    ax.set_xticks(np.arange(k), classes, rotation=40, ha="right", fontsize=LABEL_SIZE - 1)
+    ax.set_yticks(np.arange(k), classes, fontsize=LABEL_SIZE - 1)
+    ax.set_xlabel("predicted class", fontsize=LABEL_SIZE)
+    ax.set_ylabel("true class", fontsize=LABEL_SIZE)
+    acc = np.trace(cm) / max(cm.sum(), 1)
+    ax.set_title(f"{title}: accuracy {acc:.3f}\ngreen: right, red: mistakes (darker = more)", fontsize=TITLE_SIZE)
+    return fig
+
+
+def draw_confused_examples(x, y_true, y_pred, pairs, classes, *, per_pair: int = 6) -> Figure:
+    """For each ``(true, predicted, count)`` pair, the first ``per_pair`` test images with that mistake."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    fig = new_figure(1.15 * per_pair + 2.8, 1.35 * len(pairs) + 0.6)
+    axes = fig.subplots(len(pairs), per_pair, squeeze=False)
+    for r, (t, p, count) in enumerate(pairs):
+        idx = np.flatnonzero((y_true == t) & (y_pred == p))[:per_pair]
+        for c in range(per_pair):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c < idx.size:
+                ax.imshow(_gray(x[idx[c]]), cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
+            else:
+                ax.set_axis_off()
+        axes[r, 0].set_ylabel(f"{classes[t]}\n→ {classes[p]}\n({count}×)", rotation=0, ha="right", va="center",
+                              fontsize=LABEL_SIZE - 1)
+    fig.suptitle("the most frequent mistakes: true class → predicted class", fontsize=TITLE_SIZE, fontweight="bold")
+    return fig
+
+
+def draw_filters(W, *, ncols: int = 8, title: str | None = None) -> Figure:
+    """Every filter of a first conv layer ``(C_out, 1, KH, KW)`` as a small signed image (red +, blue −).
+
+    All filters share one colour scale centred at 0, so their strengths compare.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 4 or W.shape[1] != 1:
+        raise ValueError(f"draw_filters expects first-layer weights (C_out, 1, KH, KW), got shape {W.shape}.")
+    n = W.shape[0]
+    nrows = -(-n // ncols)
+    fig = new_figure(1.1 * ncols + 0.8, 1.2 * nrows + 0.7)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    norm = robust_signed_norm(W, percentile=100)
+    for f in range(nrows * ncols):
+        ax = axes.flat[f]
+        ax.set_axis_off()
+        if f < n:
+            im = ax.imshow(W[f, 0], cmap=SIGNED_CMAP, norm=norm, interpolation="nearest")
+            ax.set_title(f"{f}", fontsize=LABEL_SIZE - 2)
+    fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+    fig.suptitle(title or f"the {n} learned {W.shape[2]}×{W.shape[3]} filters of the first layer",
+                 fontsize=TITLE_SIZE, fontweight="bold")
+    return fig

@@ -1,0 +1,110 @@
+"""The feature-map explorer: pick a test image and a layer, see every channel that layer produces.
+
+>>> view = feature_map_view(model, x_test, index=0, layer=0, labels=y_test, classes=FASHION_MNIST_CLASSES)
+>>> view.maps.shape          # the first Conv2D's 32 maps of 26×26
+(32, 26, 26)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..layers import Softmax
+from ..viz.feature_maps import draw_layer_channels, layer_outputs
+from .panel import FigurePanel, observe_all, run_view
+
+
+@dataclass(frozen=True)
+class FeatureMapView:
+    """What the explorer drew: the image, the layer's ``(C, H, W)`` maps, and the model's prediction."""
+
+    fig: Figure
+    image: np.ndarray
+    maps: np.ndarray
+    layer: int
+    layer_name: str
+    predicted: int
+    probability: float
+    message: str
+
+
+def spatial_layers(model, input_shape) -> list[int]:
+    """Indices of the layers whose output is still an image stack ``(C, H, W)`` (before ``Flatten``)."""
+    shape, found = tuple(input_shape), []
+    for i, layer in enumerate(model.layers):
+        shape = tuple(layer.output_shape(shape))
+        if len(shape) == 3:
+            found.append(i)
+    return found
+
+
+def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
+    if not 0 <= index < len(images):
+        raise ValueError(f"index must be in [0, {len(images)}), got {index}.")
+    if layer not in allowed:
+        raise ValueError(f"layer {layer} does not output feature maps; choose one of {allowed} "
+                         "(the layers before Flatten).")
+
+
+def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
+                     _outputs=None) -> FeatureMapView:
+    """Run ``images[index]`` through ``model`` and draw every channel of ``model.layers[layer]``'s output.
+
+    Args:
+        model: a trained ``Sequential`` ending in class scores.
+        images: ``(N, C, H, W)``, e.g. the test images.
+        index: which image (default 0).
+        layer: which layer's output (must be before ``Flatten``; default 0).
+        labels, classes: optional true labels ``(N,)`` and class names, for the caption.
+    """
+    allowed = spatial_layers(model, images.shape[1:])
+    _check_choice(images, index, layer, allowed)
+    outs = _outputs if _outputs is not None else layer_outputs(model, images[index])
+    probs = Softmax()(outs[-1][None])[0]  # class probabilities
+    pred = int(probs.argmax())
+    name = lambda c: classes[c] if classes is not None else str(c)  # noqa: E731
+    caption = f"test image {index}"
+    if labels is not None:
+        caption += f"\ntrue: {name(int(labels[index]))}"
+    caption += f"\npredicted: {name(pred)} ({probs[pred]:.0%})"
+    maps = outs[layer]
+    lyr = model.layers[layer]
+    title = f"layer {layer}: {lyr!r} → {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}"
+    fig = draw_layer_channels(images[index], maps, title=title, caption=caption)
+    message = (f"layer {layer} {type(lyr).__name__}: output {maps.shape}, "
+               f"{int((maps.reshape(len(maps), -1).max(axis=1) <= 0).sum())} of {len(maps)} channels all ≤ 0")
+    return FeatureMapView(fig, np.asarray(images[index]), maps, layer, type(lyr).__name__, pred,
+                          float(probs[pred]), message)
+
+
+def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> widgets.VBox:
+    """An image slider and a layer menu driving :func:`feature_map_view`."""
+    allowed = spatial_layers(model, images.shape[1:])
+    image_s = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="test image",
+                                style={"description_width": "80px"}, layout=widgets.Layout(width="420px"))
+    menu = widgets.Dropdown(options=[(f"{i}: {model.layers[i]!r}", i) for i in allowed], value=layer,
+                            description="layer", style={"description_width": "80px"},
+                            layout=widgets.Layout(width="420px"))
+    panel = FigurePanel()
+    cache: dict = {}
+    outputs: dict = {}  # one forward pass per image, reused for every layer
+
+    def view(index: int, layer: int) -> FeatureMapView:
+        if index not in outputs:
+            outputs.clear()
+            outputs[index] = layer_outputs(model, images[index])
+        return feature_map_view(model, images, index, layer, labels, classes, _outputs=outputs[index])
+
+    def update() -> None:
+        run_view(panel, view, cache, index=image_s.value, layer=menu.value)
+
+    observe_all([image_s, menu], update)
+    update()
+    box = widgets.VBox([widgets.VBox([image_s, menu]), panel])
+    box.controls = {"index": image_s, "layer": menu}
+    box.panel = panel
+    box.cache = cache
+    return box

@@ -1,0 +1,115 @@
+"""The step widget: a Play button and a step slider walk the window over the input.
+
+>>> view = sliding_window_view(2)           # the seed's 4×4 ⋆ 2×2 example, second window
+>>> view.value, view.highlight
+(3.0, (0, 1, 2, 2))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..viz.conv_steps import (SEED_INPUT, SEED_KERNEL, ConvStepFigure, SlidingWindow, draw_conv_step,
+                              sliding_window_steps, step_equation)
+from .panel import FigurePanel, run_view
+
+
+@dataclass(frozen=True)
+class SlidingWindowView:
+    """What the step widget drew for one step.
+
+    ``highlight`` is ``(top, left, KH, KW)`` of the patch in the padded input;
+    ``output`` is the output so far (NaN where not computed yet); ``out_cell``
+    is the ``(row, col)`` filled at this step.
+    """
+
+    fig: Figure
+    step: int
+    n_steps: int
+    patch: np.ndarray
+    products: np.ndarray
+    value: float
+    highlight: tuple
+    out_cell: tuple
+    output: np.ndarray
+    message: str
+
+
+def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, padding=0,
+                        figure: ConvStepFigure | None = None) -> SlidingWindowView:
+    """Draw step ``step`` (1-based, as the slider shows it) of ``x ⋆ kernel``.
+
+    Args:
+        step: window position in row-major order, ``1 .. H_out*W_out``.
+        x: 2-D input (default: the seed's 4×4 example).
+        kernel: 2-D kernel (default: the seed's ``[[1, 0], [-1, 1]]``).
+        stride: window step (default 1).
+        padding: zeros around the input (int, ``"valid"`` or ``"same"``; default 0).
+        figure: a :class:`~cnnlib.viz.conv_steps.ConvStepFigure` of the same example to update in
+            place (what the widget does: twice as fast); default None draws a new figure.
+
+    Returns a :class:`SlidingWindowView` with the figure and the arrays it drew.
+    """
+    sw = _steps(x, kernel, stride, padding)
+    n = len(sw.steps)
+    if not 1 <= step <= n:
+        raise ValueError(f"step must be in 1..{n} for this input and kernel, got {step}.")
+    s = sw.steps[step - 1]
+    fig = figure.update(step - 1) if figure is not None and figure.sw is sw else draw_conv_step(sw, step - 1)
+    kh, kw = sw.kernel.shape
+    return SlidingWindowView(
+        fig=fig, step=step, n_steps=n, patch=s.patch, products=s.products, value=s.value,
+        highlight=(s.top, s.left, kh, kw), out_cell=(s.row, s.col), output=sw.partial_output(step - 1),
+        message=step_equation(s, sw.kernel),
+    )
+
+
+def _steps(x, kernel, stride, padding) -> SlidingWindow:
+    x = SEED_INPUT if x is None else x
+    kernel = SEED_KERNEL if kernel is None else kernel
+    return _cached_steps(_key(x), _key(kernel), stride, padding if not isinstance(padding, list) else tuple(padding))
+
+
+def _key(a):
+    a = np.asarray(a, dtype=float)
+    return a.shape, tuple(a.ravel())
+
+
+@lru_cache(maxsize=8)
+def _cached_steps(x_key, k_key, stride, padding) -> SlidingWindow:
+    x = np.array(x_key[1]).reshape(x_key[0])
+    kernel = np.array(k_key[1]).reshape(k_key[0])
+    return sliding_window_steps(x, kernel, stride, padding)
+
+
+def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, interval_ms: int = 1200) -> widgets.VBox:
+    """Play button + step slider + the figure of :func:`sliding_window_view`.
+
+    The Play button is linked to the slider in the browser, so the window
+    walks over the input on its own; drag the slider to go back.
+    """
+    sw = _steps(x, kernel, stride, padding)
+    n = len(sw.steps)
+    play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="play")
+    slider = widgets.IntSlider(value=1, min=1, max=n, step=1, description="step", continuous_update=True,
+                               layout=widgets.Layout(width="420px"))
+    widgets.jslink((play, "value"), (slider, "value"))
+    panel = FigurePanel()
+    cache: dict = {}
+    drawer = ConvStepFigure(sw)  # one figure, updated in place on every move
+
+    def update(change=None) -> None:
+        run_view(panel, lambda step: sliding_window_view(step, x, kernel, stride, padding, drawer), cache,
+                 step=slider.value)
+
+    slider.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([play, slider]), panel])
+    box.controls = {"play": play, "step": slider}
+    box.panel = panel
+    box.cache = cache  # rendered PNGs by slider values (the benchmark clears it)
+    return box

@@ -1,0 +1,300 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · The sliding window
+#
+# A convolutional layer slides a small grid of weights, the **kernel**, over the image and, at every
+# position, multiplies the pixels under it by the weights and adds the products up. That is all. In this
+# lesson you will:
+#
+# - see why this beats a dense layer on images;
+# - compute the theory notes' 4×4 example by hand, then watch it step by step;
+# - write the double loop yourself (`corr2d`) and check it against `cnnlib`;
+# - extend it to colour images: channels, filters and one bias per filter.
+
+# %%
+import inspect
+
+import numpy as np
+
+from cnnlib.exercises.channels import check_conv_params, check_dense_params
+from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
+from cnnlib.functional import conv2d, conv2d_forward_naive
+from cnnlib.layers import Conv2D, Dense
+from cnnlib.viz import draw_filter_channels, show
+from cnnlib.widgets import sliding_window_view, sliding_window_widget
+
+# %% [markdown]
+# ## Why not a dense layer?
+#
+# A dense layer connects **every** input to **every** output. Flatten a 32×32 colour image and you have
+# $32 \cdot 32 \cdot 3 = 3072$ inputs. Three problems follow:
+#
+# - **Locality is lost**: flattening forgets which pixels are neighbours, yet edges and textures are
+#   local patterns.
+# - **Parameters explode**: every output unit needs one weight per input pixel.
+# - **No sharing**: a detector for an edge at the top-left must be learned again for the bottom-right.
+#
+# A convolution looks at a small neighbourhood (locality) and uses **the same** few weights at every
+# position (weight sharing). Count the parameters with `cnnlib`'s own layers:
+
+# %%
+dense = Dense(32 * 32 * 3, 1024)
+conv = Conv2D(in_channels=3, out_channels=32, kernel_size=3)
+print(f"Dense(3072 -> 1024):            {dense.num_params():>12,} parameters")
+print(f"Conv2D(3 -> 32, 3x3 kernels):   {conv.num_params():>12,} parameters")
+
+# %% [markdown]
+# The convolution's 32 output maps are each $30 \times 30$: 28,800 numbers. A dense layer producing that
+# many outputs would need a weight for every (input, output) pair:
+
+# %%
+outputs = 30 * 30 * 32
+print(f"Dense(3072 -> {outputs:,}) would have {3072 * outputs + outputs:,} parameters")
+
+# %% [markdown]
+# **Exercise.** How many parameters does `Conv2D(in_channels=3, out_channels=64, kernel_size=5)` have?
+# Replace `None` with your number and run the cell.
+
+# %%
+my_count = None
+check_conv_params(my_count, in_channels=3, out_channels=64, kernel_size=5)
+
+# %% [markdown]
+# ## Kernel, filter, output channel
+#
+# - A **kernel** is one 2-D grid of weights, e.g. $3 \times 3$.
+# - A **filter** is the stack of kernels that covers *all* input channels: for an RGB image a
+#   $3 \times 3 \times 3$ filter, one kernel per colour channel.
+# - Each filter produces one **output channel** (a *feature map*). A layer with $N$ filters produces $N$
+#   output channels.
+#
+# We start with one channel, where kernel and filter are the same thing, and come back to colour at the
+# end.
+
+# %% [markdown]
+# ## Cross-correlation, not convolution
+#
+# The output at row $i$, column $j$ is the sum of the kernel times the patch whose top-left corner is at
+# $(i, j)$:
+#
+# $$Y[i, j] = \sum_{m=0}^{K_H - 1} \sum_{n=0}^{K_W - 1} K[m, n] \, X[i + m,\ j + n]$$
+#
+# Mathematicians call this **cross-correlation**. A true **convolution** runs the kernel backwards,
+# $\sum_{m,n} K[m, n]\, X[i - m,\ j - n]$: the same as cross-correlation with the kernel rotated by 180°.
+#
+# Deep-learning libraries (PyTorch, TensorFlow, `cnnlib`) all compute cross-correlation and still call it
+# "convolution". For learning it makes no difference: the network simply learns the flipped kernel.
+
+# %% [markdown]
+# ## The worked example
+#
+# The theory notes slide a $2 \times 2$ kernel over a $4 \times 4$ input, stride 1, no padding:
+
+# %%
+x = np.array([[1, 2, 3, 0],
+              [0, 1, 2, 3],
+              [3, 0, 1, 2],
+              [2, 3, 0, 1]])
+k = np.array([[1, 0],
+              [-1, 1]])
+
+# %% [markdown]
+# **Step 1**, top-left patch $\begin{bmatrix}1 & 2\\ 0 & 1\end{bmatrix}$:
+# $1 \cdot 1 + 2 \cdot 0 + 0 \cdot (-1) + 1 \cdot 1 = 2$.
+#
+# **Step 2**, one to the right, $\begin{bmatrix}2 & 3\\ 1 & 2\end{bmatrix}$:
+# $2 \cdot 1 + 3 \cdot 0 + 1 \cdot (-1) + 2 \cdot 1 = 3$.
+#
+# **Step 3**, $\begin{bmatrix}3 & 0\\ 2 & 3\end{bmatrix}$:
+# $3 \cdot 1 + 0 \cdot 0 + 2 \cdot (-1) + 3 \cdot 1 = 4$.
+#
+# So the first output row is $[2, 3, 4]$. The picture below is step 2: the green square is the patch, the
+# middle grids are the kernel and the element-wise products, and the output fills in as the window moves.
+
+# %%
+show(sliding_window_view(step=2, x=x, kernel=k).fig)
+
+# %% [markdown]
+# Now press **Play**, or drag the slider, and watch all nine steps. The title writes out each sum. (Reading
+# this page without Python? Here is the same walk as an animation.)
+#
+# ![the 2×2 kernel sliding over the 4×4 input, step by step](../images/sliding_window.gif)
+
+# %% tags=["nbval-ignore-output"]
+sliding_window_widget(x, k)
+
+# %% [markdown]
+# The window fits $4 - 2 + 1 = 3$ times across and 3 times down, so the output is $3 \times 3$. Here is the
+# whole answer, computed by `cnnlib`:
+
+# %%
+out = conv2d(x[None, None], k[None, None])[0, 0]  # cnnlib wants (N, C, H, W): add two axes, then drop them
+print(out)
+
+# %% [markdown]
+# **Exercise.** Predict `out[1, 0]` by hand (the window one row down from the start), then run the cell.
+
+# %%
+my_answer = None
+check_output_cell(1, 0, my_answer, x, k)
+
+# %% [markdown]
+# The checker recognises the usual slips. Here is what it says to three wrong answers for `out[0, 1]`
+# (the right answer is 3):
+
+# %%
+print(check_output_cell(0, 1, 1, x, k))  # computed with the kernel rotated by 180°
+print(check_output_cell(0, 1, 8, x, k))  # added the patch without the weights
+print(check_output_cell(0, 1, 2, x, k))  # the neighbouring cell
+
+# %% [markdown]
+# And here is the difference between the two operations on the whole example: flipping the kernel gives a
+# different answer.
+
+# %%
+k_flipped = k[::-1, ::-1]  # rotate by 180°: flip rows and columns
+print("cross-correlation (what CNNs compute):\n", out)
+print("true convolution (kernel flipped):\n", conv2d(x[None, None], k_flipped[None, None])[0, 0])
+
+# %% [markdown]
+# ## Derive: the double loop
+#
+# Now write it yourself. For every output position $(i, j)$, take the patch `x[i:i+KH, j:j+KW]`, multiply
+# it element-wise by the kernel and sum. The output has $H - K_H + 1$ rows and $W - K_W + 1$ columns.
+
+# %%
+def corr2d(x, k):
+    """2-D cross-correlation of x (H, W) with k (KH, KW): stride 1, no padding."""
+    KH, KW = k.shape
+    H_out, W_out = x.shape[0] - KH + 1, x.shape[1] - KW + 1
+    out = np.zeros((H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            out[i, j] = np.sum(x[i:i + KH, j:j + KW] * k)
+    return out
+
+
+corr2d(x, k)
+
+# %% [markdown]
+# ## Check: against `cnnlib`
+#
+# `check_corr2d` runs your function on the example, on a non-square input and kernel (which catches swapped
+# heights and widths) and on a random case, and compares with `cnnlib`:
+
+# %%
+check_corr2d(corr2d)
+
+# %% [markdown]
+# A version with the kernel flipped by mistake gets a diagnosis instead:
+
+# %%
+def corr2d_flipped(x, k):
+    return corr2d(x, k[::-1, ::-1])
+
+
+check_corr2d(corr2d_flipped)
+
+# %% [markdown]
+# ## Switch: `cnnlib` from here on
+#
+# `cnnlib`'s loop version is your double loop inside two more, over the images of a batch and over the
+# filters. The input channels are summed by `np.sum` over a 3-D patch, and stride and dilation decide where
+# the window sits and which pixels it touches. Read it:
+
+# %%
+print(inspect.getsource(conv2d_forward_naive))
+
+# %% [markdown]
+# ## Channels, filters and biases
+#
+# A colour image has 3 channels, so a filter has **3 kernels**, one per channel: its depth always equals
+# the input's depth. Each kernel slides over its own channel; the three results are **added**, plus one
+# bias, giving **one** output channel.
+
+# %%
+show(draw_filter_channels(
+    x=np.array([[[3, 0, 0, 0], [0, 3, 3, 2], [0, 0, 1, 1], [2, 1, 1, 0]],
+                [[2, 2, 0, 0], [1, 1, 3, 2], [1, 1, 2, 2], [0, 2, 3, 3]],
+                [[3, 1, 1, 2], [2, 2, 3, 1], [3, 0, 0, 3], [3, 1, 0, 1]]]),
+    weights=np.array([[[-1, 1, 0], [0, -1, 0], [-1, 1, 0]],
+                      [[-1, -1, 1], [0, 0, -1], [-1, 0, 0]],
+                      [[0, 1, 1], [-1, 0, 0], [-1, -1, 0]]]),
+    bias=1.0,
+))
+
+# %% [markdown]
+# In `cnnlib` (and PyTorch) the weights of a layer with $C_{out}$ filters over $C_{in}$ channels have shape
+# $(C_{out}, C_{in}, K_H, K_W)$, and there is one bias per filter, shape $(C_{out},)$:
+
+# %%
+layer = Conv2D(in_channels=3, out_channels=2, kernel_size=3, seed=0)
+print("W:", layer.params["W"].shape, "  b:", layer.params["b"].shape)
+
+# %% [markdown]
+# **Derive** the layer with your `corr2d`: for each filter $f$, add up the channels, then the bias.
+#
+# $$\text{out}[f] = b[f] + \sum_{c=0}^{C_{in}-1} \text{corr2d}\big(x[c],\ W[f, c]\big)$$
+
+# %%
+def conv_layer_by_hand(x, W, b):
+    """x (C_in, H, W), W (C_out, C_in, KH, KW), b (C_out,) -> (C_out, H_out, W_out)."""
+    maps = []
+    for f in range(W.shape[0]):
+        total = sum(corr2d(x[c], W[f, c]) for c in range(W.shape[1]))
+        maps.append(total + b[f])
+    return np.stack(maps)
+
+
+rng = np.random.default_rng(0)
+image = rng.integers(0, 4, size=(3, 5, 5)).astype(np.float64)  # a tiny 5x5 RGB "image"
+layer.params["b"][:] = [0.5, -1.0]  # non-zero biases, so they are checked too
+
+by_hand = conv_layer_by_hand(image, layer.params["W"], layer.params["b"])
+by_cnnlib = layer(image[None])[0]  # the layer takes a batch: (1, 3, 5, 5) -> (1, 2, 3, 3)
+print("output shape:", by_cnnlib.shape)
+print("same numbers:", np.allclose(by_hand, by_cnnlib, atol=1e-5))
+
+# %% [markdown]
+# ### One bias per filter, not per position
+#
+# The practical guide's `CNNLayer` creates `np.random.randn(*self.output_shape)` biases: one for **every
+# output position**. That is unusual. It ties the layer to one image size, gives the same filter a
+# different offset at every pixel (so a pattern is no longer detected the same way everywhere), and adds
+# many parameters. For its 16 filters on a 28×28 image:
+
+# %%
+per_position = 16 * 26 * 26
+print(f"one bias per position: {per_position:,}   one bias per filter: {16}")
+
+# %% [markdown]
+# **Exercise.** How many parameters does a dense layer from a flattened 28×28 grayscale image to 128 units
+# have?
+
+# %%
+my_dense_count = None
+check_dense_params(my_dense_count, in_features=28 * 28, out_features=128)
+
+# %% [markdown]
+# ## Summary
+#
+# - A convolution layer computes **cross-correlation**: kernel times patch, summed, at every position.
+# - Without padding, a $K_H \times K_W$ kernel on an $H \times W$ input gives $(H - K_H + 1) \times (W - K_W + 1)$.
+# - A filter has one kernel per input channel; $N$ filters give $N$ output channels, plus one bias each.
+# - Parameters: $C_{out} C_{in} K_H K_W + C_{out}$, whatever the image size.
+#
+# Next: **`02_stride_padding_output_size`**, where the window takes bigger steps and the input gets a border.

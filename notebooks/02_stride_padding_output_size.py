@@ -1,0 +1,324 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Stride, padding and the output size
+#
+# In lesson 01 the window moved one cell at a time and never left the input. Two settings change that:
+#
+# - the **stride** $S$: how many cells the window jumps between positions;
+# - the **padding** $P$: a border of zeros added around the input.
+#
+# By the end you can predict the output size of any convolution, choose between `'valid'` and `'same'`,
+# and follow the shapes through a whole network.
+
+# %%
+import numpy as np
+
+from cnnlib.exercises.output_size import check_output_size, check_same_padding
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D
+from cnnlib.shapes import (conv_output_shape, conv_output_size, explain_conv_output_size, pool_output_size,
+                           resolve_padding, same_padding)
+from cnnlib.viz import show
+from cnnlib.widgets import output_size_view, output_size_widget, sliding_window_view, sliding_window_widget
+
+x = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]])  # lesson 01's example
+k = np.array([[1, 0], [-1, 1]])
+
+# %% [markdown]
+# ## Stride: bigger steps
+#
+# With stride $S$, the window for output cell $(i, j)$ starts at $(i \cdot S,\ j \cdot S)$. On lesson 01's
+# example, stride 2 keeps every other window: a $2 \times 2$ output instead of $3 \times 3$.
+
+# %%
+show(sliding_window_view(step=2, x=x, kernel=k, stride=2).fig)
+
+# %% tags=["nbval-ignore-output"]
+sliding_window_widget(x, k, stride=2)
+
+# %% [markdown]
+# ## Padding: a border of zeros
+#
+# Without padding, every layer shrinks the image, and the border pixels fall under fewer windows than the
+# centre ones. Padding adds $P$ rows and columns of zeros on **each** side (gray below). With $P = 1$ the
+# example's output grows to $5 \times 5$: the window now also starts on the border.
+
+# %%
+show(sliding_window_view(step=7, x=x, kernel=k, padding=1).fig)
+
+# %% tags=["nbval-ignore-output"]
+sliding_window_widget(x, k, padding=1)
+
+# %% [markdown]
+# ## The output-size formula
+#
+# The padded input has $H + 2P$ cells along an axis. A window of size $K$ fits at start $0$, then at
+# $S, 2S, \dots$ as long as it does not stick out, so the number of positions is
+#
+# $$H_{out} = \left\lfloor \frac{H + 2P - K}{S} \right\rfloor + 1$$
+#
+# and the same for the width. The $+1$ counts the first position; the floor $\lfloor\cdot\rfloor$ drops a
+# last step that would not fit.
+#
+# **Dilation** $D$ spreads the kernel's taps $D$ cells apart (a kernel "with holes"). It still has $K$
+# weights, but it spans
+#
+# $$K_{eff} = K + (K - 1)(D - 1)$$
+#
+# cells, and $K_{eff}$ replaces $K$ in the formula.
+
+# %% [markdown]
+# ## The widget
+#
+# Five sliders: input size $H$, kernel $K$, stride $S$, padding $P$ and dilation $D$. The big grid is the
+# padded input (gray: padding) with the first window (solid) and the last one (dashed); the dots are the
+# cells the kernel actually touches. Above it, one bar per window position. Right: the output. Below: the
+# formula with your numbers.
+#
+# Its starting state:
+
+# %%
+show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1).fig)
+
+# %% [markdown]
+# Things to try:
+#
+# - stride 3 with $H = 8$: the windows no longer reach the end; the cells they miss turn **red**;
+# - kernel 7 on a small input with no padding: no window fits, and the widget says why;
+# - dilation 2: the same 3×3 kernel covers a 5×5 area.
+
+# %% tags=["nbval-ignore-output"]
+output_size_widget()
+
+# %% [markdown]
+# ## What the floor drops
+#
+# Take $H = 8$, $K = 3$, $S = 2$, $P = 0$. The windows start at 0, 2 and 4; the next one would start at 6
+# and need cells 6, 7 and 8, but there is no cell 8. So the last column (and row) is never looked at:
+
+# %%
+show(output_size_view(size=8, kernel_size=3, stride=2, padding=0).fig)
+
+# %% [markdown]
+# `cnnlib.shapes.explain_conv_output_size` writes the same computation out in words:
+
+# %%
+print(explain_conv_output_size(8, kernel_size=3, stride=2, padding=0))
+
+# %% [markdown]
+# ## Derive, check, switch
+#
+# **Derive**: the formula is one line of Python. `//` is integer division, which rounds down: the floor.
+
+# %%
+def output_size(H, K, S=1, P=0, D=1):
+    K_eff = K + (K - 1) * (D - 1)
+    return (H + 2 * P - K_eff) // S + 1
+
+
+output_size(7, 3, S=2, P=1)
+
+# %% [markdown]
+# **Check** it against `cnnlib.shapes.conv_output_size` on every setting the widget allows. `cnnlib` also
+# refuses the settings where no window fits, which our one-liner does not notice:
+
+# %%
+agree, refused = 0, 0
+for H in range(1, 13):
+    for K in range(1, 8):
+        for S in range(1, 5):
+            for P in range(0, 4):
+                for D in range(1, 4):
+                    try:
+                        expected = conv_output_size(H, K, S, P, D)
+                    except ValueError:
+                        refused += 1  # the kernel is larger than the padded input
+                        continue
+                    agree += output_size(H, K, S, P, D) == expected
+print(f"{agree} settings agree, {refused} refused by cnnlib (no window fits)")
+
+# %% [markdown]
+# **Switch**: from now on we use `cnnlib.shapes` (and every `cnnlib` layer checks its input with it).
+# Its error message says what to change:
+
+# %%
+try:
+    conv_output_size(2, kernel_size=5)
+except ValueError as err:
+    print(err)
+
+# %% [markdown]
+# ## 'valid' and 'same'
+#
+# Two paddings have names:
+#
+# - **`'valid'`**: no padding, $P = 0$. Only windows that fit entirely in the input; the output shrinks by
+#   $K - 1$.
+# - **`'same'`**: just enough padding that, at stride 1, the output has the **same** size as the input.
+#
+# For 'same' we need $H + P_{total} - K + 1 = H$, so $P_{total} = K - 1$ (with dilation, $K_{eff} - 1$). For an
+# odd kernel that splits evenly: $K = 3$ needs one zero on each side.
+
+# %%
+print("K=3:", resolve_padding("same", 3))  # ((top, bottom), (left, right))
+print("K=5:", resolve_padding("same", 5))
+
+# %% [markdown]
+# For an **even** kernel, $K - 1$ is odd and cannot be split evenly. PyTorch and TensorFlow put the extra
+# zero **after**: at the bottom and on the right. `cnnlib` does the same.
+
+# %%
+print("K=2:", resolve_padding("same", 2))
+print("K=4:", same_padding(4), "(before, after)")
+
+# %%
+show(output_size_view(size=6, kernel_size=2, stride=1, padding="same").fig)
+
+# %% [markdown]
+# Check it with a real layer: `Conv2D(..., padding="same")` keeps the $6 \times 6$ size with a
+# $2 \times 2$ kernel, and gives exactly what we get by padding one zero at the bottom and right ourselves:
+
+# %%
+rng = np.random.default_rng(0)
+image = rng.standard_normal((1, 1, 6, 6))
+same = Conv2D(1, 1, kernel_size=2, padding="same", seed=0)
+manual = Conv2D(1, 1, kernel_size=2, padding=0, seed=0)  # same seed: same weights
+padded = np.pad(image, ((0, 0), (0, 0), (0, 1), (0, 1)))  # one zero row at the bottom, one column on the right
+print("'same' output shape:", same(image).shape)
+print("equal to manual bottom/right padding:", np.allclose(same(image), manual(padded)))
+
+# %% [markdown]
+# 'same' only works at stride 1: with stride 2 the output is about half the input whatever the padding.
+
+# %%
+try:
+    Conv2D(1, 1, kernel_size=3, stride=2, padding="same")
+except ValueError as err:
+    print(err)
+
+# %% [markdown]
+# ## Shapes through a whole network
+#
+# The theory notes follow a $32 \times 32 \times 3$ image through three convolutions and two poolings
+# (pooling, lesson 04, uses the same formula with $S = K$ by default). We compute every shape with
+# `cnnlib.shapes` and check it against the `output_shape` of real `cnnlib` layers. The notes write shapes
+# as (height, width, channels); `cnnlib` stores them as (channels, height, width).
+
+# %%
+def shape_table(input_hwc, layers):
+    """One row per layer: its output shape from cnnlib.shapes, checked against the layer's own output_shape."""
+    H, W, C = input_hwc
+    chw = (C, H, W)  # cnnlib's order for one sample
+    print(f"{'layer':<32}{'output (H, W, C)':>18}{'parameters':>12}")
+    print(f"{'input':<32}{str((H, W, C)):>18}")
+    for name, layer in layers:
+        if isinstance(layer, Conv2D):
+            H, W = conv_output_shape((H, W), layer.kernel_size, layer.stride, layer.padding)
+            C = layer.out_channels
+            shape = (H, W, C)
+        elif isinstance(layer, MaxPool2D):
+            (KH, KW), (SH, SW) = layer.kernel_size, layer.stride
+            H, W = pool_output_size(H, KH, SH), pool_output_size(W, KW, SW)
+            shape = (H, W, C)
+        elif isinstance(layer, Flatten):
+            shape = (H * W * C,)
+        else:  # Dense
+            shape = (layer.out_features,)
+        chw = layer.output_shape(chw)  # what the layer itself computes
+        expected = shape if len(shape) == 1 else (C, H, W)
+        assert chw == expected, f"{name}: cnnlib.shapes says {expected}, the layer says {chw}"
+        print(f"{name:<32}{str(shape):>18}{layer.num_params():>12,}")
+
+
+shape_table((32, 32, 3), [
+    ("Conv1: 32 filters 3x3", Conv2D(3, 32, 3)),
+    ("MaxPool1: 2x2, stride 2", MaxPool2D(2)),
+    ("Conv2: 64 filters 3x3", Conv2D(32, 64, 3)),
+    ("MaxPool2: 2x2, stride 2", MaxPool2D(2)),
+    ("Conv3: 64 filters 3x3", Conv2D(64, 64, 3)),
+    ("Flatten", Flatten()),
+    ("Dense: 10 outputs", Dense(1024, 10)),
+])
+
+# %% [markdown]
+# Every number matches the notes: 30 → 15 → 13 → 6 → 4, and $4 \cdot 4 \cdot 64 = 1024$ features.
+# Notice $\lfloor 13 / 2 \rfloor = 6$: the second pooling drops the last row and column. (The notes' TensorFlow
+# code adds a `Dense(64)` before the last layer; the shapes up to the flatten are the same.)
+#
+# The other architecture of the notes: a $28 \times 28$ grayscale image, two convolutions with pooling, then
+# a dense layer of 128 units and 10 outputs:
+
+# %%
+shape_table((28, 28, 1), [
+    ("Conv1: 32 filters 3x3, ReLU", Conv2D(1, 32, 3)),
+    ("MaxPool1: 2x2", MaxPool2D(2)),
+    ("Conv2: 64 filters 3x3, ReLU", Conv2D(32, 64, 3)),
+    ("MaxPool2: 2x2", MaxPool2D(2)),
+    ("Flatten", Flatten()),
+    ("Dense: 128, ReLU", Dense(5 * 5 * 64, 128)),
+    ("Dense: 10, softmax", Dense(128, 10)),
+])
+
+# %% [markdown]
+# Most parameters sit in the first dense layer, not in the convolutions: that is the flatten's price.
+
+# %% [markdown]
+# ## Exercises
+#
+# Predict the output height for each setting, write your answers in place of the `None`s and run the cell.
+# The checker explains a wrong answer.
+
+# %%
+settings = [  # (H, K, S, P, D)
+    dict(size=28, kernel_size=5, stride=1, padding=0),
+    dict(size=28, kernel_size=5, stride=1, padding=2),
+    dict(size=15, kernel_size=3, stride=2, padding=0),
+    dict(size=10, kernel_size=3, stride=1, padding=0, dilation=2),
+]
+my_answers = [None, None, None, None]
+
+for answer, setting in zip(my_answers, settings):
+    print(check_output_size(answer, **setting))
+
+# %% [markdown]
+# Here is what the checker says to some typical mistakes (each line is a different setting):
+
+# %%
+print(check_output_size(8, 7, 3, stride=1, padding=2))  # right answer 9: forgot the + 1
+print(check_output_size(7, 7, 3, stride=1, padding=2))  # right answer 9: padded one side only
+print(check_output_size(4, 8, 3, stride=2, padding=0))  # right answer 3: rounded up
+print(check_output_size(8, 10, 3, stride=1, dilation=2))  # right answer 6: ignored the dilation
+
+# %% [markdown]
+# **'same' padding.** Which `(before, after)` padding makes a $4 \times 4$ kernel keep the size at stride 1?
+
+# %%
+my_padding = None
+check_same_padding(4, my_padding)
+
+# %%
+print(check_same_padding(4, (2, 1)))  # the right total on the wrong side
+
+# %% [markdown]
+# ## Summary
+#
+# - $H_{out} = \lfloor (H + 2P - K_{eff}) / S \rfloor + 1$ with $K_{eff} = K + (K-1)(D-1)$.
+# - The floor drops the last cells when the stride does not fit exactly.
+# - `'valid'` is $P = 0$; `'same'` pads $K_{eff} - 1$ in total at stride 1, the odd extra zero at the
+#   bottom/right.
+# - A network's shapes follow from applying the formula layer by layer; `cnnlib.shapes` does it for you.
+#
+# Next: **`03_filters_and_feature_maps`**, with real kernels on a real photograph.

@@ -1,0 +1,234 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Filters and feature maps
+#
+# Before networks learned their kernels, image processing used hand-made ones: blur, sharpen, edge
+# detectors. They are the best way to see what a convolution *does*, and a trained CNN's first layer ends up
+# learning kernels that look much like them. In this lesson you:
+#
+# - filter a real photograph with the classic 3×3 kernels, using `cnnlib`'s `Conv2D`;
+# - change the kernel, stride and padding live and watch the feature map;
+# - meet the RGB filter ($3 \times 3 \times 3$), a bank of filters, and ReLU on feature maps.
+
+# %%
+import numpy as np
+
+from cnnlib.datasets.images import LUMA, load_sample_image
+from cnnlib.exercises.output_size import check_output_size
+from cnnlib.kernels import DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
+from cnnlib.layers import Conv2D, ReLU
+from cnnlib.viz import draw_feature_maps, draw_images, draw_rgb_filter, show
+from cnnlib.widgets import filter_view, filter_widget
+
+# %% [markdown]
+# ## A real photograph
+#
+# The photo is the official U.S. Navy portrait of Commodore **Grace Hopper** (photograph by James S. Davis,
+# 1984), a pioneer of programming languages. As a work of the U.S. federal government it is in the public
+# domain, and matplotlib ships it as sample data, so nothing needs downloading.
+#
+# `load_sample_image` returns floats in $[0, 1]$, stored (height, width, channels). We average $4 \times 4$
+# pixel blocks (`downsample=4`) so that every filter below runs instantly.
+
+# %%
+photo = load_sample_image()  # full size, RGB
+rgb = load_sample_image(downsample=4)
+gray = load_sample_image(gray=True, downsample=4)  # 0.299 R + 0.587 G + 0.114 B
+print("full size:", photo.shape, photo.dtype, f" values from {photo.min():.1f} to {photo.max():.1f}")
+print("RGB:", rgb.shape, "  gray:", gray.shape)
+
+# %%
+show(draw_images([rgb, gray], ["RGB", "gray"]))
+
+# %% [markdown]
+# ## The classic kernels
+#
+# Seven $3 \times 3$ kernels, each with a job:
+
+# %%
+for name in KERNEL_NAMES:
+    print(f"{name:<10} sum {get_kernel(name).sum():>4.1f}   {DESCRIPTIONS[name]}")
+
+# %% [markdown]
+# The **sum** of the weights tells you what happens on a flat, uniform patch of the image:
+#
+# - sum 1 (identity, blurs, sharpen): the output keeps the brightness. We show these maps as photos.
+# - sum 0 (Sobel, Laplacian): a flat patch gives **0**; only changes in brightness (edges) respond, with a
+#   sign. We show these maps in red (positive) and blue (negative), white at 0.
+
+# %% [markdown]
+# ## Derive, check, switch
+#
+# **Derive**: lesson 01's double loop works on a photo too (with zero padding of 1, so the size is kept):
+
+# %%
+def corr2d(x, k):
+    KH, KW = k.shape
+    out = np.zeros((x.shape[0] - KH + 1, x.shape[1] - KW + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i:i + KH, j:j + KW] * k)
+    return out
+
+
+edges_by_hand = corr2d(np.pad(gray, 1), get_kernel("sobel_x"))
+edges_by_hand.shape
+
+# %% [markdown]
+# **Check** with `cnnlib`'s `Conv2D`: one input channel, one filter, no bias, and its weights set to the
+# kernel. `W` has shape $(C_{out}, C_{in}, K_H, K_W) = (1, 1, 3, 3)$, and the layer wants a batch of
+# images $(N, C, H, W)$:
+
+# %%
+conv = Conv2D(in_channels=1, out_channels=1, kernel_size=3, padding=1, bias=False)
+conv.params["W"][0, 0] = get_kernel("sobel_x")
+edges = conv(gray[None, None])[0, 0]  # (1, 1, 150, 128) -> (150, 128)
+print("same feature map:", np.allclose(edges, edges_by_hand, atol=1e-5))
+
+# %% [markdown]
+# **Switch**: from now on `Conv2D` does the work. Input, kernel and feature map side by side:
+
+# %%
+show(filter_view("sobel_x", stride=1, padding=1).fig)
+
+# %% [markdown]
+# Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
+# darker: the vertical edges of the flag stripes, the collar, the face. The blue line down the right border
+# is made by the padding: the image is bright there, and the zeros added beyond it look like a sudden drop to
+# black, an "edge" that is not in the photo.
+#
+# ## The filter widget
+#
+# Pick a kernel from the menu, **or type your own numbers** in the 3×3 boxes (the menu switches to
+# *custom*). The sliders set stride and padding; the title gives the feature map's size, and the picture
+# shrinks with it. Tick ReLU to keep only the positive responses.
+
+# %% tags=["nbval-ignore-output"]
+filter_widget()
+
+# %% [markdown]
+# Things to try: `gaussian` then `sharpen` (opposites); `sobel_y` (horizontal edges); stride 2 and 3 (the
+# map shrinks, detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one
+# pixel).
+
+# %% [markdown]
+# ## Stride and padding on a photo
+#
+# The output-size formula from lesson 02 holds for every layer:
+
+# %%
+for stride, padding in [(1, 0), (1, 1), (1, "same"), (2, 1), (3, 0)]:
+    layer = Conv2D(1, 1, kernel_size=3, stride=stride, padding=padding, bias=False)
+    out = layer(gray[None, None])
+    print(f"stride {stride}, padding {padding!r:>6}:  {gray.shape} -> {out.shape[2:]}")
+
+# %% [markdown]
+# **Exercise.** What height does `Conv2D(1, 8, kernel_size=5, stride=2, padding=2)` give on this
+# 150-pixel-tall image?
+
+# %%
+my_height = None
+check_output_size(my_height, size=150, kernel_size=5, stride=2, padding=2)
+
+# %% [markdown]
+# ## Colour: a $3 \times 3 \times 3$ filter
+#
+# A colour image has 3 channels, so every filter has **depth 3**: one $3 \times 3$ kernel per channel. Each
+# kernel slides over its own channel and the three results are added (plus one bias). In `cnnlib`:
+# `Conv2D(in_channels=3, ...)`, with `W` of shape $(C_{out}, 3, 3, 3)$.
+#
+# A filter whose depth does not match the input is an error:
+
+# %%
+rgb_batch = rgb.transpose(2, 0, 1)[None]  # (H, W, C) -> (1, C, H, W): cnnlib stores channels first
+try:
+    Conv2D(in_channels=1, out_channels=1, kernel_size=3)(rgb_batch)
+except ValueError as err:
+    print(err)
+
+# %% [markdown]
+# Here is a colour filter: the identity kernel on red, zeros on green, minus the identity on blue. It
+# computes "how much redder than blue" each pixel is: the flag's red stripes and the skin are positive, the
+# blue field behind is negative.
+
+# %%
+red_minus_blue = Conv2D(in_channels=3, out_channels=1, kernel_size=3, padding=1, bias=False)
+identity = get_kernel("identity")
+red_minus_blue.params["W"][0] = np.stack([identity, 0 * identity, -identity])  # (3, 3, 3)
+print("W:", red_minus_blue.params["W"].shape)
+color_map = red_minus_blue(rgb_batch)[0, 0]
+show(draw_rgb_filter(rgb, red_minus_blue.params["W"][0], color_map))
+
+# %% [markdown]
+# Because convolution is linear, a $3 \times 3 \times 3$ filter can do two jobs at once. Weight Sobel x by
+# the gray-conversion factors (0.299, 0.587, 0.114) on the three channels, and you get exactly the edges of
+# the gray image:
+
+# %%
+gray_edges = Conv2D(in_channels=3, out_channels=1, kernel_size=3, padding=1, bias=False)
+gray_edges.params["W"][0] = np.stack([w * get_kernel("sobel_x") for w in LUMA])
+print("same as Sobel x on the gray image:", np.allclose(gray_edges(rgb_batch)[0, 0], edges, atol=1e-5))
+
+# %% [markdown]
+# ## A bank of filters
+#
+# A layer has many filters, and each one makes its own feature map: $N$ filters, $N$ output channels.
+# Stack all seven classic kernels into one `Conv2D(1, 7, 3)`:
+
+# %%
+bank = Conv2D(in_channels=1, out_channels=len(KERNEL_NAMES), kernel_size=3, padding=1, bias=False)
+bank.params["W"][...] = kernel_bank()  # (7, 1, 3, 3)
+maps = bank(gray[None, None])[0]  # (7, 150, 128): one map per filter
+print("feature maps:", maps.shape)
+show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
+                       suptitle="one layer, 7 filters, 7 feature maps"))
+
+# %% [markdown]
+# In a CNN nobody chooses these numbers: the network **learns** its filters from data, and the first
+# layer's usually resemble these blurs and edge detectors (you will see them in lesson 08).
+
+# %% [markdown]
+# ## ReLU on feature maps
+#
+# After a convolution comes an activation, usually **ReLU**: $\mathrm{ReLU}(z) = \max(0, z)$. On an edge map
+# it keeps the positive responses (red) and sets the negative ones (blue) to 0. Top: the edge maps; bottom:
+# after ReLU, on the same colour scale.
+
+# %%
+edge_names = ["sobel_x", "sobel_y", "laplacian"]
+edge_maps = maps[[KERNEL_NAMES.index(n) for n in edge_names]]  # (3, 150, 128)
+activated = ReLU()(edge_maps[None])[0]
+show(draw_feature_maps(np.concatenate([edge_maps, activated]),
+                       edge_names + [f"ReLU({n})" for n in edge_names], ncols=3, signed=True))
+
+# %%
+for name, a in zip(edge_names, activated):
+    print(f"ReLU({name}): {np.mean(a == 0):.0%} of the pixels are 0")  # about half: edges have two sides
+
+# %% [markdown]
+# Without the activation, two convolutions in a row would be just one bigger convolution (they are both
+# linear). ReLU is what lets the next layer combine these maps into something new, like "a vertical edge
+# next to a horizontal one".
+#
+# ## Summary
+#
+# - A kernel is a small pattern detector; its feature map shows where the pattern is.
+# - Weights summing to 1 keep brightness (blur, sharpen); summing to 0 detect change (edges).
+# - A filter's depth equals the input's channels: $3 \times 3 \times 3$ for RGB.
+# - $N$ filters give $N$ feature maps; ReLU keeps the positive responses.
+#
+# Next: **`04_pooling`**, shrinking feature maps while keeping what matters.

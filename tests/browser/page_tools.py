@@ -1,0 +1,82 @@
+"""JavaScript run in the page: find widget cells, move a slider, time the redraw.
+
+Shared by the JupyterLab and Voilà tests. A widget "area" is a DOM node holding
+one widget (a notebook cell's output area in JupyterLab, a widget's own node in
+Voilà); ``AREA_SELECTOR`` names the node per front end.
+"""
+from __future__ import annotations
+
+import statistics
+
+# Text that means a widget did not render as a widget: its Python repr, or
+# the front end's own error.
+BARE_WIDGET_JS = r"""
+(root) => {
+  const text = (root || document.body).innerText;
+  const bad = [];
+  if (text.includes('Error displaying widget')) bad.push('Error displaying widget');
+  const m = text.match(/\b(IntSlider|FloatSlider|VBox|HBox|Play|Dropdown|interactive|ToggleButtons|BoundedIntText|FloatText|GridBox|Output)\(/);
+  if (m) bad.push('bare widget repr: ' + m[0]);
+  if (text.includes('Loading widget...') ) bad.push('widget still loading');
+  return bad;
+}
+"""
+
+# Returns a string that changes whenever any figure in ``area`` changes.
+FIGURE_KEY_JS = r"""
+(area) => Array.from(area.querySelectorAll('img, svg.main-svg, canvas'))
+  .map(e => e.src ? (e.src.length + ':' + e.src.slice(-200)) : e.outerHTML.length).join('|')
+"""
+
+# Start watching ``area``: resolves ``window.__redraw`` with the ms from the
+# next keydown on the page to the moment the figure key changed (-1 on timeout).
+WATCH_JS = r"""
+([area, timeoutMs, figureKeySrc]) => {
+  const figureKey = eval(figureKeySrc);
+  const before = figureKey(area);
+  window.__redraw = new Promise(resolve => {
+    let t0 = null;
+    const onKey = () => { if (t0 === null) t0 = performance.now(); };
+    document.addEventListener('keydown', onKey, true);
+    const done = (ms) => {
+      obs.disconnect(); clearTimeout(timer); document.removeEventListener('keydown', onKey, true);
+      resolve(ms);
+    };
+    const obs = new MutationObserver(() => {
+      const now = figureKey(area);
+      if (t0 !== null && now !== before && now.length > 0) done(performance.now() - t0);
+    });
+    obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    const timer = setTimeout(() => done(-1), timeoutMs);
+  });
+  return before;
+}
+"""
+
+
+def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000) -> list[float]:
+    """Move the first slider in ``area`` ``moves`` times; return the redraw latencies in ms.
+
+    Alternates right and left so the slider stays in range. Raises
+    ``AssertionError`` if a move does not change the figure.
+    """
+    handle = area.query_selector(".noUi-handle")
+    assert handle is not None, "no slider handle in this widget"
+    latencies = []
+    for i in range(moves):
+        for key in (("ArrowRight", "ArrowLeft") if i % 2 == 0 else ("ArrowLeft", "ArrowRight")):
+            page.evaluate(WATCH_JS, [area, timeout_ms, FIGURE_KEY_JS])
+            handle.focus()
+            page.keyboard.press(key)
+            ms = page.evaluate("window.__redraw")
+            if ms >= 0:
+                latencies.append(ms)
+                break
+        else:
+            raise AssertionError("moving the slider either way did not change the figure within "
+                                 f"{timeout_ms} ms")
+    return latencies
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")

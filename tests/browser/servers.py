@@ -1,0 +1,108 @@
+"""Start JupyterLab or Voilà on 127.0.0.1 with a random port (and token) for the browser tests."""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_lessons(dest: Path) -> Path:
+    """Copy notebooks/ and images/ to ``dest`` so the browser never writes into the repo."""
+    for name in ("notebooks", "images"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return dest / "notebooks"
+
+
+class Server:
+    """A Jupyter server process; ``url(path)`` adds the token."""
+
+    def __init__(self, argv: list[str], port: int, token: str, log: Path, ready_path: str, env: dict):
+        self.port, self.token, self.log = port, token, log
+        self.proc = subprocess.Popen(argv, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 120
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(self.url(ready_path), timeout=5)
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"server did not answer in 120 s:\n{log.read_text()[-3000:]}")
+                time.sleep(0.3)
+
+    def url(self, path: str) -> str:
+        sep = "&" if "?" in path else "?"
+        return f"http://127.0.0.1:{self.port}{path}{sep}token={self.token}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _env(tmp: Path) -> dict:
+    env = dict(os.environ)
+    env["JUPYTER_CONFIG_DIR"] = str(tmp / "jupyter-config")
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp / "jupyter-runtime")
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(tmp / "lab-settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(tmp / "lab-workspaces")
+    # No announcements pop-up over the notebook.
+    (tmp / "lab-settings" / "@jupyterlab" / "apputils-extension").mkdir(parents=True, exist_ok=True)
+    (tmp / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    return env
+
+
+def start_lab(tmp: Path) -> Server:
+    root = tmp / "root"
+    root.mkdir()
+    copy_lessons(root)
+    port, token = free_port(), secrets.token_hex(16)
+    argv = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+        "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        "--ContentsManager.allow_hidden=False",
+    ]
+    return Server(argv, port, token, tmp / "lab.log", "/api/status", _env(tmp))
+
+
+def start_voila(tmp: Path) -> Server:
+    root = tmp / "voila-root"
+    root.mkdir()
+    nb_dir = copy_lessons(root)
+    port, token = free_port(), secrets.token_hex(16)
+    argv = [
+        sys.executable, "-m", "voila", str(nb_dir), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", f"--token={token}", "--strip_sources=True",
+    ]
+    return Server(argv, port, token, tmp / "voila.log", "/", _env(tmp))

@@ -1,0 +1,104 @@
+"""Every lesson, run in JupyterLab in a real Chromium: no errors, widgets render and respond.
+
+For each notebook: open it, wait for an idle kernel, Run All, check that no
+cell errored and every widget rendered as a widget, then move one slider per
+widget and check that the figure it drives changed. A screenshot per lesson
+goes to ``artifacts/browser/`` and the slider-to-redraw times to
+``artifacts/browser/latency_lab.json`` (``benchmarks/browser_latency.py``
+summarises them).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import lesson_names
+from .page_tools import BARE_WIDGET_JS, median, move_slider
+
+RUN_TIMEOUT_MS = 240_000
+LATENCIES: dict[str, list[float]] = {}
+
+KERNEL_IDLE_JS = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!(k && k.status === 'idle' && w.content && w.content.widgets.length > 0);
+}"""
+
+ALL_EXECUTED_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session.kernel;
+  const cells = w.content.widgets.filter(c => c.model.type === 'code');
+  return k.status === 'idle' && cells.every(c => c.model.executionCount !== null
+      && !(c.promptNode && c.promptNode.textContent.includes('*')));
+}"""
+
+ERRORS_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const errors = [];
+  w.content.widgets.forEach((c, i) => {
+    if (c.model.type !== 'code') return;
+    for (const o of c.model.outputs.toJSON())
+      if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+  });
+  return errors;
+}"""
+
+# Indices of cells whose outputs hold a widget, and whether it rendered.
+WIDGET_CELLS_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const found = [];
+  w.content.widgets.forEach((c, i) => {
+    if (c.model.type !== 'code') return;
+    const hasView = c.model.outputs.toJSON().some(o => o.data && o.data['application/vnd.jupyter.widget-view+json']);
+    if (hasView) found.push({index: i, rendered: !!c.node.querySelector('.jp-OutputArea .jupyter-widgets'),
+                             sliders: c.node.querySelectorAll('.jp-OutputArea .noUi-handle').length});
+  });
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(lab.url(f"/lab/tree/notebooks/{name}") + "&reset")
+        page.wait_for_function(KERNEL_IDLE_JS, timeout=120_000)
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(ALL_EXECUTED_JS, timeout=RUN_TIMEOUT_MS, polling=500)
+        page.wait_for_timeout(1000)  # let the last widget views mount
+
+        assert page.evaluate(ERRORS_JS) == [], f"{name}: cells raised errors"
+        assert page.evaluate(BARE_WIDGET_JS, None) == [], f"{name}: a widget did not render"
+
+        cells = page.evaluate(WIDGET_CELLS_JS)
+        assert all(c["rendered"] for c in cells), f"{name}: widget outputs not rendered: {cells}"
+        times = []
+        for c in cells:
+            if c["sliders"] == 0:
+                continue
+            area = page.evaluate_handle(
+                "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node.querySelector('.jp-OutputArea')",
+                c["index"],
+            ).as_element()
+            area.scroll_into_view_if_needed()
+            times += move_slider(page, area, moves=3)
+        if cells:
+            assert times, f"{name}: has widgets but none with a slider to move"
+            first = page.evaluate_handle(
+                "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node", cells[0]["index"]
+            ).as_element()
+            first.scroll_into_view_if_needed()
+        LATENCIES[name] = times
+        page.screenshot(path=str(artifacts / f"lab_{name.removesuffix('.ipynb')}.png"))
+    finally:
+        page.close()
+
+
+def teardown_module(module):
+    if LATENCIES:
+        from .conftest import ARTIFACTS
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        summary = {k: {"median_ms": median(v), "moves": v} for k, v in LATENCIES.items()}
+        (ARTIFACTS / "latency_lab.json").write_text(json.dumps(summary, indent=2))

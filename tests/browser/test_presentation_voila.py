@@ -1,0 +1,47 @@
+"""Presentation mode: every lesson rendered by Voilà (code hidden), widgets working.
+
+``make present LESSON=02`` serves a lesson this way for projecting in class.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import ROOT, lesson_names
+from .page_tools import BARE_WIDGET_JS, move_slider
+
+VOILA_TIMEOUT_MS = 240_000
+
+
+def _code_cell_count(name: str) -> int:
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    return sum(c["cell_type"] == "code" for c in nb["cells"])
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_lesson_presents_in_voila(browser, voila, artifacts, name):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(voila.url(f"/voila/render/{name}"), timeout=VOILA_TIMEOUT_MS)
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.jp-CodeCell').length >= n",
+            arg=_code_cell_count(name), timeout=VOILA_TIMEOUT_MS, polling=500,
+        )
+        page.wait_for_timeout(1500)  # widget views mount after their cell's output arrives
+        text = page.inner_text("body")
+        assert "error when executing" not in text.lower(), f"{name}: a cell failed in Voilà"
+        assert "Traceback" not in text, f"{name}: a traceback is shown"
+        assert page.query_selector_all(".jp-InputArea-editor") == [], "Voilà should hide the code"
+        assert page.evaluate(BARE_WIDGET_JS, None) == [], f"{name}: a widget did not render"
+
+        areas = [a for a in page.query_selector_all(".jp-CodeCell .jp-OutputArea")
+                 if a.query_selector(".noUi-handle")]
+        for area in areas:
+            area.scroll_into_view_if_needed()
+            move_slider(page, area, moves=1)
+        if areas:
+            areas[0].scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"voila_{name.removesuffix('.ipynb')}.png"))
+    finally:
+        page.close()

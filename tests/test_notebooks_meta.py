@@ -1,0 +1,75 @@
+"""Lesson notebooks are stored the way nbval and reviewers need them.
+
+For every ``notebooks/*.ipynb``: a jupytext ``py:percent`` pair with the same
+cells, outputs stored but no widget state, every cell executed without
+errors, and every widget cell tagged ``nbval-ignore-output`` with a static
+picture of its default state in the code cell just before or after it.
+Run ``make notebooks`` to fix all of these at once.
+"""
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+IGNORE_TAG = "nbval-ignore-output"
+FIX = "Hint: run `make notebooks` (tools/run_notebooks.py) to re-execute and re-sync."
+
+pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip(), tuple(c.metadata.get("tags", ()))) for c in nb.cells]
+
+
+def _has(cell, mime):
+    return any(mime in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_paired_py_percent_file_has_the_same_cells(notebook):
+    path, nb = notebook
+    py = path.with_suffix(".py")
+    assert py.exists(), f"{path.name} has no jupytext pair {py.name}. {FIX}"
+    assert "py:percent" in nb.metadata.get("jupytext", {}).get("formats", ""), f"{path.name} is not paired. {FIX}"
+    paired = jupytext.read(py)
+    assert _cells(paired) == _cells(nb), f"{path.name} and {py.name} differ. {FIX}"
+
+
+def test_no_widget_state_is_stored(notebook):
+    path, nb = notebook
+    assert "widgets" not in nb.metadata, f"{path.name} stores widget state in metadata.widgets. {FIX}"
+
+
+def test_every_code_cell_ran_without_error(notebook):
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        assert cell.execution_count is not None, f"{path.name} cell {i} was never run. {FIX}"
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"{path.name} cell {i} stored an error: {errors[0].get('ename')}"
+
+
+def test_widget_cells_are_ignored_by_nbval_and_have_a_static_picture(notebook):
+    path, nb = notebook
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for i, cell in enumerate(code):
+        if not _has(cell, WIDGET_MIME):
+            continue
+        first_line = cell.source.strip().splitlines()[0]
+        assert IGNORE_TAG in cell.metadata.get("tags", ()), (
+            f"{path.name}: the widget cell `{first_line}` needs the tag {IGNORE_TAG} (widget output is not reproducible)."
+        )
+        neighbours = code[max(i - 1, 0) : i] + code[i + 1 : i + 2]
+        assert any(_has(c, "image/png") for c in neighbours), (
+            f"{path.name}: the widget cell `{first_line}` needs a static picture of its default state in the code "
+            "cell just before or after it, for readers without a kernel."
+        )

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from cnnlib.functional import conv2d
+from cnnlib.kernels import get_kernel
+from cnnlib.widgets import filter_view, filter_widget
+from cnnlib.widgets.filters import CUSTOM
+
+IMAGE = np.random.default_rng(0).random((24, 20)).astype(np.float32)
+
+
+@pytest.mark.parametrize("name, stride, padding, shape", [
+    ("sobel_x", 1, 1, (1, 1, 24, 20)),
+    ("gaussian", 2, 0, (1, 1, 11, 9)),
+    ("laplacian", 3, "same", None),
+])
+def test_view_feature_map_is_cnnlibs_convolution(name, stride, padding, shape):
+    if padding == "same":
+        with pytest.raises(ValueError, match="stride 1"):
+            filter_view(name, stride, padding, image=IMAGE)
+        return
+    view = filter_view(name, stride, padding, image=IMAGE)
+    expected = conv2d(IMAGE[None, None].astype(np.float64), get_kernel(name, np.float64)[None, None],
+                      stride=stride, padding=padding)[0, 0]
+    assert view.output_shape == shape
+    np.testing.assert_allclose(view.feature_map, expected, atol=1e-5)
+    np.testing.assert_array_equal(view.kernel, get_kernel(name))
+
+
+def test_custom_kernel_and_relu():
+    kernel = np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]])  # shift left by one pixel
+    view = filter_view(kernel, 1, 0, relu=False, image=IMAGE)
+    np.testing.assert_allclose(view.feature_map, IMAGE[1:-1, 2:])
+    relu = filter_view("sobel_x", image=IMAGE, relu=True)
+    assert relu.feature_map.min() == 0
+
+
+def test_default_image_is_the_sample_photo():
+    assert filter_view("identity").output_shape == (1, 1, 150, 128)
+
+
+def test_widget_menu_boxes_and_sliders_stay_in_sync():
+    box = filter_widget(image=IMAGE)
+    menu, boxes = box.controls["kernel"], box.controls["weights"]
+    first = bytes(box.panel.image.value)
+    menu.value = "gaussian"
+    assert [b.value for b in boxes] == pytest.approx(get_kernel("gaussian").ravel().tolist())
+    assert bytes(box.panel.image.value) != first
+    boxes[0].value = 2.0  # editing a weight switches the menu to custom
+    assert menu.value == CUSTOM
+    box.controls["stride"].value = 2
+    assert "output (1, 1, 12, 10)" in box.panel.message.value
+    menu.value = "sobel_y"
+    assert boxes[1].value == -2.0
