@@ -136,8 +136,19 @@ def worker(kind: str, batch: int, steps: int, warmup: int, profile: bool) -> dic
 
 
 # -- the orchestrator -----------------------------------------------------------------------------------
-def run_worker(kind: str, batch: int, steps: int, warmup: int, profile: bool = False) -> dict:
+THREADS = None  # --threads: pin numpy's BLAS and torch to this many threads (default: their own choice)
+
+
+def worker_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in BLAS_OVERRIDES}
+    if THREADS:
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(THREADS)
+    return env
+
+
+def run_worker(kind: str, batch: int, steps: int, warmup: int, profile: bool = False) -> dict:
+    env = worker_env()
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--batch", str(batch),
            "--steps", str(steps), "--warmup", str(warmup)] + (["--profile"] if profile else [])
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -147,7 +158,7 @@ def run_worker(kind: str, batch: int, steps: int, warmup: int, profile: bool = F
 
 
 def have_torch() -> bool:
-    env = {k: v for k, v in os.environ.items() if k not in BLAS_OVERRIDES}
+    env = worker_env()
     return subprocess.run([sys.executable, "-c", "import torch"], env=env, capture_output=True).returncode == 0
 
 
@@ -163,7 +174,7 @@ def machine() -> dict:
     except Exception:  # older numpy: no dict mode
         info["blas"] = "unknown"
     if have_torch():
-        env = {k: v for k, v in os.environ.items() if k not in BLAS_OVERRIDES}
+        env = worker_env()
         out = subprocess.run([sys.executable, "-c", "import torch; print(torch.__version__, torch.get_num_threads())"],
                              env=env, capture_output=True, text=True).stdout.split()
         info["torch"], info["torch_threads"] = out[0], out[1]
@@ -198,7 +209,8 @@ def report(args, info, rounds_torch, rounds_loops, profile) -> str:
         f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} with",
         "",
         "    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv/bin/python benchmarks/train_step.py "
-        f"--rounds {args.rounds} --steps {args.steps} --loop-rounds {args.loop_rounds} --loop-batch {args.loop_batch}",
+        f"--rounds {args.rounds} --steps {args.steps} --loop-rounds {args.loop_rounds} --loop-batch {args.loop_batch}"
+        + (f" --threads {args.threads}" if args.threads else ""),
         "",
         f"Machine: {info['cpu']}, {info['cpus']} CPUs; Python {info['python']}, numpy {info['numpy']} ({info['blas']})"
         + (f", torch {info['torch']} ({info['torch_threads']} threads)" if "torch" in info else ", no torch") + ".",
@@ -245,12 +257,14 @@ if __name__ == "__main__":
     p.add_argument("--loop-rounds", type=int, default=3, help="loops/vectorized pairs (default 3)")
     p.add_argument("--loop-batch", type=int, default=8, help="batch for the loop version, scaled to 64 (default 8)")
     p.add_argument("--loop-steps", type=int, default=2, help="timed loop steps per run (default 2)")
+    p.add_argument("--threads", type=int, default=None, help="BLAS/torch threads in the workers (default: theirs)")
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if it is installed")
     p.add_argument("--write-readme", action="store_true", help="write the results into benchmarks/README.md")
     p.add_argument("--worker", choices=["vectorized", "loops", "torch"], help=argparse.SUPPRESS)
     p.add_argument("--batch", type=int, default=64, help=argparse.SUPPRESS)
     p.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args()
+    THREADS = a.threads
     if a.worker:
         print(json.dumps(worker(a.worker, a.batch, a.steps, a.warmup, a.profile)))
     else:

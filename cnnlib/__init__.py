@@ -7,3 +7,4 @@ __version__ = "0.1.0"
 from .model import Sequential
 from . import gradcheck, layers, losses, optim, shapes
 from . import functional
+from . import callbacks, metrics, models, profiling

@@ -83,7 +83,7 @@ def split_data(x, y, subset, val):
 class EpochPrinter:
     """Print one line per epoch with its metrics and its duration; keep the durations."""
 
-    def __init__(self, epochs: int, out=sys.stdout) -> None:
+    def __init__(self, epochs: int, out=None) -> None:
         self.epochs, self.out = epochs, out
         self.seconds: list[float] = []
         self._start = time.perf_counter()
@@ -93,7 +93,8 @@ class EpochPrinter:
         self.seconds.append(now - self._start)
         self._start = now
         metrics = "  ".join(f"{k} {v:.4f}" for k, v in logs.items())
-        print(f"epoch {epoch + 1:>2}/{self.epochs}  {metrics}  ({self.seconds[-1]:.1f} s)", file=self.out, flush=True)
+        print(f"epoch {epoch + 1:>2}/{self.epochs}  {metrics}  ({self.seconds[-1]:.1f} s)", file=self.out or sys.stdout,
+              flush=True)
 
 
 def main(argv=None) -> dict:

@@ -80,9 +80,9 @@ show(sliding_window_view(step=1).fig)
 # **If you see a slider and a Play button below**, widgets work: press Play and watch the green window walk
 # over the input.
 #
-# If instead you see text such as `VBox(children=(...))` or `IntSlider(value=1)`, the widget extension is
-# not active: open the lessons with `make lab` (JupyterLab from the course's environment) and run the cell
-# again.
+# If instead you see a line of plain text that names the widget (a `VBox` or an `IntSlider` with its
+# settings in brackets), the widget extension is not active: open the lessons with `make lab` (JupyterLab
+# from the course's environment) and run the cell again.
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget()

@@ -97,6 +97,7 @@ show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1).fi
 # Things to try:
 #
 # - stride 3 with $H = 8$: the windows no longer reach the end; the cells they miss turn **red**;
+# - kernel 2 with stride 3: the windows no longer touch each other; the cells in between turn **orange**;
 # - kernel 7 on a small input with no padding: no window fits, and the widget says why;
 # - dilation 2: the same 3×3 kernel covers a 5×5 area.
 

@@ -29,3 +29,31 @@ __all__ = [
     "figure_to_png",
     "show",
 ]
+
+# Lessons 07-09: speed, training, looking inside, receptive fields.
+from .feature_maps import draw_layer_channels, layer_outputs, tile_channels
+from .receptive_field import draw_receptive_field, receptive_field_layout
+from .speed import draw_profile, draw_timings
+from .training import (draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
+                       draw_samples, draw_training_curves)
+
+__all__ += [
+    "draw_layer_channels", "layer_outputs", "tile_channels", "draw_receptive_field", "receptive_field_layout",
+    "draw_profile", "draw_timings", "draw_class_balance", "draw_confused_examples", "draw_confusion_matrix",
+    "draw_filters", "draw_samples", "draw_training_curves",
+]
+
+# Lessons 04-06: pooling, activations and batch norm, backprop.
+from .activations import draw_activations, draw_gradient_through_depth
+from .backprop import conv_backward_steps
+from .backprop_draw import draw_backward_cell, draw_backward_pass
+from .batchnorm import draw_batchnorm
+from .pool_backward import draw_pool_backward
+from .pool_explorer import draw_avg_pool, draw_pool_explorer
+from .translation import draw_shift_comparison
+
+__all__ += [
+    "draw_activations", "draw_gradient_through_depth", "conv_backward_steps", "draw_backward_cell",
+    "draw_backward_pass", "draw_batchnorm", "draw_pool_backward", "draw_avg_pool", "draw_pool_explorer",
+    "draw_shift_comparison",
+]

@@ -20,8 +20,7 @@ Summed over every cell this is two correlations. ``dout`` is first *dilated*
   :math:`db = \sum dout`.
 
 :func:`conv_backward_steps` computes both views for one channel; the widget
-(:mod:`cnnlib.widgets.backprop`) draws them with :func:`draw_backward_step`
-(:mod:`cnnlib.viz.backprop_draw`).
+(:mod:`cnnlib.widgets.backprop`) draws them with :mod:`cnnlib.viz.backprop_draw`.
 """
 from __future__ import annotations
 

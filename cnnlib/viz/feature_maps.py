@@ -74,7 +74,7 @@ def draw_layer_channels(image, maps, *, title: str, caption: str | None = None, 
     mos_w = mos_h * mosaic.shape[1] / mosaic.shape[0]
     if mos_w > 8.5:
         mos_w, mos_h = 8.5, 8.5 * mosaic.shape[0] / mosaic.shape[1]
-    img_side, left, gap, top, bottom = 2.6, 0.3, 0.6, 1.0, 0.5
+    img_side, left, gap, top, bottom = 2.6, 0.3, 0.6, 0.7, 0.3
     fig_w = left + img_side + gap + mos_w + 1.0
     fig_h = top + max(mos_h, img_side + 0.6) + bottom
     fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)

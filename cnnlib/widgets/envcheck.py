@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from importlib import metadata
+from pathlib import Path
 
 #: (distribution, minimum version, what it is for)
 REQUIREMENTS = (
@@ -43,11 +44,57 @@ def environment_report() -> list[tuple[str, str, bool, str]]:
     return rows
 
 
+def _installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def frontend_report() -> list[tuple[str, str, bool, str]]:
+    """Rows about the notebook front end: the widget extension that must match ipywidgets.
+
+    ipywidgets 8 needs ``jupyterlab_widgets`` 3 in JupyterLab, or
+    ``widgetsnbextension`` 4 in the classic Notebook; classic Notebook 6 with
+    an old ``widgetsnbextension`` shows ``IntSlider(...)`` text instead of sliders.
+    """
+    rows = []
+    widgets = _installed("ipywidgets")
+    if widgets is None or _version_tuple(widgets)[:1] < (8,):
+        return rows  # the ipywidgets row already says what to do
+    lab_ext = _installed("jupyterlab_widgets")
+    rows.append(("jupyterlab_widgets", lab_ext or "missing", lab_ext is not None and _version_tuple(lab_ext) >= (3,),
+                 "" if lab_ext and _version_tuple(lab_ext) >= (3,) else
+                 "JupyterLab shows no sliders without it: pip install 'jupyterlab_widgets>=3', then restart JupyterLab"))
+    notebook = _installed("notebook")
+    if notebook is not None and _version_tuple(notebook) < (7,):
+        nbext = _installed("widgetsnbextension")
+        ok = nbext is not None and _version_tuple(nbext) >= (4,)
+        rows.append(("notebook", notebook, ok,
+                     "classic Notebook 6 found; sliders work there only with widgetsnbextension>=4 "
+                     "(pip install 'widgetsnbextension>=4'), or use JupyterLab: `make lab`"
+                     if not ok else "classic Notebook 6 with widgetsnbextension 4: sliders should work"))
+    return rows
+
+
+def dataset_report() -> list[tuple[str, str, bool, str]]:
+    """Whether Fashion-MNIST (lesson 08) is already on disk. Not having it yet is fine when online."""
+    from cnnlib.datasets.mnist import FASHION_MNIST, SPLITS, search_dirs
+
+    names = [name for split in SPLITS.values() for name in split]
+    for directory, why in search_dirs(FASHION_MNIST):
+        if all((Path(directory) / f"{n}.gz").is_file() or (Path(directory) / n).is_file() for n in names):
+            return [("fashion-mnist", f"found ({why})", True, str(directory))]
+    return [("fashion-mnist", "not yet", True,
+             "lesson 08 downloads it (about 30 MB) the first time; offline? `apt install dataset-fashion-mnist`, "
+             "or put the four .gz files in a folder and set CNNLIB_DATA to it")]
+
+
 def check_environment() -> bool:
     """Print the report; True when everything the lessons need is there."""
-    rows = environment_report()
+    rows = environment_report() + frontend_report() + dataset_report()
     for name, version, ok, advice in rows:
-        print(f"{'ok ' if ok else 'FIX'}  {name:<11} {version:<12} {advice}")
+        print(f"{'ok ' if ok else 'FIX'}  {name:<18} {version:<24} {advice}")
     all_ok = all(ok for _, _, ok, _ in rows)
     print("Everything the lessons need is installed." if all_ok else "Fix the lines marked FIX, then restart the kernel.")
     return all_ok

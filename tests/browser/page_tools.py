@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import statistics
 
-# Text that means a widget did not render as a widget: its Python repr, or
-# the front end's own error.
+# Text in an output area that means a widget did not render as a widget: its
+# Python repr, or the front end's own error. (Lesson prose may name widgets.)
 BARE_WIDGET_JS = r"""
-(root) => {
-  const text = (root || document.body).innerText;
+() => {
+  const text = Array.from(document.querySelectorAll('.jp-OutputArea')).map(e => e.innerText).join('\n');
   const bad = [];
   if (text.includes('Error displaying widget')) bad.push('Error displaying widget');
   const m = text.match(/\b(IntSlider|FloatSlider|VBox|HBox|Play|Dropdown|interactive|ToggleButtons|BoundedIntText|FloatText|GridBox|Output)\(/);

@@ -69,7 +69,7 @@ def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
         page.wait_for_timeout(1000)  # let the last widget views mount
 
         assert page.evaluate(ERRORS_JS) == [], f"{name}: cells raised errors"
-        assert page.evaluate(BARE_WIDGET_JS, None) == [], f"{name}: a widget did not render"
+        assert page.evaluate(BARE_WIDGET_JS) == [], f"{name}: a widget did not render"
 
         cells = page.evaluate(WIDGET_CELLS_JS)
         assert all(c["rendered"] for c in cells), f"{name}: widget outputs not rendered: {cells}"

@@ -33,7 +33,7 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         assert "error when executing" not in text.lower(), f"{name}: a cell failed in Voilà"
         assert "Traceback" not in text, f"{name}: a traceback is shown"
         assert page.query_selector_all(".jp-InputArea-editor") == [], "Voilà should hide the code"
-        assert page.evaluate(BARE_WIDGET_JS, None) == [], f"{name}: a widget did not render"
+        assert page.evaluate(BARE_WIDGET_JS) == [], f"{name}: a widget did not render"
 
         areas = [a for a in page.query_selector_all(".jp-CodeCell .jp-OutputArea")
                  if a.query_selector(".noUi-handle")]

@@ -1,0 +1,78 @@
+"""How long a slider move takes to redraw the widgets of lessons 08 and 09 (target: <= 150 ms).
+
+    .venv/bin/python benchmarks/widget_latency_08_09.py
+
+Measured the same way as ``widget_latency.py`` (lessons 01-03): the median
+of 20 updates, each to a different setting, after one untimed call;
+*callback* is the view function plus the PNG encoding, *widget update* sets a
+control of a built widget with its picture cache emptied.
+
+* feature-map explorer (lesson 08): the 28×28 network on Fashion-MNIST test
+  images (weights untrained: drawing costs the same), moving the image slider
+  on the default layer (32 maps of 26×26) and on the 64-channel layer;
+* receptive field (lesson 09): the 32×32×3 network, moving the row slider.
+"""
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+
+from cnnlib.datasets import load_fashion_mnist
+from cnnlib.models import fashion_mnist_cnn
+from cnnlib.viz.style import figure_to_png
+from cnnlib.widgets import feature_map_view, feature_map_widget, receptive_field_view, receptive_field_widget
+from cnnlib.widgets.panel import WIDGET_PNG_COMPRESSION
+
+UPDATES = 20
+TARGET_MS = 150
+
+
+def median_ms(fn, values) -> float:
+    values = list(itertools.islice(itertools.cycle(values), UPDATES + 1))
+    fn(values[0])
+    times = []
+    for v in values[1:]:
+        t0 = time.perf_counter()
+        fn(v)
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+def main() -> int:
+    x, y = load_fashion_mnist("test", progress=False)
+    model = fashion_mnist_cnn(seed=0)
+    rows = []
+    for layer in (1, 4):
+        def callback(i, layer=layer):
+            figure_to_png(feature_map_view(model, x, i, layer, y).fig, compress_level=WIDGET_PNG_COMPRESSION)
+
+        box = feature_map_widget(model, x, y, layer=layer)
+
+        def move(i, box=box):
+            box.cache.clear()
+            box.controls["index"].value = i
+
+        rows.append((f"feature maps (08), layer {layer}", "test image 1…21", median_ms(callback, range(1, 22)),
+                     median_ms(move, range(1, 22))))
+
+    def rf_callback(i):
+        figure_to_png(receptive_field_view(layer=3, i=i, j=4).fig, compress_level=WIDGET_PNG_COMPRESSION)
+
+    rf_box = receptive_field_widget(layer=3, i=0, j=4)
+
+    def rf_move(i):
+        rf_box.cache.clear()
+        rf_box.controls["i"].value = i
+
+    rows.append(("receptive field (09), layer 3", "row 0…12", median_ms(rf_callback, range(13)),
+                 median_ms(rf_move, range(13))))
+    print(f"| widget | slider moved | callback (ms) | widget update (ms) | ≤ {TARGET_MS} ms |")
+    print("|---|---|---:|---:|:-:|")
+    for name, moved, cb, wd in rows:
+        print(f"| {name} | {moved} | {cb:.0f} | {wd:.0f} | {'yes' if max(cb, wd) <= TARGET_MS else '**no**'} |")
+    return 0 if all(max(cb, wd) <= TARGET_MS for *_, cb, wd in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

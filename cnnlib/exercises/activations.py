@@ -1,0 +1,71 @@
+r"""Lesson 05 checkers: the sigmoid's derivative, and the axes batch normalization averages over.
+
+>>> bool(check_sigmoid_grad(0.25, x=0.0))
+True
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers.activations import stable_sigmoid
+from .feedback import Feedback, not_answered
+
+
+def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
+    r"""Check a predicted :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))` (to 3 decimals)."""
+    s = float(stable_sigmoid(np.array([float(x)]))[0])
+    right = s * (1 - s)
+    if answer is None:
+        return not_answered(f"your value of σ′({x:g})")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    if abs(value - right) < 5e-4:
+        return Feedback(True, f"σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
+    mistakes = [
+        (s, f"that is σ({x:g}) itself; the derivative is σ(x)(1 − σ(x))."),
+        (1 - s, "that is 1 − σ(x); multiply it by σ(x)."),
+        (x * (1 - x), "you put x into x(1 − x); the formula uses σ(x): σ(x)(1 − σ(x))."),
+        (-right, "wrong sign: σ is increasing everywhere, so its slope is positive."),
+    ]
+    for guess, why in mistakes:
+        if abs(value - guess) < 5e-4:
+            return Feedback(False, f"you answered {value:g}; {why}")
+    return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then s(1 − s).")
+
+
+_AXES_MISTAKES = {
+    (0,): "that averages over the batch only, giving one mean per (channel, row, column): "
+          "{n} statistics instead of one per channel. It is what the seed's code does (np.mean(input, axis=0)), "
+          "right for Dense features (BatchNorm1D) but not for conv feature maps.",
+    (2, 3): "that averages over each image's own map: one mean per (sample, channel). That is instance "
+            "normalization; batch norm pools the whole batch.",
+    (1, 2, 3): "that averages over everything in one sample: that is layer normalization, one mean per sample.",
+    (0, 1, 2, 3): "that is one mean for the whole tensor: the channels would share statistics, although each "
+                  "channel is a different feature with its own scale.",
+}
+
+
+def check_bn_axes(answer, shape=(32, 16, 8, 8)) -> Feedback:
+    """Check the axes over which ``BatchNorm2D`` computes its mean for NCHW features of ``shape``.
+
+    >>> bool(check_bn_axes((0, 2, 3)))
+    True
+    """
+    if answer is None:
+        return not_answered("a tuple of axes, e.g. (0, 1)")
+    try:
+        axes = tuple(sorted(int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))))
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
+    N, C, H, W = shape
+    if axes == (0, 2, 3):
+        return Feedback(True, f"one mean and variance per channel, over N·H·W = {N}·{H}·{W} = {N * H * W} values: "
+                              f"x.mean(axis=(0, 2, 3)) has shape ({C},).")
+    if axes in _AXES_MISTAKES:
+        return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W))
+    if 1 in axes:
+        return Feedback(False, "axis 1 is the channel axis: batch norm keeps the channels apart, one mean per channel.")
+    return Feedback(False, "NCHW axes are 0 = sample, 1 = channel, 2 = row, 3 = column; batch norm averages a "
+                           "channel over every sample and every position.")

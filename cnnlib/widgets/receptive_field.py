@@ -1,0 +1,111 @@
+"""The receptive-field widget: pick a layer and a unit, see the input region it depends on.
+
+>>> view = receptive_field_view(layer=5, i=0, j=0)   # the 32×32×3 network's last conv
+>>> view.input_region
+((0, 18), (0, 18))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from .._checks import as_pair
+from ..viz.receptive_field import ReceptiveFieldLayout, draw_receptive_field, receptive_field_layout
+from .panel import FigurePanel, observe_all, run_view
+
+
+@dataclass(frozen=True)
+class ReceptiveFieldView:
+    """What the widget drew: the figure, the layout (regions per stage) and a message."""
+
+    fig: Figure
+    layout: ReceptiveFieldLayout
+    message: str
+
+    @property
+    def input_region(self):
+        """``((top, bottom), (left, right))`` of the input the unit sees (end exclusive)."""
+        return self.layout.regions[0]
+
+
+@lru_cache(maxsize=1)
+def _default_setup():
+    """The 32×32×3 network's layers before Flatten, and a 32×32 RGB patch of the sample photo."""
+    from ..datasets.images import load_sample_image
+    from ..models import cifar_cnn
+
+    layers = tuple(cifar_cnn().layers[:8])
+    photo = load_sample_image(downsample=8)  # (75, 64, 3)
+    patch = photo[8:40, 16:48]  # (32, 32, 3): the face
+    return layers, patch
+
+
+def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, input_size=None,
+                         image=None) -> ReceptiveFieldView:
+    """Draw what unit ``(i, j)`` of conv/pool layer ``layer`` (from 1) sees in every earlier layer.
+
+    Args:
+        layer, i, j: the unit.
+        layers: layers before ``Flatten`` (default: the 32×32×3 network of lesson 09).
+        input_size: ``(H, W)`` of the input (default 32×32, or the image's size).
+        image: an ``(H, W, 3)`` or ``(H, W)`` picture drawn under the input grid
+            (default: a 32×32 patch of the sample photo when ``layers`` is default).
+    """
+    if layers is None:
+        layers, default_image = _default_setup()
+        image = default_image if image is None else image
+    if input_size is None:
+        input_size = np.shape(image)[:2] if image is not None else (32, 32)
+    layout = receptive_field_layout(list(layers), as_pair(input_size, "input_size"), layer, i, j)
+    (t, b), (l, r) = layout.regions[0]
+    rf = layout.rf
+    message = (f"unit ({i}, {j}) of layer {layer} ({layout.names[layer]}): receptive field {rf.size[0]}×{rf.size[1]}, "
+               f"input rows {t}..{b - 1}, columns {l}..{r - 1}")
+    return ReceptiveFieldView(draw_receptive_field(layout, image), layout, message)
+
+
+def receptive_field_widget(layer: int = 5, i: int = 0, j: int = 0, layers=None, input_size=None,
+                           image=None) -> widgets.VBox:
+    """A layer menu and row/column sliders driving :func:`receptive_field_view`.
+
+    The sliders' ranges follow the chosen layer's output size.
+    """
+    first = receptive_field_view(layer, i, j, layers, input_size, image)
+    names, sizes = first.layout.names, first.layout.sizes
+    menu = widgets.Dropdown(options=[(f"{s}: {names[s]} ({sizes[s][0]}×{sizes[s][1]})", s) for s in range(1, len(names))],
+                            value=layer, description="layer", style={"description_width": "60px"},
+                            layout=widgets.Layout(width="360px"))
+    row_s = widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i",
+                              style={"description_width": "60px"})
+    col_s = widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j",
+                              style={"description_width": "60px"})
+    panel = FigurePanel()
+    cache: dict = {}
+    busy = {"on": False}
+
+    def update() -> None:
+        if busy["on"]:
+            return
+        run_view(panel, lambda layer, i, j: receptive_field_view(layer, i, j, layers, input_size, image), cache,
+                 layer=menu.value, i=row_s.value, j=col_s.value)
+
+    def on_layer(change) -> None:
+        busy["on"] = True  # clamp the sliders to the new layer's size before drawing once
+        H, W = sizes[change["new"]]
+        row_s.max, col_s.max = H - 1, W - 1
+        row_s.value, col_s.value = min(row_s.value, H - 1), min(col_s.value, W - 1)
+        busy["on"] = False
+        update()
+
+    menu.observe(on_layer, names="value")
+    observe_all([row_s, col_s], update)
+    update()
+    box = widgets.VBox([widgets.HBox([menu, row_s, col_s]), panel])
+    box.controls = {"layer": menu, "i": row_s, "j": col_s}
+    box.panel = panel
+    box.cache = cache
+    return box

@@ -1,0 +1,288 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Pooling
+#
+# A convolution layer keeps the image size (or shrinks it a little) and usually adds channels. A **pooling
+# layer** does the opposite: it keeps the channels and shrinks the image, by summarising each small window
+# with one number. In this lesson you will:
+#
+# - compute max and average pooling by hand, write the loop yourself and check it against `cnnlib`;
+# - see why a pooling layer has no learnable parameters;
+# - pool lesson 03's edge map of a real photo, with sliders for the window and the stride;
+# - shift the photo a few pixels and see why pooled features barely notice;
+# - weigh the pros and cons.
+
+# %%
+import inspect
+
+import numpy as np
+
+from cnnlib.exercises.output_size import check_output_size
+from cnnlib.exercises.pooling import check_pool_output
+from cnnlib.functional import maxpool2d_forward_naive
+from cnnlib.layers import AvgPool2D, Conv2D, MaxPool2D
+from cnnlib.shapes import explain_conv_output_size, pool_output_size
+from cnnlib.viz import draw_avg_pool, draw_max_pool, show
+from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
+
+# %% [markdown]
+# ## What pooling does
+#
+# Pooling slides a $k \times k$ window over each channel, like a convolution, but there is no kernel: each
+# window is replaced by one summary number.
+#
+# - **Max pooling** keeps the largest value of the window:
+#   $\quad y[i, j] = \max_{0 \le m, n < k} \; x[i S + m,\ j S + n]$
+# - **Average pooling** keeps the mean:
+#   $\quad y[i, j] = \frac{1}{k^2} \sum_{m=0}^{k-1} \sum_{n=0}^{k-1} x[i S + m,\ j S + n]$
+#
+# Each channel is pooled on its own, so the **depth stays the same**. The stride $S$ usually equals the
+# window ($2 \times 2$ windows, stride 2), so the windows tile the map without overlapping and each side
+# halves. The output size is the convolution's formula from lesson 02:
+#
+# $$H_{out} = \left\lfloor \frac{H + 2P - k}{S} \right\rfloor + 1$$
+
+# %% [markdown]
+# ## A small example you can check by hand
+#
+# Here is a $4 \times 4$ feature map. Max pooling with $2 \times 2$ windows and stride 2 cuts it into four
+# windows (one colour each) and keeps the largest number of each, circled:
+
+# %%
+x = np.array([[1, 3, 2, 1],
+              [4, 6, 5, 0],
+              [3, 1, 2, 8],
+              [0, 2, 7, 4]])
+show(draw_max_pool(x, kernel_size=2))
+
+# %% [markdown]
+# Average pooling uses the same windows and keeps their means. The top-left window holds 1, 3, 4 and 6, so
+# its output is $(1 + 3 + 4 + 6)/4 = 3.5$:
+
+# %%
+show(draw_avg_pool(x, kernel_size=2))
+
+# %% [markdown]
+# **Exercise.** Max pooling with $2 \times 2$ windows and **stride 1**: the windows now overlap, and the
+# output is $3 \times 3$. Write it down by hand, then run the cell.
+
+# %%
+my_pooled = None  # e.g. [[6, 6, 5], [?, ?, ?], [?, ?, ?]]
+check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
+
+# %% [markdown]
+# The checker explains wrong answers. Three typical ones for the stride-2 max pooling above:
+
+# %%
+print(check_pool_output([[3.5, 2], [1.5, 5.25]], x, "max"))  # the means
+print(check_pool_output([[1, 0], [0, 2]], x, "max"))  # the smallest values
+print(check_pool_output([[6, 6, 5], [6, 6, 8], [3, 7, 8]], x, "max"))  # stride 1 instead of 2
+
+# %% [markdown]
+# ## Derive: the loop
+#
+# Write pooling yourself: for every output position, cut out the window that starts at
+# $(i \cdot S,\ j \cdot S)$ and reduce it with `np.max` or `np.mean`.
+
+# %%
+def pool2d(x, k, stride, mode="max"):
+    """Max or average pooling of a 2-D x with k×k windows."""
+    H_out = (x.shape[0] - k) // stride + 1
+    W_out = (x.shape[1] - k) // stride + 1
+    reduce = np.max if mode == "max" else np.mean
+    out = np.zeros((H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[i * stride:i * stride + k, j * stride:j * stride + k]
+            out[i, j] = reduce(window)
+    return out
+
+
+print("max:\n", pool2d(x, 2, 2, "max"))
+print("average:\n", pool2d(x, 2, 2, "average"))
+
+# %% [markdown]
+# ## Check: against `cnnlib`
+#
+# `cnnlib`'s layers take a batch of images `(N, C, H, W)`, so we add two axes. We compare on the example and
+# on a random $7 \times 7$ map with $3 \times 3$ windows and stride 2 (overlapping windows, and a size the
+# stride does not divide):
+
+# %%
+rng = np.random.default_rng(0)
+x7 = rng.standard_normal((7, 7))
+for k, s, data in [(2, 2, x), (3, 2, x7), (2, 1, x7)]:
+    by_loop_max, by_loop_avg = pool2d(data, k, s, "max"), pool2d(data, k, s, "average")
+    by_cnnlib_max = MaxPool2D(k, stride=s)(data[None, None])[0, 0]
+    by_cnnlib_avg = AvgPool2D(k, stride=s)(data[None, None])[0, 0]
+    print(f"{data.shape[0]}x{data.shape[1]} input, window {k}, stride {s}: output {by_cnnlib_max.shape},",
+          "max matches:", np.allclose(by_loop_max, by_cnnlib_max),
+          " average matches:", np.allclose(by_loop_avg, by_cnnlib_avg))
+
+# %% [markdown]
+# ## Switch: `cnnlib` from here on
+#
+# `cnnlib`'s loop version is the same double loop inside two more, over images and channels. (It also
+# supports padding, which for max pooling is $-\infty$, so that padding never wins.)
+
+# %%
+print(inspect.getsource(maxpool2d_forward_naive))
+
+# %% [markdown]
+# ### No learnable parameters
+#
+# A convolution learns its kernels. A pooling layer has nothing to learn: the rule "take the max" (or the
+# mean) is fixed. Its only settings, the window and the stride, are chosen by you, not learned.
+
+# %%
+conv = Conv2D(32, 64, kernel_size=3)
+pool = MaxPool2D(2)
+print(f"{conv!r:<32} parameters: {conv.num_params():,}")
+print(f"{pool!r:<32} parameters: {pool.num_params()}   params dict: {pool.params}")
+
+# %% [markdown]
+# ### The depth stays, the size shrinks
+#
+# On a batch of 8 feature maps with 32 channels, $2 \times 2$ pooling halves height and width and keeps
+# all 32 channels. These are the theory notes' shapes: $30 \to 15$ and $13 \to 6$.
+
+# %%
+features = rng.standard_normal((8, 32, 30, 30))
+print("(8, 32, 30, 30) ->", MaxPool2D(2)(features).shape)
+print("(8, 64, 13, 13) ->", MaxPool2D(2)(rng.standard_normal((8, 64, 13, 13))).shape)
+print(explain_conv_output_size(13, kernel_size=2, stride=2))
+
+# %% [markdown]
+# With 13 rows, the windows start at rows 0, 2, …, 10; a window at row 12 would stick out, so row 12 is
+# never looked at. **Exercise:** what is the output size for a $27 \times 27$ map, $3 \times 3$ windows,
+# stride 2?
+
+# %%
+my_size = None
+check_output_size(my_size, size=27, kernel_size=3, stride=2)
+
+# %% [markdown]
+# ## Pooling a real feature map
+#
+# Back to lesson 03's photo. Its Sobel-x edge map, after ReLU, is bright where the photo gets brighter to
+# the right. Pooling it with $2 \times 2$ windows gives a map a quarter of the size that still shows every
+# strong edge. On the right, a $12 \times 12$ zoom (the green box): orange lines are the windows, and the red
+# circles are the pixels max pooling kept.
+
+# %%
+view = pooling_view("max", kernel_size=2, stride=2)
+show(view.fig)
+
+# %% [markdown]
+# Now try it yourself. Things to look for:
+#
+# - **max vs average**: max keeps a thin bright edge at full strength; average mixes it with the dark
+#   pixels around it, so thin edges fade;
+# - **stride smaller than the window** (e.g. window 3, stride 1): windows overlap, and the same strong
+#   pixel is kept by several windows (bigger circle);
+# - **stride larger than the window**: some pixels are never looked at;
+# - the **title** gives the output size with the numbers substituted.
+
+# %% tags=["nbval-ignore-output"]
+pooling_widget()
+
+# %% [markdown]
+# The pooled map is exactly what `MaxPool2D` computes:
+
+# %%
+fmap = view.layout.fmap
+print("edge map:", fmap.shape, "  pooled:", view.pooled.shape)
+print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[None, None])[0, 0]))
+
+# %% [markdown]
+# ## Robust to small shifts
+#
+# Move the photo one pixel to the right. To us it is the same picture, but the edge map has moved too, and
+# its edges are only one or two pixels wide: compared pixel by pixel, the old and new maps barely overlap.
+# After max pooling, each output is the strongest edge **anywhere in its window**, and a one-pixel shift
+# usually keeps that edge in the same window.
+#
+# We measure how alike two maps are with their **similarity** (the correlation coefficient): 1 means the
+# same pattern, 0 means unrelated.
+
+# %%
+show(shift_view(shift=1, kernel_size=2).fig)
+
+# %%
+rows = ["shift   edge maps   after 2x2 max pool"]
+for shift in range(5):
+    c = shift_view(shift, 2).comparison
+    rows.append(f"{shift:>3} px   {c.before:>9.2f}   {c.after:>18.2f}")
+print("\n".join(rows))
+
+# %% [markdown]
+# A shift of one pixel lowers the similarity of the edge maps to about 0.6, but of the pooled maps only to
+# about 0.8. Larger windows tolerate larger shifts; shifts much larger than the window are not absorbed.
+# Stacking conv and pooling layers compounds the effect: deep features change little when the object moves
+# a bit. Move the sliders:
+
+# %% tags=["nbval-ignore-output"]
+shift_widget()
+
+# %% [markdown]
+# ## Pros and cons
+#
+# **Less computation.** The next convolution runs on a quarter of the positions. For the theory notes'
+# second layer, `Conv2D(32, 64, 3)`:
+
+# %%
+def conv_multiply_adds(size, c_in=32, c_out=64, k=3):
+    out = size - k + 1
+    return out * out * c_out * c_in * k * k
+
+
+print(f"on 30x30 (no pooling):   {conv_multiply_adds(30):>12,} multiply-adds per image")
+print(f"on 15x15 (after 2x2 max): {conv_multiply_adds(15):>12,} multiply-adds per image")
+
+# %% [markdown]
+# **Larger receptive field.** After $2 \times 2$ pooling, each pixel of the smaller map summarises a
+# $2 \times 2$ patch, so a $3 \times 3$ kernel on it covers a $6 \times 6$ patch of the original. Deeper
+# layers see larger parts of the image.
+#
+# **Robust to small shifts**, as we just saw.
+#
+# **But the precise location is lost.** Max pooling reports *that* a strong value is in the window, not
+# *where*. These two maps have their bright pixel in different corners of the same window, and pool to the
+# same output:
+
+# %%
+a = np.zeros((2, 2))
+b = np.zeros((2, 2))
+a[0, 0] = 9
+b[1, 1] = 9
+print(a, "->", MaxPool2D(2)(a[None, None])[0, 0])
+print(b, "->", MaxPool2D(2)(b[None, None])[0, 0])
+
+# %% [markdown]
+# For classification ("is there a shoe?") that is fine, even useful. For tasks that need exact positions
+# (segmenting every pixel, finding keypoints) networks pool less, or bring the detail back later.
+#
+# ## Summary
+#
+# - Pooling summarises each $k \times k$ window of every channel by its **max** or its **mean**; the depth
+#   stays the same.
+# - Output size: $\lfloor (H + 2P - k)/S \rfloor + 1$; the usual $2 \times 2$, stride 2 halves each side.
+# - **No learnable parameters.**
+# - Pros: less computation, larger receptive fields, robustness to small shifts. Con: precise location is
+#   lost.
+#
+# Next: **`05_activations_and_batchnorm`**, the other layers between the convolutions.

@@ -1,0 +1,326 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Activations and batch normalization
+#
+# Between the convolutions of a CNN sit two more kinds of layer. An **activation** bends the output of each
+# convolution, so that the network can learn more than straight lines. **Batch normalization** rescales the
+# activations of each channel, so that training stays stable. In this lesson you will:
+#
+# - write ReLU, sigmoid, tanh and leaky ReLU and their derivatives, and check them against `cnnlib`;
+# - see where the sigmoid saturates, and why that slows learning in deep networks;
+# - compute batch normalization by hand, per channel over $(N, H, W)$, and check it against `BatchNorm2D`;
+# - see the difference between training mode and evaluation mode, and play with a batch's histograms.
+
+# %%
+import numpy as np
+
+from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
+from cnnlib.gradcheck import numerical_gradient, relative_error
+from cnnlib.layers import BatchNorm2D, Dense, LeakyReLU, ReLU, Sigmoid, Tanh
+from cnnlib.viz import draw_activations, draw_gradient_through_depth, show
+from cnnlib.viz.activations import gradient_through_depth
+from cnnlib.widgets import batchnorm_view, batchnorm_widget
+
+# %% [markdown]
+# ## Why an activation at all?
+#
+# A convolution and a dense layer are **linear**: they multiply and add. Two linear layers in a row are
+# still linear: $W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)$, one layer in disguise. So without
+# something non-linear between them, a deep network is no more powerful than a single layer. Check it with
+# two `Dense` layers:
+
+# %%
+rng = np.random.default_rng(0)
+d1, d2 = Dense(4, 5, dtype=np.float64, seed=1), Dense(5, 3, dtype=np.float64, seed=2)
+x = rng.standard_normal((6, 4))
+W, b = d1.params["W"] @ d2.params["W"], d1.params["b"] @ d2.params["W"] + d2.params["b"]
+print("two Dense layers == one with W = W1 W2:", np.allclose(d2(d1(x)), x @ W + b))
+
+# %% [markdown]
+# ## Four activations and their slopes
+#
+# The practical guide uses **ReLU** in its CNN and introduces the **sigmoid**; **tanh** and **leaky ReLU**
+# are their close relatives. For training, what matters as much as the function is its derivative: the
+# backward pass multiplies the incoming gradient by it, element by element (`dx = dout * f'(x)`).
+#
+# | name | $f(x)$ | $f'(x)$ |
+# |---|---|---|
+# | ReLU | $\max(0, x)$ | $1$ if $x > 0$, else $0$ |
+# | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $\sigma(x)\,(1 - \sigma(x))$ |
+# | tanh | $\tanh x$ | $1 - \tanh^2 x$ |
+# | leaky ReLU | $x$ if $x > 0$, else $a x$ | $1$ if $x > 0$, else $a$ |
+#
+# ## Derive: the formulas in numpy
+
+# %%
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    return (x > 0).astype(float)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    s = sigmoid(x)
+    return s * (1 - s)
+
+
+def tanh_grad(x):
+    return 1 - np.tanh(x) ** 2
+
+
+def leaky_relu(x, a=0.01):
+    return np.where(x > 0, x, a * x)
+
+
+def leaky_relu_grad(x, a=0.01):
+    return np.where(x > 0, 1.0, a)
+
+# %% [markdown]
+# ## Check: against `cnnlib`, and against the slope itself
+#
+# A `cnnlib` layer gives $f(x)$ from `forward`, and $f'(x)$ from `backward` with `dout` all ones: the chain
+# rule with an upstream gradient of 1 leaves the derivative. A third, independent check is the slope
+# measured with a tiny step, $\frac{f(x + \epsilon) - f(x - \epsilon)}{2\epsilon}$ (more on this in lesson 06).
+# We avoid $x = 0$, where ReLU has a kink.
+
+# %%
+xs = np.array([[-3.0, -1.0, -0.5, 0.3, 1.0, 2.5]])
+cases = [("ReLU", ReLU(), relu, relu_grad), ("Sigmoid", Sigmoid(), sigmoid, sigmoid_grad),
+         ("Tanh", Tanh(), np.tanh, tanh_grad), ("LeakyReLU", LeakyReLU(), leaky_relu, leaky_relu_grad)]
+for name, layer, f, f_grad in cases:
+    out = layer(xs)
+    slope = layer.backward(np.ones_like(out))
+    measured = numerical_gradient(lambda: f(xs), xs, dout=np.ones_like(xs))
+    print(f"{name:<10} f matches: {np.allclose(out, f(xs))}   f' matches: {np.allclose(slope, f_grad(xs))}"
+          f"   slope matches: {np.allclose(measured, f_grad(xs))}")
+
+# %% [markdown]
+# ## Switch: the plots, from `cnnlib`'s layers
+#
+# Blue is the function, red dashed its derivative (both computed by the layers, as above).
+
+# %%
+show(draw_activations())
+
+# %% [markdown]
+# - **ReLU**: slope exactly 1 for every positive input, so gradients pass through unchanged; 0 for negative
+#   inputs (a unit that is always negative never learns: a "dead ReLU").
+# - **Leaky ReLU** keeps a small slope $a$ for negative inputs (0.01 by default; 0.1 in the plot, to be
+#   visible), so no unit is ever completely dead.
+# - **Sigmoid** squashes everything into $(0, 1)$. Its slope is at most $\frac14$, at $x = 0$, and almost 0
+#   once $|x| > 3$ (shaded): the unit is **saturated**.
+# - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, but it saturates just the same.
+#
+# **Exercise.** What is $\sigma'(0)$? Then try $\sigma'(2)$ with `x=2.0`.
+
+# %%
+my_slope = None
+check_sigmoid_grad(my_slope, x=0.0)
+
+# %% [markdown]
+# Two frequent slips, and what the checker says:
+
+# %%
+print(check_sigmoid_grad(0.5, x=0.0))  # sigma(0) itself
+print(check_sigmoid_grad(-2.0, x=2.0))  # x(1 - x) with x instead of sigma(x)
+
+# %% [markdown]
+# ## Why saturation slows learning
+#
+# In the backward pass each sigmoid multiplies the gradient by $\sigma'(x) \le \frac14$. Stack ten of them
+# and the gradient reaching the first layer has been multiplied by at most $(\frac14)^{10} \approx 10^{-6}$:
+# the first layers barely learn. Here is a stack of ten `Dense` + activation layers, with the gradient
+# pushed back from the top:
+
+# %%
+show(draw_gradient_through_depth(("sigmoid", "relu"), depth=10))
+
+# %%
+for name in ("sigmoid", "relu"):
+    g = gradient_through_depth(name, depth=10)
+    print(f"{name:<8} gradient size at layer 10: {g[-1]:.1e}   at layer 1: {g[0]:.1e}   "
+          f"layer 10 / layer 1: {g[-1] / g[0]:.2g}")
+
+# %% [markdown]
+# With sigmoids, the first layer gets a gradient about 60,000 times smaller than the last one, so with one
+# learning rate for all layers it learns about 60,000 times more slowly. ReLU's slope is 1 where it is
+# active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
+# and keep the sigmoid for the very end, where a probability is wanted.
+#
+# ## Batch normalization
+#
+# Even with ReLU, the scale of the activations drifts as the weights change during training, and each
+# layer has to keep adapting to a moving input. **Batch normalization** (BN) makes every channel of a
+# batch have mean 0 and variance 1, then lets the network choose its own scale $\gamma$ and shift $\beta$.
+# The theory notes give the formula:
+#
+# $$\hat{x} = \frac{x - \mu_{\text{batch}}}{\sqrt{\sigma^2_{\text{batch}} + \epsilon}}, \qquad
+# y = \gamma \, \hat{x} + \beta$$
+#
+# $\mu$ and $\sigma^2$ are the mean and the variance of the batch, $\epsilon$ (say $10^{-5}$) avoids a
+# division by zero, and $\gamma$, $\beta$ are learned parameters, like weights.
+#
+# ### Which values share a mean?
+#
+# For conv features of shape $(N, C, H, W)$ there is **one mean and one variance per channel**, taken over
+# every sample **and every position**: a channel is one feature (say "vertical edge") wherever it appears,
+# so all its values are normalised together.
+#
+# **Exercise.** Over which axes of an NCHW array is the mean taken? Answer with a tuple such as `(0, 1)`.
+
+# %%
+my_axes = None
+check_bn_axes(my_axes)
+
+# %% [markdown]
+# The theory notes' code uses `np.mean(input, axis=0)`. The checker explains why that is not enough here:
+
+# %%
+print(check_bn_axes((0,)))
+
+# %% [markdown]
+# ## Derive: batch norm by hand
+#
+# A small batch of conv features, 8 samples, 3 channels of $4 \times 4$, each channel with its own mean
+# and spread:
+
+# %%
+x = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 0.5, 3.0]).reshape(1, 3, 1, 1) \
+    + np.array([0.0, 4.0, -2.0]).reshape(1, 3, 1, 1)
+gamma = np.array([1.0, 2.0, 0.5])
+beta = np.array([0.0, -1.0, 3.0])
+
+
+def batchnorm2d_by_hand(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=(0, 2, 3), keepdims=True)  # (1, C, 1, 1): one mean per channel
+    var = x.var(axis=(0, 2, 3), keepdims=True)  # biased: divides by N*H*W
+    x_hat = (x - mean) / np.sqrt(var + eps)
+    return gamma.reshape(1, -1, 1, 1) * x_hat + beta.reshape(1, -1, 1, 1)
+
+
+by_hand = batchnorm2d_by_hand(x, gamma, beta)
+for stat in (np.mean, np.std):
+    before, after = stat(x, axis=(0, 2, 3)).round(2) + 0.0, stat(by_hand, axis=(0, 2, 3)).round(2) + 0.0
+    print(f"per-channel {stat.__name__:<4} before: {before}   after: {after}")
+
+# %% [markdown]
+# After normalising, channel $c$ has mean $\beta_c$ and standard deviation $\gamma_c$, whatever it had
+# before.
+#
+# ## Check: against `cnnlib`'s `BatchNorm2D`
+
+# %%
+bn = BatchNorm2D(3, dtype=np.float64)
+bn.params["gamma"][:] = gamma
+bn.params["beta"][:] = beta
+by_cnnlib = bn(x)
+print("BatchNorm2D matches the formula:", np.allclose(by_cnnlib, by_hand))
+
+# %% [markdown]
+# The seed's `axis=0` normalises each (channel, row, column) separately: $3 \cdot 4 \cdot 4 = 48$ means
+# instead of 3, each from only 8 numbers, and a different answer:
+
+# %%
+mean0 = x.mean(axis=0)
+print("axis=0 means:", mean0.shape, " axis=(0, 2, 3) means:", x.mean(axis=(0, 2, 3)).shape)
+by_axis0 = (x - mean0) / np.sqrt(x.var(axis=0) + 1e-5)
+print("same numbers as BatchNorm2D (gamma=1, beta=0)?",
+      np.allclose(by_axis0, batchnorm2d_by_hand(x, np.ones(3), np.zeros(3))))
+
+# %% [markdown]
+# ### Why $\gamma$ and $\beta$?
+#
+# Forcing mean 0 and variance 1 could throw away something useful. With $\gamma = \sqrt{\sigma^2 + \epsilon}$
+# and $\beta = \mu$, BN gives back its input unchanged, so the network can always learn to undo it, or to
+# keep any scale in between:
+
+# %%
+mu, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+print("gamma = std, beta = mean gives back x:", np.allclose(batchnorm2d_by_hand(x, np.sqrt(var + 1e-5), mu), x))
+
+# %% [markdown]
+# ## Training mode and evaluation mode
+#
+# In training, BN uses the batch's own $\mu$ and $\sigma^2$. After training we want predictions that do not
+# depend on which other images share the batch (or work on a single image), so BN also keeps **running
+# statistics**: buffers, not parameters, that the optimizer never touches. After every training batch,
+# with `momentum` $m = 0.1$ (PyTorch's convention):
+#
+# $$\mu_{run} \leftarrow (1 - m)\,\mu_{run} + m\,\mu_{batch}, \qquad
+# \sigma^2_{run} \leftarrow (1 - m)\,\sigma^2_{run} + m\,\tfrac{n}{n - 1}\,\sigma^2_{batch}$$
+#
+# ($n = N H W$; the factor makes the running variance unbiased, as in PyTorch). In evaluation mode, BN
+# normalises with $\mu_{run}, \sigma^2_{run}$: a fixed scale and shift per channel. Watch the running mean
+# move from 0 towards the true means (0, 4, −2) over a few training batches:
+
+# %%
+bn = BatchNorm2D(3, dtype=np.float64)
+for step in range(1, 31):
+    batch = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 0.5, 3.0]).reshape(1, 3, 1, 1) \
+        + np.array([0.0, 4.0, -2.0]).reshape(1, 3, 1, 1)
+    bn(batch)  # training mode: normalise with this batch, update the running statistics
+    if step in (1, 2, 5, 10, 30):
+        print(f"after {step:>2} batches: running_mean = {bn.running_mean.round(2) + 0.0}")  # + 0.0: no "-0."
+
+# %% [markdown]
+# In evaluation mode the output no longer depends on the rest of the batch, and one image on its own is
+# fine. In training mode, one value per channel has no variance to normalise with, and `cnnlib` says so:
+
+# %%
+one_image = x[:1, :, :1, :1]  # one sample, one pixel per channel
+bn.eval()
+print("eval mode, one image:", bn(one_image).shape)
+bn.train()
+try:
+    bn(one_image)
+except ValueError as error:
+    print("train mode:", error)
+
+# %% [markdown]
+# ## See it: histograms before and after
+#
+# Below, a batch of conv activations with three channels, each with its own mean and spread. The sliders
+# **shift** and **scale** the whole batch; $\gamma$ and $\beta$ are the layer's parameters. In **train**
+# mode, whatever you do to the batch, every channel comes out with mean $\beta$ and standard deviation
+# $\gamma$. Switch to **eval** mode: the layer now uses the running statistics it collected on unshifted
+# batches, so a shifted or rescaled batch comes out shifted or rescaled. (That is what happens when the
+# test images differ from the training images.)
+
+# %%
+show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0).fig)
+
+# %% tags=["nbval-ignore-output"]
+batchnorm_widget()
+
+# %% [markdown]
+# ## Summary
+#
+# - Activations make stacked layers more than one linear map. Backward, they multiply the gradient by
+#   $f'(x)$.
+# - ReLU passes gradients unchanged where it is active. The sigmoid's slope is at most $\frac14$ and almost
+#   0 when it saturates, so gradients shrink layer after layer.
+# - Batch norm normalises each channel over $(N, H, W)$, then scales by $\gamma$ and shifts by $\beta$
+#   (learned). Training uses the batch's statistics and updates running averages; evaluation uses the
+#   running averages.
+#
+# Next: **`06_backprop`**, where every one of these layers passes gradients back, and you check them.

@@ -1,0 +1,566 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Backpropagation
+#
+# A network learns by nudging every weight against the gradient of the loss. **Backpropagation** computes
+# all those gradients in one sweep from the loss back to the input, layer by layer, with the chain rule.
+# The convolution's backward pass is where most implementations go wrong, especially with a stride, so we
+# take it slowly and watch it. In this lesson you will:
+#
+# - follow the chain rule through the practical guide's pipeline, and see why softmax + cross-entropy has
+#   the gradient $p - y$;
+# - derive the convolution's backward pass on lesson 01's $4 \times 4$ example, as loops and as
+#   correlations, and step through it in a widget, with stride and padding;
+# - route gradients through max and average pooling;
+# - check gradients numerically, and use that to find the bug in five broken backward passes.
+
+# %%
+import inspect
+
+import numpy as np
+
+from cnnlib.exercises.backprop_bugs import (batchnorm_backward_broken, conv_backward_broken_1,
+                                            conv_backward_broken_2, conv_backward_broken_3, maxpool_backward_broken)
+from cnnlib.exercises.chain_rule import check_softmax_ce_grad
+from cnnlib.exercises.gradcheck_diagnosis import (diagnose_batchnorm_backward, diagnose_conv_backward,
+                                                  diagnose_maxpool_backward)
+from cnnlib.exercises.pooling import check_maxpool_grad
+from cnnlib.functional import conv2d, conv2d_backward, conv2d_forward
+from cnnlib.gradcheck import check_layer, numerical_gradient, relative_error
+from cnnlib.layers import (AvgPool2D, BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, LeakyReLU,
+                           MaxPool2D, ReLU, Sigmoid, Softmax, Tanh)
+from cnnlib.losses import CategoricalCrossEntropy, CrossEntropy
+from cnnlib.viz import draw_pool_backward, show
+from cnnlib.viz.backprop import dilate
+from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
+
+# %% [markdown]
+# ## The chain rule, layer by layer
+#
+# The practical guide trains this pipeline:
+#
+# $$x \xrightarrow{\text{conv}} a \xrightarrow{\text{ReLU}} h \xrightarrow{\text{flatten}} f
+# \xrightarrow{\text{dense}} z \xrightarrow{\text{softmax}} p \xrightarrow{\text{cross-entropy}} L$$
+#
+# The chain rule says the gradient of $L$ with respect to anything is the product of the local derivatives
+# along the way, for example
+#
+# $$\frac{\partial L}{\partial W_{conv}} = \frac{\partial L}{\partial p}\,\frac{\partial p}{\partial z}\,
+# \frac{\partial z}{\partial f}\,\frac{\partial f}{\partial h}\,\frac{\partial h}{\partial a}\,
+# \frac{\partial a}{\partial W_{conv}}$$
+#
+# Backpropagation evaluates this product from the left: each layer's `backward(dout)` receives
+# $\partial L / \partial(\text{its output})$ and returns $\partial L / \partial(\text{its input})$, filling the
+# gradients of its own weights on the way. A small version of the guide's network (2 images of $6 \times 6$,
+# 2 filters, 3 classes):
+
+# %%
+rng = np.random.default_rng(0)
+x = rng.standard_normal((2, 1, 6, 6))
+labels = np.array([0, 2])
+conv, relu, flatten = Conv2D(1, 2, 3, dtype=np.float64, seed=0), ReLU(), Flatten()
+dense, softmax, loss_fn = Dense(2 * 4 * 4, 3, dtype=np.float64, seed=1), Softmax(), CategoricalCrossEntropy()
+
+# Forward pass, as in the guide's training loop.
+conv_output = conv.forward(x)
+relu_output = relu.forward(conv_output)
+flattened_output = flatten.forward(relu_output)
+dense_output = dense.forward(flattened_output)
+softmax_output = softmax.forward(dense_output)
+loss = loss_fn.forward(softmax_output, labels)
+
+# Backward pass: the same layers in reverse order.
+loss_grad = loss_fn.backward()  # dL/dp
+dense_output_grad = softmax.backward(loss_grad)  # dL/dz
+flattened_grad = dense.backward(dense_output_grad)  # dL/df, and dense.grads
+relu_grad = flatten.backward(flattened_grad)  # the guide's reshape
+conv_output_grad = relu.backward(relu_grad)  # dL/da
+x_grad = conv.backward(conv_output_grad)  # dL/dx, and conv.grads
+
+for name, value in [("x", x), ("conv", conv_output), ("relu", relu_output), ("flatten", flattened_output),
+                    ("dense", dense_output), ("softmax", softmax_output)]:
+    print(f"{name:<8} output {str(value.shape):<14}")
+print(f"loss = {loss:.4f};  dL/dW_conv has shape {conv.grads['W'].shape}, like W")
+
+# %% [markdown]
+# Is `conv.grads["W"]` right? Nudge each weight by $\pm\epsilon$, run the whole forward pass again, and
+# measure the change of the loss (a *numerical gradient*, explained at the end of the lesson):
+
+# %%
+def pipeline_loss():
+    out = softmax.forward(dense.forward(flatten.forward(relu.forward(conv.forward(x)))))
+    return loss_fn.forward(out, labels)
+
+
+numeric = numerical_gradient(pipeline_loss, conv.params["W"])
+print("backprop matches the numerical gradient:", relative_error(conv.grads["W"], numeric) < 1e-6)
+
+# %% [markdown]
+# ## Softmax and cross-entropy: the gradient is $p - y$
+#
+# For one sample with logits $z$, probabilities $p = \text{softmax}(z)$ and a one-hot target $y$:
+#
+# $$L = -\sum_k y_k \log p_k, \qquad p_j = \frac{e^{z_j}}{\sum_k e^{z_k}}, \qquad
+# \frac{\partial p_j}{\partial z_i} = p_j\,(\delta_{ij} - p_i)$$
+#
+# ($\delta_{ij}$ is 1 when $i = j$, else 0). The chain rule gives
+#
+# $$\frac{\partial L}{\partial z_i} = \sum_j \underbrace{\left(-\frac{y_j}{p_j}\right)}_{\partial L/\partial p_j}
+# p_j\,(\delta_{ij} - p_i) = -y_i + p_i \sum_j y_j = p_i - y_i$$
+#
+# because the $y_j$ sum to 1. The divisions by $p_j$ cancel: the combined gradient is simple, and stays
+# exact even when some $p_j$ is tiny. That is why `cnnlib.losses.CrossEntropy` takes the logits $z$ and
+# does both steps at once. The guide's two-step version (with the mean over the batch, so divided by
+# $N = 2$) gives the same numbers:
+
+# %%
+p = softmax_output
+y = np.eye(3)[labels]  # one-hot rows
+print("softmax.backward(cce.backward()):\n", dense_output_grad.round(4))
+print("(p - y) / N:\n", ((p - y) / len(x)).round(4))
+fused = CrossEntropy()
+fused.forward(dense_output, labels)
+print("CrossEntropy on the logits gives the same:", np.allclose(fused.backward(), dense_output_grad))
+
+# %% [markdown]
+# **Exercise.** A sample of class 0 has $p = (0.7, 0.2, 0.1)$. What is $\partial L / \partial z$?
+
+# %%
+my_grad = None
+check_softmax_ce_grad(my_grad, p=[0.7, 0.2, 0.1], label=0)
+
+# %% [markdown]
+# ## The convolution's backward pass, on lesson 01's example
+#
+# Forward, each output cell is one window of the input times the kernel, summed:
+#
+# $$\text{out}[i, j] = \sum_{m, n} W[m, n]\; x[i + m,\ j + n] \; (+\, b)$$
+#
+# So $\partial\,\text{out}[i,j] / \partial W[m,n] = x[i+m, j+n]$ and
+# $\partial\,\text{out}[i,j] / \partial x[i+m, j+n] = W[m,n]$. Given the upstream gradient
+# $\text{dout}[i,j] = \partial L / \partial\,\text{out}[i,j]$, each output cell sends back
+#
+# - to **every weight**: $\text{dout}[i,j] \cdot x[i+m,\ j+n]$, the input value that weight met;
+# - to **every input cell of its window**: $\text{dout}[i,j] \cdot W[m,n]$, the weight that cell met;
+# - to the **bias**: $\text{dout}[i,j]$.
+#
+# Windows overlap, so the contributions **add up**. Here is the example, with an upstream gradient chosen
+# to be easy to check:
+
+# %%
+x = np.array([[1, 2, 3, 0],
+              [0, 1, 2, 3],
+              [3, 0, 1, 2],
+              [2, 3, 0, 1]], dtype=float)
+W = np.array([[1, 0],
+              [-1, 1]], dtype=float)
+dout = np.array([[1, 2, -1],
+                 [0, 0, -1],
+                 [1, 0, 1]], dtype=float)
+print("out =\n", conv2d(x[None, None], W[None, None])[0, 0])
+
+# %% [markdown]
+# ### Derive: the loops
+#
+# Run the forward loops backwards: visit every output cell and send its gradient to the weights and to the
+# input cells it used.
+
+# %%
+def conv_backward_loops(x, W, dout):
+    """Gradients of out = x ⋆ W (one channel, stride 1, no padding)."""
+    KH, KW = W.shape
+    dx, dW = np.zeros_like(x), np.zeros_like(W)
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            window = x[i:i + KH, j:j + KW]
+            dW += dout[i, j] * window  # every weight met one input value of the window
+            dx[i:i + KH, j:j + KW] += dout[i, j] * W  # every input cell met one weight
+    return dx, dW, dout.sum()
+
+
+dx, dW, db = conv_backward_loops(x, W, dout)
+print("dW =\n", dW)
+print("dx =\n", dx)
+print("db =", db)
+
+# %% [markdown]
+# By hand: $dW[0,0]$ collects $\text{dout}[i,j] \cdot x[i,j]$ over the nine cells:
+# $1\cdot1 + 2\cdot2 + (-1)\cdot3 + 0\cdot0 + 0\cdot1 + (-1)\cdot2 + 1\cdot3 + 0\cdot0 + 1\cdot1 = 4$.
+# And $dx[1,1]$ lies in four windows, those of out[0,0], out[0,1], out[1,0] and out[1,1], where it met
+# $W[1,1], W[1,0], W[0,1], W[0,0]$: $1\cdot1 + 2\cdot(-1) + 0\cdot0 + 0\cdot1 = -1$.
+#
+# ### The pattern: two correlations
+#
+# Look at the sums again.
+#
+# - $dW[m,n] = \sum_{i,j} \text{dout}[i,j]\; x[i+m,\ j+n]$: slide **dout** over **x** like a kernel. So
+#   **$dW$ is the correlation of the input with `dout`**.
+# - $dx[r,c] = \sum_{i,j} \text{dout}[i,j]\; W[r-i,\ c-j]$: the indices of $W$ run *backwards*. That is a
+#   correlation with the kernel **rotated by 180°**, over `dout` padded with $K - 1$ zeros on every side
+#   (so that border cells, covered by fewer windows, get their share): **$dx$ is the full correlation of
+#   `dout` with the rotated kernel**.
+# - $db = \sum_{i,j} \text{dout}[i,j]$.
+#
+# `cnnlib`'s forward convolution computes correlations, so it can compute its own backward pass:
+
+# %%
+W_rot = W[::-1, ::-1]  # rotate by 180°
+dW_corr = conv2d(x[None, None], dout[None, None])[0, 0]  # dout plays the kernel
+dx_corr = conv2d(dout[None, None], W_rot[None, None], padding=1)[0, 0]  # padding K - 1 = 1: "full"
+print("W rotated 180° =\n", W_rot)
+print("dW as a correlation equals the loops:", np.array_equal(dW_corr, dW))
+print("dx as a full correlation equals the loops:", np.array_equal(dx_corr, dx))
+
+# %% [markdown]
+# ### Check: against `cnnlib`'s backward pass
+
+# %%
+out, cache = conv2d_forward(x[None, None], W[None, None], b=np.zeros(1))
+dx_lib, dW_lib, db_lib = conv2d_backward(dout[None, None], cache)
+print("dx:", np.array_equal(dx_lib[0, 0], dx), "  dW:", np.array_equal(dW_lib[0, 0], dW),
+      "  db:", db_lib[0] == db)
+
+# %% [markdown]
+# ## Watch it: the backward-pass widget
+#
+# The first picture follows **one output cell**: the green window is the part of the input it used, and
+# all of $W$ was used. Its gradient $g = \text{dout}[i,j]$ flows back along the same connections:
+# $g \times$ window is added to $dW$, and $g \times W$ is added to the window of $dx$. Step through the nine
+# cells and watch $dW$ and $dx$ fill up to the values above. This is cell 4, `out[1, 0]`:
+
+# %%
+show(backprop_view(cell=4).fig)
+
+# %% [markdown]
+# The second picture is **every cell at once**: `dout` padded with $K - 1$ zeros (gray), the kernel rotated
+# by 180°, and their correlation, which is $dx$:
+
+# %%
+show(backprop_pass_view().fig)
+
+# %% [markdown]
+# Press **Play**, or drag the **output cell** slider. Then change the **stride** and the **padding** and
+# read the next two sections with the widget beside you.
+
+# %% tags=["nbval-ignore-output"]
+backprop_widget()
+
+# %% [markdown]
+# ### Stride: zeros inserted into `dout`
+#
+# With stride $S$, output cell $(i, j)$ used the window that starts at $(iS,\ jS)$, so its gradient must go
+# back **there**. In the loops that is `top, left = i * stride, j * stride`. In the correlation form,
+# spread `dout` out first: put $S - 1$ zeros between its entries (*dilate* it), so that entry $(i, j)$ sits
+# at $(iS,\ jS)$, where its window starts. Then everything is as before. For the example with stride 2:
+
+# %%
+dout2 = np.array([[1, 2],
+                  [-1, 0]], dtype=float)
+d2 = dilate(dout2, 2)
+print("dout dilated with stride - 1 = 1 zero between entries:\n", d2)
+dx2 = conv2d(d2[None, None], W_rot[None, None], padding=1)[0, 0]
+dW2 = conv2d(x[None, None], d2[None, None])[0, 0]  # x ⋆ dilated dout
+out, cache = conv2d_forward(x[None, None], W[None, None], b=np.zeros(1), stride=2)
+dx_lib, dW_lib, _ = conv2d_backward(dout2[None, None], cache)
+print("dx =\n", dx2)
+print("matches cnnlib at stride 2:", np.array_equal(dx_lib[0, 0], dx2), np.array_equal(dW_lib[0, 0], dW2))
+
+# %% [markdown]
+# Forgetting the stride here is *the* classic bug. At stride 1 the missing `* stride` changes nothing, so
+# tests at stride 1 pass; at stride 2 the gradient lands on the wrong cells. We will meet it again below.
+#
+# ### Padding: crop it off
+#
+# With padding $P$ the forward pass ran on the padded input, so the backward pass first produces the
+# gradient of the **padded** input, $dx_{pad}$. The padding zeros are not part of $x$: their gradient is
+# thrown away, and $dx$ is the middle of $dx_{pad}$: `dx = dx_pad[P:P + H, P:P + W]`.
+
+# %%
+out, cache = conv2d_forward(x[None, None], W[None, None], b=np.zeros(1), padding=1)
+dout_p = np.ones(out.shape[2:])  # 5×5: an upstream gradient of ones
+dx_pad = conv2d(dout_p[None, None], W_rot[None, None], padding=1)[0, 0]  # 6×6, the padded input's size
+dx_lib, _, _ = conv2d_backward(dout_p[None, None], cache)
+print("dx_pad =\n", dx_pad)
+print("dx = dx_pad[1:5, 1:5] matches cnnlib:", np.array_equal(dx_pad[1:5, 1:5], dx_lib[0, 0]))
+
+# %% [markdown]
+# With `dout` all ones, each cell of $dx$ is the sum of the weights that touched it: inside, every cell met
+# all four weights ($1 + 0 - 1 + 1 = 1$); the border of $dx_{pad}$, which is padding, is cut off.
+#
+# ### Dilation: zeros inserted into the kernel
+#
+# A dilated convolution (lesson 02) is an ordinary convolution with a kernel that has $D - 1$ zeros between
+# its taps. So its backward pass is the same recipe with the **dilated kernel**: $dx$ is the full
+# correlation of `dout` with the rotated dilated kernel, and $dW$ keeps the entries of the correlation of
+# $x$ with `dout` that sit on the taps.
+
+# %%
+x5 = np.arange(25, dtype=float).reshape(5, 5) % 4
+W_dil = dilate(W, 2)  # the 2×2 kernel with dilation 2 is this 3×3 kernel
+print("dilated kernel:\n", W_dil)
+out, cache = conv2d_forward(x5[None, None], W[None, None], b=np.zeros(1), dilation=2)
+print("same forward as the dilated kernel:", np.array_equal(out, conv2d(x5[None, None], W_dil[None, None])))
+dout3 = np.array([[1, 0, -1], [2, 1, 0], [0, -1, 1]], dtype=float)
+dx_lib, dW_lib, _ = conv2d_backward(dout3[None, None], cache)
+dx_dil = conv2d(dout3[None, None], W_dil[::-1, ::-1][None, None], padding=2)[0, 0]  # K_eff - 1 = 2
+dW_dil = conv2d(x5[None, None], dout3[None, None])[0, 0][::2, ::2]  # the taps: every 2nd entry
+print("dx matches cnnlib:", np.array_equal(dx_dil, dx_lib[0, 0]), "  dW matches cnnlib:",
+      np.array_equal(dW_dil, dW_lib[0, 0]))
+
+# %% [markdown]
+# ## Pooling backward
+#
+# Max pooling passed on one element per window, so only that element gets the window's gradient; the others
+# did not affect the output and get 0. Average pooling used every element with weight $\frac{1}{k^2}$, so
+# each gets $\frac{1}{k^2}$ of the gradient. Pooling has no weights, so there is only $dx$.
+
+# %%
+xp = np.array([[1, 3, 2, 1],
+               [4, 6, 5, 0],
+               [3, 1, 2, 8],
+               [0, 2, 7, 4]], dtype=float)
+doutp = np.array([[1, -2],
+                  [3, 4]], dtype=float)
+show(draw_pool_backward(xp, doutp, kernel_size=2))
+
+# %%
+pool = MaxPool2D(2)
+pool(xp[None, None])
+print("max pooling dx from cnnlib:\n", pool.backward(doutp[None, None])[0, 0] + 0.0)  # + 0.0: no "-0."
+
+# %% [markdown]
+# **Exercise.** With the same `xp`, max pooling $2 \times 2$, stride 2, and `dout = [[1, 2], [3, 4]]`,
+# what is $dx$?
+
+# %%
+my_dx = None
+check_maxpool_grad(my_dx, xp, [[1, 2], [3, 4]])
+
+# %% [markdown]
+# ## Gradient checking
+#
+# How do we know a backward pass is right? Compare it with the definition of the derivative. The
+# **central difference**
+#
+# $$\frac{\partial f}{\partial x_i} \approx \frac{f(x + \epsilon e_i) - f(x - \epsilon e_i)}{2\epsilon}$$
+#
+# nudges one input at a time; its error shrinks like $\epsilon^2$ (the one-sided difference only like
+# $\epsilon$). We compare the two gradients with the **relative error**
+#
+# $$\text{rel}(a, n) = \frac{|a - n|}{\max(|a| + |n|,\ 10^{-8})}$$
+#
+# which does not care whether gradients are large or small. A correct backward pass gives about $10^{-7}$
+# or less; a bug gives $10^{-2}$ or more.
+#
+# ### Why float64
+#
+# Make $\epsilon$ small and the difference $f(x + \epsilon) - f(x - \epsilon)$ becomes a small difference of
+# two nearly equal numbers, and rounding error takes over. float32 keeps about 7 significant digits, float64
+# about 16. For $f(x) = x^3$ at $x = 1.1$, where $f'(x) = 3x^2$:
+
+# %%
+rows = ["epsilon   rel. error float32   rel. error float64"]
+for eps in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
+    errors = []
+    for dtype in (np.float32, np.float64):
+        x0, e = dtype(1.1), dtype(eps)
+        f_plus, f_minus = (x0 + e) * (x0 + e) * (x0 + e), (x0 - e) * (x0 - e) * (x0 - e)
+        numeric = (f_plus - f_minus) / (2 * e)  # computed in dtype
+        exact = 3 * float(x0) ** 2
+        errors.append(abs(float(numeric) - exact) / exact)
+    rows.append(f"{eps:<9.0e} {errors[0]:>18.1e} {errors[1]:>20.1e}")
+print("\n".join(rows))
+
+# %% [markdown]
+# In float32 the best we can get is about $10^{-5}$, no better than a small bug; in float64, with
+# $\epsilon = 10^{-5}$, about $10^{-11}$. So gradient checks run in float64 (`dtype=np.float64`).
+#
+# ### Check every layer of `cnnlib`
+#
+# `cnnlib.gradcheck.check_layer(layer, x)` builds $L = \sum \text{layer}(x) \odot \text{dout}$ for a random
+# `dout`, compares `layer.backward(dout)` and every `layer.grads[k]` with central differences, and reports
+# the worst relative error of each. (The exact tiny numbers depend on the machine's floating-point
+# rounding, so they can differ slightly from one computer to another.) One caveat: an entry whose gradient
+# is itself tiny, say $10^{-7}$, can show a large relative error from rounding alone; if a check fails on
+# such an entry only, try other random inputs before hunting for a bug.
+
+# %%
+rng = np.random.default_rng(1)
+images = rng.standard_normal((2, 2, 6, 6))  # (N, C, H, W)
+vectors = rng.standard_normal((4, 5))  # (N, features)
+cases = [
+    (Conv2D(2, 3, 3, dtype=np.float64, seed=0), images),
+    (Conv2D(2, 3, 3, stride=2, padding=1, dtype=np.float64, seed=0), images),
+    (Conv2D(2, 3, 2, dilation=2, padding="same", dtype=np.float64, seed=0), images),
+    (MaxPool2D(2), images),
+    (MaxPool2D(3, stride=2), images),
+    (AvgPool2D(2), images),
+    (BatchNorm2D(2, dtype=np.float64), images),
+    (ReLU(), images),
+    (LeakyReLU(), images),
+    (Sigmoid(), images),
+    (Tanh(), images),
+    (Flatten(), images),
+    (Dense(5, 3, dtype=np.float64, seed=0), vectors),
+    (BatchNorm1D(5, dtype=np.float64), vectors),
+    (Softmax(), vectors),
+    (Dropout(0.5, seed=0), vectors),
+]
+reports = [check_layer(layer, data) for layer, data in cases]
+
+# %% tags=["nbval-ignore-output"]
+for (layer, _), report in zip(cases, reports):
+    errors = "   ".join(f"{name}: {entry.rel_error:.1e}" for name, entry in report.entries.items())
+    print(f"{layer!r:<58} {errors}")
+
+# %%
+print(f"{len(reports)} layers checked; every gradient below 1e-6:", all(r.passed(1e-6) for r in reports))
+
+# %% [markdown]
+# ## Find the bug
+#
+# Below are five backward passes written the way students write them, from plain arrays. Each has **one**
+# mistake, the kind a gradient check catches and a quick look does not. For each one:
+#
+# 1. read it (`inspect.getsource` prints it);
+# 2. run the checker on it: it gradient-checks the function in several settings (stride 1 and 2, with and
+#    without padding, …) and says what the pattern of failures points to;
+# 3. copy it into a new cell, give it a new name, fix it, and run the checker on your copy until it passes.
+#
+# The signatures are `conv_backward(dout, x, W, stride, padding) -> (dx, dW, db)`,
+# `maxpool_backward(dout, x, kernel_size, stride) -> dx` and
+# `batchnorm_backward(dout, x, gamma, eps) -> (dx, dgamma, dbeta)`, all NCHW.
+#
+# ### Bug 1, solved together: a convolution with loops
+
+# %%
+print(inspect.getsource(conv_backward_broken_1))
+
+# %%
+diagnose_conv_backward(conv_backward_broken_1)
+
+# %% [markdown]
+# Right at stride 1, wrong at stride 2: the window of output cell $(i, j)$ starts at
+# $(i \cdot \text{stride},\ j \cdot \text{stride})$, but the loop uses $(i, j)$. Fixed copy:
+
+# %%
+def my_conv_backward(dout, x, W, stride=1, padding=0):
+    N, C, H, W_in = x.shape
+    F, _, KH, KW = W.shape
+    H_out, W_out = dout.shape[2], dout.shape[3]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dx_pad = np.zeros_like(x_pad)
+    dW = np.zeros_like(W)
+    db = dout.sum(axis=(0, 2, 3))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    top, left = i * stride, j * stride  # the fix
+                    window = x_pad[n, :, top:top + KH, left:left + KW]
+                    dW[f] += dout[n, f, i, j] * window
+                    dx_pad[n, :, top:top + KH, left:left + KW] += dout[n, f, i, j] * W[f]
+    dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in]
+    return dx, dW, db
+
+
+diagnose_conv_backward(my_conv_backward)
+
+# %% [markdown]
+# ### Bug 2: a convolution with correlations
+
+# %%
+print(inspect.getsource(conv_backward_broken_2))
+
+# %%
+diagnose_conv_backward(conv_backward_broken_2)
+
+# %% [markdown]
+# Copy the function into the cell below, rename it, fix it, then set `fixed` to it and run.
+
+# %%
+# paste and fix conv_backward_broken_2 here
+
+# %%
+fixed = None  # e.g. fixed = my_conv_backward_2
+diagnose_conv_backward(fixed)
+
+# %% [markdown]
+# ### Bug 3: a convolution with padding
+
+# %%
+print(inspect.getsource(conv_backward_broken_3))
+
+# %%
+diagnose_conv_backward(conv_backward_broken_3)
+
+# %%
+# paste and fix conv_backward_broken_3 here
+
+# %%
+fixed = None
+diagnose_conv_backward(fixed)
+
+# %% [markdown]
+# ### Bug 4: max pooling
+
+# %%
+print(inspect.getsource(maxpool_backward_broken))
+
+# %%
+diagnose_maxpool_backward(maxpool_backward_broken)
+
+# %%
+# paste and fix maxpool_backward_broken here
+
+# %%
+fixed = None
+diagnose_maxpool_backward(fixed)
+
+# %% [markdown]
+# ### Bug 5: batch normalization
+#
+# The backward pass of batch norm in training mode (derived in `cnnlib.layers.normalization`):
+# with $m$ values per channel and sums over them,
+# $dx = \frac{\gamma}{m\sqrt{\sigma^2 + \epsilon}}\left(m\,\text{dout} - \sum \text{dout} - \hat{x}
+# \sum \text{dout}\,\hat{x}\right)$.
+
+# %%
+print(inspect.getsource(batchnorm_backward_broken))
+
+# %%
+diagnose_batchnorm_backward(batchnorm_backward_broken)
+
+# %%
+# paste and fix batchnorm_backward_broken here
+
+# %%
+fixed = None
+diagnose_batchnorm_backward(fixed)
+
+# %% [markdown]
+# ## Summary
+#
+# - Backprop applies the chain rule layer by layer: `backward(dout)` turns $\partial L/\partial\text{out}$
+#   into $\partial L/\partial\text{in}$ and fills the layer's own gradients.
+# - Softmax + cross-entropy: $\partial L / \partial z = p - y$.
+# - Convolution: $dW$ = correlation of the input with `dout`; $dx$ = full correlation of `dout` with the
+#   kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first. Padding: crop it from $dx$.
+#   Dilation: dilate the kernel.
+# - Max pooling sends each gradient to the window's maximum; average pooling spreads it evenly.
+# - Check every backward pass with central differences in float64; a relative error near $10^{-7}$ or
+#   below means right, near 1 means a bug, and the settings where it fails say which.

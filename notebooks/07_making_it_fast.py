@@ -1,0 +1,345 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 · Making it fast: from loops to one matrix multiply
+#
+# The next lesson trains the network of the practical material on **60,000 images**, ten times over. The
+# convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
+# `cnnlib` (and every deep learning framework) computes the *same numbers* thousands of times faster:
+#
+# 1. **loops**: one dot product per output pixel, in Python;
+# 2. a **sliding-window view**: all the windows at once, without copying, and one `einsum`;
+# 3. **im2col + one matrix multiply**: copy the windows into the columns of a matrix, then let the
+#    optimised matrix-multiply library (BLAS) do all the dot products in one call.
+#
+# We check that the three agree, time them live, see how the backward pass uses `col2im`, what im2col costs in
+# memory, and where a training step spends its time.
+#
+# *The timings in this notebook are measured when you run it, so your numbers will differ from the stored
+# ones (and between runs: other programs share the CPU). The ratios are what matter.*
+
+# %%
+import numpy as np
+
+from cnnlib import Sequential
+from cnnlib.datasets import load_fashion_mnist
+from cnnlib.functional import (col2im, conv2d, conv2d_backward, conv2d_backward_naive, conv2d_forward,
+                               conv2d_forward_naive, im2col, sliding_windows)
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
+from cnnlib.losses import CrossEntropy
+from cnnlib.optim import Adam
+from cnnlib.profiling import profile_step, time_call
+from cnnlib.viz import draw_grid, draw_profile, draw_timings, show
+from cnnlib.viz.style import new_figure
+
+# %% [markdown]
+# ## How much work is a training epoch?
+#
+# The network: Conv 32 3×3 → ReLU → MaxPool 2 → Conv 64 3×3 → ReLU → MaxPool 2 → Dense 128 → ReLU → Dense 10.
+# Each output pixel of a convolution is one dot product of a filter with a window. Count them for one
+# 28×28 image:
+
+# %%
+conv1 = dict(C_in=1, C_out=32, K=3, H_out=26)  # 28 - 3 + 1 = 26
+conv2 = dict(C_in=32, C_out=64, K=3, H_out=11)  # 13 - 3 + 1 = 11
+total = 0
+for name, c in (("conv 1", conv1), ("conv 2", conv2)):
+    dots = c["C_out"] * c["H_out"] ** 2
+    length = c["C_in"] * c["K"] ** 2
+    total += dots * length
+    print(f"{name}: {dots:>6,} dot products of length {length:>3} = {dots * length:>9,} multiply-adds")
+dense = 1600 * 128 + 128 * 10
+total += dense
+print(f"dense : {dense:>9,} multiply-adds")
+print(f"forward pass of one image: {total:,} multiply-adds")
+print(f"one epoch (forward + backward ≈ 3 forwards, 60,000 images): {3 * total * 60_000:.1e}")
+
+# %% [markdown]
+# Almost $5 \times 10^{11}$ multiply-adds per epoch. A Python loop manages roughly a million simple operations
+# per second, so the loop code would need days; a modern CPU core can do billions per second *if* the work
+# reaches it in the right shape. The rest of this lesson is about getting it into that shape.
+#
+# ## Three ways to write the same convolution
+#
+# We use real data: 8 Fashion-MNIST images and the **second** conv layer of the network (32 input channels, 64
+# filters of 3×3, on 13×13 inputs), where most of the work is. Random weights are fine: we compare numbers.
+
+# %%
+x_test, y_test = load_fashion_mnist("test")
+rng = np.random.default_rng(0)
+first = Conv2D(1, 32, 3, seed=0)
+x = MaxPool2D(2)(ReLU()(first(x_test[:8])))  # (8, 32, 13, 13): what the second conv receives
+W = (rng.standard_normal((64, 32, 3, 3)) * np.sqrt(2 / 288)).astype(np.float32)
+b = np.zeros(64, dtype=np.float32)
+print("input x:", x.shape, " filters W:", W.shape, " bias b:", b.shape)
+
+# %% [markdown]
+# ### 1. Loops
+#
+# Straight from the formula: for every sample $n$, filter $f$ and output position $(i, j)$, multiply the
+# window by the filter and add everything up. (This is what `conv2d_forward_naive` in `cnnlib` does, with
+# stride, padding and dilation too.)
+
+# %%
+def conv_loops(x, W, b):
+    N, C, H, W_in = x.shape
+    F, _, KH, KW = W.shape
+    H_out, W_out = H - KH + 1, W_in - KW + 1
+    out = np.zeros((N, F, H_out, W_out), dtype=x.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    out[n, f, i, j] = np.sum(x[n, :, i:i + KH, j:j + KW] * W[f]) + b[f]
+    return out
+
+
+out_loops = conv_loops(x, W, b)
+print("output:", out_loops.shape, f"  the loop body ran {8 * 64 * 11 * 11:,} times")
+
+# %% [markdown]
+# ### 2. A sliding-window view
+#
+# `sliding_windows(x, KH, KW)` returns every 3×3 window as a 6-D array `(N, C, H_out, W_out, KH, KW)`,
+# **without copying anything**: numpy's strides let neighbouring windows share the same memory. Then one
+# `einsum` multiplies each window by each filter and sums over $(c, k_h, k_w)$. The Python loops are gone; the
+# loops now run in C.
+
+# %%
+windows = sliding_windows(x, 3, 3)
+print("windows:", windows.shape, " shares memory with x:", np.shares_memory(windows, x))
+print("window (n=0, c=0, i=0, j=1) is x[0, 0, 0:3, 1:4]:", np.array_equal(windows[0, 0, 0, 1], x[0, 0, 0:3, 1:4]))
+
+
+# %%
+def conv_windows(x, W, b):
+    windows = sliding_windows(x, W.shape[2], W.shape[3])  # (N, C, H_out, W_out, KH, KW), a view
+    return np.einsum("nchwij,fcij->nfhw", windows, W) + b[None, :, None, None]
+
+
+out_windows = conv_windows(x, W, b)
+
+# %% [markdown]
+# ### 3. im2col + one matrix multiply
+#
+# **im2col** ("image to columns") copies every window into one **column** of a matrix. Here it is on lesson
+# 01's 4×4 example with a 2×2 kernel: 9 windows of 4 numbers give a 4 × 9 matrix.
+
+# %%
+x_small = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]], dtype=float)[None, None]
+k_small = np.array([[1, 0], [-1, 1]], dtype=float)
+cols_small = im2col(x_small, 2, 2)  # (C*KH*KW, N*H_out*W_out) = (4, 9)
+print(cols_small.astype(int))
+
+# %% [markdown]
+# Column 0 is the top-left window `[1, 2, 0, 1]` read row by row, column 1 the next window to the right, and
+# so on. Every output value is a dot product of the flattened kernel with one column, so **one**
+# row-vector × matrix product gives the whole output: lesson 01's answer.
+
+# %%
+row = k_small.reshape(1, -1)  # (1, KH*KW) = [[1, 0, -1, 1]]
+print(row @ cols_small)
+print((row @ cols_small).reshape(3, 3))
+
+# %% [markdown]
+# With many filters and channels it is the same picture: stack the flattened filters as the rows of a
+# $(C_{out}, C \cdot K_H K_W)$ matrix and multiply by the $(C \cdot K_H K_W, N \cdot H_{out} W_{out})$ columns.
+
+# %%
+def conv_im2col(x, W, b):
+    N, C, H, W_in = x.shape
+    F, _, KH, KW = W.shape
+    H_out, W_out = H - KH + 1, W_in - KW + 1
+    cols = im2col(x, KH, KW)  # (C*KH*KW, N*H_out*W_out): one column per window
+    out = W.reshape(F, -1) @ cols + b[:, None]  # (F, N*H_out*W_out): every dot product at once
+    return out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)  # (N, F, H_out, W_out)
+
+
+out_im2col = conv_im2col(x, W, b)
+print("cols:", im2col(x, 3, 3).shape, " W as rows:", W.reshape(64, -1).shape, " out:", out_im2col.shape)
+
+# %% [markdown]
+# ### Check: the same numbers
+#
+# All three, and the library's `conv2d` (which uses im2col), must agree. In float32, sums done in a different
+# order differ in the last bits, so we compare with a tolerance.
+
+# %%
+reference = conv2d(x, W, b)
+for name, out in (("loops", out_loops), ("sliding windows", out_windows), ("im2col + matmul", out_im2col)):
+    print(f"{name:<16} equal to cnnlib.functional.conv2d: {np.allclose(out, reference, atol=1e-4)}"
+          f"   (largest difference {np.abs(out - reference).max():.1e})")
+
+# %% [markdown]
+# ### Timing them
+#
+# `time_call(f)` runs `f()` a few times and returns the median time. The loops are slow, so they run once.
+
+# %% tags=["nbval-ignore-output"]
+times = {
+    "loops": time_call(lambda: conv_loops(x, W, b), repeats=1, warmup=0),
+    "sliding window + einsum": time_call(lambda: conv_windows(x, W, b), repeats=3),
+    "im2col + matmul": time_call(lambda: conv_im2col(x, W, b), repeats=20),
+    "cnnlib conv2d": time_call(lambda: conv2d(x, W, b), repeats=20),
+}
+print(f"{'implementation':<26}{'time':>12}{'speed-up over loops':>22}")
+for name, t in times.items():
+    print(f"{name:<26}{t * 1e3:>10.2f} ms{times['loops'] / t:>20,.0f}×")
+
+# %% tags=["nbval-ignore-output"]
+show(draw_timings(list(times), list(times.values()), title="the second conv layer on 8 images"))
+
+# %% tags=["nbval-ignore-output"]
+speedup = times["loops"] / times["im2col + matmul"]
+print(f"im2col + matmul is {speedup:,.0f} times faster than the loops on this machine, right now.")
+per_image = times["im2col + matmul"] / 8
+print(f"The loops would need {times['loops'] / 8 * 60_000 / 3600:.1f} hours for one forward pass of this layer "
+      f"over 60,000 images; im2col needs {per_image * 60_000:.1f} seconds.")
+
+# %% [markdown]
+# Why such a difference, when all three do exactly the same multiply-adds?
+#
+# - **Loops**: every one of the 61,952 iterations goes through the Python interpreter and creates small
+#   temporary arrays. The arithmetic is a tiny part of the time.
+# - **Sliding window + einsum**: no Python loop, but `einsum` walks the strided windows element by element and
+#   cannot use the CPU's vector instructions well.
+# - **im2col + matmul**: the copy costs a little, then a single matrix multiply goes to BLAS (OpenBLAS here),
+#   which splits the work into blocks that fit in the CPU's caches, uses vector instructions that do 8
+#   float32 multiply-adds at once, and uses every core. Matrix multiplication is the most optimised
+#   operation in numerical computing; im2col turns convolution into it.
+
+# %% [markdown]
+# ## The backward pass: col2im
+#
+# In the forward pass, `out = W_rows @ cols`. The gradients of a matrix product are again matrix products:
+#
+# $$dW_{rows} = dout \cdot cols^T, \qquad dcols = W_{rows}^T \cdot dout$$
+#
+# `dcols` holds a gradient for every entry of every column, i.e. for every pixel *of every window*. A pixel
+# that appears in several windows gets several contributions, and they must be **added up**: that is
+# `col2im`, which puts each column back where its window came from and sums where windows overlap. On an
+# all-ones input, `col2im(im2col(x))` counts how many windows cover each pixel:
+
+# %%
+ones = np.ones((1, 1, 4, 4))
+coverage = col2im(im2col(ones, 2, 2), ones.shape, 2, 2)[0, 0]
+print(coverage.astype(int))
+
+# %%
+fig = new_figure(4, 3.8)
+draw_grid(fig.add_subplot(), coverage, title="windows covering each pixel\n(4×4 input, 2×2 kernel)")
+show(fig)
+
+# %% [markdown]
+# The corners are in one window, the edges in two, the middle in four. So the middle pixels' gradients are
+# sums of four terms. Written out, the backward pass is two matrix multiplies and a `col2im`:
+
+# %%
+dout = np.random.default_rng(1).standard_normal(out_im2col.shape).astype(np.float32)  # some upstream gradient
+cols = im2col(x, 3, 3)  # (288, 968)
+dout_rows = dout.transpose(1, 0, 2, 3).reshape(64, -1)  # (F, N*H_out*W_out), columns in the same order as cols
+dW = (dout_rows @ cols.T).reshape(W.shape)  # (64, 32, 3, 3)
+dcols = W.reshape(64, -1).T @ dout_rows  # (288, 968)
+dx = col2im(dcols, x.shape, 3, 3)  # (8, 32, 13, 13)
+
+_, cache = conv2d_forward_naive(x.astype(np.float64), W.astype(np.float64), b)
+dx_loops, dW_loops, _ = conv2d_backward_naive(dout.astype(np.float64), cache)
+print("dW equal to the loop version:", np.allclose(dW, dW_loops, atol=1e-3))
+print("dx equal to the loop version:", np.allclose(dx, dx_loops, atol=1e-4))
+
+# %% [markdown]
+# The library's `conv2d_backward` does exactly this (plus stride, padding and dilation), and the tests
+# check it against the loops and against finite differences.
+
+# %% tags=["nbval-ignore-output"]
+_, fast_cache = conv2d_forward(x, W, b)
+_, naive_cache = conv2d_forward_naive(x, W, b)
+t_fast = time_call(lambda: conv2d_backward(dout, fast_cache), repeats=10)
+t_naive = time_call(lambda: conv2d_backward_naive(dout, naive_cache), repeats=1, warmup=0)
+print(f"backward, loops: {t_naive * 1e3:.0f} ms   im2col: {t_fast * 1e3:.2f} ms   ({t_naive / t_fast:,.0f}× faster)")
+
+# %% [markdown]
+# ## The price: memory grows with $K^2$
+#
+# im2col copies every pixel once **per window that contains it**. With stride 1 a pixel is in about
+# $K_H \times K_W$ windows, so the column matrix is about $K^2$ times larger than the input. For a batch of
+# 64 inputs of 32 channels of 13×13 (the second layer's input), with `'same'` padding so the output stays 13×13:
+
+# %%
+N, C, H = 64, 32, 13
+input_mb = N * C * H * H * 4 / 1e6  # float32: 4 bytes
+print(f"input: {N}×{C}×{H}×{H} float32 = {input_mb:.2f} MB")
+print(f"{'kernel':>8}{'cols shape':>22}{'cols MB':>10}{'× input':>9}")
+for K in (1, 3, 5, 7, 11):
+    shape = (C * K * K, N * H * H)
+    mb = shape[0] * shape[1] * 4 / 1e6
+    print(f"{K:>6}×{K:<2}{str(shape):>21}{mb:>10.1f}{mb / input_mb:>9.0f}")
+
+# %% [markdown]
+# The arithmetic is right: im2col of a padded batch really has that many bytes.
+
+# %%
+x_pad = np.zeros((N, C, H + 4, H + 4), dtype=np.float32)  # padding 2 on each side: 'same' for K = 5
+print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
+
+# %% [markdown]
+# For our 3×3 kernels and small images that is fine (a few MB). For large images and large kernels it is not,
+# which is why frameworks also have convolution algorithms that never build the whole matrix (implicit GEMM,
+# Winograd, FFT) and pick the fastest for each layer. The idea you learned here is still at their core.
+#
+# ## Where a training step spends its time
+#
+# `profile_step` times every layer's forward and backward, the loss and the optimizer update during real
+# training steps of the network of the next lesson, on a batch of 64 images.
+
+# %%
+x_train, y_train = load_fashion_mnist("train")
+model = Sequential([
+    Conv2D(1, 32, 3, seed=0), ReLU(), MaxPool2D(2),
+    Conv2D(32, 64, 3, seed=1), ReLU(), MaxPool2D(2),
+    Flatten(), Dense(1600, 128, seed=2), ReLU(), Dense(128, 10, seed=3),
+])
+rows = profile_step(model, CrossEntropy(), Adam(model), x_train[:64], y_train[:64], repeats=10)
+print(len(rows), "parts timed")
+
+# %% tags=["nbval-ignore-output"]
+for r in rows:
+    print(f"{r.part:<48}{r.phase:<9}{r.ms:>7.2f} ms")
+step_ms = sum(r.ms for r in rows)
+conv_ms = sum(r.ms for r in rows if "Conv2D" in r.part)
+print(f"\none step: {step_ms:.0f} ms, of which the two Conv2D layers {conv_ms:.0f} ms ({conv_ms / step_ms:.0%})")
+print(f"an epoch is 938 steps of 64 images: about {938 * step_ms / 1e3:.0f} s")
+
+# %% tags=["nbval-ignore-output"]
+show(draw_profile(rows))
+
+# %% [markdown]
+# What to read in the profile:
+#
+# - The **convolutions** take most of the time, the second one (288-long dot products) most of all, and
+#   its **backward** pass costs more than its forward: it computes both `dW` and `dx` (two matrix
+#   multiplies plus `col2im`).
+# - The first conv's backward is cheap: nothing needs the gradient with respect to the images, so `fit` turns
+#   it off (`requires_input_grad = False`) and only `dW` is computed.
+# - ReLU and max pooling touch every value once; they cost little per value but there are many values
+#   (32 × 26 × 26 per image after the first conv).
+# - The `Dense` layers are one matrix multiply each and are cheap here.
+#
+# With the step at a few tens of milliseconds, an epoch over 60,000 images takes well under a minute on a
+# laptop, and that is what makes the next lesson possible.
+#
+# **Try it.** Time `conv_loops` and `conv_im2col` on the *first* layer (1 input channel, 32 filters, 28×28
+# inputs). The dot products are only 9 long there: is the speed-up larger or smaller, and why?

@@ -1,0 +1,276 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 09 · The 32×32×3 network, receptive fields, and the same model in PyTorch and Keras
+#
+# The theory material ends with a network for small **colour** images (32×32 pixels, 3 channels: the size of
+# the CIFAR-10 data set) and its TensorFlow code:
+#
+# ```python
+# model = models.Sequential([
+#     layers.Conv2D(32, (3, 3), activation='relu', input_shape=(32, 32, 3)),
+#     layers.MaxPooling2D((2, 2)),
+#     layers.Conv2D(64, (3, 3), activation='relu'),
+#     layers.MaxPooling2D((2, 2)),
+#     layers.Conv2D(64, (3, 3), activation='relu'),
+#     layers.Flatten(),
+#     layers.Dense(64, activation='relu'),
+#     layers.Dense(10, activation='softmax'),
+# ])
+# ```
+#
+# In this lesson we build it with `cnnlib`, check every shape and parameter count against what Keras reports,
+# run it on real RGB image patches, ask why it uses 32 and then 64 filters, work out how much of the image each
+# layer can see (its **receptive field**), and translate it to PyTorch and Keras.
+
+# %%
+import numpy as np
+
+from cnnlib import Sequential
+from cnnlib.datasets.images import load_sample_image
+from cnnlib.functional import im2col
+from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Softmax
+from cnnlib.shapes import receptive_field, receptive_field_region
+from cnnlib.viz import draw_images, draw_layer_channels, show
+from cnnlib.widgets import receptive_field_view, receptive_field_widget
+
+# %% [markdown]
+# ## Build it
+#
+# Keras writes `Conv2D(32, (3, 3), activation='relu')` and infers the input channels. `cnnlib`, like
+# PyTorch, takes the input channels first and keeps the activation as its own layer:
+
+# %%
+model = Sequential([
+    Conv2D(3, 32, kernel_size=3, seed=0), ReLU(), MaxPool2D(2),
+    Conv2D(32, 64, kernel_size=3, seed=1), ReLU(), MaxPool2D(2),
+    Conv2D(64, 64, kernel_size=3, seed=2), ReLU(),
+    Flatten(),
+    Dense(64 * 4 * 4, 64, seed=3), ReLU(),
+    Dense(64, 10, seed=4),
+])
+summary = model.summary((3, 32, 32))
+summary
+
+# %% [markdown]
+# ### Check against Keras
+#
+# Keras' `model.summary()` for the reference model lists 896, 18,496, 36,928, 65,600 and 650 parameters for
+# the layers that have any. Ours:
+
+# %%
+keras_counts = [896, 18_496, 36_928, 65_600, 650]
+ours = [n for _, _, n in summary.rows if n > 0]
+print("cnnlib:", ours)
+print("Keras: ", keras_counts)
+print("equal:", ours == keras_counts, "  total:", f"{sum(ours):,}")
+
+# %% [markdown]
+# Each count is (weights per filter + 1 bias) × filters, or inputs × outputs + outputs for a dense layer:
+#
+# | layer | formula | parameters |
+# |---|---|---|
+# | Conv 1 | $(3 \cdot 3 \cdot 3 + 1) \times 32$ | 896 |
+# | Conv 2 | $(3 \cdot 3 \cdot 32 + 1) \times 64$ | 18,496 |
+# | Conv 3 | $(3 \cdot 3 \cdot 64 + 1) \times 64$ | 36,928 |
+# | Dense 64 | $1024 \times 64 + 64$ | 65,600 |
+# | Dense 10 | $64 \times 10 + 10$ | 650 |
+#
+# ### Shapes: the theory material's table
+#
+# The theory material lists (30, 30, 32) → (15, 15, 32) → (13, 13, 64) → (6, 6, 64) → (4, 4, 64) → 1024.
+# `cnnlib` stores channels first, so the same shapes read (32, 30, 30) and so on:
+
+# %%
+for i, (name, shape, n) in enumerate(summary.rows):
+    if name in ("Conv2D", "MaxPool2D", "Flatten"):
+        hwc = shape[1:] + shape[:1] if len(shape) == 3 else shape
+        print(f"{name:<10} NCHW {str(shape):<14} theory table (H, W, C): {hwc}")
+
+# %% [markdown]
+# Note the floor in the second pooling layer: 13 is odd, so a 2×2 window fits 6 times and the last row and
+# column are dropped (lesson 02).
+#
+# ## Run it on real colour image patches
+#
+# Our sample photo (Grace Hopper, public domain) is RGB, stored (height, width, channel) like most image
+# files. We cut 32×32 patches from a reduced copy and put them in a batch. `Conv2D` wants NCHW, so the
+# channel axis moves to the front:
+
+# %%
+photo = load_sample_image(downsample=4)  # (150, 128, 3), values in [0, 1]
+corners = [(10, 2), (2, 50), (40, 44), (60, 48), (95, 55), (110, 78)]  # flag, cap, eyes, mouth, tie, medals
+patches = np.stack([photo[r:r + 32, c:c + 32] for r, c in corners])  # (6, 32, 32, 3): NHWC
+batch = patches.transpose(0, 3, 1, 2)  # (6, 3, 32, 32): NCHW
+print("patches (NHWC):", patches.shape, "→ batch for cnnlib (NCHW):", batch.shape)
+
+# %%
+show(draw_images(list(patches), [f"patch {k}" for k in range(len(patches))], height=1.6))
+
+# %% [markdown]
+# Forward through every layer, printing the shape as it goes:
+
+# %%
+h = batch
+for layer in model.layers:
+    h = layer(h)
+    print(f"{layer!r:<46} → {h.shape}")
+probs = Softmax()(h)
+print("\nclass probabilities of patch 0:", probs[0].round(2), " sum:", probs[0].sum().round(3))
+
+# %% [markdown]
+# The network is untrained, so these 10 probabilities mean nothing yet; what matters is that real RGB data
+# flows through, and the shapes are as computed. The first layer already does something visible: its 32
+# random 3×3×3 filters mix the colour channels into 32 feature maps (after ReLU):
+
+# %%
+first_maps = ReLU()(model.layers[0](batch[:1]))[0]  # (32, 30, 30)
+show(draw_layer_channels(patches[0], first_maps, title="patch 0 through conv 1 + ReLU (random filters): 32 maps",
+                         caption="input patch"))
+
+# %% [markdown]
+# ## Why 32 filters, then 64?
+#
+# Follow the size of the data (height × width × channels) through the network:
+
+# %%
+for name, shape, n in summary.rows:
+    if name in ("Conv2D", "MaxPool2D"):
+        size = f"{shape[1]}×{shape[2]}×{shape[0]}"
+        print(f"{name:<10} {size:>9} = {np.prod(shape):>6,} numbers")
+
+# %% [markdown]
+# Pooling divides the spatial size by 4 each time; doubling the filters keeps a good part of the information.
+# And the job changes with depth: the first layer sees 3×3 pixels and can only detect simple things (edges,
+# colour changes), and there are only so many of those. Deeper layers see larger regions (next section) and
+# combine earlier features into parts of objects, of which there are many more kinds. So: few filters early,
+# more filters deep (16–32 then 64–128 is typical).
+#
+# The theory material also warns that 32 filters on a tiny raw input are wasteful. We can check it: on a
+# 4×4 one-channel input a 3×3 filter fits in only $2 \times 2 = 4$ places, so each output map has 4 numbers.
+# Every map is a linear combination of the same 4 windows (the 4 columns of im2col), so however many filters
+# we use, at most **4** of their maps can be linearly independent: the rest are redundant.
+
+# %%
+tiny_input = np.random.default_rng(0).random((1, 1, 4, 4))
+conv = Conv2D(1, 32, 3, bias=False, dtype=np.float64, seed=0)
+maps = conv(tiny_input)[0].reshape(32, -1)  # (32 filters, 4 values each)
+print("output:", conv(tiny_input).shape, " rank of the 32 maps:", np.linalg.matrix_rank(maps))
+print("im2col gives", im2col(tiny_input, 3, 3).shape[1], "windows")
+
+# %% [markdown]
+# ## Receptive fields: how much of the image does a unit see?
+#
+# A unit after the first 3×3 conv depends on a 3×3 patch of the input. After a 2×2 pool it depends on a 4×4
+# patch (two overlapping 3×3 windows side by side). Stacking layers makes the **receptive field** grow. With
+# $r$ the receptive field, $j$ the distance in input pixels between neighbouring units (the "jump") and each
+# layer's kernel $K$ and stride $S$:
+#
+# $$r_{l} = r_{l-1} + (K - 1)\, j_{l-1}, \qquad j_{l} = j_{l-1} \cdot S, \qquad r_0 = j_0 = 1$$
+#
+# A 3×3 conv adds $2j$ to the field; a pooling layer with stride 2 doubles the jump, so every later layer
+# grows the field twice as fast. `cnnlib.shapes.receptive_field` computes the table:
+
+# %%
+rows = receptive_field(model.layers[:8], input_size=(32, 32))
+print(f"{'layer':<24}{'output':>8}{'receptive field':>17}{'jump':>6}")
+for rf in rows:
+    print(f"{rf.name:<24}{f'{rf.output_size[0]}×{rf.output_size[1]}':>8}{f'{rf.size[0]}×{rf.size[1]}':>17}"
+          f"{rf.jump[0]:>6}")
+
+# %% [markdown]
+# So a unit of the last conv layer sees 18×18 of the 32×32 input, more than half of the image in each
+# direction, while having only 3×3 weights per input channel. That is how a deep stack of small kernels sees
+# large objects. `receptive_field_region` says exactly which pixels; e.g. unit (2, 1) of the last layer:
+
+# %%
+(top, bottom), (left, right) = receptive_field_region(rows[-1], 2, 1, input_size=(32, 32))
+print(f"input rows {top}..{bottom - 1}, columns {left}..{right - 1}")
+
+# %% [markdown]
+# The widget below draws it: choose a layer and a unit (red). Blue cells are what it depends on in every earlier
+# layer, and the green frame is its receptive field on the input patch. The static picture first:
+
+# %%
+show(receptive_field_view(layer=5, i=2, j=1).fig)
+
+# %% tags=["nbval-ignore-output"]
+receptive_field_widget(layer=5, i=2, j=1)
+
+# %% [markdown]
+# Things to try: move a unit of layer 1 one step right (the window moves 1 pixel), then a unit of layer 5
+# (it moves 4: the jump); find the units whose fields overlap the most; count how many units of layer 3 feed
+# one unit of layer 5.
+#
+# ## The same model in cnnlib, Keras and PyTorch
+#
+# | | cnnlib | Keras (TensorFlow) | PyTorch |
+# |---|---|---|---|
+# | conv | `Conv2D(3, 32, 3)` then `ReLU()` | `layers.Conv2D(32, (3, 3), activation='relu', input_shape=(32, 32, 3))` | `nn.Conv2d(3, 32, 3)` then `nn.ReLU()` |
+# | pool | `MaxPool2D(2)` | `layers.MaxPooling2D((2, 2))` | `nn.MaxPool2d(2)` |
+# | conv | `Conv2D(32, 64, 3)`, `ReLU()` | `layers.Conv2D(64, (3, 3), activation='relu')` | `nn.Conv2d(32, 64, 3)`, `nn.ReLU()` |
+# | pool | `MaxPool2D(2)` | `layers.MaxPooling2D((2, 2))` | `nn.MaxPool2d(2)` |
+# | conv | `Conv2D(64, 64, 3)`, `ReLU()` | `layers.Conv2D(64, (3, 3), activation='relu')` | `nn.Conv2d(64, 64, 3)`, `nn.ReLU()` |
+# | flatten | `Flatten()` | `layers.Flatten()` | `nn.Flatten()` |
+# | dense | `Dense(1024, 64)`, `ReLU()` | `layers.Dense(64, activation='relu')` | `nn.Linear(1024, 64)`, `nn.ReLU()` |
+# | output | `Dense(64, 10)` (logits) | `layers.Dense(10, activation='softmax')` | `nn.Linear(64, 10)` (logits) |
+# | loss | `CrossEntropy()` on logits | `'sparse_categorical_crossentropy'` on probabilities | `nn.CrossEntropyLoss()` on logits |
+# | data layout | NCHW `(N, 3, 32, 32)` | NHWC `(N, 32, 32, 3)` | NCHW `(N, 3, 32, 32)` |
+# | conv weights | `(C_out, C_in, KH, KW)` | `(KH, KW, C_in, C_out)` | `(C_out, C_in, KH, KW)` |
+# | dense weights | `(in, out)`, `x @ W` | `(in, out)` | `(out, in)`, `x @ W.T` |
+# | padding | `0`, `1`, `'valid'`, `'same'` | `'valid'` (default) or `'same'` | `0`, `1`, `'valid'`, `'same'` (stride 1) |
+#
+# The conventions that trip people up when moving between them:
+#
+# 1. **Channels first or last.** Keras (TensorFlow) images are `(N, H, W, C)`; `cnnlib` and PyTorch use
+#    `(N, C, H, W)`. Convert with `x.transpose(0, 3, 1, 2)`; conv weights with `W.transpose(3, 2, 0, 1)`.
+# 2. **Input channels.** Keras infers them from the previous layer; PyTorch and `cnnlib` ask for them.
+# 3. **Where the softmax lives.** Keras puts it in the last layer; PyTorch and `cnnlib` put it in the loss and
+#    the model returns logits. Do not apply it twice.
+# 4. **Padding.** Keras only knows `'valid'` and `'same'`; PyTorch and `cnnlib` also take a number of pixels.
+#    For `'same'` with an even kernel, all three put the extra pixel at the bottom/right (lesson 02).
+# 5. **Flatten order.** Flattening `(C, H, W)` and `(H, W, C)` orders the same numbers differently, so the
+#    first dense layer's weights must be permuted when porting a trained model.
+#
+# Points 1 and 5 in code: a Keras-layout kernel, converted, gives the same feature maps as in `cnnlib`:
+
+# %%
+rng = np.random.default_rng(1)
+keras_kernel = rng.standard_normal((3, 3, 3, 32)).astype(np.float32)  # (KH, KW, C_in, C_out)
+conv = Conv2D(3, 32, 3, bias=False)
+conv.params["W"][...] = keras_kernel.transpose(3, 2, 0, 1)  # → (C_out, C_in, KH, KW)
+
+# Keras' convolution on NHWC data, written out with einsum over the 3×3 windows:
+windows = np.lib.stride_tricks.sliding_window_view(patches, (3, 3), axis=(1, 2))  # (N, 30, 30, C, KH, KW)
+keras_out = np.einsum("nhwcij,ijcf->nhwf", windows, keras_kernel)  # (N, 30, 30, 32): NHWC
+ours = conv(batch)  # (N, 32, 30, 30): NCHW
+print("same feature maps:", np.allclose(ours.transpose(0, 2, 3, 1), keras_out, atol=1e-4))
+
+# %%
+fmap = np.arange(2 * 2 * 3).reshape(3, 2, 2)  # 3 channels of 2×2, channels first
+print("flatten (C, H, W):", fmap.reshape(-1))
+print("flatten (H, W, C):", fmap.transpose(1, 2, 0).reshape(-1))
+
+# %% [markdown]
+# Same 12 numbers, different order: a dense layer trained on one order gives nonsense on the other.
+#
+# ## Summary
+#
+# - The theory material's network has 122,570 parameters, more than half of them in the first dense layer.
+# - Stacking 3×3 convs and 2×2 pools lets the last conv layer see 18×18 pixels with small kernels.
+# - Filters double as the image shrinks: few simple features early, many complex ones deep.
+# - Moving to PyTorch is mostly renaming; moving to Keras also means channels last, weights
+#   `(KH, KW, C_in, C_out)` and the softmax inside the model.

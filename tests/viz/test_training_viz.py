@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from cnnlib.profiling import PartTime
+from cnnlib.viz import (draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
+                        draw_profile, draw_samples, draw_timings, draw_training_curves)
+
+CLASSES = ("a", "b", "c")
+rng = np.random.default_rng(0)
+X = rng.random((30, 1, 6, 6)).astype(np.float32)
+Y = np.arange(30) % 3
+
+
+def test_samples_grid_has_one_row_per_class_with_its_name():
+    fig = draw_samples(X, Y, CLASSES, per_class=4)
+    assert len(fig.axes) == 12
+    labels = [ax.get_ylabel() for ax in fig.axes[::4]]
+    assert labels == ["0: a", "1: b", "2: c"]
+    first_row_images = [ax.images[0].get_array() for ax in fig.axes[:4]]
+    for img in first_row_images:  # every image of row 0 is an image of class 0
+        assert any(np.allclose(img, X[i, 0]) for i in np.flatnonzero(Y == 0))
+
+
+def test_class_balance_bars_are_the_counts():
+    fig = draw_class_balance({"train": [5, 6, 7], "test": [1, 2, 3]}, CLASSES)
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == [5, 6, 7, 1, 2, 3]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["train (18)", "test (6)"]
+
+
+def test_training_curves_plot_batches_and_epoch_marks():
+    fig = draw_training_curves([1, 2, 3, 4], [2.0, 1.5, 1.0, 0.8], [0.1, 0.3, 0.5, 0.6], [2, 4],
+                               [{"loss": 1.7, "accuracy": 0.2, "val_loss": 1.2}, {"loss": 0.9, "accuracy": 0.55,
+                                                                                   "val_loss": 1.0}])
+    loss_ax, acc_ax = fig.axes
+    by_label = {line.get_label(): line for line in loss_ax.lines}
+    np.testing.assert_allclose(by_label["training (epoch mean)"].get_ydata(), [1.7, 0.9])
+    np.testing.assert_allclose(by_label["validation"].get_xdata(), [2, 4])
+    assert "validation" not in {line.get_label() for line in acc_ax.lines}  # no val_accuracy given
+
+
+def test_confusion_matrix_writes_every_count():
+    cm = np.array([[5, 1, 0], [2, 7, 0], [0, 3, 9]])
+    fig = draw_confusion_matrix(cm, CLASSES)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == [str(v) for v in cm.ravel()]
+    assert "accuracy 0.778" in fig.axes[0].get_title()
+
+
+def test_confused_examples_show_only_that_mistake():
+    y_pred = Y.copy()
+    y_pred[[0, 3, 6]] = 1  # three 0s predicted as 1
+    fig = draw_confused_examples(X, Y, y_pred, [(0, 1, 3)], CLASSES, per_pair=4)
+    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    assert len(shown) == 3
+    for img, i in zip(shown, [0, 3, 6]):
+        np.testing.assert_allclose(img, X[i, 0])
+    assert fig.axes[0].get_ylabel() == "a\n→ b\n(3×)"
+
+
+def test_filters_share_one_signed_scale():
+    W = rng.standard_normal((5, 1, 3, 3))
+    fig = draw_filters(W, ncols=4)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 5
+    assert {im.norm.vmax for im in images} == {np.abs(W).max()}
+    with pytest.raises(ValueError, match="first-layer weights"):
+        draw_filters(np.zeros((4, 3, 3, 3)))
+
+
+def test_timing_and_profile_charts():
+    fig = draw_timings(["slow", "fast"], [1.0, 0.01])
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == [" 1.00 s   (slowest)", " 10.0 ms   100× faster"]
+    rows = [PartTime("0 Conv2D", "forward", 3.0), PartTime("CrossEntropy", "loss", 1.0),
+            PartTime("0 Conv2D", "backward", 6.0)]
+    fig = draw_profile(rows)
+    assert [p.get_width() for p in fig.axes[0].patches[:3]] == [3.0, 1.0, 6.0]
+    assert "10 ms in total" in fig.axes[0].get_title()

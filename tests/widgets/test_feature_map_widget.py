@@ -1,0 +1,48 @@
+import numpy as np
+import pytest
+
+from cnnlib.models import fashion_mnist_cnn
+from cnnlib.viz import layer_outputs, tile_channels
+from cnnlib.widgets import feature_map_view, feature_map_widget
+from cnnlib.widgets.feature_maps import spatial_layers
+
+MODEL = fashion_mnist_cnn(seed=0)
+IMAGES = np.random.default_rng(0).random((5, 1, 28, 28)).astype(np.float32)
+LABELS = np.array([0, 1, 2, 3, 4])
+CLASSES = tuple("abcdefghij")
+
+
+def test_spatial_layers_are_the_ones_before_flatten():
+    assert spatial_layers(MODEL, (1, 28, 28)) == [0, 1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("index, layer", [(0, 0), (3, 2), (4, 5)])
+def test_view_draws_that_layers_output_for_that_image(index, layer):
+    view = feature_map_view(MODEL, IMAGES, index, layer, LABELS, CLASSES)
+    expected = layer_outputs(MODEL, IMAGES[index])[layer]
+    np.testing.assert_allclose(view.maps, expected)
+    mosaic = view.fig.axes[1].images[0].get_array().filled(np.nan)
+    np.testing.assert_allclose(mosaic, tile_channels(expected, 8))
+    logits = MODEL.predict(IMAGES[index:index + 1])[0]
+    assert view.predicted == int(logits.argmax())
+    assert f"true: {CLASSES[index]}" in view.fig.axes[0].get_title()
+    assert f"output {expected.shape}" in view.message
+
+
+def test_view_refuses_layers_after_flatten_and_bad_indices():
+    with pytest.raises(ValueError, match=r"layer 7 does not output feature maps; choose one of \[0, 1, 2, 3, 4, 5\]"):
+        feature_map_view(MODEL, IMAGES, 0, 7)
+    with pytest.raises(ValueError, match=r"index must be in \[0, 5\), got 5"):
+        feature_map_view(MODEL, IMAGES, 5, 0)
+
+
+def test_widget_controls_redraw_the_panel():
+    box = feature_map_widget(MODEL, IMAGES, LABELS, CLASSES)
+    image_s, menu = box.controls["index"], box.controls["layer"]
+    assert image_s.max == 4 and [v for _, v in menu.options] == [0, 1, 2, 3, 4, 5]
+    first = bytes(box.panel.image.value)
+    menu.value = 3
+    assert "output (64, 11, 11)" in box.panel.message.value
+    assert bytes(box.panel.image.value) != first
+    image_s.value = 2
+    assert len(box.cache) == 3

@@ -1,0 +1,32 @@
+from cnnlib.shapes import receptive_field, receptive_field_region
+from cnnlib.widgets import receptive_field_view, receptive_field_widget
+
+
+def test_default_view_is_the_32x32x3_network_on_a_photo_patch():
+    view = receptive_field_view()
+    assert view.layout.sizes == ((32, 32), (30, 30), (15, 15), (13, 13), (6, 6), (4, 4))
+    assert view.input_region == ((0, 18), (0, 18))
+    photo = view.fig.axes[0].images[0].get_array()
+    assert photo.shape == (32, 32, 3)
+    assert "receptive field 18×18, input rows 0..17" in view.message
+
+
+def test_view_input_region_matches_the_calculator():
+    layers = [(3, 1), (2, 2), (3, 1, 1)]
+    view = receptive_field_view(layer=3, i=2, j=5, layers=layers, input_size=(16, 16))
+    rf = receptive_field(layers, (16, 16))[-1]
+    assert view.input_region == receptive_field_region(rf, 2, 5, input_size=(16, 16))
+    assert view.fig.axes[0].images[0].get_array().shape == (16, 16, 4)  # no photo: a grid
+
+
+def test_widget_sliders_follow_the_layer_size():
+    box = receptive_field_widget()
+    menu, row_s, col_s = box.controls["layer"], box.controls["i"], box.controls["j"]
+    assert (row_s.max, col_s.max) == (3, 3)
+    menu.value = 1
+    assert (row_s.max, col_s.max) == (29, 29)
+    row_s.value, col_s.value = 20, 7
+    assert "input rows 20..22, columns 7..9" in box.panel.message.value
+    menu.value = 4  # 6×6: the sliders are clamped before drawing
+    assert (row_s.value, col_s.value) == (5, 5)
+    assert "unit (5, 5) of layer 4" in box.panel.message.value
