@@ -1,20 +1,22 @@
-"""How long a slider move takes to redraw each main lesson widget (target: <= 150 ms).
+"""How long a slider move takes to redraw each lesson widget of lessons 01-06 (target: <= 150 ms).
 
     .venv/bin/python benchmarks/widget_latency.py                 # print the table
     .venv/bin/python benchmarks/widget_latency.py --write-readme  # and put it in benchmarks/README.md
 
 Two numbers per widget, each the median of 20 updates at the widget's default
-size, every update to a different slider value:
+size, every update to a different slider value, after one untimed warm-up:
 
-* **callback**: the view function (compute and build the figure; the step
-  widget updates its one figure in place, as the widget does) plus the PNG
+* **callback**: the view function (compute and draw the figure; on the
+  figure it drew last time where the widget reuses its figure) plus the PNG
   encoding: the work between a slider change and the image bytes being
   ready, the same work the inline backend does for a figure;
 * **widget**: setting a slider's ``value`` in Python on a built widget (its
-  picture cache emptied first), which runs the observer, the callback and
-  the update of the image widget.
+  picture caches emptied first), which runs the observer, the callback(s)
+  and the update of the image widget(s).
 
-Not included: the browser's round trip (issue 6's browser tests measure it).
+The backward-pass widget draws two pictures: moving the output cell redraws
+only the first, moving the stride or padding redraws both. Not included:
+the browser's round trip (``tests/browser`` measures it).
 """
 from __future__ import annotations
 
@@ -30,8 +32,9 @@ import matplotlib
 from cnnlib.kernels import KERNEL_NAMES
 from cnnlib.viz.conv_steps import SEED_INPUT, SEED_KERNEL, ConvStepFigure
 from cnnlib.viz.style import figure_to_png
-from cnnlib.widgets import (filter_view, filter_widget, output_size_view, output_size_widget, sliding_window_view,
-                            sliding_window_widget)
+from cnnlib.widgets import (backprop_pass_view, backprop_view, backprop_widget, batchnorm_view, batchnorm_widget,
+                            filter_view, filter_widget, output_size_view, output_size_widget, pooling_view,
+                            pooling_widget, shift_view, shift_widget, sliding_window_view, sliding_window_widget)
 from cnnlib.widgets.panel import WIDGET_PNG_COMPRESSION
 
 UPDATES = 20
@@ -52,17 +55,29 @@ def _median_ms(fn, values) -> float:
     return 1000 * statistics.median(times)
 
 
-def _callback(view_fn, **fixed):
-    """What one slider move costs: the view (figure) and its PNG."""
-    return lambda v: figure_to_png(view_fn(**{**fixed, **v}).fig, compress_level=WIDGET_PNG_COMPRESSION)
+def _callback(*view_fns, reuse: bool = False, **fixed):
+    """One slider move: every view it redraws, with their PNGs.
+
+    ``reuse``: pass each view the figure it drew last time (``figure=``), as the widget does.
+    """
+    figures = [None] * len(view_fns)
+
+    def run(v):
+        for k, view_fn in enumerate(view_fns):
+            again = {"figure": figures[k]} if reuse and figures[k] is not None else {}
+            figures[k] = view_fn(**{**fixed, **v, **again}).fig
+            figure_to_png(figures[k], compress_level=WIDGET_PNG_COMPRESSION)
+
+    return run
 
 
 def _slider(box, name):
-    """Move one slider of a built widget to a value it has not cached."""
+    """Move one slider of a built widget to a value whose pictures are not cached."""
     control = box.controls[name]
 
     def move(v):
-        box.cache.clear()
+        for cache in (box.cache, getattr(box, "pass_cache", {})):
+            cache.clear()
         control.value = v
 
     return move
@@ -76,20 +91,37 @@ def _step_figure() -> ConvStepFigure:
 
 
 def measure() -> list[tuple[str, str, str, float, float]]:
-    """``(widget, setting, slider moved, callback ms, widget ms)`` per main widget."""
-    steps = list(range(1, 10))
+    """``(widget, setting, slider moved, callback ms, widget ms)`` per widget."""
+    steps, cells = list(range(1, 10)), list(range(1, 10))
     strides = [1, 2, 3, 4]
     kernels = list(KERNEL_NAMES)
+    shifts = list(range(7))
+    bn_shifts = [-4.0, -2.0, 0.0, 2.0, 4.0]
     return [
-        ("sliding window (lesson 01)", "4×4 ⋆ 2×2 example", "step 1…9",
+        ("sliding window (01)", "4×4 ⋆ 2×2 example", "step 1…9",
          _median_ms(_callback(sliding_window_view, figure=_step_figure()), [{"step": s} for s in steps]),
          _median_ms(_slider(sliding_window_widget(), "step"), steps)),
-        ("output size (lesson 02)", "H=7, K=3, P=1, D=1", "stride 1…4",
+        ("output size (02)", "H=7, K=3, P=1, D=1", "stride 1…4",
          _median_ms(_callback(output_size_view), [{"stride": s} for s in strides]),
          _median_ms(_slider(output_size_widget(), "stride"), strides)),
-        ("filters (lesson 03)", "150×128 photo, padding 1", "kernel menu",
+        ("filters (03)", "150×128 photo, padding 1", "kernel menu",
          _median_ms(_callback(filter_view), [{"kernel": k} for k in kernels]),
          _median_ms(_slider(filter_widget(), "kernel"), kernels)),
+        ("pooling explorer (04)", "150×128 edge map, max", "stride 1…4",
+         _median_ms(_callback(pooling_view), [{"stride": s} for s in strides]),
+         _median_ms(_slider(pooling_widget(), "stride"), strides)),
+        ("shift demo (04)", "150×128 photo, 2×2 pool", "shift 0…6",
+         _median_ms(_callback(shift_view), [{"shift": s} for s in shifts]),
+         _median_ms(_slider(shift_widget(), "shift"), shifts)),
+        ("batch norm histograms (05)", "16×3×6×6 batch", "shift −4…4",
+         _median_ms(_callback(batchnorm_view), [{"shift": s} for s in bn_shifts]),
+         _median_ms(_slider(batchnorm_widget(), "shift"), bn_shifts)),
+        ("backward pass (06)", "4×4 ⋆ 2×2, stride 1", "output cell 1…9",
+         _median_ms(_callback(backprop_view, reuse=True), [{"cell": c} for c in cells]),
+         _median_ms(_slider(backprop_widget(), "cell"), cells)),
+        ("backward pass (06)", "4×4 ⋆ 2×2, cell 1", "stride 1…3 (both pictures)",
+         _median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"stride": s} for s in (1, 2, 3)]),
+         _median_ms(_slider(backprop_widget(), "stride"), [1, 2, 3])),
     ]
 
 
@@ -122,19 +154,12 @@ SECTION_HEAD = """## Widget latency: `widget_latency.py`
 .venv/bin/python benchmarks/widget_latency.py --write-readme  # update the table below
 ```
 
-How long a lesson widget takes to redraw after a slider move, for the three
-main widgets at their default size (target: 150 ms, the point where a slider
-stops feeling instant). *callback* is the view function plus the PNG
+How long a lesson widget takes to redraw after a slider move, for every
+widget of lessons 01-06 at its default size (target: 150 ms, the point where
+a slider stops feeling instant). *callback* is the view function plus the PNG
 encoding; *widget update* sets the slider in Python on a built widget (its
-picture cache emptied), so it adds the observer and the image widget's
+picture caches emptied), so it adds the observer and the image widget's
 update. Neither includes the browser round trip.
-
-What keeps them fast: figures are plain `matplotlib.figure.Figure`s laid out
-by hand (a layout engine costs more than the drawing), with few tick labels
-(drawing text dominates a redraw); the output-size figure is a single Axes;
-the step widget updates one figure in place instead of building a new one;
-PNGs are encoded with zlib level 1; and each widget keeps its last 64
-pictures, so going back to a setting already seen is instant.
 
 """
 

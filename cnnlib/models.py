@@ -41,8 +41,8 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_chann
     Args:
         batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU
             (the convolutions then have no bias: BN's ``beta`` replaces it).
-        dropout: probability of a ``Dropout`` layer before the last ``Dense``
-            (default 0: no dropout layer).
+        dropout: probability of the two ``Dropout`` layers, one on the flattened
+            features and one before the last ``Dense`` (default 0: no dropout layers).
         in_channels: image channels (default 1, grayscale).
         num_classes: outputs of the last layer (default 10).
         seed: seeds every layer's initializer (and the dropout masks); None for fresh randomness.
@@ -56,13 +56,15 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_chann
     225034
     """
     dropout = _check_dropout(dropout)
-    s = _seeds(seed, 5)
+    s = _seeds(seed, 6)
     layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0])]
     layers += [BatchNorm2D(32)] if batchnorm else []
     layers += [ReLU(), MaxPool2D(2), Conv2D(32, 64, 3, bias=not batchnorm, seed=s[1])]
     layers += [BatchNorm2D(64)] if batchnorm else []
-    layers += [ReLU(), MaxPool2D(2), Flatten(), Dense(64 * 5 * 5, 128, seed=s[2]), ReLU()]
+    layers += [ReLU(), MaxPool2D(2), Flatten()]
     layers += [Dropout(dropout, seed=s[4])] if dropout else []
+    layers += [Dense(64 * 5 * 5, 128, seed=s[2]), ReLU()]
+    layers += [Dropout(dropout, seed=s[5])] if dropout else []
     layers += [Dense(128, num_classes, seed=s[3])]
     return Sequential(layers)
 

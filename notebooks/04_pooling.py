@@ -35,8 +35,9 @@ from cnnlib.exercises.output_size import check_output_size
 from cnnlib.exercises.pooling import check_pool_output
 from cnnlib.functional import maxpool2d_forward_naive
 from cnnlib.layers import AvgPool2D, Conv2D, MaxPool2D
-from cnnlib.shapes import explain_conv_output_size, pool_output_size
+from cnnlib.shapes import explain_conv_output_size
 from cnnlib.viz import draw_avg_pool, draw_max_pool, show
+from cnnlib.viz.translation import compare_shift
 from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
 
 # %% [markdown]
@@ -222,21 +223,26 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # %%
 show(shift_view(shift=1, kernel_size=2).fig)
 
+# %% [markdown]
+# Move the **shift** slider, and try a larger pooling **window**:
+
+# %% tags=["nbval-ignore-output"]
+shift_widget()
+
+# %% [markdown]
+# The numbers, shift by shift:
+
 # %%
 rows = ["shift   edge maps   after 2x2 max pool"]
 for shift in range(5):
-    c = shift_view(shift, 2).comparison
+    c = compare_shift(shift, kernel_size=2)
     rows.append(f"{shift:>3} px   {c.before:>9.2f}   {c.after:>18.2f}")
 print("\n".join(rows))
 
 # %% [markdown]
-# A shift of one pixel lowers the similarity of the edge maps to about 0.6, but of the pooled maps only to
-# about 0.8. Larger windows tolerate larger shifts; shifts much larger than the window are not absorbed.
-# Stacking conv and pooling layers compounds the effect: deep features change little when the object moves
-# a bit. Move the sliders:
-
-# %% tags=["nbval-ignore-output"]
-shift_widget()
+# A shift of one pixel lowers the similarity of the edge maps to 0.6, but of the pooled maps only to about
+# 0.8. Larger windows tolerate larger shifts; a shift much larger than the window is not absorbed. Stacking
+# conv and pooling layers compounds the effect: deep features change little when the object moves a bit.
 
 # %% [markdown]
 # ## Pros and cons

@@ -29,7 +29,7 @@
 import numpy as np
 
 from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
-from cnnlib.gradcheck import numerical_gradient, relative_error
+from cnnlib.gradcheck import numerical_gradient
 from cnnlib.layers import BatchNorm2D, Dense, LeakyReLU, ReLU, Sigmoid, Tanh
 from cnnlib.viz import draw_activations, draw_gradient_through_depth, show
 from cnnlib.viz.activations import gradient_through_depth
@@ -310,7 +310,7 @@ except ValueError as error:
 show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0).fig)
 
 # %% tags=["nbval-ignore-output"]
-batchnorm_widget()
+batchnorm_widget(shift=2.0, scale=1.5)
 
 # %% [markdown]
 # ## Summary

@@ -169,8 +169,8 @@ x = np.array([[1, 2, 3, 0],
 W = np.array([[1, 0],
               [-1, 1]], dtype=float)
 dout = np.array([[1, 2, -1],
-                 [0, 0, -1],
-                 [1, 0, 1]], dtype=float)
+                 [-1, 1, -1],
+                 [2, -1, 1]], dtype=float)
 print("out =\n", conv2d(x[None, None], W[None, None])[0, 0])
 
 # %% [markdown]
@@ -199,9 +199,9 @@ print("db =", db)
 
 # %% [markdown]
 # By hand: $dW[0,0]$ collects $\text{dout}[i,j] \cdot x[i,j]$ over the nine cells:
-# $1\cdot1 + 2\cdot2 + (-1)\cdot3 + 0\cdot0 + 0\cdot1 + (-1)\cdot2 + 1\cdot3 + 0\cdot0 + 1\cdot1 = 4$.
-# And $dx[1,1]$ lies in four windows, those of out[0,0], out[0,1], out[1,0] and out[1,1], where it met
-# $W[1,1], W[1,0], W[0,1], W[0,0]$: $1\cdot1 + 2\cdot(-1) + 0\cdot0 + 0\cdot1 = -1$.
+# $1\cdot1 + 2\cdot2 + (-1)\cdot3 + (-1)\cdot0 + 1\cdot1 + (-1)\cdot2 + 2\cdot3 + (-1)\cdot0 + 1\cdot1 = 8$.
+# And $dx[2,1]$ lies in four windows, those of out[1,0], out[1,1], out[2,0] and out[2,1], where it met
+# $W[1,1], W[1,0], W[0,1], W[0,0]$: $(-1)\cdot1 + 1\cdot(-1) + 2\cdot0 + (-1)\cdot1 = -3$.
 #
 # ### The pattern: two correlations
 #
@@ -257,7 +257,7 @@ show(backprop_pass_view().fig)
 # read the next two sections with the widget beside you.
 
 # %% tags=["nbval-ignore-output"]
-backprop_widget()
+backprop_widget(cell=4)
 
 # %% [markdown]
 # ### Stride: zeros inserted into `dout`
@@ -269,7 +269,7 @@ backprop_widget()
 
 # %%
 dout2 = np.array([[1, 2],
-                  [-1, 0]], dtype=float)
+                  [-1, 1]], dtype=float)
 d2 = dilate(dout2, 2)
 print("dout dilated with stride - 1 = 1 zero between entries:\n", d2)
 dx2 = conv2d(d2[None, None], W_rot[None, None], padding=1)[0, 0]
@@ -423,9 +423,10 @@ cases = [
 reports = [check_layer(layer, data) for layer, data in cases]
 
 # %% tags=["nbval-ignore-output"]
+width = max(len(repr(layer)) for layer, _ in cases)
 for (layer, _), report in zip(cases, reports):
     errors = "   ".join(f"{name}: {entry.rel_error:.1e}" for name, entry in report.entries.items())
-    print(f"{layer!r:<58} {errors}")
+    print(f"{layer!r:<{width}}   {errors}")
 
 # %%
 print(f"{len(reports)} layers checked; every gradient below 1e-6:", all(r.passed(1e-6) for r in reports))

@@ -329,13 +329,13 @@ show(draw_profile(rows))
 # %% [markdown]
 # What to read in the profile:
 #
-# - The **convolutions** take most of the time, the second one (288-long dot products) most of all, and
+# - The **convolutions** take the largest share, the second one (288-long dot products) most of all, and
 #   its **backward** pass costs more than its forward: it computes both `dW` and `dx` (two matrix
 #   multiplies plus `col2im`).
 # - The first conv's backward is cheap: nothing needs the gradient with respect to the images, so `fit` turns
 #   it off (`requires_input_grad = False`) and only `dW` is computed.
-# - ReLU and max pooling touch every value once; they cost little per value but there are many values
-#   (32 × 26 × 26 per image after the first conv).
+# - The first ReLU and max pool do almost no arithmetic, yet take a visible share: they read and write every
+#   one of the 32 × 26 × 26 = 21,632 values per image, and moving memory costs time too.
 # - The `Dense` layers are one matrix multiply each and are cheap here.
 #
 # With the step at a few tens of milliseconds, an epoch over 60,000 images takes well under a minute on a

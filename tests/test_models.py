@@ -25,10 +25,10 @@ def test_fashion_mnist_cnn_variants():
     bn = fashion_mnist_cnn(batchnorm=True, dropout=0.3)
     kinds = [type(layer).__name__ for layer in bn.layers]
     assert kinds == ["Conv2D", "BatchNorm2D", "ReLU", "MaxPool2D", "Conv2D", "BatchNorm2D", "ReLU", "MaxPool2D",
-                     "Flatten", "Dense", "ReLU", "Dropout", "Dense"]
+                     "Flatten", "Dropout", "Dense", "ReLU", "Dropout", "Dense"]
     assert not any(layer.bias for layer in bn.layers if isinstance(layer, Conv2D))  # BN's beta replaces it
     assert bn.output_shape((1, 28, 28)) == (10,)
-    assert [layer.p for layer in bn.layers if isinstance(layer, Dropout)] == [0.3]
+    assert [layer.p for layer in bn.layers if isinstance(layer, Dropout)] == [0.3, 0.3]
     assert sum(isinstance(layer, BatchNorm2D) for layer in bn.layers) == 2
 
 

@@ -33,7 +33,7 @@ from ..shapes import conv_output_size
 from .conv_steps import SEED_INPUT, SEED_KERNEL
 
 #: The upstream gradient of the lesson's 4×4 ⋆ 2×2 example (other shapes repeat these numbers row by row).
-SEED_DOUT = np.array([[1, 2, -1], [0, 0, -1], [1, 0, 1]], dtype=float)
+SEED_DOUT = np.array([[1, 2, -1], [-1, 1, -1], [2, -1, 1]], dtype=float)
 
 
 def example_dout(shape) -> np.ndarray:
@@ -137,8 +137,8 @@ def conv_backward_steps(x=None, kernel=None, dout=None, stride: int = 1, padding
 
     >>> cb = conv_backward_steps()
     >>> cb.dW
-    array([[4., 7.],
-           [1., 4.]])
+    array([[ 8.,  7.],
+           [-3.,  8.]])
     """
     x = SEED_INPUT if x is None else np.asarray(x, dtype=float)
     kernel = SEED_KERNEL if kernel is None else np.asarray(kernel, dtype=float)
@@ -184,12 +184,19 @@ def cell_equations(cb: ConvBackward, index: int) -> str:
     """Two lines: where cell ``index``'s gradient goes, with the numbers."""
     c = cb.cells[index]
     kh, kw = cb.kernel.shape
-    rows, cols = f"{c.top}:{c.top + kh}", f"{c.left}:{c.left + kw}"
+    x, dx = ("x_pad", "dx_pad") if cb.padding else ("x", "dx")
+    where = f"[{c.top}:{c.top + kh}, {c.left}:{c.left + kw}]"
     g = _num(c.grad)
-    return (f"out[{c.row}, {c.col}] used x_pad[{rows}, {cols}] and all of W; its gradient dout[{c.row}, {c.col}] "
+    return (f"out[{c.row}, {c.col}] used {x}{where} and all of W; its gradient dout[{c.row}, {c.col}] "
             f"= {g} flows back:\n"
-            f"dW += {g} · x_pad[{rows}, {cols}] = {_rows(c.grad * c.window)}     "
-            f"dx_pad[{rows}, {cols}] += {g} · W = {_rows(c.grad * cb.kernel)}")
+            f"dW += {paren(c.grad)} · {x}{where} = {_rows(c.grad * c.window)}     "
+            f"{dx}{where} += {paren(c.grad)} · W = {_rows(c.grad * cb.kernel)}")
+
+
+def paren(v) -> str:
+    """A number for a product: ``2``, or ``(-1)`` in parentheses when negative."""
+    text = _num(v)
+    return f"({text})" if text.startswith("-") else text
 
 
 def _num(v) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .backprop import ConvBackward
-from .grids import draw_grid, outline_cells, padding_mask
+from .backprop import ConvBackward, paren
+from .grids import clear_grid, draw_grid, outline_cells, padding_mask
 from .style import DPI, GRID_HEADROOM, LABEL_SIZE, TITLE_SIZE, set_labels, signed_norm
 
 INSERTED_FACE = (1.0, 0.93, 0.55, 1.0)  # the zeros a stride > 1 inserts into dout (yellow)
@@ -23,18 +23,25 @@ _NO_LABELS = {"xlabel": None, "ylabel": None}
 
 
 def rows_figure(rows, *, cell: float = 0.5, gap: float = 0.7, row_gap: float = 1.3, top: float = 0.9,
-                bottom: float = 0.6, side: float = 0.6, min_width: float = 0.0):
+                bottom: float = 0.6, side: float = 0.6, min_width: float = 0.0, figure: Figure | None = None):
     """A figure with rows of grid Axes; ``rows`` is a list of lists of ``(n_rows, n_cols)`` shapes.
 
     Like ``style.grid_row_figure`` but for several rows, each centred; the
     positions are fixed here (no layout engine), which keeps redraws fast.
     Returns ``(fig, axes)`` with ``axes[r][k]`` the ``k``-th grid of row ``r``.
+    ``figure``: lay out this figure again instead of making a new one; its
+    Axes are cleared (:func:`~cnnlib.viz.grids.clear_grid`), moved and reused,
+    and the ones not needed hidden: three times faster than new Axes.
     """
     widths = [sum(c * cell for _, c in shapes) + gap * (len(shapes) - 1) for shapes in rows]
     heights = [max(r * cell for r, _ in shapes) for shapes in rows]
     fig_w = max(max(widths) + 2 * side, min_width)
     fig_h = top + sum(heights) + row_gap * (len(rows) - 1) + bottom
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    if figure is None:
+        fig, spare = Figure(figsize=(fig_w, fig_h), dpi=DPI), []
+    else:
+        fig, spare = figure, list(figure.axes)
+        fig.set_size_inches(fig_w, fig_h)
     axes = []
     y_top = fig_h - top
     for shapes, w_row, h_row in zip(rows, widths, heights):
@@ -43,11 +50,22 @@ def rows_figure(rows, *, cell: float = 0.5, gap: float = 0.7, row_gap: float = 1
         row_axes = []
         for r, c in shapes:
             w, h = c * cell, r * cell
-            row_axes.append(fig.add_axes((x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)))
+            box = (x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)
+            row_axes.append(_reuse_axes(spare.pop(0), box) if spare else fig.add_axes(box))
             x += w + gap
         axes.append(row_axes)
         y_top -= h_row + row_gap
+    for ax in spare:
+        clear_grid(ax)
+        ax.set_visible(False)
     return fig, axes
+
+
+def _reuse_axes(ax, box):
+    clear_grid(ax)
+    ax.set_position(box)
+    ax.set_visible(True)
+    return ax
 
 
 def _overlay(ax, mask, face) -> None:
@@ -57,14 +75,11 @@ def _overlay(ax, mask, face) -> None:
     ax.imshow(rgba, interpolation="nearest", zorder=0.6)
 
 
-def _no_ticks(*axes) -> None:
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+def draw_backward_cell(cb: ConvBackward, index: int, *, figure: Figure | None = None) -> Figure:
+    """One output cell (``index``, 0-based, row-major): its window, its gradient, and ``dW``/``dx`` so far.
 
-
-def draw_backward_cell(cb: ConvBackward, index: int) -> Figure:
-    """One output cell (``index``, 0-based, row-major): its window, its gradient, and ``dW``/``dx`` so far."""
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
     if not 0 <= index < len(cb.cells):
         raise ValueError(f"cell index must be in 0..{len(cb.cells) - 1}, got {index}.")
     c = cb.cells[index]
@@ -73,35 +88,39 @@ def draw_backward_cell(cb: ConvBackward, index: int) -> Figure:
     dW_so_far, dxp_so_far = cb.partial(index)
     pad_mask = padding_mask(cb.padded.shape, p)
     shapes = [cb.padded.shape, cb.kernel.shape, cb.dout.shape, cb.kernel.shape, cb.padded.shape]
-    fig, [[ax_x, ax_w, ax_d, ax_dw, ax_dxp]] = rows_figure([shapes], min_width=12.5, bottom=0.75)
+    fig, [[ax_x, ax_w, ax_d, ax_dw, ax_dxp]] = rows_figure([shapes], min_width=12.5, bottom=0.75, figure=figure)
     window = (c.top, c.left, kh, kw)
     padded = f" padded (P={p})" if p else ""
     draw_grid(ax_x, cb.padded, title="x" + padded, padding_mask=pad_mask, highlight=window, **_NO_LABELS)
-    draw_grid(ax_w, cb.kernel, title="W", highlight=(0, 0, kh, kw), **_NO_LABELS)  # every weight is used
+    draw_grid(ax_w, cb.kernel, title="W", highlight=(0, 0, kh, kw), ticks=False, **_NO_LABELS)  # every weight is used
     draw_grid(ax_d, cb.dout, title=f"dout {cb.dout.shape[0]}×{cb.dout.shape[1]}", highlight=(c.row, c.col, 1, 1),
               **_NO_LABELS)
-    draw_grid(ax_dw, dW_so_far, title="dW so far", norm=signed_norm(cb.dW, headroom=GRID_HEADROOM), **_NO_LABELS)
+    draw_grid(ax_dw, dW_so_far, title="dW so far", norm=signed_norm(cb.dW, headroom=GRID_HEADROOM), ticks=False,
+              **_NO_LABELS)
     draw_grid(ax_dxp, dxp_so_far, title=("dx_pad" if p else "dx") + " so far", padding_mask=pad_mask,
               norm=signed_norm(cb.dx_padded, headroom=GRID_HEADROOM), highlight=window, **_NO_LABELS)
-    _no_ticks(ax_w, ax_dw)
     if p:
         outline_cells(ax_dxp, *cb.crop, color=CROP_COLOR, linewidth=2, linestyle="--")
-    g = _num(c.grad)
+    g = paren(c.grad)
     set_labels(ax_dw, f"+= {g} · window", None, fontsize=LABEL_SIZE)
     set_labels(ax_dxp, f"window += {g} · W", None, fontsize=LABEL_SIZE)
-    set_labels(ax_d, f"g = dout[{c.row}, {c.col}] = {g}", None, fontsize=LABEL_SIZE)
+    set_labels(ax_d, f"g = dout[{c.row}, {c.col}] = {_num(c.grad)}", None, fontsize=LABEL_SIZE)
     fig.suptitle(f"output cell {index + 1} of {len(cb.cells)}: out[{c.row}, {c.col}]  (stride {cb.stride}, "
                  f"padding {p}): its gradient flows back along the connections it used",
                  fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.12 / fig.get_figheight())
     return fig
 
 
-def draw_backward_pass(cb: ConvBackward) -> Figure:
-    """Every cell at once: ``dx_pad`` = full correlation of the dilated ``dout`` with ``W`` rotated 180°; crop to ``dx``."""
+def draw_backward_pass(cb: ConvBackward, *, figure: Figure | None = None) -> Figure:
+    """Every cell at once: ``dx_pad`` = full correlation of the dilated ``dout`` with ``W`` rotated 180°; crop to ``dx``.
+
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
     kh, kw = cb.kernel.shape
     p, s = cb.padding, cb.stride
-    shapes = [cb.dout_full.shape, cb.kernel.shape, cb.padded.shape, cb.x.shape]
-    fig, [[ax_full, ax_rot, ax_corr, ax_dx]] = rows_figure([shapes], min_width=12.5, bottom=0.75)
+    shapes = [cb.dout_full.shape, cb.kernel.shape, cb.padded.shape] + ([cb.x.shape] if p else [])
+    fig, [axes] = rows_figure([shapes], min_width=12.5, bottom=0.75, figure=figure)
+    ax_full, ax_rot, ax_corr = axes[:3]
     r0, c0 = cb.full_offset
     hd, wd = cb.dout_dilated.shape
     border = np.ones(cb.dout_full.shape, dtype=bool)
@@ -109,21 +128,21 @@ def draw_backward_pass(cb: ConvBackward) -> Figure:
     title = "dout"
     if s > 1:
         title += f" + {s - 1} zero{'s' if s > 2 else ''} between"
-    draw_grid(ax_full, cb.dout_full, title=title + f" + {kh - 1} around", padding_mask=border, **_NO_LABELS)
+    draw_grid(ax_full, cb.dout_full, title=title + f" + {kh - 1} around", padding_mask=border, ticks=False,
+              **_NO_LABELS)
     if s > 1:
         inserted = np.zeros(cb.dout_full.shape, dtype=bool)
         inserted[r0 : r0 + hd, c0 : c0 + wd] = cb.inserted
         _overlay(ax_full, inserted, INSERTED_FACE)
     outline_cells(ax_full, r0, c0, hd, wd, color="#444444", linewidth=1.5, linestyle="--")
-    draw_grid(ax_rot, cb.kernel_rot, title="W rotated 180°", **_NO_LABELS)
-    _no_ticks(ax_rot)
+    draw_grid(ax_rot, cb.kernel_rot, title="W rotated 180°", ticks=False, **_NO_LABELS)
     draw_grid(ax_corr, cb.dx_padded, title="full correlation" + (" = dx_pad" if p else " = dx"),
-              padding_mask=padding_mask(cb.padded.shape, p), **_NO_LABELS)
-    if p:
+              padding_mask=padding_mask(cb.padded.shape, p), ticks=False, **_NO_LABELS)
+    if p:  # without padding the correlation is dx itself: nothing to crop, no fourth grid
         outline_cells(ax_corr, *cb.crop, color=CROP_COLOR, linewidth=2, linestyle="--")
-        draw_grid(ax_dx, cb.dx, title=f"dx: crop {p} off each side", **_NO_LABELS)
+        draw_grid(axes[3], cb.dx, title=f"dx: crop {p} off each side", ticks=False, **_NO_LABELS)
     else:
-        draw_grid(ax_dx, cb.dx, title="dx (nothing to crop)", **_NO_LABELS)
+        set_labels(ax_corr, "no padding: nothing to crop", None, fontsize=LABEL_SIZE)
     set_labels(ax_full, ("yellow: the stride's zeros, " if s > 1 else "") + f"gray: {kh - 1} zero(s) around", None,
                fontsize=LABEL_SIZE)
     set_labels(ax_rot, f"db = sum(dout) = {_num(cb.db)}", None, fontsize=LABEL_SIZE)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..layers import BatchNorm2D
 from .style import DPI, LABEL_SIZE, TITLE_SIZE, set_labels, set_title
@@ -115,14 +116,16 @@ def draw_batchnorm(demo: BatchNormDemo) -> tuple[Figure, dict]:
     counts = {"before": _histograms(ax_in, x, bins_in), "after": _histograms(ax_out, out, bins_out)}
     for c in range(3):
         ax_in.plot([], [], color=CHANNEL_COLORS[c], linewidth=6,
-                   label=f"channel {c}: mean {demo.batch_mean[c]:+.2f}, std {np.sqrt(demo.batch_var[c]):.2f}")
+                   label=f"channel {c}: mean {_signed(demo.batch_mean[c])}, std {np.sqrt(demo.batch_var[c]):.2f}")
         ax_out.plot([], [], color=CHANNEL_COLORS[c], linewidth=6,
-                    label=f"channel {c}: mean {demo.out_mean[c]:+.2f}, std {demo.out_std[c]:.2f}")
+                    label=f"channel {c}: mean {_signed(demo.out_mean[c])}, std {demo.out_std[c]:.2f}")
+    top = max(max(h.max() for h in counts["before"]), max(h.max() for h in counts["after"])) * 1.45
     for ax in (ax_in, ax_out):
         ax.legend(fontsize=LABEL_SIZE - 2, loc="upper left", framealpha=0.85)
         ax.tick_params(labelsize=LABEL_SIZE - 2)
-        ax.set_ylim(0, max(max(h.max() for h in counts["before"]), max(h.max() for h in counts["after"])) * 1.45)
-        ax.grid(alpha=0.3)
+        ax.set_ylim(0, top)
+        ax.xaxis.set_major_locator(MaxNLocator(7))  # few ticks: each one costs redraw time
+        ax.yaxis.set_major_locator(MaxNLocator(4))
     set_labels(ax_in, "activation value", "count", tick_chars=3)
     set_labels(ax_out, "normalised value", None)
     set_title(ax_in, f"before: a batch of conv activations\n{x.shape[0]}×{x.shape[2]}×{x.shape[3]} = {x.size // 3} "
@@ -133,3 +136,8 @@ def draw_batchnorm(demo: BatchNormDemo) -> tuple[Figure, dict]:
     fig.suptitle(f"γ = {demo.gamma:g}, β = {demo.beta:g}:  out = γ · (x − μ) / √(σ² + ε) + β, one μ, σ² per channel",
                  fontsize=TITLE_SIZE, fontweight="bold", y=0.97)
     return fig, counts
+
+
+def _signed(v) -> str:
+    """``+1.25`` or ``-0.50``; a mean that rounds to zero is ``+0.00``, never ``-0.00``."""
+    return f"{round(float(v), 2) + 0.0:+.2f}"

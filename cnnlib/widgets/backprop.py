@@ -68,7 +68,8 @@ class BackpropPassView:
     message: str
 
 
-def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None) -> BackpropView:
+def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None,
+                  figure: Figure | None = None) -> BackpropView:
     """Draw output cell ``cell`` (1-based, row-major) and the gradients it sends back.
 
     Args:
@@ -78,6 +79,8 @@ def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kern
         x, kernel: 2-D input and kernel (default: the lesson's 4×4 ⋆ 2×2 example).
         dout: upstream gradient ``(H_out, W_out)`` (default: small integers, see
             :func:`cnnlib.viz.backprop.example_dout`).
+        figure: a figure drawn by this function before, to redraw in place (what the widget
+            does: its Axes are reused, which is faster); default None draws a new figure.
     """
     cb = _backward(x, kernel, dout, stride, padding)
     n = len(cb.cells)
@@ -86,11 +89,12 @@ def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kern
     c = cb.cells[cell - 1]
     dW, dx_padded = cb.partial(cell - 1)
     kh, kw = cb.kernel.shape
-    return BackpropView(draw_backward_cell(cb, cell - 1), cell, n, (c.row, c.col), (c.top, c.left, kh, kw), c.grad,
+    return BackpropView(draw_backward_cell(cb, cell - 1, figure=figure), cell, n, (c.row, c.col), (c.top, c.left, kh, kw), c.grad,
                         dW, dx_padded, cell_equations(cb, cell - 1), cb)
 
 
-def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None) -> BackpropPassView:
+def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None,
+                       figure: Figure | None = None) -> BackpropPassView:
     """Draw the whole backward pass at once as a full correlation (arguments as :func:`backprop_view`)."""
     cb = _backward(x, kernel, dout, stride, padding)
     kh = cb.kernel.shape[0]
@@ -98,7 +102,7 @@ def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, d
                f"{kh - 1} zero(s) around; ")
     message += (f"padding {padding}: dx = dx_pad[{padding}:{padding + cb.x.shape[0]}, "
                 f"{padding}:{padding + cb.x.shape[1]}]" if padding else "padding 0: nothing to crop")
-    return BackpropPassView(draw_backward_pass(cb), cb.dout_dilated, cb.inserted, cb.dout_full, cb.kernel_rot,
+    return BackpropPassView(draw_backward_pass(cb, figure=figure), cb.dout_dilated, cb.inserted, cb.dout_full, cb.kernel_rot,
                             cb.dx_padded, cb.dx, cb.dW, cb.db, cb.crop, message)
 
 
@@ -122,16 +126,19 @@ def _cached(x_key, k_key, d_key, stride, padding) -> ConvBackward:
     return conv_backward_steps(_array(x_key), _array(k_key), _array(d_key), stride, padding)
 
 
-def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: int = 0,
+def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: int = 0, cell: int = 1,
                     interval_ms: int = 1500) -> widgets.VBox:
     """Play button + cell slider, stride and padding sliders; draws :func:`backprop_view` and :func:`backprop_pass_view`.
 
-    A custom ``dout`` fixes the output shape, so the stride and padding
-    sliders are only offered with the default ``dout``.
+    ``cell``, ``stride`` and ``padding`` are the sliders' starting values. A
+    custom ``dout`` fits only its own stride and padding; other settings
+    show a message instead of a picture.
     """
     n = len(_backward(x, kernel, dout, stride, padding).cells)
-    play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="play")
-    cell = widgets.IntSlider(value=1, min=1, max=n, description="output cell", style={"description_width": "90px"},
+    if not 1 <= cell <= n:
+        raise ValueError(f"cell must be in 1..{n} for stride {stride} and padding {padding}, got {cell}.")
+    play = widgets.Play(value=cell, min=1, max=n, step=1, interval=interval_ms, description="play")
+    cell = widgets.IntSlider(value=cell, min=1, max=n, description="output cell", style={"description_width": "90px"},
                              layout=widgets.Layout(width="380px"))
     widgets.jslink((play, "value"), (cell, "value"))
     start = {"stride": stride, "padding": padding}
@@ -142,11 +149,22 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
     cell_cache: dict = {}
     pass_cache: dict = {}
     busy = {"on": False}  # set while the code (not the user) moves the cell slider
+    figures = {"cell": None, "pass": None}  # both pictures are redrawn in place, reusing their Axes
+
+    def cell_view(c, s, p) -> BackpropView:
+        view = backprop_view(c, s, p, x, kernel, dout, figure=figures["cell"])
+        figures["cell"] = view.fig
+        return view
+
+    def pass_view(s, p) -> BackpropPassView:
+        view = backprop_pass_view(s, p, x, kernel, dout, figure=figures["pass"])
+        figures["pass"] = view.fig
+        return view
 
     def draw_cell() -> None:
         if busy["on"]:
             return
-        run_view(cell_panel, lambda c, s, p: backprop_view(c, s, p, x, kernel, dout), cell_cache,
+        run_view(cell_panel, cell_view, cell_cache,
                  c=cell.value, s=sliders["stride"].value, p=sliders["padding"].value)
 
     def draw_all() -> None:
@@ -162,7 +180,7 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
         finally:
             busy["on"] = False
         draw_cell()
-        run_view(pass_panel, lambda s, p: backprop_pass_view(s, p, x, kernel, dout), pass_cache, s=s, p=p)
+        run_view(pass_panel, pass_view, pass_cache, s=s, p=p)
 
     cell.observe(lambda change: draw_cell(), names="value")
     observe_all(sliders.values(), draw_all)

@@ -46,13 +46,14 @@ def batchnorm_view(shift: float = 0.0, scale: float = 1.0, gamma: float = 1.0, b
     return BatchNormView(fig, demo, counts, message)
 
 
-def batchnorm_widget() -> widgets.VBox:
-    """Shift, scale, γ and β sliders and a train/eval toggle driving :func:`batchnorm_view`."""
-    start = {"shift": 0.0, "scale": 1.0, "gamma": 1.0, "beta": 0.0}
+def batchnorm_widget(shift: float = 0.0, scale: float = 1.0, gamma: float = 1.0, beta: float = 0.0,
+                     mode: str = "train") -> widgets.VBox:
+    """Shift, scale, γ and β sliders and a train/eval toggle driving :func:`batchnorm_view` (arguments: start values)."""
+    start = {"shift": shift, "scale": scale, "gamma": gamma, "beta": beta}
     sliders = {name: widgets.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=LABELS[name],
                                          readout_format=".2f")
                for name, (lo, hi, step) in RANGES.items()}
-    mode = widgets.ToggleButtons(options=list(MODES), value="train", description="mode")
+    mode = widgets.ToggleButtons(options=list(MODES), value=mode, description="mode")
     panel = FigurePanel()
     cache: dict = {}
 

@@ -1,0 +1,191 @@
+"""The find-the-bug exercises: each broken backward FAILS a gradient check, the checker names its mistake,
+and the one-line fix passes."""
+import inspect
+
+import numpy as np
+import pytest
+
+from cnnlib.exercises import backprop_bugs as bugs
+from cnnlib.exercises.gradcheck_diagnosis import (TOL, Diagnosis, diagnose_batchnorm_backward, diagnose_conv_backward,
+                                                  diagnose_maxpool_backward)
+from cnnlib.functional import conv2d, maxpool2d
+from cnnlib.gradcheck import numerical_gradient, relative_error
+from cnnlib.layers import BatchNorm2D
+
+# (broken function, the wrong line, its fix)
+FIXES = {
+    "stride": (bugs.conv_backward_broken_1, "top, left = i, j", "top, left = i * stride, j * stride"),
+    "flip": (bugs.conv_backward_broken_2, "W_back = W.transpose(1, 0, 2, 3)",
+             "W_back = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)"),
+    "crop": (bugs.conv_backward_broken_3, "dx = dx_pad[:, :, :H, :W_in]",
+             "dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in]"),
+    "every_element": (bugs.maxpool_backward_broken,
+                      "dx[n, c, top:top + kernel_size, left:left + kernel_size] += dout[n, c, i, j]",
+                      "dx[n, c, top + r, left + s] += dout[n, c, i, j]"),
+    "bn_axes": (bugs.batchnorm_backward_broken,
+                "dout.sum(axis=0, keepdims=True) - x_hat * (dout * x_hat).sum(axis=0, keepdims=True)",
+                "dout.sum(axis=axes, keepdims=True) - x_hat * (dout * x_hat).sum(axis=axes, keepdims=True)"),
+}
+DIAGNOSE = {"stride": diagnose_conv_backward, "flip": diagnose_conv_backward, "crop": diagnose_conv_backward,
+            "every_element": diagnose_maxpool_backward, "bn_axes": diagnose_batchnorm_backward}
+
+
+def edited(fn, old: str, new: str):
+    """A copy of ``fn`` with the line ``old`` replaced by ``new``: what a student's fixed copy looks like."""
+    source = inspect.getsource(fn)
+    assert source.count(old) == 1, f"{old!r} not found exactly once in {fn.__name__}"
+    namespace = {"np": np, "conv2d": conv2d}
+    exec(source.replace(old, new), namespace)
+    return namespace[fn.__name__]
+
+
+# -- each broken variant fails a plain gradient check ------------------------------------------------------
+def _conv_case(stride, padding, seed=0):
+    rng = np.random.default_rng(seed)
+    x, W, b = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3)), np.zeros(3)
+    f = lambda: conv2d(x, W, b, stride, padding)  # noqa: E731
+    dout = rng.standard_normal(f().shape)
+    return x, W, dout, numerical_gradient(f, x, dout=dout), numerical_gradient(f, W, dout=dout)
+
+
+@pytest.mark.parametrize("name, stride, padding, bad", [
+    ("stride", 2, 0, ("dx", "dW")),
+    ("flip", 1, 0, ("dx",)),
+    ("crop", 1, 1, ("dx",)),
+])
+def test_broken_conv_backward_fails_the_gradient_check(name, stride, padding, bad):
+    x, W, dout, num_dx, num_dW = _conv_case(stride, padding)
+    dx, dW, _ = FIXES[name][0](dout, x, W, stride, padding)
+    errors = {"dx": relative_error(dx, num_dx), "dW": relative_error(dW, num_dW)}
+    for grad, err in errors.items():
+        assert (err > 1e-2) == (grad in bad), f"{name}: {grad} relative error {err:.1e}"
+
+
+def test_broken_maxpool_backward_fails_the_gradient_check():
+    x = np.random.default_rng(1).standard_normal((1, 2, 6, 6))
+    dout = np.random.default_rng(2).standard_normal((1, 2, 3, 3))
+    numeric = numerical_gradient(lambda: maxpool2d(x, 2, 2), x, dout=dout)
+    assert relative_error(bugs.maxpool_backward_broken(dout, x, 2, 2), numeric) > 0.5
+
+
+def test_broken_batchnorm_backward_fails_the_gradient_check_only_on_real_maps():
+    rng = np.random.default_rng(3)
+    for hw, fails in ((1, False), (3, True)):
+        x = rng.standard_normal((4, 2, hw, hw))
+        layer = BatchNorm2D(2, dtype=np.float64)
+        dout = rng.standard_normal(x.shape)
+        numeric = numerical_gradient(lambda: layer.forward(x), x, dout=dout)
+        dx, _, _ = bugs.batchnorm_backward_broken(dout, x, layer.params["gamma"])
+        assert (relative_error(dx, numeric) > 1e-2) == fails
+
+
+# -- the checker names each mistake, and the fixed copy passes --------------------------------------------
+@pytest.mark.parametrize("mistake", list(FIXES))
+def test_checker_names_the_mistake_of_each_broken_variant(mistake):
+    result = DIAGNOSE[mistake](bugs.BROKEN[mistake])
+    assert isinstance(result, Diagnosis)
+    assert not result and result.mistake == mistake
+    assert any(not r.passed for r in result.results)
+
+
+@pytest.mark.parametrize("mistake", list(FIXES))
+def test_fixing_the_one_wrong_line_passes(mistake):
+    fn, old, new = FIXES[mistake]
+    result = DIAGNOSE[mistake](edited(fn, old, new))
+    assert result, str(result)
+    assert result.mistake is None
+    assert all(r.passed and max(r.errors.values()) < TOL for r in result.results)
+    assert "pass" in result.message
+
+
+def test_stride_message_is_the_one_students_need():
+    result = diagnose_conv_backward(bugs.conv_backward_broken_1)
+    assert result.message.startswith("correct at stride 1, wrong at stride 2: the window start is missing `* stride`")
+    table = result.table().splitlines()
+    assert table[0].split()[:4] == ["stride", "1,", "padding", "0"] and "✘" not in table[0]
+    assert "✘" in table[1]
+
+
+def test_report_prints_the_gradient_check_table():
+    text = str(diagnose_batchnorm_backward(bugs.batchnorm_backward_broken))
+    assert text.startswith("✘ Not yet: correct for 1×1 feature maps, wrong for 4×4 ones")
+    assert "1×1 feature maps (N=4, C=3)" in text and "dx 1.0e+00" in text
+
+
+def test_none_asks_for_an_answer():
+    result = diagnose_conv_backward(None)
+    assert not result and result.mistake is None
+    assert "replace None with your fixed function" in result.message
+
+
+# -- mistakes the broken variants do not contain ---------------------------------------------------------
+def test_a_crash_is_reported_not_raised():
+    def crashes(dout, x, W, stride=1, padding=0):
+        raise IndexError("index 5 is out of bounds")
+
+    result = diagnose_conv_backward(crashes)
+    assert not result and result.mistake == "other"
+    assert "raised IndexError: index 5 is out of bounds" in result.message
+
+
+def test_returning_the_padded_dx_is_named():
+    fixed = edited(*FIXES["crop"])
+    uncropped = edited(bugs.conv_backward_broken_3, "dx = dx_pad[:, :, :H, :W_in]", "dx = dx_pad")
+    assert diagnose_conv_backward(fixed)
+    result = diagnose_conv_backward(uncropped)
+    assert result.mistake == "crop"
+    assert "padded input's shape (2, 2, 7, 7)" in result.message
+
+
+def test_a_different_stride_slip_is_still_called_a_stride_mistake():
+    rows_only = edited(bugs.conv_backward_broken_1, "top, left = i, j", "top, left = i * stride, j")
+    result = diagnose_conv_backward(rows_only)
+    assert result.mistake == "stride"
+    assert result.message.startswith("correct at stride 1, wrong at stride 2: check where each window starts")
+
+
+def test_a_wrong_bias_gradient_is_named():
+    result = diagnose_conv_backward(_replace_db(edited(*FIXES["stride"])))
+    assert result.mistake == "db"
+    assert "dout.sum(axis=(0, 2, 3))" in result.message
+
+
+def _replace_db(fixed_conv):
+    def wrong_db(dout, x, W, stride=1, padding=0):
+        dx, dW, _ = fixed_conv(dout, x, W, stride, padding)
+        return dx, dW, dout.mean(axis=(0, 2, 3))
+
+    return wrong_db
+
+
+def test_average_pooling_gradient_is_named():
+    fixed = edited(*FIXES["every_element"])
+
+    def spread(dout, x, kernel_size=2, stride=2):
+        share = bugs.maxpool_backward_broken(dout, x, kernel_size, stride)
+        return share / (kernel_size * kernel_size)
+
+    assert diagnose_maxpool_backward(fixed)
+    result = diagnose_maxpool_backward(spread)
+    assert result.mistake == "average"
+
+
+def test_overwriting_instead_of_adding_is_caught_only_with_overlap():
+    assigns = edited(bugs.maxpool_backward_broken,
+                     "dx[n, c, top:top + kernel_size, left:left + kernel_size] += dout[n, c, i, j]",
+                     "dx[n, c, top + r, left + s] = dout[n, c, i, j]")
+    result = diagnose_maxpool_backward(assigns)
+    assert result.mistake == "overlap"
+    assert [r.passed for r in result.results] == [True, False, False]
+
+
+def test_batchnorm_with_constant_statistics_is_named():
+    def constant(dout, x, gamma, eps=1e-5):
+        axes = (0, 2, 3)
+        inv_std = 1.0 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+        x_hat = (x - x.mean(axis=axes, keepdims=True)) * inv_std
+        return dout * gamma.reshape(1, -1, 1, 1) * inv_std, (dout * x_hat).sum(axis=axes), dout.sum(axis=axes)
+
+    result = diagnose_batchnorm_backward(constant)
+    assert result.mistake == "constant_stats"
+    assert "eval mode" in result.message
