@@ -181,7 +181,15 @@ def machine() -> dict:
     return info
 
 
+def _loadavg() -> str:
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "?"
+
+
 def main(args) -> str:
+    args.load_before = _loadavg()
     torch_ok = have_torch() and not args.no_torch
     rounds_torch, rounds_loops = [], []
     for r in range(args.rounds):  # A B A B ...: vectorized, then torch, in every round
@@ -199,6 +207,7 @@ def main(args) -> str:
         print(f"loops round {r + 1}: {loops['median_ms']:.0f} ms at batch {args.loop_batch} -> {scaled / 1e3:.1f} s at "
               f"batch 64; vectorized {vec['median_ms']:.1f} ms; speed-up {scaled / vec['median_ms']:.0f}x", flush=True)
     profile = run_worker("vectorized", 64, args.steps, args.warmup, profile=True)
+    args.load_after = _loadavg()
     return report(args, machine(), rounds_torch, rounds_loops, profile)
 
 
@@ -213,7 +222,8 @@ def report(args, info, rounds_torch, rounds_loops, profile) -> str:
         + (f" --threads {args.threads}" if args.threads else ""),
         "",
         f"Machine: {info['cpu']}, {info['cpus']} CPUs; Python {info['python']}, numpy {info['numpy']} ({info['blas']})"
-        + (f", torch {info['torch']} ({info['torch_threads']} threads)" if "torch" in info else ", no torch") + ".",
+        + (f", torch {info['torch']} ({info['torch_threads']} threads)" if "torch" in info else ", no torch") + ". "
+        f"1-minute load average {args.load_before} before the run, {args.load_after} after.",
         "",
         "| implementation | median step (ms), batch 64 | per-round medians (ms) |",
         "|---|---:|---|",

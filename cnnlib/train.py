@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
     p.add_argument("--epochs", type=_positive, default=10)
     p.add_argument("--batchnorm", action="store_true", help="BatchNorm2D after each convolution")
-    p.add_argument("--dropout", type=_probability, default=0.0, help="dropout before the last Dense layer")
+    p.add_argument("--dropout", type=_probability, default=0.0,
+                   help="dropout on the flattened features and before the last Dense layer")
     p.add_argument("--optimizer", choices=sorted(DEFAULT_LR), default="adam")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: 1e-3 Adam, 0.05 SGD)")
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")

@@ -14,8 +14,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .backprop import ConvBackward, paren
-from .grids import clear_grid, draw_grid, outline_cells, padding_mask
-from .style import DPI, GRID_HEADROOM, LABEL_SIZE, TITLE_SIZE, set_labels, signed_norm
+from .grids import draw_grid, outline_cells, padding_mask
+from .style import (GRID_HEADROOM, LABEL_SIZE, TITLE_SIZE, axes_at, hide_axes_from, reuse_figure, set_labels,
+                    signed_norm)
 
 INSERTED_FACE = (1.0, 0.93, 0.55, 1.0)  # the zeros a stride > 1 inserts into dout (yellow)
 CROP_COLOR = "#222222"  # the part of dx_pad that is dx
@@ -30,19 +31,15 @@ def rows_figure(rows, *, cell: float = 0.5, gap: float = 0.7, row_gap: float = 1
     positions are fixed here (no layout engine), which keeps redraws fast.
     Returns ``(fig, axes)`` with ``axes[r][k]`` the ``k``-th grid of row ``r``.
     ``figure``: lay out this figure again instead of making a new one; its
-    Axes are cleared (:func:`~cnnlib.viz.grids.clear_grid`), moved and reused,
-    and the ones not needed hidden: three times faster than new Axes.
+    Axes are cleared, moved and reused (:func:`~cnnlib.viz.style.axes_at`), and
+    the ones not needed hidden: three times faster than new Axes.
     """
     widths = [sum(c * cell for _, c in shapes) + gap * (len(shapes) - 1) for shapes in rows]
     heights = [max(r * cell for r, _ in shapes) for shapes in rows]
     fig_w = max(max(widths) + 2 * side, min_width)
     fig_h = top + sum(heights) + row_gap * (len(rows) - 1) + bottom
-    if figure is None:
-        fig, spare = Figure(figsize=(fig_w, fig_h), dpi=DPI), []
-    else:
-        fig, spare = figure, list(figure.axes)
-        fig.set_size_inches(fig_w, fig_h)
-    axes = []
+    fig = reuse_figure(figure, fig_w, fig_h)
+    axes, n = [], 0
     y_top = fig_h - top
     for shapes, w_row, h_row in zip(rows, widths, heights):
         x = (fig_w - w_row) / 2
@@ -50,22 +47,13 @@ def rows_figure(rows, *, cell: float = 0.5, gap: float = 0.7, row_gap: float = 1
         row_axes = []
         for r, c in shapes:
             w, h = c * cell, r * cell
-            box = (x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)
-            row_axes.append(_reuse_axes(spare.pop(0), box) if spare else fig.add_axes(box))
+            row_axes.append(axes_at(fig, n, (x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)))
             x += w + gap
+            n += 1
         axes.append(row_axes)
         y_top -= h_row + row_gap
-    for ax in spare:
-        clear_grid(ax)
-        ax.set_visible(False)
+    hide_axes_from(fig, n)
     return fig, axes
-
-
-def _reuse_axes(ax, box):
-    clear_grid(ax)
-    ax.set_position(box)
-    ax.set_visible(True)
-    return ax
 
 
 def _overlay(ax, mask, face) -> None:
@@ -112,7 +100,7 @@ def draw_backward_cell(cb: ConvBackward, index: int, *, figure: Figure | None = 
 
 
 def draw_backward_pass(cb: ConvBackward, *, figure: Figure | None = None) -> Figure:
-    """Every cell at once: ``dx_pad`` = full correlation of the dilated ``dout`` with ``W`` rotated 180°; crop to ``dx``.
+    """Every cell at once: ``dx_pad`` = full correlation of dilated ``dout`` with ``W`` rotated 180°; crop to ``dx``.
 
     ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
     """

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..layers import BatchNorm2D
-from .style import DPI, LABEL_SIZE, TITLE_SIZE, set_labels, set_title
+from .style import LABEL_SIZE, TITLE_SIZE, axes_at, reuse_figure, set_labels, set_title
 
 BASE_MEANS = (0.0, 3.0, -2.0)  # each channel's own mean before the shift and scale
 BASE_STDS = (1.0, 0.5, 2.0)
@@ -105,12 +105,15 @@ def _bins(values, lo: float, hi: float, n: int = 48) -> np.ndarray:
     return np.linspace(lo, hi, n + 1)
 
 
-def draw_batchnorm(demo: BatchNormDemo) -> tuple[Figure, dict]:
-    """Histograms of every channel before and after; returns ``(fig, counts)`` with the drawn histogram counts."""
+def draw_batchnorm(demo: BatchNormDemo, *, figure: Figure | None = None) -> tuple[Figure, dict]:
+    """Histograms of every channel before and after; returns ``(fig, counts)`` with the drawn histogram counts.
+
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
     fig_w, fig_h = 12.5, 5.0
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
-    ax_in = fig.add_axes((0.06, 0.17, 0.4, 0.6))
-    ax_out = fig.add_axes((0.56, 0.17, 0.4, 0.6))
+    fig = reuse_figure(figure, fig_w, fig_h)
+    ax_in = axes_at(fig, 0, (0.06, 0.17, 0.4, 0.6))
+    ax_out = axes_at(fig, 1, (0.56, 0.17, 0.4, 0.6))
     x, out = demo.x, demo.out
     bins_in, bins_out = _bins(x, -8, 8), _bins(out, -4, 4)
     counts = {"before": _histograms(ax_in, x, bins_in), "after": _histograms(ax_out, out, bins_out)}

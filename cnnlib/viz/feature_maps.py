@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from ..training import mode
 from .style import DPI, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, image_style
 
-GAP_COLOR = "#ffffff"
+GAP_COLOR = "#ffffff"  # between gray tiles (black = 0)
+SIGNED_GAP_COLOR = "#8c8c8c"  # between red/blue tiles (white = 0)
 
 
 def layer_outputs(model, image) -> list[np.ndarray]:
@@ -74,8 +75,8 @@ def draw_layer_channels(image, maps, *, title: str, caption: str | None = None, 
     mos_w = mos_h * mosaic.shape[1] / mosaic.shape[0]
     if mos_w > 8.5:
         mos_w, mos_h = 8.5, 8.5 * mosaic.shape[0] / mosaic.shape[1]
-    img_side, left, gap, top, bottom = 2.6, 0.3, 0.6, 0.7, 0.3
-    fig_w = left + img_side + gap + mos_w + 1.0
+    img_side, left, gap, top, bottom = 2.6, 0.3, 0.9, 1.0, 0.5
+    fig_w = left + img_side + gap + mos_w + 0.4
     fig_h = top + max(mos_h, img_side + 0.6) + bottom
     fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
     body = fig_h - top - bottom
@@ -89,18 +90,19 @@ def draw_layer_channels(image, maps, *, title: str, caption: str | None = None, 
         ax_img.set_title(caption, fontsize=LABEL_SIZE)
     x0 = left + img_side + gap
     ax = fig.add_axes((x0 / fig_w, (bottom + (body - mos_h) / 2) / fig_h, mos_w / fig_w, mos_h / fig_h))
-    cmap = colormaps[style.pop("cmap")].with_extremes(bad=GAP_COLOR)  # the gaps between tiles
+    name = style.pop("cmap")
+    cmap = colormaps[name].with_extremes(bad=GAP_COLOR if name == IMAGE_CMAP else SIGNED_GAP_COLOR)  # tile gaps
     im = ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, interpolation="nearest", **style)
-    ax.set_xticks([])
-    ax.set_yticks([])
+    # Channel numbers as tick labels (rows: first channel of the row; columns: + offset): 16 labels, not 64 texts.
+    nrows = -(-C // ncols)
+    ax.set_yticks([r * (H + 1) + (H - 1) / 2 for r in range(nrows)], [f"ch {r * ncols}" for r in range(nrows)])
+    ax.set_xticks([k * (W + 1) + (W - 1) / 2 for k in range(ncols)], [f"+{k}" for k in range(ncols)])
+    ax.tick_params(length=0, labelsize=LABEL_SIZE - 3, labeltop=True, labelbottom=False)
     for side in ax.spines.values():
         side.set_visible(False)
-    if C <= 64:
-        for c in range(C):
-            r, k = divmod(c, ncols)
-            ax.text(k * (W + 1) + 0.3, r * (H + 1) + 0.3, str(c), fontsize=7, color="#ffcc00", va="top", ha="left")
-    cax = fig.add_axes(((x0 + mos_w + 0.15) / fig_w, (bottom + (body - mos_h) / 2) / fig_h, 0.15 / fig_w, mos_h / fig_h))
-    fig.colorbar(im, cax=cax)
-    cax.tick_params(labelsize=LABEL_SIZE - 3)
+    lo, hi = im.norm.vmin, im.norm.vmax
+    scale = (f"gray scale: black = 0, white = {hi:.2g}" if name == IMAGE_CMAP
+             else f"colour scale: blue = {lo:.2g}, white = 0, red = {hi:.2g}")
+    ax.set_xlabel(scale, fontsize=LABEL_SIZE - 2)
     fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.2 / fig_h, va="top")
     return fig

@@ -7,8 +7,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .grids import draw_grid
-from .style import (DPI, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, image_style, new_figure, robust_signed_norm,
-                    set_title)
+from .style import (IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at, image_style, new_figure, reuse_figure,
+                    robust_signed_norm, set_title)
 
 _PIXEL_INCH = 3.4 / 150  # inches per pixel: a 150-pixel-tall image is 3.4 inches
 
@@ -17,12 +17,14 @@ def _shape_text(shape) -> str:
     return "×".join(str(s) for s in shape)
 
 
-def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kernel_name: str | None = None) -> Figure:
+def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kernel_name: str | None = None,
+                       figure: Figure | None = None) -> Figure:
     """Input image, the 3×3 kernel with its numbers, and the feature map, at the same pixel scale.
 
     The feature map's title gives its shape, so stride and padding show up
     both as a smaller picture and as numbers. Signed maps use the diverging
-    colour map centred at 0, with a colour bar.
+    colour map centred at 0, with a colour bar. ``figure``: redraw this
+    figure (one drawn by this function before) instead of making a new one.
     """
     image, kernel, fmap = (np.asarray(a, dtype=float) for a in (image, kernel, feature_map))
     ih, iw = image.shape[:2]
@@ -33,28 +35,28 @@ def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kerne
     left, gap, top, bottom = 0.5, 0.9, 0.75, 0.55
     fig_w = left + img_w + gap + k_in + gap + max(map_w, 1.5) + 1.1
     fig_h = top + max(img_h, map_h, 2.0) + bottom
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    fig = reuse_figure(figure, fig_w, fig_h)
     body = max(img_h, map_h, 2.0)
 
-    def add(x, w, h):
-        return fig.add_axes((x / fig_w, (bottom + (body - h) / 2) / fig_h, w / fig_w, h / fig_h))
+    def add(index, x, w, h):
+        return axes_at(fig, index, (x / fig_w, (bottom + (body - h) / 2) / fig_h, w / fig_w, h / fig_h))
 
-    ax_img = add(left, img_w, img_h)
+    ax_img = add(0, left, img_w, img_h)
     ax_img.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
     set_title(ax_img, f"input {_shape_text(image.shape)}")
     ax_img.set_axis_off()
     x = left + img_w + gap
-    ax_k = add(x, k_in, 0.55 * kernel.shape[0])
-    draw_grid(ax_k, kernel, title=kernel_name or "kernel", xlabel=None, ylabel=None, fontsize=LABEL_SIZE)
-    ax_k.set_xticks([])
-    ax_k.set_yticks([])
+    ax_k = add(1, x, k_in, 0.55 * kernel.shape[0])
+    draw_grid(ax_k, kernel, title=kernel_name or "kernel", xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
     x += k_in + gap
-    ax_map = add(x, map_w, map_h)
+    ax_map = add(2, x, map_w, map_h)
     style = image_style(fmap, kernel)
     im = ax_map.imshow(fmap, interpolation="nearest", **style)
     pad = padding if isinstance(padding, str) else f"{padding}"
     set_title(ax_map, f"feature map {fh}×{fw}\n(stride {stride}, padding {pad})", fontsize=LABEL_SIZE + 1)
     ax_map.set_axis_off()
+    for old_bar in fig.axes[3:]:  # the colour bar of the last picture
+        fig.delaxes(old_bar)
     if style["cmap"] != IMAGE_CMAP:
         cax = fig.add_axes(((x + map_w + 0.1) / fig_w, (bottom + (body - map_h) / 2) / fig_h, 0.15 / fig_w,
                             map_h / fig_h))
@@ -87,9 +89,7 @@ def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptit
         title = titles[c] if titles is not None else f"channel {c}"
         if kernels is not None:
             ax_k = fig.add_subplot(grid[2 * r, col])
-            draw_grid(ax_k, kernels[c], xlabel=None, ylabel=None, fontsize=9)
-            ax_k.set_xticks([])
-            ax_k.set_yticks([])
+            draw_grid(ax_k, kernels[c], xlabel=None, ylabel=None, fontsize=9, ticks=False)
             ax_k.set_title(title, fontsize=LABEL_SIZE)
             ax = fig.add_subplot(grid[2 * r + 1, col])
             ax.set_title(f"{maps.shape[1]}×{maps.shape[2]}", fontsize=LABEL_SIZE - 2)
@@ -124,9 +124,7 @@ def draw_rgb_filter(image_rgb, weights, feature_map, *, bias: float = 0.0) -> Fi
         ax.set_axis_off()
         ax.set_title(f"{names[c]} channel", fontsize=LABEL_SIZE)
         ax_k = fig.add_subplot(grid[c, 1])
-        draw_grid(ax_k, weights[c], xlabel=None, ylabel=None, fontsize=10)
-        ax_k.set_xticks([])
-        ax_k.set_yticks([])
+        draw_grid(ax_k, weights[c], xlabel=None, ylabel=None, fontsize=10, ticks=False)
         ax_k.set_title(f"kernel W[0, {c}]", fontsize=LABEL_SIZE)
     ax = fig.add_subplot(grid[:, 2])
     fmap = np.asarray(feature_map, dtype=float)

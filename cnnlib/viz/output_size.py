@@ -19,7 +19,7 @@ from matplotlib.transforms import offset_copy
 
 from ..shapes import conv_output_size, effective_kernel_size, resolve_padding
 from .grids import outline_cells
-from .style import DPI, DROPPED, HIGHLIGHT, LABEL_SIZE, TITLE_SIZE
+from .style import DROPPED, HIGHLIGHT, LABEL_SIZE, TITLE_SIZE, axes_at, reuse_figure
 
 # Cell categories of the padded grid and their colours.
 INPUT, PAD, DROP, DROP_PAD, SKIP = 0, 1, 2, 3, 4
@@ -150,11 +150,12 @@ def _title(lay: OutputSizeLayout) -> str:
     return head + f"  →  output {lay.out_size}×{lay.out_size}"
 
 
-def draw_output_size(layout: OutputSizeLayout) -> Figure:
+def draw_output_size(layout: OutputSizeLayout, *, figure: Figure | None = None) -> Figure:
     """Draw ``layout`` for a square input: padded grid, window positions, output grid, formula.
 
     Everything is drawn in one Axes, in units of one cell (y pointing down):
     one Axes and few tick labels keep a redraw fast enough for a slider.
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
     """
     lay = layout
     span = lay.padded_size
@@ -169,8 +170,8 @@ def draw_output_size(layout: OutputSizeLayout) -> Figure:
     left, bottom, top = 0.9, 1.0 + 0.32 * len(lines), 0.55
     ax_w, ax_h = (x1 - x0) * cell, (y1 - y0) * cell
     fig_w, fig_h = max(left + ax_w + 0.4, 10.6), bottom + ax_h + top
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
-    ax = fig.add_axes((left / fig_w, bottom / fig_h, ax_w / fig_w, ax_h / fig_h))
+    fig = reuse_figure(figure, fig_w, fig_h)
+    ax = axes_at(fig, 0, (left / fig_w, bottom / fig_h, ax_w / fig_w, ax_h / fig_h))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y1, y0)
     for side in ax.spines.values():

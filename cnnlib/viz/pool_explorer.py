@@ -23,8 +23,8 @@ from ..layers import Conv2D, ReLU
 from ..shapes import conv_output_size
 from .grids import draw_grid, outline_cells
 from .pooling import WINDOW_COLORS
-from .style import DPI, GRID_HEADROOM, HIGHLIGHT, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, grid_row_figure, set_title, \
-    signed_norm
+from .style import (GRID_HEADROOM, HIGHLIGHT, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, axes_at, grid_row_figure,
+                    reuse_figure, set_title, signed_norm)
 
 POOLS = ("max", "average")
 ZOOM = (48, 36, 12)  # (top, left, size) of the zoomed region; a multiple of 1, 2, 3 and 4, so windows line up
@@ -95,8 +95,11 @@ def pool_layout(fmap, pool: str = "max", kernel_size: int = 2, stride: int = 2, 
                       counts, formula)
 
 
-def draw_pool_explorer(layout: PoolLayout) -> Figure:
-    """The feature map and its pooled version (whole), and the zoomed region with its windows and picks."""
+def draw_pool_explorer(layout: PoolLayout, *, figure: Figure | None = None) -> Figure:
+    """The feature map and its pooled version (whole), and the zoomed region with its windows and picks.
+
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
     lay = layout
     H, W = lay.fmap.shape
     top, left, size = lay.zoom
@@ -109,13 +112,13 @@ def draw_pool_explorer(layout: PoolLayout) -> Figure:
     gaps = [0.4, 0.9, 0.7]
     left_m, fig_h = 0.25, img_h + 1.6
     fig_w = left_m + sum(widths) + sum(gaps) + 0.3
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    fig = reuse_figure(figure, fig_w, fig_h)
     vmax = float(lay.fmap.max()) or 1.0
     style = {"cmap": IMAGE_CMAP, "vmin": 0.0, "vmax": vmax, "interpolation": "nearest"}
     x = left_m
     axes = []
     for w, gap in zip(widths, gaps + [0]):
-        axes.append(fig.add_axes((x / fig_w, 0.7 / fig_h, w / fig_w, img_h / fig_h)))
+        axes.append(axes_at(fig, len(axes), (x / fig_w, 0.7 / fig_h, w / fig_w, img_h / fig_h)))
         x += w + gap
     ax_map, ax_pool, ax_zoom, ax_out = axes
     name = "max" if lay.pool == "max" else "average"

@@ -59,6 +59,60 @@ def grid_row_figure(shapes, *, cell: float = 0.6, gap: float = 0.8, top: float =
     return fig, axes
 
 
+def reuse_figure(figure: Figure | None, width: float, height: float) -> Figure:
+    """``figure`` resized to ``width × height`` inches, or a new figure if it is None.
+
+    A widget draws every picture on the figure it drew the last one on
+    (with :func:`clear_axes` on its Axes): reusing Axes is about three times
+    faster than making new ones.
+    """
+    if figure is None:
+        return Figure(figsize=(width, height), dpi=DPI)
+    figure.set_size_inches(width, height)
+    for text in list(figure.texts):
+        text.remove()
+    return figure
+
+
+def axes_at(fig: Figure, index: int, box):
+    """Axes number ``index`` of ``fig``, cleared (:func:`clear_axes`) and moved to ``box``; a new one if there is none.
+
+    ``box`` is ``(left, bottom, width, height)`` in figure fractions.
+    """
+    if index < len(fig.axes):
+        ax = fig.axes[index]
+        clear_axes(ax)
+        ax.set_position(box)
+        ax.set_visible(True)
+        return ax
+    return fig.add_axes(box)
+
+
+def hide_axes_from(fig: Figure, index: int) -> None:
+    """Clear and hide the Axes of ``fig`` from number ``index`` on (the last picture had more panels)."""
+    for ax in fig.axes[index:]:
+        clear_axes(ax)
+        ax.set_visible(False)
+
+
+def clear_axes(ax) -> None:
+    """Remove everything drawn on ``ax`` (data, texts, legend, title, axis labels); keep the Axes and its ticks.
+
+    Afterwards ``ax`` autoscales like a new Axes; drawing on it again gives
+    the same picture as drawing on a new one, only faster.
+    """
+    for artist in [*ax.images, *ax.texts, *ax.collections, *ax.patches, *ax.lines, *ax.artists]:
+        artist.remove()
+    ax.containers.clear()  # bar containers: their patches are gone already
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.set_title("")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.relim()
+    ax.autoscale(True)
+
+
 def set_title(ax, text: str, *, fontsize: float = TITLE_SIZE, **kwargs) -> None:
     """Axes title at a fixed height: skips matplotlib's per-draw search for a free spot (faster redraws)."""
     ax.set_title(text, y=1.0, pad=6, fontsize=fontsize, **kwargs)

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from ..datasets.images import load_sample_image
 from .pool_explorer import edge_map, pool2d
-from .style import DPI, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, set_labels, set_title
+from .style import IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, axes_at, reuse_figure, set_labels, set_title
 
 MAX_SHIFT = 6
 
@@ -91,8 +91,11 @@ def _curves(kernel_size: int) -> tuple[tuple, tuple]:
             tuple(similarity(pooled, pool2d(_maps(s), "max", kernel_size, kernel_size)) for s in shifts))
 
 
-def draw_shift_comparison(c: ShiftComparison) -> Figure:
-    """Four maps (before/after the shift, before/after pooling) and the similarity for every shift."""
+def draw_shift_comparison(c: ShiftComparison, *, figure: Figure | None = None) -> Figure:
+    """Four maps (before/after the shift, before/after pooling) and the similarity for every shift.
+
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
     H, W = c.fmap.shape
     img_h = 2.9
     img_w = img_h * W / H
@@ -101,19 +104,19 @@ def draw_shift_comparison(c: ShiftComparison) -> Figure:
     left, bottom = 0.2, 0.75
     fig_w = left + 4 * img_w + chart_w + sum(gaps) + 0.3
     fig_h = img_h + 1.75
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    fig = reuse_figure(figure, fig_w, fig_h)
     vmax = float(c.fmap.max()) or 1.0
     k = c.kernel_size
     maps = [(c.fmap, "edge map"), (c.fmap_shifted, f"photo shifted {c.shift} px"),
             (c.pooled, f"max pooled {k}×{k}"), (c.pooled_shifted, f"shifted, pooled {k}×{k}")]
     x = left
-    for (m, title), gap in zip(maps, gaps):
-        ax = fig.add_axes((x / fig_w, bottom / fig_h, img_w / fig_w, img_h / fig_h))
+    for index, ((m, title), gap) in enumerate(zip(maps, gaps)):
+        ax = axes_at(fig, index, (x / fig_w, bottom / fig_h, img_w / fig_w, img_h / fig_h))
         ax.imshow(m, cmap=IMAGE_CMAP, vmin=0, vmax=vmax, interpolation="nearest")
         ax.set_axis_off()
         set_title(ax, f"{title}\n{m.shape[0]}×{m.shape[1]}", fontsize=LABEL_SIZE)
         x += img_w + gap
-    ax = fig.add_axes((x / fig_w, bottom / fig_h, chart_w / fig_w, img_h / fig_h))
+    ax = axes_at(fig, len(maps), (x / fig_w, bottom / fig_h, chart_w / fig_w, img_h / fig_h))
     ax.plot(c.shifts, c.curve_before, "o-", color="#7f7f7f", label="edge maps")
     ax.plot(c.shifts, c.curve_after, "o-", color="#1a9e3f", label=f"after {k}×{k} max pool")
     ax.axvline(c.shift, color="#d62728", linewidth=1.5, linestyle="--")

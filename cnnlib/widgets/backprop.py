@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from ..viz.backprop import ConvBackward, cell_equations, conv_backward_steps
 from ..viz.backprop_draw import draw_backward_cell, draw_backward_pass
-from .panel import FigurePanel, observe_all, run_view
+from .panel import FigurePanel, observe_all, redrawing, run_view
 
 #: Slider ranges (min, max).
 RANGES = {"stride": (1, 3), "padding": (0, 2)}
@@ -149,17 +149,9 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
     cell_cache: dict = {}
     pass_cache: dict = {}
     busy = {"on": False}  # set while the code (not the user) moves the cell slider
-    figures = {"cell": None, "pass": None}  # both pictures are redrawn in place, reusing their Axes
-
-    def cell_view(c, s, p) -> BackpropView:
-        view = backprop_view(c, s, p, x, kernel, dout, figure=figures["cell"])
-        figures["cell"] = view.fig
-        return view
-
-    def pass_view(s, p) -> BackpropPassView:
-        view = backprop_pass_view(s, p, x, kernel, dout, figure=figures["pass"])
-        figures["pass"] = view.fig
-        return view
+    # Each picture is redrawn on its own figure, reusing its Axes.
+    cell_view = redrawing(lambda c, s, p, figure: backprop_view(c, s, p, x, kernel, dout, figure=figure))
+    pass_view = redrawing(lambda s, p, figure: backprop_pass_view(s, p, x, kernel, dout, figure=figure))
 
     def draw_cell() -> None:
         if busy["on"]:

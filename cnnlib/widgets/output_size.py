@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from ..viz.output_size import OutputSizeLayout, draw_output_size, output_size_layout
-from .panel import FigurePanel, observe_all, run_view
+from .panel import FigurePanel, observe_all, redrawing, run_view
 
 #: Slider ranges: (min, max) for each setting.
 RANGES = {"size": (1, 12), "kernel_size": (1, 7), "stride": (1, 4), "padding": (0, 3), "dilation": (1, 3)}
@@ -48,7 +48,8 @@ class OutputSizeView:
         return self.layout.error
 
 
-def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, padding=1, dilation: int = 1) -> OutputSizeView:
+def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, padding=1, dilation: int = 1,
+                     figure: Figure | None = None) -> OutputSizeView:
     """Draw the windows of a ``kernel_size`` convolution over a ``size × size`` input.
 
     Args:
@@ -57,13 +58,15 @@ def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, paddi
         stride: ``S``.
         padding: ``P`` per side, ``"valid"`` or ``"same"``.
         dilation: ``D``.
+        figure: a figure drawn by this function before, to redraw in place (what the widget
+            does: faster); default None draws a new figure.
 
     Never raises for a kernel larger than the padded input: the view's
     ``error`` and ``message`` say what is wrong and the figure shows it.
     """
     layout = output_size_layout(size, kernel_size, stride, padding, dilation)
     message = layout.error if layout.error else layout.formula
-    return OutputSizeView(draw_output_size(layout), layout, message)
+    return OutputSizeView(draw_output_size(layout, figure=figure), layout, message)
 
 
 def output_size_widget(size: int = 7, kernel_size: int = 3, stride: int = 2, padding: int = 1,
@@ -78,10 +81,11 @@ def output_size_widget(size: int = 7, kernel_size: int = 3, stride: int = 2, pad
     }
     panel = FigurePanel()
     cache: dict = {}
+    view = redrawing(output_size_view)  # one figure, redrawn on every move
 
     def update() -> None:
         values = {name: s.value for name, s in sliders.items()}
-        run_view(panel, output_size_view, cache, **values)
+        run_view(panel, view, cache, **values)
 
     observe_all(sliders.values(), update)
     update()

@@ -66,6 +66,22 @@ def run_view(panel: FigurePanel, view_fn, cache: dict | None = None, **values) -
     panel.show_png(*entry)
 
 
+def redrawing(view_fn):
+    """``view_fn`` made to draw every picture on the figure it returned last time (its ``figure=`` argument).
+
+    Reusing one figure and its Axes is about three times faster than making
+    new ones; every widget whose view takes ``figure`` does it.
+    """
+    drawn = {"fig": None}
+
+    def view(*args, **kwargs):
+        result = view_fn(*args, **kwargs, figure=drawn["fig"])
+        drawn["fig"] = result.fig
+        return result
+
+    return view
+
+
 def observe_all(controls, callback) -> None:
     """Call ``callback()`` whenever the value of any control changes."""
     for control in controls:

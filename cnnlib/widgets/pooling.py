@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from ..datasets.images import load_sample_image
 from ..viz.pool_explorer import POOLS, PoolLayout, draw_pool_explorer, edge_map, pool_layout
 from ..viz.translation import MAX_SHIFT, ShiftComparison, compare_shift, draw_shift_comparison
-from .panel import FigurePanel, observe_all, run_view
+from .panel import FigurePanel, observe_all, redrawing, run_view
 
 #: Slider ranges (min, max).
 RANGES = {"kernel_size": (2, 4), "stride": (1, 4)}
@@ -52,7 +52,8 @@ def default_edge_map() -> np.ndarray:
     return fmap
 
 
-def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=None) -> PoolingView:
+def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=None,
+                 figure: Figure | None = None) -> PoolingView:
     """Pool the edge map (or ``fmap``) with a ``kernel_size`` window and ``stride``; draw what each window kept.
 
     Args:
@@ -60,10 +61,12 @@ def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=
         kernel_size: window size ``k`` (``k × k``).
         stride: step between windows.
         fmap: 2-D feature map (default: :func:`default_edge_map`).
+        figure: a figure drawn by this function before, to redraw in place (what the widget
+            does: faster); default None draws a new figure.
     """
     fmap = default_edge_map() if fmap is None else fmap
     layout = pool_layout(fmap, pool, kernel_size, stride)
-    return PoolingView(draw_pool_explorer(layout), layout, layout.formula)
+    return PoolingView(draw_pool_explorer(layout, figure=figure), layout, layout.formula)
 
 
 def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> widgets.VBox:
@@ -75,9 +78,10 @@ def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> 
                for name, (lo, hi) in RANGES.items()}
     panel = FigurePanel()
     cache: dict = {}
+    view = redrawing(pooling_view)  # one figure, redrawn on every move
 
     def update() -> None:
-        run_view(panel, pooling_view, cache, pool=kind.value, kernel_size=sliders["kernel_size"].value,
+        run_view(panel, view, cache, pool=kind.value, kernel_size=sliders["kernel_size"].value,
                  stride=sliders["stride"].value)
 
     observe_all([kind, *sliders.values()], update)
@@ -98,12 +102,15 @@ class ShiftView:
     message: str
 
 
-def shift_view(shift: int = 1, kernel_size: int = 2) -> ShiftView:
-    """Shift the photo ``shift`` pixels right; compare edge maps before and after ``kernel_size`` max pooling."""
+def shift_view(shift: int = 1, kernel_size: int = 2, figure: Figure | None = None) -> ShiftView:
+    """Shift the photo ``shift`` pixels right; compare edge maps before and after ``kernel_size`` max pooling.
+
+    ``figure``: a figure drawn by this function before, to redraw in place (what the widget does).
+    """
     c = compare_shift(shift, kernel_size)
     message = (f"similarity of the edge maps {c.before:.2f}; after {kernel_size}×{kernel_size} max pooling "
                f"{c.after:.2f}")
-    return ShiftView(draw_shift_comparison(c), c, message)
+    return ShiftView(draw_shift_comparison(c, figure=figure), c, message)
 
 
 def shift_widget(shift: int = 1, kernel_size: int = 2) -> widgets.VBox:
@@ -114,9 +121,10 @@ def shift_widget(shift: int = 1, kernel_size: int = 2) -> widgets.VBox:
     }
     panel = FigurePanel()
     cache: dict = {}
+    view = redrawing(shift_view)  # one figure, redrawn on every move
 
     def update() -> None:
-        run_view(panel, shift_view, cache, **{name: s.value for name, s in sliders.items()})
+        run_view(panel, view, cache, **{name: s.value for name, s in sliders.items()})
 
     observe_all(sliders.values(), update)
     update()

@@ -34,4 +34,6 @@ def test_draw_layer_channels_draws_the_mosaic():
     fig = draw_layer_channels(np.zeros((1, 28, 28)), maps, title="t", caption="c")
     mosaic = fig.axes[1].images[0].get_array()
     np.testing.assert_array_equal(mosaic.filled(np.nan), tile_channels(maps, 12))  # fewer than 16 maps: one row
-    assert [t.get_text() for t in fig.axes[1].texts] == [str(c) for c in range(12)]
+    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == [f"+{k}" for k in range(12)]
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["ch 0"]
+    assert fig.axes[1].get_xlabel() == f"gray scale: black = 0, white = {maps.max():.2g}"

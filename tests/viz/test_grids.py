@@ -3,7 +3,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from cnnlib.viz.grids import draw_grid, format_value, outline_cells, padding_mask
-from cnnlib.viz.style import new_figure
+from cnnlib.viz.style import clear_axes, new_figure
 
 
 def _ax():
@@ -75,3 +75,19 @@ def test_outline_cells_returns_the_rectangle():
     ax = _ax()
     rect = outline_cells(ax, 0, 0, 2, 3)
     assert (rect.get_width(), rect.get_height()) == (3, 2)
+
+
+def test_no_ticks_on_request():
+    ax = _ax()
+    draw_grid(ax, np.zeros((3, 3)), ticks=False)
+    assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+
+
+def test_a_cleared_axes_fits_the_next_smaller_grid():
+    ax = _ax()
+    draw_grid(ax, np.zeros((6, 6)), title="big", highlight=(0, 0, 2, 2))
+    clear_axes(ax)
+    draw_grid(ax, [[1, 2]])
+    assert ax.get_xlim() == (-0.5, 1.5) and ax.get_ylim() == (0.5, -0.5)
+    assert _cell_texts(ax) == {(0, 0): "1", (0, 1): "2"} and not ax.patches
+    assert ax.get_title() == ""

@@ -1,0 +1,30 @@
+"""Every widget redraws its one figure in place; the picture must be the one a new figure would show."""
+import pytest
+
+from cnnlib.viz.style import figure_to_png
+from cnnlib.widgets import (backprop_pass_view, backprop_view, batchnorm_view, filter_view, output_size_view,
+                            pooling_view, shift_view)
+from cnnlib.widgets.panel import redrawing
+
+# Each sequence goes to a bigger, then a smaller picture (more Axes, then fewer), so stale parts would show.
+SEQUENCES = [
+    (backprop_view, [dict(cell=1), dict(cell=9, stride=1, padding=2), dict(cell=3, stride=2, padding=0)]),
+    (backprop_pass_view, [dict(stride=1, padding=0), dict(stride=2, padding=1), dict(stride=3, padding=0)]),
+    (output_size_view, [dict(size=12, dilation=2), dict(size=4, kernel_size=7, padding=0), dict(size=3, stride=1)]),
+    (filter_view, [dict(kernel="sobel_x"), dict(kernel="box_blur", stride=3, padding=0, relu=True),
+                   dict(kernel="sobel_y", relu=True)]),
+    (pooling_view, [dict(pool="max", kernel_size=3, stride=1), dict(pool="average", kernel_size=2, stride=4)]),
+    (shift_view, [dict(shift=0, kernel_size=4), dict(shift=5, kernel_size=2)]),
+    (batchnorm_view, [dict(shift=4.0, scale=3.0), dict(shift=-2.0, gamma=2.0, beta=1.0, mode="eval")]),
+]
+
+
+@pytest.mark.parametrize("view_fn, settings", SEQUENCES, ids=[fn.__name__ for fn, _ in SEQUENCES])
+def test_redrawn_figure_shows_the_same_picture_as_a_new_one(view_fn, settings):
+    view = redrawing(view_fn)
+    figures = set()
+    for kwargs in settings:
+        again = view(**kwargs)
+        figures.add(id(again.fig))
+        assert figure_to_png(again.fig) == figure_to_png(view_fn(**kwargs).fig), kwargs
+    assert len(figures) == 1  # one figure, redrawn
