@@ -58,8 +58,8 @@ LESSON ?= 00
 present: $(VENV)/.lab-installed
 	@nb=$$(ls notebooks/$(LESSON)*.ipynb 2>/dev/null | head -1); \
 	if [ -z "$$nb" ]; then echo "No lesson matches notebooks/$(LESSON)*.ipynb; try LESSON=02"; exit 2; fi; \
-	echo "Presenting $$nb on http://127.0.0.1:$(PORT)"; \
-	$(VENV)/bin/voila "$$nb" --Voila.ip=127.0.0.1 --port=$(PORT) --strip_sources=True
+	echo "Presenting: open http://127.0.0.1:$(PORT)/voila/render/$$nb"; \
+	$(VENV)/bin/voila . --Voila.ip=127.0.0.1 --port=$(PORT) --strip_sources=True --no-browser
 
 html: $(VENV)/.lab-installed
 	$(VENV)/bin/jupyter nbconvert --to html --output-dir html notebooks/[0-9]*.ipynb

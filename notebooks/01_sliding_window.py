@@ -132,7 +132,7 @@ show(sliding_window_view(step=2, x=x, kernel=k).fig)
 # Now press **Play**, or drag the slider, and watch all nine steps. The title writes out each sum. (Reading
 # this page without Python? Here is the same walk as an animation.)
 #
-# ![the 2×2 kernel sliding over the 4×4 input, step by step](../images/sliding_window.gif)
+# <img src="../images/sliding_window.gif" alt="the 2×2 kernel sliding over the 4×4 input, step by step" width="720">
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget(x, k)

@@ -99,10 +99,12 @@ def start_lab(tmp: Path) -> Server:
 def start_voila(tmp: Path) -> Server:
     root = tmp / "voila-root"
     root.mkdir()
-    nb_dir = copy_lessons(root)
+    copy_lessons(root)
     port, token = free_port(), secrets.token_hex(16)
+    # Serve the folder above notebooks/ (as `make present` does), so the
+    # lessons' ../images links stay inside Voilà's root.
     argv = [
-        sys.executable, "-m", "voila", str(nb_dir), "--no-browser", f"--port={port}",
+        sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
         "--Voila.ip=127.0.0.1", f"--token={token}", "--strip_sources=True",
     ]
     return Server(argv, port, token, tmp / "voila.log", "/", _env(tmp))
