@@ -79,5 +79,24 @@ def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000) -> list[f
     return latencies
 
 
+WIDGETS_MOUNTED_JS = r"""
+() => !Array.from(document.querySelectorAll('.jp-OutputArea')).some(e => e.innerText.includes('Loading widget...'))
+"""
+
+
+def wait_for_widgets(page, timeout_ms: int = 60_000) -> None:
+    """Wait until no widget view is still mounting (slow on a loaded machine).
+
+    Views mount asynchronously after their output arrives, so the page must
+    stay free of "Loading widget..." across two checks a second apart.
+    """
+    page.wait_for_timeout(1000)
+    for _ in range(max(1, timeout_ms // 1000)):
+        page.wait_for_function(WIDGETS_MOUNTED_JS, timeout=timeout_ms, polling=250)
+        page.wait_for_timeout(1000)
+        if page.evaluate(WIDGETS_MOUNTED_JS):
+            return
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")

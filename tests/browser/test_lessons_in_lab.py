@@ -14,7 +14,7 @@ import json
 import pytest
 
 from .conftest import lesson_names
-from .page_tools import BARE_WIDGET_JS, median, move_slider
+from .page_tools import BARE_WIDGET_JS, wait_for_widgets, median, move_slider
 
 RUN_TIMEOUT_MS = 240_000
 LATENCIES: dict[str, list[float]] = {}
@@ -66,7 +66,7 @@ def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
         page.wait_for_function(KERNEL_IDLE_JS, timeout=120_000)
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(ALL_EXECUTED_JS, timeout=RUN_TIMEOUT_MS, polling=500)
-        page.wait_for_timeout(1000)  # let the last widget views mount
+        wait_for_widgets(page)  # let the last widget views mount
 
         assert page.evaluate(ERRORS_JS) == [], f"{name}: cells raised errors"
         assert page.evaluate(BARE_WIDGET_JS) == [], f"{name}: a widget did not render"

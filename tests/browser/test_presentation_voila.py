@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ROOT, lesson_names
-from .page_tools import BARE_WIDGET_JS, move_slider
+from .page_tools import BARE_WIDGET_JS, wait_for_widgets, move_slider
 
 VOILA_TIMEOUT_MS = 240_000
 
@@ -42,7 +42,7 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         _render(page, voila.url(f"/voila/render/notebooks/{name}"), _code_cell_count(name))
-        page.wait_for_timeout(1500)  # widget views mount after their cell's output arrives
+        wait_for_widgets(page)  # widget views mount after their cell's output arrives
         text = page.inner_text("body")
         assert "error when executing" not in text.lower(), f"{name}: a cell failed in Voilà"
         assert "Traceback" not in text, f"{name}: a traceback is shown"
