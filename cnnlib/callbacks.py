@@ -4,7 +4,8 @@ A callback is a callable ``cb(epoch, logs)`` run after every epoch; if it
 also has ``on_batch_end(step, logs)`` it hears about every batch.
 
 >>> plot = LivePlot()
->>> model.fit(x, y, loss=CrossEntropy(), optimizer=opt, epochs=3, callbacks=[plot])
+>>> model.fit(x, y, loss=CrossEntropy(), optimizer=opt, epochs=3, callbacks=[plot], progress=False)
+History(epochs=3, metrics=['loss', 'accuracy'])
 """
 from __future__ import annotations
 
@@ -97,8 +98,10 @@ class CosineLR:
         total_steps: :math:`T`, usually ``epochs * ceil(N / batch_size)``.
         final_lr: :math:`\eta_{end}` (default 0).
 
-    >>> sched = CosineLR(opt, total_steps=10 * 938)
-    >>> model.fit(x, y, loss=CrossEntropy(), optimizer=opt, epochs=10, callbacks=[sched])
+    >>> sched = CosineLR(opt, total_steps=10)        # 10 epochs of one batch of 64
+    >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=opt, epochs=10, callbacks=[sched], progress=False)
+    >>> opt.lr                                        # decayed all the way to final_lr
+    0.0
     """
 
     def __init__(self, optimizer, total_steps: int, final_lr: float = 0.0) -> None:

@@ -147,11 +147,27 @@ class CrossEntropy(Loss):
     Targets are integer labels ``(N,)`` or one-hot / probability rows ``(N, K)``.
     Backward: :math:`(\text{softmax}(z) - y)/N`. Same as ``torch.nn.CrossEntropyLoss``.
 
+    Args:
+        label_smoothing: :math:`\varepsilon` in [0, 1) (default 0). The target row
+            becomes :math:`(1-\varepsilon)\,y + \varepsilon/K`: the network is asked
+            for 0.9 rather than 1.0 on the right class (with 0.1), which stops it
+            growing its logits without bound on images it already gets right.
+            The same formula as PyTorch's ``label_smoothing``.
+
     Shape: pred (logits) :math:`(N, K)`, target :math:`(N,)` or :math:`(N, K)`; output a float.
 
     >>> round(CrossEntropy()(np.array([[0.0, 0.0]]), np.array([1])), 6)  # ln 2
     0.693147
     """
+
+    def __init__(self, label_smoothing: float = 0.0) -> None:
+        super().__init__()
+        eps = label_smoothing
+        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 <= eps < 1:
+            raise ValueError(
+                f"label_smoothing must be a number in [0, 1), got {eps!r}. Hint: 0 turns it off; 0.1 is usual."
+            )
+        self.label_smoothing = float(eps)
 
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the logits ``pred`` against ``target``."""
@@ -159,6 +175,8 @@ class CrossEntropy(Loss):
         z = _check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
         n, k = z.shape
         y = _class_targets(target, n, k, name, z.dtype)  # (N, K)
+        if self.label_smoothing:
+            y = (1 - self.label_smoothing) * y + self.label_smoothing / k  # (N, K), rows still sum to 1
         shifted = z - z.max(axis=1, keepdims=True)  # (N, K), row max 0: exp cannot overflow
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax, (N, K)
         self._cache = (np.exp(log_p), y, n)
@@ -168,6 +186,9 @@ class CrossEntropy(Loss):
         """``(softmax(pred) - y) / N``."""
         p, y, n = self._get_cache()
         return (p - y) / n
+
+    def extra_repr(self) -> str:
+        return f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
 
 
 class CategoricalCrossEntropy(Loss):

@@ -127,7 +127,7 @@ class Sequential:
 
     # -- training ----------------------------------------------------------------
     def fit(self, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=None,
-            shuffle=True, seed=0, progress=True, callbacks=None) -> History:
+            shuffle=True, seed=0, progress=True, callbacks=None, augment=None) -> History:
         """Train on ``(x, y)`` with mini-batch gradient descent; return a ``History``.
 
         Args:
@@ -141,19 +141,23 @@ class Sequential:
             callbacks: callables ``cb(epoch, logs)`` run after each epoch; one that
                 also has ``on_batch_end(step, logs)`` hears about every batch.
                 Setting ``model.stop_training = True`` stops after the epoch.
+            augment: optional callable applied to every training batch, e.g.
+                ``cnnlib.augment.RandomAugment()`` (random flips and shifts);
+                validation data is never augmented.
 
         The metrics are ``loss``, ``accuracy`` (classification) and ``val_*``.
         The model's modes and its first layer's ``requires_input_grad`` are
         restored afterwards; ``model.history`` keeps the history even if
         training is interrupted.
 
-        >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=Adam(model), epochs=2)
+        >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=Adam(model), epochs=2, progress=False)
         >>> h.history["loss"][-1] < h.history["loss"][0]
         True
         """
         return training.fit(
             self, x, y, loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
             validation_data=validation_data, shuffle=shuffle, seed=seed, progress=progress, callbacks=callbacks,
+            augment=augment,
         )
 
     def evaluate(self, x, y, *, loss=None, batch_size=256) -> dict[str, float]:

@@ -1,7 +1,7 @@
 """Train the course's 28×28 CNN from the command line.
 
     python -m cnnlib.train --dataset fashion-mnist --epochs 10
-    python -m cnnlib.train --batchnorm --dropout 0.3 --save bn.npz
+    python -m cnnlib.train --batchnorm --flip --save bn.npz
     python -m cnnlib.train --subset 2000 --epochs 2          # a quick look
 
 It builds :func:`cnnlib.models.fashion_mnist_cnn`, trains it with a progress
@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from .augment import RandomAugment
 from .callbacks import CosineLR
 from .datasets import FASHION_MNIST_CLASSES, MNIST_CLASSES, load_fashion_mnist, load_mnist
 from .losses import CrossEntropy
@@ -44,6 +45,13 @@ def _positive(text: str) -> int:
     return n
 
 
+def _nonnegative(text: str) -> int:
+    n = int(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cnnlib.train", description=__doc__.split("\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -56,8 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: 1e-3 Adam, 0.05 SGD)")
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
     p.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
+    p.add_argument("--label-smoothing", type=_probability, default=0.0,
+                   help="target 1-e on the right class and e/K spread over all K classes (0.1 is usual)")
     p.add_argument("--schedule", choices=["constant", "cosine"], default="cosine",
                    help="learning rate: constant, or a cosine decay to 0 over all the epochs")
+    p.add_argument("--flip", action="store_true",
+                   help="augment: mirror half of the training images left-right (not for digits)")
+    p.add_argument("--shift", type=_nonnegative, default=0, metavar="PIXELS",
+                   help="augment: move each training image by up to PIXELS pixels per direction")
     p.add_argument("--batch-size", type=_positive, default=64)
     p.add_argument("--subset", type=_positive, default=None, help="train on the first N training images")
     p.add_argument("--val", type=int, default=0, metavar="N",
@@ -100,7 +114,11 @@ class EpochPrinter:
 
 def main(argv=None) -> dict:
     """Run the command line; return the results (also printed) as a dict."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.flip and args.dataset == "mnist":
+        parser.error("--flip mirrors images, and a mirrored digit is not the same digit (a flipped 2 is not a 2); "
+                     "use --shift 2 to augment MNIST")
     loader, classes = DATASETS[args.dataset]
     x_train, y_train = loader("train", data_dir=args.data_dir)
     x_test, y_test = loader("test", data_dir=args.data_dir)
@@ -114,6 +132,9 @@ def main(argv=None) -> dict:
         optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
     else:
         optimizer = SGD(model, lr=lr, momentum=args.momentum, weight_decay=args.weight_decay)
+    augment = None
+    if args.flip or args.shift:
+        augment = RandomAugment(flip=args.flip, max_shift=args.shift, seed=args.seed)
     printer = EpochPrinter(args.epochs)
     callbacks = [printer]
     if args.schedule == "cosine":
@@ -124,11 +145,13 @@ def main(argv=None) -> dict:
     print(f"model: {model.num_params():,} parameters"
           + (", BatchNorm2D after each conv" if args.batchnorm else "")
           + (f", dropout {args.dropout}" if args.dropout else ""))
-    print(f"optimizer: {optimizer!r}, {args.schedule} schedule, batch size {args.batch_size}, seed {args.seed}",
-          flush=True)
-    history = model.fit(x, y, loss=CrossEntropy(), optimizer=optimizer, epochs=args.epochs,
+    if augment is not None:
+        print(f"augmentation: {augment!r}")
+    print(f"optimizer: {optimizer!r}, {args.schedule} schedule, batch size {args.batch_size}, seed {args.seed}"
+          + (f", label smoothing {args.label_smoothing}" if args.label_smoothing else ""), flush=True)
+    history = model.fit(x, y, loss=CrossEntropy(label_smoothing=args.label_smoothing), optimizer=optimizer, epochs=args.epochs,
                         batch_size=args.batch_size, validation_data=val_data, seed=args.seed,
-                        progress=not args.no_progress, callbacks=callbacks)
+                        progress=not args.no_progress, callbacks=callbacks, augment=augment)
     test = model.evaluate(x_test, y_test, loss=CrossEntropy())
     per_epoch = float(np.mean(printer.seconds))
     print(f"test accuracy {test['accuracy']:.4f}  test loss {test['loss']:.4f}  "

@@ -18,8 +18,9 @@ class History:
     Keys are ``"loss"``, ``"accuracy"`` (classification only) and, with
     validation data, ``"val_loss"`` and ``"val_accuracy"``.
 
-    >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=SGD(model, lr=0.1), epochs=3)
-    >>> h.history["loss"]  # three floats, one per epoch
+    >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=SGD(model, lr=0.1), epochs=3, progress=False)
+    >>> sorted(h.history), len(h.history["loss"])  # one value per epoch for every metric
+    (['accuracy', 'loss'], 3)
     """
 
     def __init__(self) -> None:
@@ -162,7 +163,7 @@ def _progress(total: int, desc: str, enabled: bool):
     return tqdm(total=total, desc=desc, unit="batch", leave=True)
 
 
-def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks):
+def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks, augment):
     x, y = check_xy(x, y)
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -176,15 +177,21 @@ def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation
     for cb in callbacks:
         if not callable(cb):
             raise TypeError(f"each callback must be a callable cb(epoch, logs), got {cb!r}.")
+    if augment is not None and not callable(augment):
+        raise TypeError(
+            f"augment must be a callable batch -> batch (e.g. cnnlib.augment.RandomAugment()), got {augment!r}."
+        )
     return x, y, epochs, batch_size, validation_data, callbacks
 
 
-def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step):
+def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step, augment):
     """One pass over ``x`` in the given order; return the epoch's mean metrics and the step count."""
     means = _Means()
     for start in range(0, len(x), batch_size):
         idx = order[start:start + batch_size]
         xb, yb = x[idx], y[idx]
+        if augment is not None:
+            xb = _augmented(augment, xb)
         out = model.forward(xb)  # one training step: forward, loss, backward, update
         value = float(loss.forward(out, yb))
         model.backward(loss.backward())
@@ -200,11 +207,23 @@ def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks,
     return means.logs(), step
 
 
+def _augmented(augment, xb: np.ndarray) -> np.ndarray:
+    """``augment(xb)``, checked to be a batch of the same shape."""
+    out = augment(xb)
+    if not isinstance(out, np.ndarray) or out.shape != xb.shape:
+        got = out.shape if isinstance(out, np.ndarray) else type(out).__name__
+        raise RuntimeError(
+            f"augment must return an array shaped like its input batch {xb.shape}, got {got}. "
+            "Hint: augmentation changes pixels, never the batch size or the image size."
+        )
+    return out
+
+
 def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=None,
-        shuffle=True, seed=0, progress=True, callbacks=None) -> History:
+        shuffle=True, seed=0, progress=True, callbacks=None, augment=None) -> History:
     """Train ``model`` in place; see ``Sequential.fit``."""
     x, y, epochs, batch_size, validation_data, callbacks = _check_fit_args(
-        model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks)
+        model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks, augment)
     rng = np.random.default_rng(seed)
     history = model.history = History()
     model.stop_training = False
@@ -218,7 +237,8 @@ def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=
             for epoch in range(epochs):
                 order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
                 bar = _progress(-(-len(x) // batch_size), f"Epoch {epoch + 1}/{epochs}", progress)
-                logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step)
+                logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step,
+                                              augment)
                 if validation_data is not None:
                     val = evaluate(model, *validation_data, loss=loss, batch_size=max(batch_size, 256))
                     logs.update({"val_" + k: v for k, v in val.items()})

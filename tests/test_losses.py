@@ -186,3 +186,14 @@ def test_constructor_errors_and_repr():
         CategoricalCrossEntropy(eps=0)
     assert repr(CrossEntropy()) == "CrossEntropy()"
     assert repr(BinaryCrossEntropy(from_logits=True)) == "BinaryCrossEntropy(from_logits=True)"
+
+
+def test_label_smoothing_by_hand_and_bad_values():
+    # K=2, eps=0.2: the target [0, 1] becomes [0.1, 0.9]; equal logits give ln 2 whatever the target.
+    loss = CrossEntropy(label_smoothing=0.2)
+    assert loss(np.array([[0.0, 0.0]]), np.array([1])) == pytest.approx(np.log(2))
+    np.testing.assert_allclose(loss.backward(), [[0.5 - 0.1, 0.5 - 0.9]])
+    assert repr(loss) == "CrossEntropy(label_smoothing=0.2)" and repr(CrossEntropy()) == "CrossEntropy()"
+    for bad in (1.0, -0.1, "0.1", True):
+        with pytest.raises(ValueError, match=r"label_smoothing must be a number in \[0, 1\), got"):
+            CrossEntropy(label_smoothing=bad)

@@ -1,4 +1,6 @@
 """PyTorch as an independent oracle for BatchNorm, Dense, the losses and the optimizers (float64)."""
+import functools
+
 import numpy as np
 import pytest
 
@@ -76,6 +78,14 @@ def test_cross_entropy_matches_torch():
     _loss_pair(CrossEntropy(), F.cross_entropy, logits, probs)
     huge = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])
     _loss_pair(CrossEntropy(), F.cross_entropy, huge, np.array([1, 0]), torch.tensor([1, 0]))
+
+
+@pytest.mark.parametrize("eps", [0.1, 0.3])
+def test_cross_entropy_label_smoothing_matches_torch(eps):
+    logits, y = RNG.normal(size=(6, 5)) * 3, RNG.integers(0, 5, 6)
+    smoothed = functools.partial(F.cross_entropy, label_smoothing=eps)
+    _loss_pair(CrossEntropy(label_smoothing=eps), smoothed, logits, y, torch.tensor(y))
+    _loss_pair(CrossEntropy(label_smoothing=eps), smoothed, logits, RNG.dirichlet(np.ones(5), 6))
 
 
 def test_binary_cross_entropy_matches_torch():

@@ -41,6 +41,24 @@ def test_batchnorm_dropout_sgd_and_validation(capsys):
     assert kinds.count("BatchNorm2D") == 2 and "Dropout" in kinds
 
 
+def test_augmentation_and_label_smoothing_flags(capsys):
+    result = main(["--subset", "96", "--epochs", "1", "--test-subset", "50", "--flip", "--shift", "2",
+                   "--label-smoothing", "0.1", "--no-progress", "--seed", "1"])
+    out = capsys.readouterr().out
+    assert "augmentation: RandomAugment(flip=True, max_shift=2, seed=1)" in out
+    assert "label smoothing 0.1" in out
+    assert 0 <= result["test_accuracy"] <= 1
+
+
+def test_flipping_digits_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        main(["--dataset", "mnist", "--flip"])
+    assert "a mirrored digit is not the same digit" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--shift", "-1"])
+    assert "must be 0 or more, got -1" in capsys.readouterr().err
+
+
 def test_split_holds_out_the_last_images_before_taking_the_subset():
     x, y = np.arange(10)[:, None], np.arange(10)
     (xt, yt), (xv, yv) = split_data(x, y, subset=3, val=4)

@@ -183,6 +183,9 @@ def test_predict_batches_equal_one_forward():
         (dict(validation_data=np.zeros(3)), TypeError, r"validation_data must be a pair \(x_val, y_val\)"),
         (dict(validation_data=(np.zeros((3, 2)), np.zeros(2, int))), ValueError, r"validation_data x and y .* 3 inputs and 2 targets"),
         (dict(callbacks=[1]), TypeError, r"callable cb\(epoch, logs\), got 1"),
+        (dict(augment="flip"), TypeError, r"augment must be a callable batch -> batch .* got 'flip'"),
+        (dict(augment=lambda xb: xb[:-1]), RuntimeError, r"augment must return an array shaped like its input "
+         r"batch \(64, 2\), got \(63, 2\)"),
         (dict(x=np.array(["a"] * 96)), TypeError, r"x must be a numeric array"),
     ],
 )
@@ -235,3 +238,23 @@ def test_a_tiny_conv_net_overfits_64_samples():
                   callbacks=[stop_when_perfect], progress=False)
     assert h.history["accuracy"][-1] == 1.0 and len(h.epoch) < 60, h.history["accuracy"]
     assert model.evaluate(x, y) == {"accuracy": 1.0}
+
+
+def test_augment_sees_every_training_batch_and_never_the_validation_data():
+    x, y = _blobs()
+    seen = []
+
+    def augment(xb):
+        seen.append(xb.copy())
+        return xb + 100.0  # far off the data: training on it must change what the model learns
+
+    model = _mlp()
+    model.fit(x, y, loss=CrossEntropy(), optimizer=PlainSGD(model, 0.01), epochs=2, batch_size=32,
+              validation_data=(x[:10], y[:10]), progress=False, augment=augment)
+    assert [len(b) for b in seen] == [32, 32, 32] * 2
+    # Every training image went through augment once per epoch; the 10 validation images did not go again.
+    assert sorted(np.concatenate(seen[:3])[:, 0].tolist()) == sorted(x[:, 0].tolist())
+    reference = _mlp()
+    reference.fit(x, y, loss=CrossEntropy(), optimizer=PlainSGD(reference, 0.01), epochs=2, batch_size=32,
+                  progress=False)
+    assert not np.allclose(model.layers[0].params["W"], reference.layers[0].params["W"])

@@ -33,6 +33,19 @@ from .._checks import as_float_array, check_dtype_arg, check_positive_int
 from .base import Layer
 
 
+def _channel_sum(x: np.ndarray) -> np.ndarray:
+    """Per-channel sum of an ``(N, C, ...)`` array, shape ``(C,)`` (BLAS dot products, then a sum over N)."""
+    n, c = x.shape[:2]
+    x3 = x.reshape(n, c, -1)  # (N, C, L): L = H*W for images, 1 for vectors
+    return (x3 @ np.ones(x3.shape[2], dtype=x.dtype)).sum(axis=0)  # (N, C) -> (C,)
+
+
+def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-channel sum of ``a * b`` for two ``(N, C, ...)`` arrays, shape ``(C,)``, without the product array."""
+    n, c = a.shape[:2]
+    return np.vecdot(a.reshape(n, c, -1), b.reshape(n, c, -1)).sum(axis=0)  # (N, C, L) -> (N, C) -> (C,)
+
+
 class _BatchNorm(Layer):
     """Shared code; subclasses set the axes they reduce over and the input layout."""
 
@@ -87,44 +100,65 @@ class _BatchNorm(Layer):
         self._check_input_shape(x.shape)
         bshape = self._bshape()
         n = x.size // self.num_features  # values per channel
-        if self.training:
-            if n < 2:
-                raise ValueError(
-                    f"{type(self).__name__}: Expected more than 1 value per channel when training, "
-                    f"got input of shape {x.shape}. Hint: use a batch of 2 or more, or call .eval() "
-                    "to normalise with the running statistics."
-                )
-            mean = x.mean(axis=self._axes)  # (C,)
-            var = x.var(axis=self._axes)  # (C,), biased: divides by n
-            m = self.momentum
-            self.running_mean *= 1 - m
-            self.running_mean += m * mean
-            self.running_var *= 1 - m
-            self.running_var += m * var * (n / (n - 1))
-        else:
-            mean, var = self.running_mean, self.running_var
+        gamma, beta = self.params["gamma"], self.params["beta"]
+        if not self.training:
+            # A fixed affine map per channel: out = x * scale + shift.
+            inv_std = 1.0 / np.sqrt(self.running_var + self.eps)  # (C,)
+            scale = (gamma * inv_std).astype(x.dtype, copy=False)  # (C,)
+            shift = (beta - self.running_mean * scale).astype(x.dtype, copy=False)  # (C,)
+            out = x * scale.reshape(bshape)
+            out += shift.reshape(bshape)
+            self._cache = (x, inv_std, False, out.shape)
+            return out
+        if n < 2:
+            raise ValueError(
+                f"{type(self).__name__}: Expected more than 1 value per channel when training, "
+                f"got input of shape {x.shape}. Hint: use a batch of 2 or more, or call .eval() "
+                "to normalise with the running statistics."
+            )
+        mean = _channel_sum(x) / n  # (C,)
+        xc = x - mean.astype(x.dtype, copy=False).reshape(bshape)  # x - mean, same shape as x
+        var = _channel_dot(xc, xc) / n  # (C,), biased: divides by n
+        m = self.momentum
+        self.running_mean *= 1 - m
+        self.running_mean += m * mean
+        self.running_var *= 1 - m
+        self.running_var += m * var * (n / (n - 1))
         inv_std = 1.0 / np.sqrt(var + self.eps)  # (C,)
-        x_hat = (x - mean.reshape(bshape)) * inv_std.reshape(bshape)  # same shape as x
-        out = self.params["gamma"].reshape(bshape) * x_hat + self.params["beta"].reshape(bshape)
-        self._cache = (x_hat, inv_std, self.training, out.shape)
+        # out = gamma * x_hat + beta with x_hat = xc * inv_std, in two passes over the data.
+        out = xc * (gamma * inv_std).astype(x.dtype, copy=False).reshape(bshape)
+        out += beta.astype(x.dtype, copy=False).reshape(bshape)
+        # Cache the centred input and 1/std; x_hat = xc * inv_std is never stored.
+        self._cache = (xc, inv_std, True, out.shape)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Fill ``grads['gamma']``, ``grads['beta']``; return ``dx`` by the compact formula (module docstring)."""
-        x_hat, inv_std, training, out_shape = self._get_cache()
+        xc, inv_std, training, out_shape = self._get_cache()
         dout = self._check_dout(dout, out_shape)
         bshape = self._bshape()
-        dbeta = dout.sum(axis=self._axes)  # (C,)
-        dgamma = (dout * x_hat).sum(axis=self._axes)  # (C,)
+        n = dout.size // self.num_features
+        gamma = self.params["gamma"]
+        dbeta = _channel_sum(dout)  # (C,)
+        if training:
+            dgamma = _channel_dot(dout, xc) * inv_std  # sum(dout * x_hat), with x_hat = xc * inv_std
+        else:  # xc holds the input x here; x_hat = (x - running_mean) * inv_std
+            dgamma = (_channel_dot(dout, xc) - self.running_mean * dbeta) * inv_std
         self.grads["gamma"] = dgamma.astype(self.dtype, copy=False)
         self.grads["beta"] = dbeta.astype(self.dtype, copy=False)
         if not self.requires_input_grad:
             return None
-        scale = (self.params["gamma"] * inv_std).reshape(bshape)  # gamma / sqrt(var + eps)
+        scale = gamma * inv_std  # (C,) gamma / sqrt(var + eps)
         if not training:
-            return dout * scale
-        n = dout.size // self.num_features
-        return (scale / n) * (n * dout - dbeta.reshape(bshape) - x_hat * dgamma.reshape(bshape))
+            return dout * scale.astype(dout.dtype, copy=False).reshape(bshape)
+        # dx = scale/n * (n*dout - dbeta - x_hat*dgamma)
+        #    = dout*scale - xc*(scale*inv_std*dgamma/n) - scale*dbeta/n
+        k_xc = (scale * inv_std * dgamma / n).astype(dout.dtype, copy=False)  # (C,)
+        k_0 = (scale * dbeta / n).astype(dout.dtype, copy=False)  # (C,)
+        dx = dout * scale.astype(dout.dtype, copy=False).reshape(bshape)
+        dx -= xc * k_xc.reshape(bshape)
+        dx -= k_0.reshape(bshape)
+        return dx
 
     def output_shape(self, input_shape):
         """Same as the input; checks the channel count."""
