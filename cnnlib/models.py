@@ -34,15 +34,17 @@ def _check_dropout(p) -> float:
     return float(p)
 
 
-def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_channels: int = 1,
-                      num_classes: int = 10, seed=0) -> Sequential:
+def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_dropout: float | None = None,
+                      in_channels: int = 1, num_classes: int = 10, seed=0) -> Sequential:
     """The 28×28 network of the practical material, ready to train.
 
     Args:
         batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU
             (the convolutions then have no bias: BN's ``beta`` replaces it).
-        dropout: probability of the two ``Dropout`` layers, one on the flattened
-            features and one before the last ``Dense`` (default 0: no dropout layers).
+        dropout: probability of the ``Dropout`` on the flattened conv features
+            (default 0: no dropout layer there).
+        hidden_dropout: probability of the ``Dropout`` between ``Dense(1600, 128)``'s
+            ReLU and the last ``Dense`` (default None: the same as ``dropout``).
         in_channels: image channels (default 1, grayscale).
         num_classes: outputs of the last layer (default 10).
         seed: seeds every layer's initializer (and the dropout masks); None for fresh randomness.
@@ -56,6 +58,7 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_chann
     225034
     """
     dropout = _check_dropout(dropout)
+    hidden_dropout = dropout if hidden_dropout is None else _check_dropout(hidden_dropout)
     s = _seeds(seed, 6)
     layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0])]
     layers += [BatchNorm2D(32)] if batchnorm else []
@@ -64,7 +67,7 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, in_chann
     layers += [ReLU(), MaxPool2D(2), Flatten()]
     layers += [Dropout(dropout, seed=s[4])] if dropout else []
     layers += [Dense(64 * 5 * 5, 128, seed=s[2]), ReLU()]
-    layers += [Dropout(dropout, seed=s[5])] if dropout else []
+    layers += [Dropout(hidden_dropout, seed=s[5])] if hidden_dropout else []
     layers += [Dense(128, num_classes, seed=s[3])]
     return Sequential(layers)
 

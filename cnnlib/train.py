@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batchnorm", action="store_true", help="BatchNorm2D after each convolution")
     p.add_argument("--dropout", type=_probability, default=0.0,
                    help="dropout on the flattened features and before the last Dense layer")
+    p.add_argument("--hidden-dropout", type=_probability, default=None, metavar="P",
+                   help="dropout before the last Dense layer only (default: the same as --dropout)")
     p.add_argument("--optimizer", choices=sorted(DEFAULT_LR), default="adam")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: 1e-3 Adam, 0.05 SGD)")
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
@@ -95,6 +97,13 @@ def split_data(x, y, subset, val):
     return (x, y), val_data
 
 
+def _dropout_places(model):
+    """``(dropout layer, name of the layer after it)`` for every Dropout of ``model``."""
+    layers = model.layers
+    return [(layer, type(layers[i + 1]).__name__ + f"({layers[i + 1].extra_repr()})")
+            for i, layer in enumerate(layers[:-1]) if type(layer).__name__ == "Dropout"]
+
+
 class EpochPrinter:
     """Print one line per epoch with its metrics and its duration; keep the durations."""
 
@@ -126,7 +135,8 @@ def main(argv=None) -> dict:
     if args.test_subset is not None:
         x_test, y_test = x_test[:args.test_subset], y_test[:args.test_subset]
 
-    model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, num_classes=len(classes), seed=args.seed)
+    model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, hidden_dropout=args.hidden_dropout,
+                              num_classes=len(classes), seed=args.seed)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     if args.optimizer == "adam":
         optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
@@ -144,7 +154,7 @@ def main(argv=None) -> dict:
           + (f", validating on {len(val_data[0]):,}" if val_data else "") + f", testing on {len(x_test):,}")
     print(f"model: {model.num_params():,} parameters"
           + (", BatchNorm2D after each conv" if args.batchnorm else "")
-          + (f", dropout {args.dropout}" if args.dropout else ""))
+          + "".join(f", {layer.p} dropout before {after}" for layer, after in _dropout_places(model)))
     if augment is not None:
         print(f"augmentation: {augment!r}")
     print(f"optimizer: {optimizer!r}, {args.schedule} schedule, batch size {args.batch_size}, seed {args.seed}"

@@ -40,6 +40,16 @@ def test_seed_makes_the_weights_reproducible():
     np.testing.assert_array_equal(a.layers[-1].params["W"], fashion_mnist_cnn(True, 0.5, seed=1).layers[-1].params["W"])
 
 
+def test_hidden_dropout_alone():
+    model = fashion_mnist_cnn(hidden_dropout=0.5)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("Dropout") == 1 and kinds[-2] == "Dropout" and model.layers[-2].p == 0.5
+    both = fashion_mnist_cnn(dropout=0.2, hidden_dropout=0.4)
+    assert [layer.p for layer in both.layers if isinstance(layer, Dropout)] == [0.2, 0.4]
+    with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\), got -0.1"):
+        fashion_mnist_cnn(hidden_dropout=-0.1)
+
+
 def test_bad_dropout_is_explained():
     with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\), got 1.5"):
         fashion_mnist_cnn(dropout=1.5)

@@ -34,7 +34,8 @@ def test_batchnorm_dropout_sgd_and_validation(capsys):
     result = main(["--subset", "128", "--epochs", "1", "--test-subset", "100", "--batchnorm", "--dropout", "0.3",
                    "--optimizer", "sgd", "--lr", "0.02", "--schedule", "constant", "--val", "100", "--no-progress"])
     out = capsys.readouterr().out
-    assert "BatchNorm2D after each conv, dropout 0.3" in out
+    assert "BatchNorm2D after each conv, 0.3 dropout before Dense(in_features=1600, out_features=128), " \
+           "0.3 dropout before Dense(in_features=128, out_features=10)" in out
     assert "SGD(lr=0.02, momentum=0.9)" in out
     assert "val_accuracy" in out
     kinds = [type(layer).__name__ for layer in result["model"].layers]
@@ -43,10 +44,12 @@ def test_batchnorm_dropout_sgd_and_validation(capsys):
 
 def test_augmentation_and_label_smoothing_flags(capsys):
     result = main(["--subset", "96", "--epochs", "1", "--test-subset", "50", "--flip", "--shift", "2",
+                   "--hidden-dropout", "0.5",
                    "--label-smoothing", "0.1", "--no-progress", "--seed", "1"])
     out = capsys.readouterr().out
     assert "augmentation: RandomAugment(flip=True, max_shift=2, seed=1)" in out
     assert "label smoothing 0.1" in out
+    assert "parameters, 0.5 dropout before Dense(in_features=128, out_features=10)\n" in out
     assert 0 <= result["test_accuracy"] <= 1
 
 

@@ -34,13 +34,13 @@ __all__ = [
 from .feature_maps import draw_layer_channels, layer_outputs, tile_channels
 from .receptive_field import draw_receptive_field, receptive_field_layout
 from .speed import draw_profile, draw_timings
-from .training import (draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
-                       draw_samples, draw_training_curves)
+from .training import (draw_augmented, draw_class_balance, draw_confused_examples, draw_confusion_matrix,
+                       draw_filters, draw_samples, draw_training_curves)
 
 __all__ += [
     "draw_layer_channels", "layer_outputs", "tile_channels", "draw_receptive_field", "receptive_field_layout",
-    "draw_profile", "draw_timings", "draw_class_balance", "draw_confused_examples", "draw_confusion_matrix",
-    "draw_filters", "draw_samples", "draw_training_curves",
+    "draw_profile", "draw_timings", "draw_augmented", "draw_class_balance", "draw_confused_examples",
+    "draw_confusion_matrix", "draw_filters", "draw_samples", "draw_training_curves",
 ]
 
 # Lessons 04-06: pooling, activations and batch norm, backprop.

@@ -44,6 +44,38 @@ def draw_samples(x, y, classes, *, per_class: int = 8, seed: int = 0) -> Figure:
     return fig
 
 
+def draw_augmented(images, augment, *, copies: int = 5, names=None) -> Figure:
+    """Each image in the first column, then ``copies`` augmented versions of it (what training sees).
+
+    Args:
+        images: a few images ``(R, 1, H, W)``, one row each.
+        augment: a callable batch -> batch, e.g. ``cnnlib.augment.RandomAugment(seed=0)``.
+        copies: augmented versions per image (default 5).
+        names: optional row labels (e.g. class names).
+    """
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(f"draw_augmented expects images (R, C, H, W), got shape {images.shape}. "
+                         "Hint: pick a few with x[:4], not one with x[0].")
+    rows = len(images)
+    fig = new_figure(1.1 * (copies + 1) + 1.6, 1.1 * rows + 0.6)
+    axes = fig.subplots(rows, copies + 1, squeeze=False)
+    versions = [images] + [augment(images) for _ in range(copies)]  # copies+1 batches of (R, 1, H, W)
+    for r in range(rows):
+        for col, batch in enumerate(versions):
+            ax = axes[r, col]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.imshow(_gray(batch[r]), cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        if names is not None:
+            axes[r, 0].set_ylabel(str(names[r]), rotation=0, ha="right", va="center", fontsize=LABEL_SIZE)
+    axes[0, 0].set_title("original", fontsize=LABEL_SIZE)
+    for col in range(1, copies + 1):
+        axes[0, col].set_title(f"copy {col}", fontsize=LABEL_SIZE)
+    fig.suptitle(f"What training sees: {augment!r}", fontsize=TITLE_SIZE, fontweight="bold")
+    return fig
+
+
 def draw_class_balance(counts: dict, classes) -> Figure:
     """Bars of the number of images per class, one colour per split (``{"train": counts, "test": counts}``)."""
     fig = new_figure(10, 4.2)

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from cnnlib.profiling import PartTime
-from cnnlib.viz import (draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
+from cnnlib.augment import RandomAugment
+from cnnlib.viz import (draw_augmented, draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
                         draw_profile, draw_samples, draw_timings, draw_training_curves)
 
 CLASSES = ("a", "b", "c")
@@ -77,3 +78,17 @@ def test_timing_and_profile_charts():
     fig = draw_profile(rows)
     assert [p.get_width() for p in fig.axes[0].patches[:3]] == [3.0, 1.0, 6.0]
     assert "10 ms in total" in fig.axes[0].get_title()
+
+
+def test_augmented_grid_shows_the_original_then_flipped_copies():
+    fig = draw_augmented(X[:2], RandomAugment(flip=True, max_shift=0, seed=0), copies=3, names=["a", "b"])
+    assert len(fig.axes) == 8
+    assert [ax.get_title() for ax in fig.axes[:4]] == ["original", "copy 1", "copy 2", "copy 3"]
+    assert fig.axes[0].get_ylabel() == "a" and fig.axes[4].get_ylabel() == "b"
+    np.testing.assert_allclose(fig.axes[0].images[0].get_array(), X[0, 0])
+    for ax in fig.axes[1:4]:  # a flip-only augmentation shows the image or its mirror
+        shown = ax.images[0].get_array()
+        assert np.allclose(shown, X[0, 0]) or np.allclose(shown, X[0, 0, :, ::-1])
+    assert "RandomAugment(flip=True, max_shift=0, seed=0)" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match=r"expects images \(R, C, H, W\), got shape \(1, 6, 6\)"):
+        draw_augmented(X[0], RandomAugment())
