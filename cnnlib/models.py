@@ -35,7 +35,7 @@ def _check_dropout(p) -> float:
 
 
 def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_dropout: float | None = None,
-                      in_channels: int = 1, num_classes: int = 10, seed=0) -> Sequential:
+                      in_channels: int = 1, num_classes: int = 10, seed=0, init: str = "he") -> Sequential:
     """The 28×28 network of the practical material, ready to train.
 
     Args:
@@ -48,6 +48,8 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_d
         in_channels: image channels (default 1, grayscale).
         num_classes: outputs of the last layer (default 10).
         seed: seeds every layer's initializer (and the dropout masks); None for fresh randomness.
+        init: the weights' starting distribution, ``"he"`` (default) or ``"uniform"``
+            (PyTorch's default); see ``cnnlib.layers.init``.
 
     Shape:
         input ``(N, in_channels, 28, 28)``, output logits ``(N, num_classes)``:
@@ -60,15 +62,15 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_d
     dropout = _check_dropout(dropout)
     hidden_dropout = dropout if hidden_dropout is None else _check_dropout(hidden_dropout)
     s = _seeds(seed, 6)
-    layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0])]
+    layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0], init=init)]
     layers += [BatchNorm2D(32)] if batchnorm else []
-    layers += [ReLU(), MaxPool2D(2), Conv2D(32, 64, 3, bias=not batchnorm, seed=s[1])]
+    layers += [ReLU(), MaxPool2D(2), Conv2D(32, 64, 3, bias=not batchnorm, seed=s[1], init=init)]
     layers += [BatchNorm2D(64)] if batchnorm else []
     layers += [ReLU(), MaxPool2D(2), Flatten()]
     layers += [Dropout(dropout, seed=s[4])] if dropout else []
-    layers += [Dense(64 * 5 * 5, 128, seed=s[2]), ReLU()]
+    layers += [Dense(64 * 5 * 5, 128, seed=s[2], init=init), ReLU()]
     layers += [Dropout(hidden_dropout, seed=s[5])] if hidden_dropout else []
-    layers += [Dense(128, num_classes, seed=s[3])]
+    layers += [Dense(128, num_classes, seed=s[3], init=init)]
     return Sequential(layers)
 
 

@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--val", type=int, default=0, metavar="N",
                    help="hold out the last N training images and score them after every epoch")
     p.add_argument("--test-subset", type=_positive, default=None, help="evaluate on the first N test images")
+    p.add_argument("--init", choices=["he", "uniform"], default="he",
+                   help="starting weights: He normal, or PyTorch's default uniform (cnnlib.layers.init)")
     p.add_argument("--seed", type=int, default=0, help="seeds the weights, the shuffling and dropout")
     p.add_argument("--data-dir", default=None, help="directory with the IDX files (see cnnlib.datasets)")
     p.add_argument("--save", default=None, metavar="PATH", help="save the trained weights to PATH (.npz)")
@@ -136,7 +138,7 @@ def main(argv=None) -> dict:
         x_test, y_test = x_test[:args.test_subset], y_test[:args.test_subset]
 
     model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, hidden_dropout=args.hidden_dropout,
-                              num_classes=len(classes), seed=args.seed)
+                              num_classes=len(classes), seed=args.seed, init=args.init)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     if args.optimizer == "adam":
         optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
@@ -154,6 +156,7 @@ def main(argv=None) -> dict:
           + (f", validating on {len(val_data[0]):,}" if val_data else "") + f", testing on {len(x_test):,}")
     print(f"model: {model.num_params():,} parameters"
           + (", BatchNorm2D after each conv" if args.batchnorm else "")
+          + (f", {args.init} init" if args.init != "he" else "")
           + "".join(f", {layer.p} dropout before {after}" for layer, after in _dropout_places(model)))
     if augment is not None:
         print(f"augmentation: {augment!r}")

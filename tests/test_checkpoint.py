@@ -60,7 +60,7 @@ def test_load_rebuilds_the_architecture(tmp_path):
 
 def test_layer_config_reads_constructor_arguments_back():
     assert layer_config(Dense(4, 2, bias=False, dtype=np.float64)) == {
-        "in_features": 4, "out_features": 2, "bias": False, "dtype": "float64"}
+        "in_features": 4, "out_features": 2, "bias": False, "dtype": "float64", "init": "he"}
     assert layer_config(Dropout(0.3, seed=1)) == {"p": 0.3}, "the seed is not kept (a Generator is not JSON)"
 
     class NeedsAFunction(Layer):

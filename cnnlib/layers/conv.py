@@ -9,6 +9,7 @@ from ..functional.conv import conv2d_backward, conv2d_forward
 from ..functional.conv_naive import conv2d_backward_naive, conv2d_forward_naive
 from ..shapes import conv_output_size
 from .base import Layer
+from .init import check_init, init_params
 
 _IMPLS = {"fast": (conv2d_forward, conv2d_backward), "naive": (conv2d_forward_naive, conv2d_backward_naive)}
 
@@ -17,7 +18,8 @@ class Conv2D(Layer):
     r"""2-D convolution (cross-correlation) of ``C_in`` channels with ``C_out`` learned filters.
 
     ``W`` is He-initialised, :math:`W \sim \mathcal{N}(0, 2/\text{fan\_in})` with
-    :math:`\text{fan\_in} = C_{in} K_H K_W`; ``b`` starts at zero.
+    :math:`\text{fan\_in} = C_{in} K_H K_W`; ``b`` starts at zero (``init="uniform"``
+    draws both as PyTorch does; see ``cnnlib.layers.init``).
 
     Args:
         in_channels: ``C_in``, channels of the input.
@@ -33,6 +35,7 @@ class Conv2D(Layer):
         impl: ``"fast"`` (im2col + matmul, default) or ``"naive"`` (loops).
         dtype: float32 (default) or float64 for gradient checks.
         seed: seed of ``np.random.default_rng`` for ``W`` (default None).
+        init: ``"he"`` (default) or ``"uniform"`` (PyTorch's default).
 
     Shape:
         input ``(N, C_in, H, W)``, output ``(N, C_out, H_out, W_out)`` with
@@ -45,7 +48,8 @@ class Conv2D(Layer):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, bias: bool = True, impl: str = "fast", dtype=np.float32, seed=None) -> None:
+                 dilation=1, bias: bool = True, impl: str = "fast", dtype=np.float32, seed=None,
+                 init: str = "he") -> None:
         super().__init__()
         self.in_channels = check_positive_int(in_channels, "in_channels")
         self.out_channels = check_positive_int(out_channels, "out_channels")
@@ -57,13 +61,13 @@ class Conv2D(Layer):
         self.bias = bool(bias)
         self.impl = check_impl(impl, "Conv2D")
         self.dtype = check_dtype_arg(dtype)
+        self.init = check_init(init, "Conv2D")
         KH, KW = self.kernel_size
-        fan_in = self.in_channels * KH * KW
-        rng = np.random.default_rng(seed)
-        W = rng.standard_normal((self.out_channels, self.in_channels, KH, KW)) * np.sqrt(2.0 / fan_in)
-        self.params["W"] = W.astype(self.dtype)
+        W, b = init_params(np.random.default_rng(seed), (self.out_channels, self.in_channels, KH, KW),
+                           self.out_channels if self.bias else None, self.in_channels * KH * KW, init, self.dtype)
+        self.params["W"] = W
         if self.bias:
-            self.params["b"] = np.zeros(self.out_channels, dtype=self.dtype)
+            self.params["b"] = b
 
     def _out_hw(self, H: int, W: int) -> tuple[int, int]:
         (top, bottom), (left, right) = self.pads
@@ -124,6 +128,8 @@ class Conv2D(Layer):
             s += ", bias=False"
         if self.impl != "fast":
             s += f", impl={self.impl!r}"
+        if self.init != "he":
+            s += f", init={self.init!r}"
         if self.dtype != np.float32:
             s += f", dtype={self.dtype}"
         return s

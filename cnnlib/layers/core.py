@@ -8,6 +8,7 @@ import numpy as np
 from .._checks import as_float_array, check_dtype_arg, check_positive_int
 from .activations import _check_sample_shape
 from .base import Layer
+from .init import check_init, init_params
 
 
 class Flatten(Layer):
@@ -52,7 +53,8 @@ class Dense(Layer):
     r"""Fully connected layer :math:`out = x W + b`.
 
     ``W`` is He-initialised, :math:`W \sim \mathcal{N}(0, 2/\text{in\_features})`,
-    which keeps the activations' variance steady through ReLU layers.
+    which keeps the activations' variance steady through ReLU layers; ``b``
+    starts at zero (``init="uniform"`` draws both as PyTorch does; see ``cnnlib.layers.init``).
 
     Args:
         in_features: size of each input sample.
@@ -60,6 +62,7 @@ class Dense(Layer):
         bias: learn an additive bias ``b`` (default True).
         dtype: float32 (default) or float64 for gradient checks.
         seed: seed of ``np.random.default_rng`` for ``W`` (default None).
+        init: ``"he"`` (default) or ``"uniform"`` (PyTorch's default).
 
     Shape: input :math:`(N, \text{in\_features})`, output :math:`(N, \text{out\_features})`;
     ``W`` is ``(in_features, out_features)``, ``b`` is ``(out_features,)``.
@@ -70,17 +73,18 @@ class Dense(Layer):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype=np.float32, seed=None) -> None:
+                 dtype=np.float32, seed=None, init: str = "he") -> None:
         super().__init__()
         self.in_features = check_positive_int(in_features, "in_features")
         self.out_features = check_positive_int(out_features, "out_features")
         self.bias = bool(bias)
         self.dtype = check_dtype_arg(dtype)
-        rng = np.random.default_rng(seed)
-        std = np.sqrt(2.0 / self.in_features)
-        self.params["W"] = (rng.standard_normal((self.in_features, self.out_features)) * std).astype(self.dtype)
+        self.init = check_init(init, "Dense")
+        W, b = init_params(np.random.default_rng(seed), (self.in_features, self.out_features),
+                           self.out_features if self.bias else None, self.in_features, init, self.dtype)
+        self.params["W"] = W
         if self.bias:
-            self.params["b"] = np.zeros(self.out_features, dtype=self.dtype)
+            self.params["b"] = b
 
     def _check_input_shape(self, shape: tuple[int, ...]) -> None:
         """Raise ``ValueError`` unless ``shape`` is ``(N, in_features)``."""
@@ -130,6 +134,8 @@ class Dense(Layer):
             s += ", bias=False"
         if self.dtype != np.float32:
             s += f", dtype={self.dtype}"
+        if self.init != "he":
+            s += f", init={self.init!r}"
         return s
 
 
