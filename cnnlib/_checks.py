@@ -46,6 +46,13 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_choice(value, choices: tuple, what: str, hint: str) -> str:
+    """Return ``value`` after checking it is one of the strings ``choices``; ``what`` names it in the error."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} must be one of {choices}, got {value!r}. Hint: {hint}")
+    return value
+
+
 def as_float_array(x, name: str = "x", *, dtype=np.float32) -> np.ndarray:
     """Return ``x`` as a floating ndarray.
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import as_float_array, as_pair, check_ndim
+from .._checks import as_float_array, as_pair, check_choice, check_ndim
 from ..shapes import conv_output_size, resolve_padding
 
 IMPLS = ("fast", "naive")
@@ -146,12 +146,7 @@ def check_cache(cache, cache_type, op: str, forward: str):
 
 def check_impl(impl, op: str) -> str:
     """Return ``impl`` after checking it is ``"fast"`` or ``"naive"``."""
-    if not isinstance(impl, str) or impl not in IMPLS:
-        raise ValueError(
-            f"{op} impl must be one of {IMPLS}, got {impl!r}. "
-            "Hint: 'naive' runs the readable loops, 'fast' the vectorized version."
-        )
-    return impl
+    return check_choice(impl, IMPLS, f"{op} impl", "'naive' runs the readable loops, 'fast' the vectorized version.")
 
 
 def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:

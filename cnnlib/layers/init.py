@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_choice
+
 INITS = ("he", "uniform")
 
 
 def check_init(init, layer: str) -> str:
     """Return ``init`` after checking it names a scheme of ``INITS``."""
-    if not isinstance(init, str) or init not in INITS:
-        raise ValueError(
-            f"{layer}: init must be one of {INITS}, got {init!r}. Hint: 'he' (the default) suits ReLU "
-            "networks; 'uniform' is PyTorch's default."
-        )
-    return init
+    return check_choice(init, INITS, f"{layer}: init", "'he' (the default) suits ReLU networks; 'uniform' is "
+                        "PyTorch's default.")
 
 
 def init_params(rng: np.random.Generator, w_shape: tuple, n_bias: int | None, fan_in: int, init: str, dtype):
