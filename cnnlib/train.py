@@ -1,7 +1,7 @@
 """Train the course's 28×28 CNN from the command line.
 
     python -m cnnlib.train --dataset fashion-mnist --epochs 10
-    python -m cnnlib.train --batchnorm --flip --save bn.npz
+    python -m cnnlib.train --batchnorm --lr 3e-3 --label-smoothing 0.1 --init uniform --save bn.npz
     python -m cnnlib.train --subset 2000 --epochs 2          # a quick look
 
 It builds :func:`cnnlib.models.fashion_mnist_cnn`, trains it with a progress
@@ -23,6 +23,7 @@ import numpy as np
 from .augment import RandomAugment
 from .callbacks import CosineLR
 from .datasets import FASHION_MNIST_CLASSES, MNIST_CLASSES, load_fashion_mnist, load_mnist
+from .layers import Dropout
 from .losses import CrossEntropy
 from .models import fashion_mnist_cnn
 from .optim import SGD, Adam
@@ -67,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
     p.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay")
     p.add_argument("--label-smoothing", type=_probability, default=0.0,
-                   help="target 1-e on the right class and e/K spread over all K classes (0.1 is usual)")
+                   help="target 1-e on the right class and e/K spread over all K classes (0.1 is usual); "
+                        "the training and validation losses then include it, the test loss does not")
     p.add_argument("--schedule", choices=["constant", "cosine"], default="cosine",
                    help="learning rate: constant, or a cosine decay to 0 over all the epochs")
     p.add_argument("--flip", action="store_true",
@@ -103,7 +105,7 @@ def _dropout_places(model):
     """``(dropout layer, name of the layer after it)`` for every Dropout of ``model``."""
     layers = model.layers
     return [(layer, type(layers[i + 1]).__name__ + f"({layers[i + 1].extra_repr()})")
-            for i, layer in enumerate(layers[:-1]) if type(layer).__name__ == "Dropout"]
+            for i, layer in enumerate(layers[:-1]) if isinstance(layer, Dropout)]
 
 
 class EpochPrinter:
@@ -162,9 +164,10 @@ def main(argv=None) -> dict:
         print(f"augmentation: {augment!r}")
     print(f"optimizer: {optimizer!r}, {args.schedule} schedule, batch size {args.batch_size}, seed {args.seed}"
           + (f", label smoothing {args.label_smoothing}" if args.label_smoothing else ""), flush=True)
-    history = model.fit(x, y, loss=CrossEntropy(label_smoothing=args.label_smoothing), optimizer=optimizer, epochs=args.epochs,
-                        batch_size=args.batch_size, validation_data=val_data, seed=args.seed,
-                        progress=not args.no_progress, callbacks=callbacks, augment=augment)
+    loss = CrossEntropy(label_smoothing=args.label_smoothing)
+    history = model.fit(x, y, loss=loss, optimizer=optimizer, epochs=args.epochs, batch_size=args.batch_size,
+                        validation_data=val_data, seed=args.seed, progress=not args.no_progress,
+                        callbacks=callbacks, augment=augment)
     test = model.evaluate(x_test, y_test, loss=CrossEntropy())
     per_epoch = float(np.mean(printer.seconds))
     print(f"test accuracy {test['accuracy']:.4f}  test loss {test['loss']:.4f}  "
