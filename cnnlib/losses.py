@@ -149,9 +149,9 @@ class CrossEntropy(Loss):
 
     Args:
         label_smoothing: :math:`\varepsilon` in [0, 1) (default 0). The target row
-            becomes :math:`(1-\varepsilon)\,y + \varepsilon/K`: the network is asked
-            for 0.9 rather than 1.0 on the right class (with 0.1), which stops it
-            growing its logits without bound on images it already gets right.
+            becomes :math:`(1-\varepsilon)\,y + \varepsilon/K`: with 0.1 and 10 classes
+            the network is asked for 0.91 on the right class and 0.01 on the others,
+            which stops it growing its logits without bound on images it already gets right.
             The same formula as PyTorch's ``label_smoothing``.
 
     Shape: pred (logits) :math:`(N, K)`, target :math:`(N,)` or :math:`(N, K)`; output a float.

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schedule", choices=["constant", "cosine"], default="cosine",
                    help="learning rate: constant, or a cosine decay to 0 over all the epochs")
     p.add_argument("--flip", action="store_true",
-                   help="augment: mirror half of the training images left-right (not for digits)")
+                   help="augment: mirror each training image left-right with probability 0.5 (not for digits)")
     p.add_argument("--shift", type=_nonnegative, default=0, metavar="PIXELS",
                    help="augment: move each training image by up to PIXELS pixels per direction")
     p.add_argument("--batch-size", type=_positive, default=64)
