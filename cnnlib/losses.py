@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._loss_checks import _check_finite, _check_pred, _check_probabilities, _class_targets, _same_shape_target
 from .layers.activations import stable_sigmoid
 
 
@@ -50,94 +50,6 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
-
-
-# -- input checks ---------------------------------------------------------------
-def _check_finite(a: np.ndarray, loss: str, what: str) -> None:
-    bad = ~np.isfinite(a)
-    if bad.any():
-        kind = "NaN" if np.isnan(a).any() else "inf"
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{loss} got {kind} in the {what}: {int(bad.sum())} of {a.size} entries are not finite "
-            f"(first at index {first}). Hint: this usually means training diverged; lower the learning "
-            "rate, or check the input data for NaN."
-        )
-
-
-def _check_pred(pred, loss: str, what: str, ndim: int | None = None, layout: str = "") -> np.ndarray:
-    pred = as_float_array(pred, what)
-    if ndim is not None and pred.ndim != ndim:
-        raise ValueError(
-            f"{loss} expects {what} of shape {layout} ({ndim}-D), got shape {pred.shape} ({pred.ndim}-D). "
-            "Hint: the model's last layer should be Dense(..., num_classes)."
-        )
-    if pred.size == 0:
-        raise ValueError(f"{loss} got empty {what} of shape {pred.shape}; the mean of nothing is undefined.")
-    _check_finite(pred, loss, what)
-    return pred
-
-
-def _check_probabilities(p: np.ndarray, loss: str, what: str, hint: str) -> None:
-    lo, hi = float(p.min()), float(p.max())
-    if lo < 0 or hi > 1:
-        raise ValueError(f"{loss} expects {what} in [0, 1], got values in [{lo:.4g}, {hi:.4g}]. Hint: {hint}")
-
-
-def _class_targets(target, n: int, k: int, loss: str, dtype) -> np.ndarray:
-    """Return targets as an ``(N, K)`` float matrix: one-hot rows for integer labels."""
-    t = np.asarray(target)
-    if t.dtype.kind not in "iubf":
-        raise TypeError(
-            f"{loss} targets must be numeric, got dtype {t.dtype}. "
-            "Hint: integer class labels (N,) or one-hot / probability rows (N, K)."
-        )
-    if t.ndim not in (1, 2):
-        raise ValueError(
-            f"{loss} targets must be integer labels of shape (N,) or one-hot/probability rows (N, K), "
-            f"got shape {t.shape}."
-        )
-    if t.shape[0] != n:
-        raise ValueError(
-            f"{loss} got predictions for N={n} samples but {t.shape[0]} targets. "
-            "Hint: pass the labels of the same batch as the inputs (x[i:i+B] with y[i:i+B])."
-        )
-    if t.ndim == 2:
-        if t.shape[1] != k:
-            raise ValueError(
-                f"{loss} got one-hot/probability targets with {t.shape[1]} columns but predictions with "
-                f"K={k} classes. Hint: the target width must equal the last Dense layer's out_features."
-            )
-        t = t.astype(dtype)
-        _check_finite(t, loss, "targets")
-        return t
-    if t.dtype.kind not in "iu":
-        raise TypeError(
-            f"{loss} labels of shape (N,) must be integer class indices, got dtype {t.dtype}. "
-            "Hint: convert with y.astype(np.int64), or pass one-hot/probability rows of shape (N, K)."
-        )
-    bad = (t < 0) | (t >= k)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"{loss} got label {int(t[i])} at index {i}, but the predictions have K={k} classes, so labels "
-            f"must be in [0, {k}). Hint: labels are 0-based class indices (shift 1-based labels with y - 1); "
-            "check the last Dense layer's out_features equals the number of classes."
-        )
-    onehot = np.zeros((n, k), dtype=dtype)  # (N, K)
-    onehot[np.arange(n), t] = 1
-    return onehot
-
-
-def _same_shape_target(target, pred: np.ndarray, loss: str) -> np.ndarray:
-    t = as_float_array(target, "target")
-    if t.shape != pred.shape:
-        raise ValueError(
-            f"{loss} needs target of the same shape as pred {pred.shape}, got {t.shape}. "
-            "Hint: reshape with target.reshape(pred.shape) (e.g. (N,) labels against (N, 1) outputs)."
-        )
-    _check_finite(t, loss, "targets")
-    return t.astype(pred.dtype, copy=False)
 
 
 # -- losses ---------------------------------------------------------------------------
