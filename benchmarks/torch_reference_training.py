@@ -1,6 +1,7 @@
 """Train the seed-000 network in PyTorch with the trainer's recipe: is a result cnnlib's or the recipe's?
 
     python benchmarks/torch_reference_training.py --batchnorm --val 5000
+    python benchmarks/torch_reference_training.py --batchnorm --dense-batchnorm --lr 3e-3 --label-smoothing 0.1
     python benchmarks/torch_reference_training.py --batchnorm --flip --optimizer sgd --lr 0.05 --weight-decay 5e-4
 
 Same data (cnnlib.datasets), same split (the last ``--val`` training images
@@ -25,13 +26,15 @@ from cnnlib.datasets import load_fashion_mnist
 from cnnlib.train import split_data
 
 
-def build(batchnorm: bool, hidden_dropout: float) -> nn.Sequential:
+def build(batchnorm: bool, hidden_dropout: float, dense_batchnorm: bool = False) -> nn.Sequential:
     def block(c_in, c_out):
         layers = [nn.Conv2d(c_in, c_out, 3, bias=not batchnorm)]
         layers += [nn.BatchNorm2d(c_out)] if batchnorm else []
         return layers + [nn.ReLU(), nn.MaxPool2d(2)]
 
-    head = [nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU()]
+    head = [nn.Flatten(), nn.Linear(64 * 5 * 5, 128, bias=not dense_batchnorm)]
+    head += [nn.BatchNorm1d(128)] if dense_batchnorm else []
+    head += [nn.ReLU()]
     head += [nn.Dropout(hidden_dropout)] if hidden_dropout else []
     return nn.Sequential(*block(1, 32), *block(32, 64), *head, nn.Linear(128, 10))
 
@@ -46,6 +49,7 @@ def accuracy(model, x, y) -> float:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--batchnorm", action="store_true")
+    p.add_argument("--dense-batchnorm", action="store_true")
     p.add_argument("--hidden-dropout", type=float, default=0.0)
     p.add_argument("--flip", action="store_true")
     p.add_argument("--shift", type=int, default=0)
@@ -68,7 +72,7 @@ def main() -> None:
     x_train, y_train = load_fashion_mnist("train")
     x_test, y_test = load_fashion_mnist("test")
     (x, y), val = split_data(x_train, y_train, None, args.val)
-    model = build(args.batchnorm, args.hidden_dropout)
+    model = build(args.batchnorm, args.hidden_dropout, args.dense_batchnorm)
     if args.init == "he":
         for m in model.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):

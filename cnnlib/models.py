@@ -2,7 +2,8 @@
 
 * :func:`fashion_mnist_cnn`: the practical material's 28×28×1 network
   (Conv 32 → pool → Conv 64 → pool → Dense 128 → Dense 10), optionally with
-  batch normalization after each convolution and dropout before the classifier.
+  batch normalization after each convolution (and after ``Dense(1600, 128)``)
+  and dropout before the classifier.
 * :func:`cifar_cnn`: the theory material's 32×32×3 network, the model of
   TensorFlow's CNN tutorial (Conv 32 → pool → Conv 64 → pool → Conv 64 →
   Dense 64 → Dense 10).
@@ -16,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from .layers import BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
+from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 from .model import Sequential
 
 
@@ -28,19 +29,28 @@ def _seeds(seed, n: int) -> list:
     return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
 
 
+def _check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}. Hint: fashion_mnist_cnn({name}=True).")
+    return bool(value)
+
+
 def _check_dropout(p) -> float:
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
         raise ValueError(f"dropout must be a probability in [0, 1), got {p!r}. Hint: 0 turns dropout off; 0.3 is usual.")
     return float(p)
 
 
-def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_dropout: float | None = None,
-                      in_channels: int = 1, num_classes: int = 10, seed=0, init: str = "he") -> Sequential:
+def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, dense_batchnorm: bool = False,
+                      hidden_dropout: float | None = None, in_channels: int = 1, num_classes: int = 10, seed=0,
+                      init: str = "he") -> Sequential:
     """The 28×28 network of the practical material, ready to train.
 
     Args:
         batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU
             (the convolutions then have no bias: BN's ``beta`` replaces it).
+        dense_batchnorm: put ``BatchNorm1D(128)`` between ``Dense(1600, 128)`` and
+            its ReLU (that Dense then has no bias).
         dropout: probability of the ``Dropout`` on the flattened conv features
             (default 0: no dropout layer there).
         hidden_dropout: probability of the ``Dropout`` between ``Dense(1600, 128)``'s
@@ -59,6 +69,7 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_d
     >>> fashion_mnist_cnn().summary((1, 28, 28)).total_params
     225034
     """
+    batchnorm, dense_batchnorm = _check_flag(batchnorm, "batchnorm"), _check_flag(dense_batchnorm, "dense_batchnorm")
     dropout = _check_dropout(dropout)
     hidden_dropout = dropout if hidden_dropout is None else _check_dropout(hidden_dropout)
     s = _seeds(seed, 6)
@@ -68,7 +79,9 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, hidden_d
     layers += [BatchNorm2D(64)] if batchnorm else []
     layers += [ReLU(), MaxPool2D(2), Flatten()]
     layers += [Dropout(dropout, seed=s[4])] if dropout else []
-    layers += [Dense(64 * 5 * 5, 128, seed=s[2], init=init), ReLU()]
+    layers += [Dense(64 * 5 * 5, 128, bias=not dense_batchnorm, seed=s[2], init=init)]
+    layers += [BatchNorm1D(128)] if dense_batchnorm else []
+    layers += [ReLU()]
     layers += [Dropout(hidden_dropout, seed=s[5])] if hidden_dropout else []
     layers += [Dense(128, num_classes, seed=s[3], init=init)]
     return Sequential(layers)

@@ -1,7 +1,7 @@
 """Train the course's 28×28 CNN from the command line.
 
     python -m cnnlib.train --dataset fashion-mnist --epochs 10
-    python -m cnnlib.train --batchnorm --lr 3e-3 --label-smoothing 0.1 --init uniform --save bn.npz
+    python -m cnnlib.train --batchnorm --dense-batchnorm --lr 3e-3 --label-smoothing 0.1 --init uniform --save bn.npz
     python -m cnnlib.train --subset 2000 --epochs 2          # a quick look
 
 It builds :func:`cnnlib.models.fashion_mnist_cnn`, trains it with a progress
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", choices=sorted(DATASETS), default="fashion-mnist")
     p.add_argument("--epochs", type=_positive, default=10)
     p.add_argument("--batchnorm", action="store_true", help="BatchNorm2D after each convolution")
+    p.add_argument("--dense-batchnorm", action="store_true", help="BatchNorm1D after Dense(1600, 128)")
     p.add_argument("--dropout", type=_probability, default=0.0,
                    help="dropout on the flattened features and before the last Dense layer")
     p.add_argument("--hidden-dropout", type=_probability, default=None, metavar="P",
@@ -139,8 +140,8 @@ def main(argv=None) -> dict:
     if args.test_subset is not None:
         x_test, y_test = x_test[:args.test_subset], y_test[:args.test_subset]
 
-    model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, hidden_dropout=args.hidden_dropout,
-                              num_classes=len(classes), seed=args.seed, init=args.init)
+    model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, dense_batchnorm=args.dense_batchnorm,
+                              hidden_dropout=args.hidden_dropout, num_classes=len(classes), seed=args.seed, init=args.init)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     if args.optimizer == "adam":
         optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
@@ -158,6 +159,7 @@ def main(argv=None) -> dict:
           + (f", validating on {len(val_data[0]):,}" if val_data else "") + f", testing on {len(x_test):,}")
     print(f"model: {model.num_params():,} parameters"
           + (", BatchNorm2D after each conv" if args.batchnorm else "")
+          + (", BatchNorm1D after Dense(1600, 128)" if args.dense_batchnorm else "")
           + (f", {args.init} init" if args.init != "he" else "")
           + "".join(f", {layer.p} dropout before {after}" for layer, after in _dropout_places(model)))
     if augment is not None:

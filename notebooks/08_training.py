@@ -338,14 +338,15 @@ print(f"{'test loss':<22}{plain_test['loss']:>12.2f}{bn_test['loss']:>12.2f}")
 #
 # | network and recipe | test accuracy | seconds per epoch |
 # |---|---|---|
-# | this network, Adam $10^{-3}$ (the recipe above) | 0.916 | 23 |
-# | this network, SGD momentum 0.9, lr 0.05, weight decay $5 \cdot 10^{-4}$ | 0.918 | 23 |
-# | with BN after each conv, Adam $10^{-3}$ | 0.914 | 31 |
-# | with BN, Adam $3 \cdot 10^{-3}$, label smoothing 0.1 | 0.920 | 31 |
-# | the same, starting from PyTorch's smaller uniform weights (`--init uniform`) | 0.924 | 31 |
+# | this network, Adam $10^{-3}$ (the recipe above) | 0.916 | 21 |
+# | this network, SGD momentum 0.9, lr 0.05, weight decay $5 \cdot 10^{-4}$ | 0.918 | 21 |
+# | with BN after each conv, Adam $10^{-3}$ | 0.914 | 28 |
+# | with BN, Adam $3 \cdot 10^{-3}$, label smoothing 0.1 | 0.920 | 28 |
+# | the same, starting from PyTorch's smaller uniform weights (`--init uniform`) | 0.924 | 28 |
+# | the same, with BN after `Dense(1600, 128)` too (`--dense-batchnorm`) | **0.929** | 28 |
 #
 # With little data and few epochs (the default here) BN mostly speeds up the start. With all the data, BN
-# alone does not make this small network better: every recipe fits the training set to 96–98% within 10
+# alone does not make this small network better: every recipe fits the training set to 96–99% within 10
 # epochs and starts to memorise.
 #
 # BN is known to tolerate a **larger learning rate** (normalised layers keep their outputs in range when the
@@ -360,9 +361,15 @@ print(f"{'test loss':<22}{plain_test['loss']:>12.2f}{bn_test['loss']:>12.2f}")
 # $\mathcal{N}(0, 2/n_\text{in})$. With them the same recipe scored 0.924 and 0.923 (two seeds) instead of
 # 0.920.
 #
-# PyTorch, trained with the BN recipes on 55,000 images (5,000 held out), scores 0.917–0.921 on the test set;
-# cnnlib on that same split scores 0.912–0.922. So these numbers are the recipe's more than cnnlib's. BN also
-# costs time: its two layers read and write the largest activations several times per step.
+# The last step normalises the hidden layer as well: `BatchNorm1D(128)` between `Dense(1600, 128)` and its
+# ReLU does for the 128 hidden features what `BatchNorm2D` does for the channels, with one mean and one
+# variance per feature over the batch (again the Dense bias is dropped). It adds 128 parameters and raised
+# the held-out accuracy from 0.930 to 0.936; on the test set it scored 0.929 and 0.927 (two seeds), the best
+# result here.
+#
+# PyTorch, trained with the BN recipes on 55,000 images (5,000 held out), scores 0.917–0.926 on the test set;
+# cnnlib on that same split scores 0.912–0.923. So these numbers are the recipe's more than cnnlib's. BN also
+# costs time: its layers read and write the largest activations several times per step.
 #
 # ### Against memorising: show new images every epoch
 #
@@ -392,8 +399,8 @@ show(draw_augmented(x_test[:4], RandomAugment(flip=True, max_shift=2, seed=0),
 #
 # ```
 # python -m cnnlib.train --dataset fashion-mnist --epochs 10
-# python -m cnnlib.train --dataset fashion-mnist --epochs 10 --batchnorm --lr 3e-3 --label-smoothing 0.1 \
-#     --init uniform --save bn.npz
+# python -m cnnlib.train --dataset fashion-mnist --epochs 10 --batchnorm --dense-batchnorm --lr 3e-3 \
+#     --label-smoothing 0.1 --init uniform --save bn.npz
 # ```
 #
 # and load the saved weights into a notebook with `Sequential.load("bn.npz")`.

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from cnnlib.layers import BatchNorm2D, Conv2D, Dropout
+from cnnlib.layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout
 from cnnlib.models import cifar_cnn, fashion_mnist_cnn
 
 
@@ -32,6 +32,23 @@ def test_fashion_mnist_cnn_variants():
     assert sum(isinstance(layer, BatchNorm2D) for layer in bn.layers) == 2
 
 
+def test_dense_batchnorm_sits_between_the_hidden_dense_and_its_relu():
+    model = fashion_mnist_cnn(batchnorm=True, dense_batchnorm=True)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds[8:] == ["Flatten", "Dense", "BatchNorm1D", "ReLU", "Dense"]
+    hidden, bn = model.layers[9], model.layers[10]
+    assert not hidden.bias and "b" not in hidden.params  # BN's beta replaces the bias
+    assert isinstance(bn, BatchNorm1D) and bn.num_features == 128
+    # conv weights, BN2D gamma+beta, conv weights, BN2D, Dense(1600, 128) weights only, BN1D, last Dense
+    assert param_counts(model) == [288, 64, 18_432, 128, 204_800, 256, 1_290]
+    # Same starting weights as without it, so the two can be compared.
+    np.testing.assert_array_equal(hidden.params["W"], fashion_mnist_cnn(batchnorm=True).layers[9].params["W"])
+    model.train()
+    out = model(np.random.default_rng(0).random((4, 1, 28, 28), dtype=np.float32))
+    assert out.shape == (4, 10) and np.isfinite(out).all()
+    assert sum(isinstance(layer, Dense) and layer.bias for layer in model.layers) == 1
+
+
 def test_seed_makes_the_weights_reproducible():
     a, b, c = fashion_mnist_cnn(seed=1), fashion_mnist_cnn(seed=1), fashion_mnist_cnn(seed=2)
     np.testing.assert_array_equal(a.layers[0].params["W"], b.layers[0].params["W"])
@@ -48,6 +65,13 @@ def test_hidden_dropout_alone():
     assert [layer.p for layer in both.layers if isinstance(layer, Dropout)] == [0.2, 0.4]
     with pytest.raises(ValueError, match=r"dropout must be a probability in \[0, 1\), got -0.1"):
         fashion_mnist_cnn(hidden_dropout=-0.1)
+
+
+def test_batchnorm_switches_must_be_booleans():
+    with pytest.raises(TypeError, match=r"dense_batchnorm must be True or False, got 'yes'"):
+        fashion_mnist_cnn(dense_batchnorm="yes")
+    with pytest.raises(TypeError, match=r"batchnorm must be True or False, got 1"):
+        fashion_mnist_cnn(batchnorm=1)
 
 
 def test_bad_dropout_is_explained():

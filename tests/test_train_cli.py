@@ -44,14 +44,15 @@ def test_batchnorm_dropout_sgd_and_validation(capsys):
 
 def test_augmentation_and_label_smoothing_flags(capsys):
     result = main(["--subset", "96", "--epochs", "1", "--test-subset", "50", "--flip", "--shift", "2",
-                   "--hidden-dropout", "0.5", "--init", "uniform",
+                   "--hidden-dropout", "0.5", "--init", "uniform", "--dense-batchnorm",
                    "--label-smoothing", "0.1", "--no-progress", "--seed", "1"])
     out = capsys.readouterr().out
     assert "augmentation: RandomAugment(flip=True, max_shift=2, seed=1)" in out
     assert "label smoothing 0.1" in out
-    assert "parameters, uniform init, 0.5 dropout before Dense(in_features=128, out_features=10, init='uniform')\n" \
+    assert "parameters, BatchNorm1D after Dense(1600, 128), uniform init, 0.5 dropout before Dense(in_features=128, out_features=10, init='uniform')\n" \
         in out
     assert 0 <= result["test_accuracy"] <= 1
+    assert [type(layer).__name__ for layer in result["model"].layers][-4:] == ["BatchNorm1D", "ReLU", "Dropout", "Dense"]
 
 
 def test_flipping_digits_is_refused(capsys):

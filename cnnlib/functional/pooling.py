@@ -60,6 +60,13 @@ def _windows_disjoint(args) -> bool:
     return args.stride[0] >= args.kernel[0] and args.stride[1] >= args.kernel[1]
 
 
+def _windows_tile(x_shape, args) -> bool:
+    """True when the windows cover every padded pixel exactly once (stride = kernel, no leftover rows/columns)."""
+    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    H_pad, W_pad = _padded_shape(x_shape, args)[2:]
+    return (sh, sw) == (KH, KW) and H_pad == KH * H_out and W_pad == KW * W_out
+
+
 def _padded_shape(x_shape, args):
     (top, bottom), (left, right) = args.pads
     return x_shape[:2] + (x_shape[2] + top + bottom, x_shape[3] + left + right)
@@ -123,8 +130,10 @@ def maxpool2d_backward(dout, cache):
     op = "maxpool2d_backward"
     winner, x_shape, x_dtype, args = check_cache(cache, MaxPoolCache, op, "maxpool2d_forward")
     dout = check_dout(dout, winner.shape, op)
-    dx_padded = np.zeros(_padded_shape(x_shape, args), dtype=x_dtype)
     disjoint = _windows_disjoint(args)
+    # When the windows tile the input exactly, the loop below writes every pixel: no need to zero first.
+    fill = np.empty if _windows_tile(x_shape, args) else np.zeros
+    dx_padded = fill(_padded_shape(x_shape, args), dtype=x_dtype)
     for t, (rows, cols) in enumerate(_offset_slices(args)):
         target = dx_padded[:, :, rows, cols]  # (N, C, H_out, W_out) view: offset t of every window
         # The windows whose winner is offset t pass their gradient on, the others pass 0.
