@@ -137,7 +137,7 @@ class Sequential:
             batch_size: samples per step (default 64); the last batch may be smaller.
             validation_data: optional ``(x_val, y_val)`` scored after each epoch.
             shuffle, seed: reshuffle each epoch with ``np.random.default_rng(seed)``.
-            progress: show a tqdm bar per epoch (a widget in Jupyter).
+            progress: show a tqdm bar per epoch (redrawn in place in Jupyter; see ``cnnlib.progress``).
             callbacks: callables ``cb(epoch, logs)`` run after each epoch; one that
                 also has ``on_batch_end(step, logs)`` hears about every batch.
                 Setting ``model.stop_training = True`` stops after the epoch.

@@ -10,6 +10,7 @@ import contextlib
 import numpy as np
 
 from ._checks import as_float_array, check_positive_int
+from .progress import progress_bar
 
 
 class History:
@@ -156,11 +157,7 @@ def predict(model, x, batch_size=256) -> np.ndarray:
 
 
 def _progress(total: int, desc: str, enabled: bool):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm  # a widget in Jupyter, a text bar in a terminal
-
-    return tqdm(total=total, desc=desc, unit="batch", leave=True)
+    return progress_bar(total, desc) if enabled else None
 
 
 def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks, augment):
@@ -237,14 +234,17 @@ def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=
             for epoch in range(epochs):
                 order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
                 bar = _progress(-(-len(x) // batch_size), f"Epoch {epoch + 1}/{epochs}", progress)
-                logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step,
-                                              augment)
-                if validation_data is not None:
-                    val = evaluate(model, *validation_data, loss=loss, batch_size=max(batch_size, 256))
-                    logs.update({"val_" + k: v for k, v in val.items()})
-                if bar is not None:
-                    bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
-                    bar.close()
+                try:
+                    logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar,
+                                                  step, augment)
+                    if validation_data is not None:
+                        val = evaluate(model, *validation_data, loss=loss, batch_size=max(batch_size, 256))
+                        logs.update({"val_" + k: v for k, v in val.items()})
+                    if bar is not None:
+                        bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()})
+                finally:
+                    if bar is not None:
+                        bar.close()  # also after an error or an interrupt: the bar shows where training stopped
                 history._append(epoch, logs)
                 for cb in callbacks:
                     cb(epoch, dict(logs))

@@ -136,6 +136,80 @@ def test_progress_bar_shows_loss_and_accuracy(capsys):
     assert "Epoch 1/1" in err and "loss=" in err and "accuracy=" in err
 
 
+def test_in_a_notebook_the_bar_redraws_one_output_and_keeps_the_finished_line(monkeypatch):
+    import IPython.display
+
+    import cnnlib.progress
+
+    shown = []
+
+    class Handle:
+        def update(self, bundle, raw):
+            shown[-1] = bundle["text/plain"]
+
+    def display(bundle, raw, display_id):
+        assert raw and display_id
+        shown.append(bundle["text/plain"])
+        return Handle()
+
+    monkeypatch.setattr(cnnlib.progress, "in_notebook", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", display)
+    x, y = _blobs(30)
+    model = _mlp()
+    model.fit(x, y, loss=CrossEntropy(), optimizer=PlainSGD(model, 0.1), epochs=2, batch_size=10, progress=True)
+    assert len(shown) == 2  # one output per epoch, each updated in place
+    for epoch, line in enumerate(shown, start=1):
+        assert line.startswith(f"Epoch {epoch}/2: 100%|██████████| 3/3 ")  # the finished bar, in Unicode blocks
+        assert "loss=" in line and "accuracy=" in line and "\r" not in line
+
+
+def test_an_error_mid_epoch_still_closes_the_progress_bar(monkeypatch):
+    import cnnlib.training
+
+    bars = []
+
+    class Bar:
+        closed = False
+
+        def update(self, n):
+            pass
+
+        def set_postfix(self, *args, **kwargs):
+            pass
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(cnnlib.training, "progress_bar", lambda total, desc: bars.append(Bar()) or bars[-1])
+    x, y = _blobs(30)
+    model = _mlp()
+
+    def fail_on_batch_2(step, logs):
+        if step == 1:
+            raise KeyboardInterrupt
+
+    fail_on_batch_2.on_batch_end = fail_on_batch_2
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, loss=CrossEntropy(), optimizer=PlainSGD(model, 0.1), epochs=2, batch_size=10,
+                  progress=True, callbacks=[fail_on_batch_2])
+    assert len(bars) == 1 and bars[0].closed
+
+
+def test_notebook_line_ignores_the_blank_lines_tqdm_clears_with(monkeypatch):
+    import IPython.display
+
+    from cnnlib.progress import NotebookLine, in_notebook
+
+    calls = []
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, **kw: calls.append(bundle) or None)
+    line = NotebookLine()
+    line.write("\r  \r")
+    assert calls == [] and line.text == ""
+    line.write("\rEpoch 1/1:  50%|")
+    assert line.text == "Epoch 1/1:  50%|" and calls == [{"text/plain": "Epoch 1/1:  50%|"}]
+    assert not in_notebook()  # pytest is not a Jupyter kernel
+
+
 def test_regression_has_no_accuracy():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((40, 3)).astype(np.float32)
