@@ -78,7 +78,8 @@ MNIST = DatasetSpec(
     classes=MNIST_CLASSES,
     mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/",
              "https://storage.googleapis.com/cvdf-datasets/mnist/"),
-    # SHA-256 of the decompressed files as published for the official MNIST (no Debian package).
+    # SHA-256 of the decompressed files of the official MNIST. There is no Debian package to hash here; the
+    # same four values and sizes are pinned by many unrelated public projects (cross-checked 2026-11-22).
     files={
         "train-images-idx3-ubyte": (47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
         "train-labels-idx1-ubyte": (60_008, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),

@@ -152,6 +152,23 @@ def test_gradients_match_central_differences(forward, backward, kernel_size, str
     assert err < 1e-6, f"dx relative error {err:.2e} for kernel_size={kernel_size}, stride={stride}, padding={padding}"
 
 
+@pytest.mark.parametrize("shape, kernel_size, stride, padding", [
+    ((2, 3, 6, 6), 2, None, 0),  # the windows tile the input: backward skips zeroing dx
+    ((2, 3, 7, 5), 2, None, 0),  # a last row and column no window covers: their gradient must be 0
+    ((2, 3, 6, 6), 3, 2, 1),  # overlapping, padded windows
+])
+def test_max_backward_leaves_no_stale_memory_in_dx(shape, kernel_size, stride, padding):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    out, cache = maxpool2d_forward(x, kernel_size, stride, padding)
+    dout = rng.standard_normal(out.shape)
+    expected = maxpool2d_backward_naive(dout, maxpool2d_forward_naive(x, kernel_size, stride, padding)[1])
+    for _ in range(3):  # freed NaN blocks of the same size are what the allocator hands out next
+        poison = np.full(shape, np.nan)
+        del poison
+        np.testing.assert_array_equal(maxpool2d_backward(dout, cache), expected)
+
+
 def test_dtypes_are_kept():
     x = np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(np.float32)
     for forward, backward in (MAX[0], AVG[0]):
