@@ -46,6 +46,13 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_bool(value, name: str, hint: str) -> bool:
+    """Return ``value`` as a bool after checking it is ``True`` or ``False`` (not 1, not "yes")."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}. Hint: {hint}")
+    return bool(value)
+
+
 def check_choice(value, choices: tuple, what: str, hint: str) -> str:
     """Return ``value`` after checking it is one of the strings ``choices``; ``what`` names it in the error."""
     if not isinstance(value, str) or value not in choices:

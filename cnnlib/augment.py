@@ -24,7 +24,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_bool, check_positive_int
 
 __all__ = ["RandomAugment", "random_flip", "random_shift"]
 
@@ -136,9 +136,7 @@ class RandomAugment:
     """
 
     def __init__(self, flip: bool = True, max_shift: int = 2, seed=0) -> None:
-        if not isinstance(flip, (bool, np.bool_)):
-            raise TypeError(f"flip must be True or False, got {flip!r}.")
-        self.flip = bool(flip)
+        self.flip = check_bool(flip, "flip", "RandomAugment(flip=False) turns mirroring off.")
         self.max_shift = check_positive_int(max_shift, "max_shift", minimum=0)
         self.seed = seed
         self.rng = np.random.default_rng(seed)

@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from ._checks import check_bool
 from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 from .model import Sequential
 
@@ -27,12 +28,6 @@ def _seeds(seed, n: int) -> list:
         return [None] * n
     rng = np.random.default_rng(seed)
     return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
-
-
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}. Hint: fashion_mnist_cnn({name}=True).")
-    return bool(value)
 
 
 def _check_dropout(p) -> float:
@@ -69,7 +64,8 @@ def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, dense_ba
     >>> fashion_mnist_cnn().summary((1, 28, 28)).total_params
     225034
     """
-    batchnorm, dense_batchnorm = _check_flag(batchnorm, "batchnorm"), _check_flag(dense_batchnorm, "dense_batchnorm")
+    batchnorm = check_bool(batchnorm, "batchnorm", "fashion_mnist_cnn(batchnorm=True).")
+    dense_batchnorm = check_bool(dense_batchnorm, "dense_batchnorm", "fashion_mnist_cnn(dense_batchnorm=True).")
     dropout = _check_dropout(dropout)
     hidden_dropout = dropout if hidden_dropout is None else _check_dropout(hidden_dropout)
     s = _seeds(seed, 6)

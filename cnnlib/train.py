@@ -141,7 +141,8 @@ def main(argv=None) -> dict:
         x_test, y_test = x_test[:args.test_subset], y_test[:args.test_subset]
 
     model = fashion_mnist_cnn(batchnorm=args.batchnorm, dropout=args.dropout, dense_batchnorm=args.dense_batchnorm,
-                              hidden_dropout=args.hidden_dropout, num_classes=len(classes), seed=args.seed, init=args.init)
+                              hidden_dropout=args.hidden_dropout, num_classes=len(classes), seed=args.seed,
+                              init=args.init)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     if args.optimizer == "adam":
         optimizer = Adam(model, lr=lr, weight_decay=args.weight_decay)
