@@ -9,14 +9,13 @@ padding :math:`P` on each side and dilation :math:`D`:
     H_{\text{out}} = \left\lfloor \frac{H + 2P - K_{\text{eff}}}{S} \right\rfloor + 1
 
 These functions are what every layer uses to check its input, and what the
-lessons print.
+lessons print. Import them from :mod:`cnnlib.shapes`.
 """
 from __future__ import annotations
 
 import numbers
-from typing import NamedTuple
 
-from ._checks import as_pair, check_positive_int
+from .._checks import as_pair, check_positive_int
 
 PADDING_STRINGS = ("valid", "same")
 
@@ -193,119 +192,3 @@ def pool_output_size(size: int, kernel_size: int, stride=None, padding: int = 0)
     if not isinstance(padding, numbers.Integral):
         raise TypeError(f"pooling padding must be an int, got {padding!r}.")
     return conv_output_size(size, kernel_size, stride, padding)
-
-
-# -- receptive fields ---------------------------------------------------------------------------------
-class ReceptiveField(NamedTuple):
-    """How much of the input one unit after a layer sees; pairs are ``(height, width)``.
-
-    ``size``: the side of the input window that can change the unit (the receptive field).
-    ``jump``: input pixels between neighbouring units (the product of the strides so far).
-    ``start``: input row/column of the top-left pixel seen by unit ``(0, 0)``; negative
-    when the window reaches into the padding.
-    ``output_size``: the layer's ``(H_out, W_out)``, or None when no input size was given.
-    """
-
-    name: str
-    kernel_size: tuple[int, int]
-    stride: tuple[int, int]
-    size: tuple[int, int]
-    jump: tuple[int, int]
-    start: tuple[int, int]
-    output_size: tuple[int, int] | None
-
-
-def _spatial_step(layer):
-    """``(name, kernel, stride, ((top, bottom), (left, right)), dilation)`` of a layer or spec; None if pointwise."""
-    if isinstance(layer, (tuple, list)):
-        if not 2 <= len(layer) <= 4:
-            raise TypeError(
-                f"a receptive-field step must be (kernel_size, stride[, padding[, dilation]]), got {layer!r}. "
-                "Hint: e.g. (3, 1) for a 3×3 conv, (2, 2) for a 2×2 max pool."
-            )
-        kernel, stride, padding, dilation = tuple(layer) + (0, 1)[len(layer) - 2:]
-        k, s, d = as_pair(kernel, "kernel_size"), as_pair(stride, "stride"), as_pair(dilation, "dilation")
-        return f"{k[0]}×{k[1]} stride {s[0]}", k, s, resolve_padding(padding, k, s, d), d
-    name = type(layer).__name__
-    if name in ("Flatten", "Dense"):
-        raise ValueError(
-            f"{name} has no spatial layout: every output sees the whole input, so a receptive field "
-            "stops at the last conv or pooling layer. Hint: pass only the layers before Flatten, e.g. model.layers[:5]."
-        )
-    if not hasattr(layer, "kernel_size"):
-        return None  # ReLU, BatchNorm, Dropout: one input pixel per output pixel
-    k, s = as_pair(layer.kernel_size, "kernel_size"), as_pair(layer.stride, "stride")
-    d = as_pair(getattr(layer, "dilation", 1), "dilation")
-    if hasattr(layer, "pads"):
-        pads = layer.pads  # Conv2D: ((top, bottom), (left, right))
-    else:
-        ph, pw = as_pair(getattr(layer, "padding", 0), "padding", minimum=0)
-        pads = ((ph, ph), (pw, pw))
-    return f"{name} {k[0]}×{k[1]}" + (f" stride {s[0]}" if s != (1, 1) else ""), k, s, pads, d
-
-
-def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
-    r"""The receptive field after each conv/pooling layer of a stack.
-
-    With :math:`r_0 = 1, j_0 = 1, s_0 = 0` and, for each layer, the effective
-    kernel :math:`K_{eff}`, stride :math:`S` and top/left padding :math:`P`:
-
-    .. math::
-
-        r_l = r_{l-1} + (K_{eff} - 1)\, j_{l-1}, \qquad j_l = j_{l-1} S, \qquad
-        s_l = s_{l-1} - P\, j_{l-1}
-
-    Unit ``(i, j)`` after layer ``l`` sees input rows
-    ``s_l + i*j_l ... s_l + i*j_l + r_l - 1`` (see :func:`receptive_field_region`).
-
-    Args:
-        layers: cnnlib layers (``Conv2D``, ``MaxPool2D``, ``AvgPool2D``; pointwise
-            layers such as ``ReLU`` are skipped) or tuples
-            ``(kernel_size, stride[, padding[, dilation]])``.
-        input_size: optional input ``(H, W)`` (or one int) to also compute each output size.
-
-    Returns one :class:`ReceptiveField` per spatial layer.
-
-    >>> [rf.size[0] for rf in receptive_field([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)])]
-    [3, 4, 8, 10, 18]
-    """
-    if input_size is not None:
-        hw = as_pair(input_size, "input_size")
-    rows = []
-    size, jump, start = [1, 1], [1, 1], [0, 0]
-    for layer in layers:
-        step = _spatial_step(layer)
-        if step is None:
-            continue
-        name, k, s, pads, d = step
-        for a in range(2):
-            size[a] += (effective_kernel_size(k[a], d[a]) - 1) * jump[a]
-            start[a] -= pads[a][0] * jump[a]
-            jump[a] *= s[a]
-        out = None
-        if input_size is not None:
-            hw = tuple(conv_output_size(hw[a], k[a], s[a], pads[a], d[a]) for a in range(2))
-            out = hw
-        rows.append(ReceptiveField(name, k, s, tuple(size), tuple(jump), tuple(start), out))
-    return rows
-
-
-def receptive_field_region(rf: ReceptiveField, i: int, j: int, input_size=None):
-    """The input rows and columns unit ``(i, j)`` sees: ``((top, bottom), (left, right))``, end exclusive.
-
-    With ``input_size`` the region is clipped to the image (padding is not
-    part of the image).
-
-    >>> rf = receptive_field([(3, 1), (2, 2)])[-1]
-    >>> receptive_field_region(rf, 1, 2)
-    ((2, 6), (4, 8))
-    """
-    coords = []
-    for a, idx in enumerate((i, j)):
-        lo = rf.start[a] + idx * rf.jump[a]
-        hi = lo + rf.size[a]
-        if input_size is not None:
-            limit = as_pair(input_size, "input_size")[a]
-            lo, hi = max(lo, 0), min(hi, limit)
-        coords.append((lo, hi))
-    return tuple(coords)
