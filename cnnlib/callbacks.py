@@ -1,7 +1,8 @@
 """Callbacks for ``Sequential.fit``: a live training plot and a learning-rate schedule.
 
 A callback is a callable ``cb(epoch, logs)`` run after every epoch; if it
-also has ``on_batch_end(step, logs)`` it hears about every batch.
+also has ``on_batch_end(step, logs)`` it hears about every batch, and
+``on_train_begin()`` is called once before the first batch.
 
 >>> plot = LivePlot()
 >>> model.fit(x, y, loss=CrossEntropy(), optimizer=opt, epochs=3, callbacks=[plot], progress=False)
@@ -42,6 +43,14 @@ class LivePlot:
         self.epoch_logs: list[dict] = []
         self.epoch_steps: list[int] = []
         self._handle = None
+
+    def on_train_begin(self) -> None:
+        """Reserve the plot's output area now, above the progress bars; it says when the curves will appear."""
+        if self.display and _in_ipython() and self._handle is None:
+            from IPython.display import display
+
+            note = f"(the training curves appear here after {self.every} batches)"
+            self._handle = display({"text/plain": note}, raw=True, display_id=True)
 
     def on_batch_end(self, step: int, logs: dict) -> None:
         """Record one batch's loss and accuracy; redraw every ``every`` batches."""

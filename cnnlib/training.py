@@ -231,6 +231,9 @@ def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=
         if first is not None:
             first.requires_input_grad = False  # nobody needs d loss / d data
         with mode(model, True):
+            for cb in callbacks:
+                if hasattr(cb, "on_train_begin"):
+                    cb.on_train_begin()
             for epoch in range(epochs):
                 order = rng.permutation(len(x)) if shuffle else np.arange(len(x))
                 bar = _progress(-(-len(x) // batch_size), f"Epoch {epoch + 1}/{epochs}", progress)

@@ -35,6 +35,42 @@ def test_live_plot_records_batches_and_epochs_during_fit():
     assert acc_ax.get_ylim() == (0, 1)
 
 
+def test_live_plot_takes_its_output_area_before_the_first_batch(monkeypatch):
+    import IPython.display
+
+    import cnnlib.callbacks
+
+    events = []
+
+    class Handle:
+        def update(self, obj):
+            events.append(("update", type(obj).__name__))
+
+    def display(obj, raw=False, display_id=False):
+        events.append(("display", obj))
+        return Handle()
+
+    monkeypatch.setattr(cnnlib.callbacks, "_in_ipython", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", display)
+
+    class FirstBatch:
+        def on_batch_end(self, step, logs):
+            if step == 0:
+                events.append(("batch", 0))
+
+        def __call__(self, epoch, logs):
+            pass
+
+    model, x, y = small_problem()
+    plot = LivePlot(every=2)
+    model.fit(x, y, loss=CrossEntropy(), optimizer=SGD(model, lr=0.5), epochs=1, batch_size=16, progress=False,
+              callbacks=[plot, FirstBatch()])
+    assert events[0] == ("display", {"text/plain": "(the training curves appear here after 2 batches)"})
+    assert events[1] == ("batch", 0)  # the area exists before training starts (and above any progress bar)
+    assert [e for e in events if e[0] == "display"] == [events[0]]  # one area, updated in place from then on
+    assert ("update", "Image") in events
+
+
 def test_cosine_schedule_goes_from_lr_to_final_lr_along_half_a_cosine():
     model, x, y = small_problem()
     opt = SGD(model, lr=0.4)
