@@ -53,6 +53,15 @@ def check_bool(value, name: str, hint: str) -> bool:
     return bool(value)
 
 
+def check_fraction(value, name: str, *, include_one: bool = False, noun: str = "probability", hint: str = "") -> float:
+    """Return ``value`` as a float after checking it is a real number in [0, 1) (or [0, 1] with ``include_one``)."""
+    real = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if not (real and 0 <= value and (value <= 1 if include_one else value < 1)):
+        interval = "[0, 1]" if include_one else "[0, 1)"
+        raise ValueError(f"{name} must be a {noun} in {interval}, got {value!r}." + (f" Hint: {hint}" if hint else ""))
+    return float(value)
+
+
 def check_choice(value, choices: tuple, what: str, hint: str) -> str:
     """Return ``value`` after checking it is one of the strings ``choices``; ``what`` names it in the error."""
     if not isinstance(value, str) or value not in choices:

@@ -20,11 +20,9 @@ Use it with ``fit``::
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._checks import check_bool, check_positive_int
+from ._checks import check_bool, check_fraction, check_positive_int
 
 __all__ = ["RandomAugment", "random_flip", "random_shift"]
 
@@ -66,8 +64,7 @@ def random_flip(x: np.ndarray, rng: np.random.Generator, p: float = 0.5) -> np.n
     """
     x = _check_batch(x, "random_flip")
     rng = _check_rng(rng, "random_flip")
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
-        raise ValueError(f"random_flip: p must be a probability in [0, 1], got {p!r}.")
+    p = check_fraction(p, "random_flip: p", include_one=True)
     out = x.copy()
     flip = rng.random(len(x)) < p  # (N,) which images to mirror
     out[flip] = x[flip, :, :, ::-1]

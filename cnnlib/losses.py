@@ -16,6 +16,7 @@ import numbers
 
 import numpy as np
 
+from ._checks import check_fraction
 from ._loss_checks import _check_finite, _check_pred, _check_probabilities, _class_targets, _same_shape_target
 from .layers.activations import stable_sigmoid
 
@@ -74,12 +75,8 @@ class CrossEntropy(Loss):
 
     def __init__(self, label_smoothing: float = 0.0) -> None:
         super().__init__()
-        eps = label_smoothing
-        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 <= eps < 1:
-            raise ValueError(
-                f"label_smoothing must be a number in [0, 1), got {eps!r}. Hint: 0 turns it off; 0.1 is usual."
-            )
-        self.label_smoothing = float(eps)
+        self.label_smoothing = check_fraction(label_smoothing, "label_smoothing", noun="number",
+                                              hint="0 turns it off; 0.1 is usual.")
 
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the logits ``pred`` against ``target``."""

@@ -13,11 +13,9 @@ softmax itself, and take ``softmax`` of the output when you want probabilities.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._checks import check_bool
+from ._checks import check_bool, check_fraction
 from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 from .model import Sequential
 
@@ -31,9 +29,7 @@ def _seeds(seed, n: int) -> list:
 
 
 def _check_dropout(p) -> float:
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {p!r}. Hint: 0 turns dropout off; 0.3 is usual.")
-    return float(p)
+    return check_fraction(p, "dropout", hint="0 turns dropout off; 0.3 is usual.")
 
 
 def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, dense_batchnorm: bool = False,
