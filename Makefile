@@ -1,47 +1,88 @@
 # Two commands on a fresh machine:  make lab   and   make test
-# Both create .venv (if missing) and install what they need into it.
+# Both create .venv (if missing) and install what they need into it; make test
+# also fetches what the suite needs from outside (Fashion-MNIST, Chromium).
+# Both work as root and as a user; servers listen on 127.0.0.1 with a token.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
+HOST   ?= 127.0.0.1
 PORT   ?= 8888
+# Jupyter refuses to run as root without --allow-root: pass it only then.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+PYTEST := $(PY) -m pytest -n 2 --dist loadscope
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+# The oldest versions pyproject.toml declares; make test-floors runs the unit tests on them.
+FLOOR_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))
+FLOOR_PINS   := "numpy==1.24.0" "matplotlib==3.7.0" "ipywidgets==8.0.0" "tqdm==4.60.0" \
+                "pytest==7.4.0" "pytest-xdist==3.3.0" "hypothesis==6.80.0" "scipy==1.10.0"
 
-.PHONY: lab test test-fast notebooks images benchmark present html clean help
+.PHONY: lab test test-quick test-floors notebooks images benchmark present html clean help
 
 help:
-	@echo "make lab        install cnnlib + JupyterLab into .venv and open the lessons"
-	@echo "make test       install test tools into .venv and run the whole suite (notebooks included)"
+	@echo "make lab        install cnnlib + JupyterLab into .venv and open the lessons (127.0.0.1, with a token)"
+	@echo "make test       set up everything the suite needs and run all of it (browser and notebooks included)"
+	@echo "make test SKIP_BROWSER=1   the same without the browser suite (said so at the start)"
+	@echo "make test-quick the unit tests only, nothing fetched"
+	@echo "make test-floors  the unit tests on the oldest Python/numpy/matplotlib/ipywidgets we declare (CI runs it)"
 	@echo "make notebooks  re-execute every lesson in place (after a library change)"
 	@echo "make images     redraw the figures in images/"
 	@echo "make present LESSON=02   show one lesson with Voila (code hidden) for projecting in class"
 	@echo "make html       export every lesson with its figures to html/ (no Python needed to read)"
 	@echo "make benchmark  time a training step: cnnlib vs loops vs PyTorch"
+	@echo "HOST=0.0.0.0 make lab   listen on every interface (only on a network you trust; the token still applies)"
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
+	  f"cnnlib needs Python >= 3.10, but $(PYTHON) is {v.major}.{v.minor}. Hint: make test PYTHON=python3.11")'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "$(PYTHON) has no venv module: installing Debian's python3-venv"; \
+	    apt-get install -y -q python3-venv >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q python3-venv >/dev/null; }; \
+	    $(PYTHON) -m venv $(VENV); \
+	  else echo "$(PYTHON) cannot create a virtual environment. Fix: sudo apt-get install python3-venv"; exit 1; fi; }
+	@$(PIP) install --quiet --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 
-$(VENV)/.lab-installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[lab]"
-	touch $@
+$(VENV)/.lab-installed: pyproject.toml tools/jupyterlab-overrides.json | $(PY)
+	@echo "Installing cnnlib + JupyterLab into $(VENV) (log: $(VENV)/install.log)"
+	@$(PIP) install --quiet -e ".[lab]" >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; exit 1; }
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[lab,test]"
-	touch $@
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
+	@echo "Installing the test tools into $(VENV) (log: $(VENV)/install.log)"
+	@$(PIP) install --quiet -e ".[lab,test]" >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; exit 1; }
+	@touch $@
 
+# Served from the repository root so every lesson's ../images links resolve.
 lab: $(VENV)/.lab-installed
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir=. \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(VENV)/.test-installed
-	$(PY) -m pytest -n 2 --dist loadscope tests
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-	  $(PY) -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly notebooks; \
-	fi
+	@rm -f $(VENV)/test-setup.log
+	@$(PY) tools/test_setup.py $(if $(SKIP_BROWSER),--no-browser)
+	. $(VENV)/test-env.sh && $(PYTEST) -p tools.strict_skips --continue-on-collection-errors \
+	  $(if $(SKIP_BROWSER),--ignore=tests/browser) tests
+	$(PYTEST) -p tools.strict_skips $(NBVAL) notebooks
 
-test-fast: $(VENV)/.test-installed
-	$(PY) -m pytest -x -q tests
+test-quick: $(VENV)/.test-installed
+	$(PYTEST) -q tests --ignore=tests/browser
+
+test-floors:
+	@[ -n "$(FLOOR_PYTHON)" ] || { echo "make test-floors needs python3.10 (the oldest Python we declare). Fix: pyenv install 3.10, or FLOOR_PYTHON=/path/to/python3.10"; exit 1; }
+	@[ -x $(VENV)-floors/bin/python ] || $(FLOOR_PYTHON) -m venv $(VENV)-floors
+	@echo "Installing the declared floors into $(VENV)-floors: $(FLOOR_PINS)"
+	@$(VENV)-floors/bin/python -m pip install --quiet $(FLOOR_PINS) > $(VENV)-floors/install.log 2>&1 \
+	  && $(VENV)-floors/bin/python -m pip install --quiet --no-deps -e . >> $(VENV)-floors/install.log 2>&1 \
+	  || { tail -40 $(VENV)-floors/install.log; exit 1; }
+	@$(VENV)-floors/bin/python -c 'import sys, numpy, matplotlib, ipywidgets; \
+	  print(f"floors: Python {sys.version.split()[0]}, numpy {numpy.__version__}, matplotlib {matplotlib.__version__}, ipywidgets {ipywidgets.__version__}")'
+	$(VENV)-floors/bin/python -m pytest -n 2 -q -p no:cacheprovider tests --ignore=tests/browser \
+	  --ignore=tests/test_binder.py --ignore=tests/test_notebooks_meta.py --ignore=tests/test_notebooks_rerun.py \
+	  --ignore=tests/test_packaging.py
 
 # Runs each lesson in a fresh kernel, in place; drops widget state; syncs the
 # jupytext .py pairs. One lesson: make notebooks NB=notebooks/02_stride_padding_output_size.ipynb
@@ -54,16 +95,22 @@ images: $(VENV)/.test-installed
 benchmark: $(VENV)/.test-installed
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/train_step.py
 
+# Voila as a Jupyter server extension: the server's token and its Host-header
+# check apply, as in make lab. The token goes through the environment, not argv
+# (other users can read a process's arguments).
 LESSON ?= 00
 present: $(VENV)/.lab-installed
 	@nb=$$(ls notebooks/$(LESSON)*.ipynb 2>/dev/null | head -1); \
 	if [ -z "$$nb" ]; then echo "No lesson matches notebooks/$(LESSON)*.ipynb; try LESSON=02"; exit 2; fi; \
-	echo "Presenting: open http://127.0.0.1:$(PORT)/voila/render/$$nb"; \
-	$(VENV)/bin/voila . --Voila.ip=127.0.0.1 --port=$(PORT) --strip_sources=True --no-browser
+	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
+	echo "Presenting $$nb: open http://$(HOST):$(PORT)/voila/render/$$nb?token=$$token"; \
+	JUPYTER_TOKEN=$$token $(VENV)/bin/jupyter server $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) \
+	  --ServerApp.root_dir=. --no-browser --VoilaConfiguration.strip_sources=True \
+	  --ServerApp.default_url=/voila/render/$$nb
 
 html: $(VENV)/.lab-installed
 	$(VENV)/bin/jupyter nbconvert --to html --output-dir html notebooks/[0-9]*.ipynb
 	@echo "Open html/00_start_here.html in a browser (figures link to ../images)."
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(VENV)-floors .pytest_cache .hypothesis build *.egg-info

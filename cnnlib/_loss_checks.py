@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_finite
+
+_DIVERGED = "this usually means training diverged; lower the learning rate, or check the input data for NaN."
 
 
 def _check_finite(a: np.ndarray, loss: str, what: str) -> None:
-    bad = ~np.isfinite(a)
-    if bad.any():
-        kind = "NaN" if np.isnan(a).any() else "inf"
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{loss} got {kind} in the {what}: {int(bad.sum())} of {a.size} entries are not finite "
-            f"(first at index {first}). Hint: this usually means training diverged; lower the learning "
-            "rate, or check the input data for NaN."
-        )
+    check_finite(a, what, loss, _DIVERGED)
 
 
 def _check_pred(pred, loss: str, what: str, ndim: int | None = None, layout: str = "") -> np.ndarray:
@@ -30,7 +24,10 @@ def _check_pred(pred, loss: str, what: str, ndim: int | None = None, layout: str
             "Hint: the model's last layer should be Dense(..., num_classes)."
         )
     if pred.size == 0:
-        raise ValueError(f"{loss} got empty {what} of shape {pred.shape}; the mean of nothing is undefined.")
+        raise ValueError(
+            f"{loss} got empty {what} of shape {pred.shape}; the mean of nothing is undefined. "
+            "Hint: pass a batch of at least one sample."
+        )
     _check_finite(pred, loss, what)
     return pred
 
@@ -39,6 +36,58 @@ def _check_probabilities(p: np.ndarray, loss: str, what: str, hint: str) -> None
     lo, hi = float(p.min()), float(p.max())
     if lo < 0 or hi > 1:
         raise ValueError(f"{loss} expects {what} in [0, 1], got values in [{lo:.4g}, {hi:.4g}]. Hint: {hint}")
+
+
+def _loss_value(total, loss: str, what: str, pred: np.ndarray) -> float:
+    """``float(total)``, or a ``RuntimeError`` if it overflowed although every input was finite."""
+    value = float(total)
+    if not np.isfinite(value):
+        raise RuntimeError(
+            f"{loss} became {value} although the {what} are finite: values from {float(pred.min()):.3g} to "
+            f"{float(pred.max()):.3g} are too large for {pred.dtype}. Hint: {_DIVERGED}"
+        )
+    return value
+
+
+def check_labels(t: np.ndarray, k: int, who: str) -> np.ndarray:
+    """Return the class labels ``t`` ``(N,)`` after checking they are integers in ``[0, k)``."""
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{who} labels of shape (N,) must be integer class indices, got dtype {t.dtype}. "
+            "Hint: convert with y.astype(np.int64), or pass one-hot/probability rows of shape (N, K)."
+        )
+    bad = (t < 0) | (t >= k)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{who} got label {int(t[i])} at index {i}, but the predictions have K={k} classes, so labels "
+            f"must be in [0, {k}). Hint: labels are 0-based class indices (shift 1-based labels with y - 1); "
+            "check the last Dense layer's out_features equals the number of classes."
+        )
+    return t
+
+
+def _check_rows_sum_to_one(t: np.ndarray, loss: str, what: str, hint: str) -> None:
+    """Each row of ``t`` ``(N, K)`` sums to 1, to the precision of its dtype (at least 1e-6)."""
+    eps = np.finfo(t.dtype).eps if t.dtype.kind == "f" else 0.0
+    tol = max(1e-6, 4 * t.shape[1] * eps)  # the rounding of K additions
+    sums = t.sum(axis=1, dtype=np.float64)
+    bad = np.abs(sums - 1) > tol
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{loss} got {what} rows that do not sum to 1: {int(bad.sum())} of {len(t)} rows, the first is "
+            f"row {i}, summing to {sums[i]:.6g} (tolerance {tol:.1g}). Hint: {hint}"
+        )
+
+
+def _check_target_rows(t: np.ndarray, loss: str) -> None:
+    """One-hot / probability rows: finite, in [0, 1], each summing to 1."""
+    _check_finite(t, loss, "targets")
+    _check_probabilities(t, loss, "one-hot/probability targets",
+                         "each row (N, K) is a distribution over the K classes; or pass integer labels (N,).")
+    _check_rows_sum_to_one(t, loss, "target", "one-hot/probability rows must each sum to 1; divide soft labels by "
+                          "their row sums, or pass integer labels (N,).")
 
 
 def _class_targets(target, n: int, k: int, loss: str, dtype) -> np.ndarray:
@@ -65,22 +114,9 @@ def _class_targets(target, n: int, k: int, loss: str, dtype) -> np.ndarray:
                 f"{loss} got one-hot/probability targets with {t.shape[1]} columns but predictions with "
                 f"K={k} classes. Hint: the target width must equal the last Dense layer's out_features."
             )
-        t = t.astype(dtype)
-        _check_finite(t, loss, "targets")
-        return t
-    if t.dtype.kind not in "iu":
-        raise TypeError(
-            f"{loss} labels of shape (N,) must be integer class indices, got dtype {t.dtype}. "
-            "Hint: convert with y.astype(np.int64), or pass one-hot/probability rows of shape (N, K)."
-        )
-    bad = (t < 0) | (t >= k)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"{loss} got label {int(t[i])} at index {i}, but the predictions have K={k} classes, so labels "
-            f"must be in [0, {k}). Hint: labels are 0-based class indices (shift 1-based labels with y - 1); "
-            "check the last Dense layer's out_features equals the number of classes."
-        )
+        _check_target_rows(t, loss)
+        return t.astype(dtype)
+    check_labels(t, k, loss)
     onehot = np.zeros((n, k), dtype=dtype)  # (N, K)
     onehot[np.arange(n), t] = 1
     return onehot

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_bool, check_fraction, check_positive_int
+from ._checks import check_bool, check_fraction, check_positive_int, make_rng
 
 __all__ = ["RandomAugment", "random_flip", "random_shift"]
 
@@ -135,8 +135,8 @@ class RandomAugment:
     def __init__(self, flip: bool = True, max_shift: int = 2, seed=0) -> None:
         self.flip = check_bool(flip, "flip", "RandomAugment(flip=False) turns mirroring off.")
         self.max_shift = check_positive_int(max_shift, "max_shift", minimum=0)
+        self.rng = make_rng(seed)
         self.seed = seed
-        self.rng = np.random.default_rng(seed)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = _check_batch(x, "RandomAugment")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ._checks import check_positive_int
+from ._checks import check_bool, check_positive_int, check_real
 
 
 class LivePlot:
@@ -36,7 +36,7 @@ class LivePlot:
     def __init__(self, every: int = 10, title: str | None = None, display: bool = True) -> None:
         self.every = check_positive_int(every, "every")
         self.title = title
-        self.display = bool(display)
+        self.display = check_bool(display, "display", "LivePlot(display=False) records without showing.")
         self.steps: list[int] = []
         self.batch_loss: list[float] = []
         self.batch_accuracy: list[float] = []
@@ -118,10 +118,10 @@ class CosineLR:
             raise TypeError(f"CosineLR needs an optimizer with an lr attribute, got {type(optimizer).__name__}.")
         self.optimizer = optimizer
         self.total_steps = check_positive_int(total_steps, "total_steps")
-        self.initial_lr = float(optimizer.lr)
-        if not 0 <= final_lr <= self.initial_lr:
-            raise ValueError(f"final_lr must be in [0, lr={self.initial_lr}], got {final_lr}.")
-        self.final_lr = float(final_lr)
+        self.initial_lr = check_real(optimizer.lr, "the optimizer's lr", low=0)
+        self.final_lr = check_real(final_lr, "final_lr", low=0, high=self.initial_lr, noun="a learning rate",
+                                   hint=f"the schedule ends at final_lr, at most the starting lr={self.initial_lr}; "
+                                   "0 is usual.")
 
     def lr_at(self, step: int) -> float:
         """The learning rate after ``step`` batches (clamped at ``final_lr`` beyond ``total_steps``)."""

@@ -3,19 +3,22 @@
 The file holds one array per parameter and buffer, keyed ``"<layer index>.<name>"``
 (``"0.W"``, ``"2.running_mean"``), plus ``"__architecture__"``: a JSON string
 with each layer's type, parameter shapes, constructor arguments and ``repr``.
-Nothing is pickled, and files are read with ``np.load(..., allow_pickle=False)``,
-so loading a file cannot run code.
+Nothing is pickled, and nothing in a file is trusted: ``cnnlib._model_file``
+checks every key, shape and dtype before an array is read (never with
+pickles), and ``load`` checks each layer's constructor arguments against the
+stored shapes before it builds the layer.
 """
 from __future__ import annotations
 
 import inspect
 import json
 import numbers
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from ._files import atomic_write
+from ._model_file import read_model_file
 
 ARCH_KEY = "__architecture__"
 FORMAT = "cnnlib.Sequential/1"
@@ -107,7 +110,11 @@ def architecture(model) -> list[dict]:
 
 
 def save(model, path) -> Path:
-    """Write ``model``'s parameters, buffers and architecture to ``path`` (``.npz`` appended if missing)."""
+    """Write ``model``'s parameters, buffers and architecture to ``path`` (``.npz`` appended if missing).
+
+    The file appears in one rename (an interrupted save leaves no half file) and
+    gets the mode ``open()`` would give it, so other users can read a shared one.
+    """
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
@@ -115,43 +122,28 @@ def save(model, path) -> Path:
     for i, layer in enumerate(model.layers):
         for name, arr in [*layer.params.items(), *buffers_of(layer)]:
             arrays[f"{i}.{name}"] = arr
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary file and rename, so an interrupted save never leaves half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as f:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as f:
             np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        if isinstance(exc, PermissionError):
+            why = f"the directory {path.parent} is not writable"
+        elif isinstance(exc, (FileExistsError, NotADirectoryError)):
+            why = "a part of the path is a file, not a directory"
+        else:
+            why = exc.strerror or type(exc).__name__
+        raise type(exc)(
+            f"Cannot save the model to {path}: {why} ({exc}). Hint: choose a directory you can write to, "
+            "e.g. model.save(Path.home() / 'model.npz')."
+        ) from exc
     return path
 
 
 def read(path) -> tuple[list[dict], dict[str, np.ndarray]]:
-    """The architecture records and the arrays stored in a file written by ``save``."""
-    path = Path(path)
-    if not path.exists() and path.suffix != ".npz" and path.with_name(path.name + ".npz").exists():
-        path = path.with_name(path.name + ".npz")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except ValueError as exc:
-        if "pickle" not in str(exc).lower():
-            raise ValueError(f"Cannot read {path} as an .npz file: {exc}") from exc
-        raise ValueError(
-            f"{path} holds pickled objects, which cnnlib never writes and refuses to load "
-            f"(allow_pickle=False): {exc}. Hint: write model files with model.save(path)."
-        ) from exc
-    if ARCH_KEY not in arrays:
-        raise ValueError(
-            f"{path} is not a cnnlib model file: it has no {ARCH_KEY!r} entry "
-            f"(found {sorted(arrays)[:5]}). Hint: write it with model.save(path)."
-        )
-    meta = json.loads(str(arrays.pop(ARCH_KEY)))
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path} has format {meta.get('format')!r}, expected {FORMAT!r}.")
-    return meta["layers"], arrays
+    """The architecture records and the arrays stored in a file written by ``save``, all checked."""
+    _, records, arrays = read_model_file(path, ARCH_KEY, FORMAT)
+    return records, arrays
 
 
 def _first_mismatch(saved: list[dict], model) -> str | None:
@@ -173,7 +165,7 @@ def _first_mismatch(saved: list[dict], model) -> str | None:
 
 def load_weights(model, path) -> None:
     """Copy the arrays in ``path`` into ``model`` in place, after checking the architecture matches."""
-    saved, arrays = read(path)
+    path, saved, arrays = read_model_file(path, ARCH_KEY, FORMAT)
     problem = _first_mismatch(saved, model)
     if problem:
         raise ValueError(f"Cannot load {path} into this model: {problem}. {_HINT}")
@@ -195,11 +187,35 @@ def _layer_classes() -> dict[str, type]:
     return {obj.__name__: obj for obj in vars(layers).values() if isinstance(obj, type) and issubclass(obj, Layer)}
 
 
+def _rebuild(i: int, rec: dict, cls, path: Path):
+    """Layer ``i`` built from its record, once its config is known to make exactly the stored shapes."""
+    config = {k: _from_json(v) for k, v in rec["config"].items()}
+    stored = {k: tuple(v) for k, v in [*rec["params"].items(), *rec["buffers"].items()]}
+    where = f"Cannot rebuild layer {i} ({rec['type']}) of {path}"
+    hint = "Hint: build the model in code and call model.load_weights(path)."
+    try:
+        bound = inspect.signature(cls).bind(**config)
+        bound.apply_defaults()
+        shapes = {k: tuple(v) for k, v in cls.state_shapes(**bound.arguments).items()}
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where} from {rec['config']}: {exc}. {hint}") from exc
+    if shapes != stored:  # checked before building: a crafted config must not allocate huge arrays
+        raise ValueError(f"{where}: its config {rec['config']} makes params/buffers {shapes}, but the file holds "
+                         f"{stored}. The file is damaged or crafted. {hint}")
+    try:
+        layer = cls(*bound.args, **bound.kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where} from {rec['config']}: {exc}. {hint}") from exc
+    if repr(layer) != rec["repr"]:
+        raise ValueError(f"Cannot rebuild layer {i} of {path}: saved {rec['repr']}, rebuilt {layer!r}. {hint}")
+    return layer
+
+
 def load(path):
     """Rebuild a ``Sequential`` from ``path`` (only ``cnnlib.layers`` classes) and load its weights."""
     from .model import Sequential
 
-    saved, _ = read(path)
+    path, saved, _ = read_model_file(path, ARCH_KEY, FORMAT)
     classes = _layer_classes()
     layers = []
     for i, rec in enumerate(saved):
@@ -210,19 +226,7 @@ def load(path):
                 f"Cannot rebuild layer {i} ({rec['type']}) of {path}: it {why}. "
                 "Hint: build the model in code and call model.load_weights(path)."
             )
-        try:
-            layer = cls(**{k: _from_json(v) for k, v in config.items()})
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"Cannot rebuild layer {i} ({rec['type']}) of {path} from {config}: {exc}. "
-                "Hint: build the model in code and call model.load_weights(path)."
-            ) from exc
-        if repr(layer) != rec["repr"]:
-            raise ValueError(
-                f"Cannot rebuild layer {i} of {path}: saved {rec['repr']}, rebuilt {layer!r}. "
-                "Hint: build the model in code and call model.load_weights(path)."
-            )
-        layers.append(layer)
+        layers.append(_rebuild(i, rec, cls, path))
     model = Sequential(layers)
     load_weights(model, path)
     return model

@@ -12,12 +12,10 @@ stays finite for any logits, and its gradient is simply
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._checks import check_fraction
-from ._loss_checks import _check_finite, _check_pred, _check_probabilities, _class_targets, _same_shape_target
+from ._checks import at_least_float32, check_bool, check_fraction, check_real
+from ._loss_checks import _check_pred, _check_probabilities, _class_targets, _loss_value, _same_shape_target
 from .layers.activations import stable_sigmoid
 
 
@@ -39,6 +37,7 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__} must implement backward")
 
     def _get_cache(self):
+        """The cache of the last forward, or a ``RuntimeError``."""
         if self._cache is None:
             raise RuntimeError(
                 f"{type(self).__name__}.backward() was called before forward(). "
@@ -81,20 +80,23 @@ class CrossEntropy(Loss):
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the logits ``pred`` against ``target``."""
         name = type(self).__name__
-        z = _check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
+        pred = _check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
+        z = at_least_float32(pred)  # float16 sums overflow past 65504
         n, k = z.shape
         y = _class_targets(target, n, k, name, z.dtype)  # (N, K)
         if self.label_smoothing:
             y = (1 - self.label_smoothing) * y + self.label_smoothing / k  # (N, K), rows still sum to 1
-        shifted = z - z.max(axis=1, keepdims=True)  # (N, K), row max 0: exp cannot overflow
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax, (N, K)
-        self._cache = (np.exp(log_p), y, n)
-        return float(-np.sum(y * log_p) / n)
+        with np.errstate(over="ignore", invalid="ignore"):  # only logits near the float limit overflow: reported below
+            shifted = z - z.max(axis=1, keepdims=True)  # (N, K), row max 0: exp cannot overflow
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax, (N, K)
+            total = -np.sum(y * log_p) / n
+        self._cache = (np.exp(log_p), y, n, pred.dtype)
+        return _loss_value(total, name, "logits", pred)
 
     def backward(self) -> np.ndarray:
         """``(softmax(pred) - y) / N``."""
-        p, y, n = self._get_cache()
-        return (p - y) / n
+        p, y, n, dtype = self._get_cache()
+        return ((p - y) / n).astype(dtype, copy=False)
 
     def extra_repr(self) -> str:
         return f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
@@ -118,26 +120,25 @@ class CategoricalCrossEntropy(Loss):
 
     def __init__(self, eps: float = 1e-12) -> None:
         super().__init__()
-        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
-            raise ValueError(f"eps must be a number in (0, 1), got {eps!r}. Hint: 1e-12 is usual.")
-        self.eps = float(eps)
+        self.eps = _check_eps(eps)
 
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the probabilities ``pred`` against ``target``."""
         name = type(self).__name__
-        p = _check_pred(pred, name, "probabilities", ndim=2, layout="(N, K)")
-        _check_probabilities(p, name, "probabilities",
+        pred = _check_pred(pred, name, "probabilities", ndim=2, layout="(N, K)")
+        _check_probabilities(pred, name, "probabilities",
                              "pass Softmax outputs; for raw logits use CrossEntropy, which applies the softmax.")
+        p = at_least_float32(pred)  # float16 sums overflow past 65504
         n, k = p.shape
         y = _class_targets(target, n, k, name, p.dtype)  # (N, K)
         p = np.clip(p, self.eps, 1.0)
-        self._cache = (p, y, n)
-        return float(-np.sum(y * np.log(p)) / n)
+        self._cache = (p, y, n, pred.dtype)
+        return _loss_value(-np.sum(y * np.log(p)) / n, name, "probabilities", pred)
 
     def backward(self) -> np.ndarray:
         """``-y / clip(p) / N``."""
-        p, y, n = self._get_cache()
-        return -y / p / n
+        p, y, n, dtype = self._get_cache()
+        return (-y / p / n).astype(dtype, copy=False)
 
     def extra_repr(self) -> str:
         return "" if self.eps == 1e-12 else f"eps={self.eps}"
@@ -164,37 +165,37 @@ class BinaryCrossEntropy(Loss):
 
     def __init__(self, from_logits: bool = False, eps: float = 1e-12) -> None:
         super().__init__()
-        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 < eps < 1:
-            raise ValueError(f"eps must be a number in (0, 1), got {eps!r}. Hint: 1e-12 is usual.")
-        self.from_logits = bool(from_logits)
-        self.eps = float(eps)
+        self.from_logits = check_bool(from_logits, "from_logits",
+                                      "BinaryCrossEntropy(from_logits=True) when pred holds raw scores.")
+        self.eps = _check_eps(eps)
 
     def forward(self, pred, target) -> float:
         """Mean binary cross-entropy of ``pred`` against ``target``."""
         name = type(self).__name__
         what = "logits" if self.from_logits else "probabilities"
-        z = _check_pred(pred, name, what)
+        pred = _check_pred(pred, name, what)
         if not self.from_logits:
-            _check_probabilities(z, name, "probabilities",
+            _check_probabilities(pred, name, "probabilities",
                                  "pass Sigmoid outputs, or use BinaryCrossEntropy(from_logits=True) for raw scores.")
+        z = at_least_float32(pred)  # float16 sums overflow past 65504
         y = _same_shape_target(target, z, name)
         _check_probabilities(y, name, "targets", "targets are 0/1 labels or probabilities.")
         if self.from_logits:
             losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-            self._cache = ("logits", stable_sigmoid(z), y)
+            self._cache = ("logits", stable_sigmoid(z), y, pred.dtype)
         else:
             p, q = np.maximum(z, self.eps), np.maximum(1 - z, self.eps)  # p and 1 - p, clipped
             losses = -(y * np.log(p) + (1 - y) * np.log(q))
-            self._cache = ("probabilities", (p, q), y)
-        return float(np.mean(losses))
+            self._cache = ("probabilities", (p, q), y, pred.dtype)
+        return _loss_value(np.mean(losses), name, what, pred)
 
     def backward(self) -> np.ndarray:
         """``(sigmoid(z) - y)/M`` from logits, ``(-y/p + (1-y)/(1-p))/M`` from probabilities."""
-        kind, saved, y = self._get_cache()
+        kind, saved, y, dtype = self._get_cache()
         if kind == "logits":
-            return (saved - y) / y.size
+            return ((saved - y) / y.size).astype(dtype, copy=False)
         p, q = saved
-        return (-y / p + (1 - y) / q) / y.size
+        return ((-y / p + (1 - y) / q) / y.size).astype(dtype, copy=False)
 
     def extra_repr(self) -> str:
         parts = ["from_logits=True"] if self.from_logits else []
@@ -215,12 +216,19 @@ class MSE(Loss):
     def forward(self, pred, target) -> float:
         """Mean of the squared differences."""
         name = type(self).__name__
-        p = _check_pred(pred, name, "pred")
-        diff = p - _same_shape_target(target, p, name)
-        self._cache = diff
-        return float(np.mean(diff * diff))
+        pred = _check_pred(pred, name, "pred")
+        p = at_least_float32(pred)  # a float16 square overflows past 255
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by _loss_value
+            diff = p - _same_shape_target(target, p, name)
+            total = np.mean(diff * diff)
+        self._cache = (diff, pred.dtype)
+        return _loss_value(total, name, "pred", pred)
 
     def backward(self) -> np.ndarray:
         """``2 (pred - target) / M``."""
-        diff = self._get_cache()
-        return 2 * diff / diff.size
+        diff, dtype = self._get_cache()
+        return (2 * diff / diff.size).astype(dtype, copy=False)
+
+
+def _check_eps(eps) -> float:
+    return check_real(eps, "eps", low=0, high=1, low_open=True, high_open=True, hint="1e-12 is usual.")

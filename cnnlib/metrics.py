@@ -1,9 +1,33 @@
-"""Classification metrics beyond accuracy: the confusion matrix and the pairs it mixes up most."""
+"""Classification metrics: accuracy, the confusion matrix and the pairs it mixes up most."""
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_finite, check_numeric, check_positive_int
+from ._loss_checks import check_labels
+
+
+def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | None:
+    """Fraction of rows whose largest output is the right class, or ``None`` if not classification.
+
+    ``out`` of shape ``(N, K)`` with ``K >= 2`` is classification: ``y`` must
+    then hold integer labels in ``[0, K)`` ``(N,)`` or rows shaped like ``out``
+    (one-hot or probabilities), else a ``ValueError``/``TypeError`` (``who``
+    names the caller in it).
+    """
+    if out.ndim != 2 or out.shape[1] < 2:
+        return None
+    if y.ndim == 1:
+        labels = check_labels(y, out.shape[1], who)
+    elif y.shape == out.shape:
+        labels = y.argmax(axis=1)
+    else:
+        raise ValueError(
+            f"{who}: y has shape {y.shape}, but the model puts out {out.shape[1]} class scores per sample "
+            f"(shape {out.shape}); expected integer labels ({len(out)},) or one-hot rows {out.shape}. "
+            "Hint: y.ravel() turns (N, 1) labels into (N,)."
+        )
+    return float(np.mean(out.argmax(axis=1) == labels))
 
 
 def _labels(a, name: str) -> np.ndarray:
@@ -47,16 +71,23 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
 def most_confused_pairs(cm, k: int = 5) -> list[tuple[int, int, int]]:
     """The ``k`` largest off-diagonal entries as ``(true, predicted, count)``, largest first.
 
-    Ties keep row-major order, so the result is deterministic.
+    Ties keep row-major order, so the result is deterministic. ``cm`` may hold
+    counts or fractions (a normalised matrix); the third value is then a fraction.
 
     >>> most_confused_pairs(np.array([[5, 2], [4, 9]]), k=1)
     [(1, 0, 4)]
     """
-    cm = np.asarray(cm)
+    cm = check_numeric(cm, "cm")
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
         raise ValueError(f"cm must be a square (K, K) confusion matrix, got shape {cm.shape}.")
+    check_finite(cm, "confusion matrix", "most_confused_pairs",
+                 "pass the counts from confusion_matrix(y_true, y_pred).")
+    if (cm < 0).any():
+        raise ValueError(f"cm must hold counts (or fractions) >= 0, got a smallest entry of {cm.min()}. "
+                         "Hint: pass the counts from confusion_matrix(y_true, y_pred).")
     k = check_positive_int(k, "k")
-    off = cm.astype(np.int64).copy()
+    off = cm.astype(np.float64)  # not int: a normalised matrix holds fractions
     np.fill_diagonal(off, -1)  # never pick a correct prediction
     order = np.argsort(-off.ravel(), kind="stable")[:k]
-    return [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(order, cm.shape)) if off[i, j] > 0]
+    count = int if cm.dtype.kind in "biu" else float
+    return [(int(i), int(j), count(cm[i, j])) for i, j in zip(*np.unravel_index(order, cm.shape)) if off[i, j] > 0]

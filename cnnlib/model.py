@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checkpoint, training
+from ._checks import check_bool
 from .layers.base import Layer
 from .summary import Summary
 from .training import History
@@ -89,6 +90,8 @@ class Sequential:
 
     def train(self, mode: bool = True) -> "Sequential":
         """Put every layer in training mode (``mode=False`` is ``eval()``)."""
+        mode = check_bool(mode, "mode", "model.train() or model.train(False); model.eval() is the same as "
+                          "model.train(False).")
         for layer in self.layers:
             layer.train(mode)
         return self
@@ -148,7 +151,9 @@ class Sequential:
         The metrics are ``loss``, ``accuracy`` (classification) and ``val_*``.
         The model's modes and its first layer's ``requires_input_grad`` are
         restored afterwards; ``model.history`` keeps the history even if
-        training is interrupted.
+        training is interrupted. NaN or inf in ``x`` is a ``ValueError`` before
+        training starts; if training diverges (the output or the loss stops
+        being finite) ``fit`` stops with a ``RuntimeError`` naming the epoch and batch.
 
         >>> h = model.fit(x, y, loss=CrossEntropy(), optimizer=Adam(model), epochs=2, progress=False)
         >>> h.history["loss"][-1] < h.history["loss"][0]
@@ -161,11 +166,14 @@ class Sequential:
         )
 
     def evaluate(self, x, y, *, loss=None, batch_size=256) -> dict[str, float]:
-        """``{"loss": ..., "accuracy": ...}`` over ``(x, y)`` in eval mode (loss only if given)."""
+        """``{"loss": ..., "accuracy": ...}`` over ``(x, y)`` in eval mode (loss only if given).
+
+        For a classifier, ``y`` holds integer labels in ``[0, K)`` or rows shaped like the outputs.
+        """
         return training.evaluate(self, x, y, loss=loss, batch_size=batch_size)
 
     def predict(self, x, batch_size=256) -> np.ndarray:
-        """Outputs for ``x`` in eval mode, in batches; the previous mode is restored."""
+        """Outputs for ``x`` in eval mode, in batches; the previous mode is restored (empty ``x``: empty result)."""
         return training.predict(self, x, batch_size=batch_size)
 
     # -- saving ------------------------------------------------------------------

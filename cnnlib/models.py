@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_bool, check_fraction
+from ._checks import check_bool, check_fraction, make_rng
 from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 from .model import Sequential
 
 
 def _seeds(seed, n: int) -> list:
     """``n`` layer seeds drawn from ``seed`` (all None when ``seed`` is None)."""
+    rng = make_rng(seed)
     if seed is None:
         return [None] * n
-    rng = np.random.default_rng(seed)
     return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
 
 

@@ -16,10 +16,10 @@ the same array.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from ._checks import check_real
 from .layers.base import Layer
 
 
@@ -57,24 +57,12 @@ def collect_params(model) -> list[tuple[Layer, str]]:
     return found
 
 
-def _check_number(value, name: str, *, low: float, high: float = float("inf"),
-                  low_open: bool = False, high_open: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}.")
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if too_low or too_high or np.isnan(value):
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value}.")
-    return float(value)
-
-
 class Optimizer:
     """Base class: collects the parameters, checks the gradients, zeroes them."""
 
     def __init__(self, model, lr: float, weight_decay: float) -> None:
-        self.lr = _check_number(lr, "lr", low=0.0, low_open=True)
-        self.weight_decay = _check_number(weight_decay, "weight_decay", low=0.0)
+        self.lr = check_real(lr, "lr", low=0, low_open=True, hint="0.01 to 0.1 is usual for SGD, 1e-3 for Adam.")
+        self.weight_decay = check_real(weight_decay, "weight_decay", low=0, hint="0 turns it off; 5e-4 is usual.")
         self.param_refs = collect_params(model)
         if not self.param_refs:
             raise ValueError(
@@ -131,7 +119,7 @@ class SGD(Optimizer):
 
     def __init__(self, model, lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(model, lr, weight_decay)
-        self.momentum = _check_number(momentum, "momentum", low=0.0)
+        self.momentum = check_real(momentum, "momentum", low=0, hint="0 is plain SGD; 0.9 is usual.")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
         if self.momentum:
@@ -172,9 +160,9 @@ class Adam(Optimizer):
         super().__init__(model, lr, weight_decay)
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}. Hint: betas=(0.9, 0.999).")
-        self.betas = tuple(_check_number(b, f"betas[{i}]", low=0.0, high=1.0, high_open=True)
+        self.betas = tuple(check_real(b, f"betas[{i}]", low=0, high=1, high_open=True, hint="betas=(0.9, 0.999).")
                            for i, b in enumerate(betas))
-        self.eps = _check_number(eps, "eps", low=0.0)
+        self.eps = check_real(eps, "eps", low=0, hint="1e-8 is usual; it keeps the step finite where v is 0.")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
         beta1, beta2 = self.betas

@@ -9,8 +9,11 @@ import contextlib
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive_int
+from ._checks import as_float_array, check_bool, check_finite, check_positive_int, make_rng
+from .metrics import accuracy
 from .progress import progress_bar
+
+_BAD_DATA = "clean the data first, e.g. drop those samples or fill them in with np.nan_to_num(x)."
 
 
 class History:
@@ -37,26 +40,21 @@ class History:
         return f"History(epochs={len(self.epoch)}, metrics={list(self.history)})"
 
 
-def accuracy(out: np.ndarray, y: np.ndarray) -> float | None:
-    """Fraction of rows whose largest output is the right class, or ``None`` if not classification.
+def check_output(out: np.ndarray, where, hint: str) -> None:
+    """Raise ``RuntimeError`` if the model's output ``out`` holds NaN or inf; ``where()`` says when."""
+    if out.dtype.kind == "f" and not np.isfinite(out).all():
+        kind = "NaN" if np.isnan(out).any() else "inf"
+        raise RuntimeError(f"the model's output became {kind} {where()}: training diverged. Hint: {hint}")
 
-    ``y`` holds integer labels ``(N,)`` or one-hot rows shaped like ``out`` ``(N, K)``.
+
+def check_xy(x, y, who: str = "evaluate", data: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """``x`` as a float array and ``y`` as an array: the same number of samples, at least one, all finite.
+
+    ``who`` names the caller and ``data`` the pair (``"validation_data "``) in the errors.
     """
-    if out.ndim != 2 or out.shape[1] < 2:
-        return None
-    if y.ndim == 1 and y.dtype.kind in "iu":
-        labels = y
-    elif y.shape == out.shape:
-        labels = y.argmax(axis=1)
-    else:
-        return None
-    return float(np.mean(out.argmax(axis=1) == labels))
-
-
-def check_xy(x, y, what: str = "x and y") -> tuple[np.ndarray, np.ndarray]:
-    """``x`` as a float array and ``y`` as an array, with the same number of samples."""
-    x = as_float_array(x, "x")
+    x = as_float_array(x, f"{data}x")
     y = np.asarray(y)
+    what = f"{who}: {data}x and y"
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"{what} must be arrays with a batch axis, got shapes {x.shape} and {y.shape}.")
     if len(x) != len(y):
@@ -65,7 +63,11 @@ def check_xy(x, y, what: str = "x and y") -> tuple[np.ndarray, np.ndarray]:
             "Hint: x[i] and y[i] should be one sample and its label."
         )
     if len(x) == 0:
-        raise ValueError(f"{what} are empty (0 samples).")
+        raise ValueError(f"{what} are empty (0 samples). Hint: pass at least one sample; a mean over none is "
+                         "undefined.")
+    check_finite(x, f"{data}x" if data else "input x", who, _BAD_DATA)
+    if y.dtype.kind == "f":
+        check_finite(y, f"{data}y" if data else "targets y", who, _BAD_DATA)
     return x, y
 
 
@@ -141,19 +143,28 @@ def evaluate(model, x, y, *, loss=None, batch_size=256) -> dict[str, float]:
         for start in range(0, len(x), batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             out = model.forward(xb)
-            means.add(len(xb), float(loss.forward(out, yb)) if loss is not None else None, accuracy(out, yb))
+            check_output(out, lambda: f"in evaluate, for samples {start} to {start + len(xb) - 1}",
+                         "the weights are not finite any more; train again with a lower learning rate.")
+            means.add(len(xb), float(loss.forward(out, yb)) if loss is not None else None,
+                      accuracy(out, yb, "evaluate"))
     return means.logs(with_loss=loss is not None)
 
 
 def predict(model, x, batch_size=256) -> np.ndarray:
-    """The model's outputs for ``x``, computed in batches in eval mode."""
+    """The model's outputs for ``x``, computed in batches in eval mode (an empty batch gives an empty result)."""
     x = as_float_array(x, "x")
-    if x.ndim == 0 or len(x) == 0:
-        raise ValueError(f"predict needs a batch of at least one sample, got shape {x.shape}.")
+    if x.ndim == 0:
+        raise ValueError(f"predict needs a batch (N, ...) with a batch axis, got a scalar of shape {x.shape}. "
+                         "Hint: for one sample add the batch axis with x[None].")
+    check_finite(x, "input x", "predict", _BAD_DATA)
     batch_size = check_positive_int(batch_size, "batch_size")
     with mode(model, False):
-        outs = [model.forward(x[s:s + batch_size]) for s in range(0, len(x), batch_size)]
-    return np.concatenate(outs)
+        # At least one forward pass, so that an empty x gives an empty output of the right shape.
+        outs = [model.forward(x[s:s + batch_size]) for s in range(0, max(len(x), 1), batch_size)]
+    out = np.concatenate(outs)
+    check_output(out, lambda: "in predict", "the weights are not finite any more; train again with a lower "
+                 "learning rate.")
+    return out
 
 
 def _progress(total: int, desc: str, enabled: bool):
@@ -161,14 +172,14 @@ def _progress(total: int, desc: str, enabled: bool):
 
 
 def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks, augment):
-    x, y = check_xy(x, y)
+    x, y = check_xy(x, y, "fit")
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     batch_size = check_positive_int(batch_size, "batch_size")
     _check_objects(loss, optimizer)
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
             raise TypeError(f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}.")
-        validation_data = check_xy(*validation_data, what="validation_data x and y")
+        validation_data = check_xy(*validation_data, "fit", "validation_data ")
     _check_optimizer_covers(model, optimizer)
     callbacks = list(callbacks or [])
     for cb in callbacks:
@@ -181,19 +192,40 @@ def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation
     return x, y, epochs, batch_size, validation_data, callbacks
 
 
-def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step, augment):
+def _diverged_hint(optimizer) -> str:
+    lr = getattr(optimizer, "lr", None)
+    return (f"lower the learning rate{f' (lr={lr})' if lr is not None else ''} and train again; "
+            "model.history keeps the epochs that finished.")
+
+
+def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar, step, augment, epoch_text):
     """One pass over ``x`` in the given order; return the epoch's mean metrics and the step count."""
     means = _Means()
+    batches = -(-len(x) // batch_size)
     for start in range(0, len(x), batch_size):
         idx = order[start:start + batch_size]
         xb, yb = x[idx], y[idx]
         if augment is not None:
             xb = _augmented(augment, xb)
-        out = model.forward(xb)  # one training step: forward, loss, backward, update
-        value = float(loss.forward(out, yb))
-        model.backward(loss.backward())
-        optimizer.step()
-        batch_logs = means.add(len(idx), value, accuracy(out, yb))
+
+        def where():
+            return f"at epoch {epoch_text}, batch {start // batch_size + 1}/{batches} (step {step + 1})"
+
+        # One training step: forward, loss, backward, update. Overflow is reported below, once and clearly,
+        # so numpy's own overflow warnings are silenced for the step.
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = model.forward(xb)
+            check_output(out, where, _diverged_hint(optimizer))
+            try:
+                value = float(loss.forward(out, yb))
+            except RuntimeError as exc:  # the loss overflowed
+                raise RuntimeError(f"{where()}: {exc}") from exc
+            if not np.isfinite(value):  # a loss of the user's own that does not check
+                raise RuntimeError(f"the loss became {value} {where()}: training diverged. "
+                                   f"Hint: {_diverged_hint(optimizer)}")
+            model.backward(loss.backward())
+            optimizer.step()
+        batch_logs = means.add(len(idx), value, accuracy(out, yb, "fit"))
         for cb in callbacks:
             if hasattr(cb, "on_batch_end"):
                 cb.on_batch_end(step, batch_logs)
@@ -221,7 +253,9 @@ def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=
     """Train ``model`` in place; see ``Sequential.fit``."""
     x, y, epochs, batch_size, validation_data, callbacks = _check_fit_args(
         model, x, y, loss, optimizer, epochs, batch_size, validation_data, callbacks, augment)
-    rng = np.random.default_rng(seed)
+    shuffle = check_bool(shuffle, "shuffle", "fit(..., shuffle=False) keeps the order of x.")
+    progress = check_bool(progress, "progress", "fit(..., progress=False) hides the progress bars.")
+    rng = make_rng(seed)
     history = model.history = History()
     model.stop_training = False
     first = model.layers[0] if model.layers else None
@@ -239,7 +273,7 @@ def fit(model, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=
                 bar = _progress(-(-len(x) // batch_size), f"Epoch {epoch + 1}/{epochs}", progress)
                 try:
                     logs, step = _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks, bar,
-                                                  step, augment)
+                                                  step, augment, f"{epoch + 1}/{epochs}")
                     if validation_data is not None:
                         val = evaluate(model, *validation_data, loss=loss, batch_size=max(batch_size, 256))
                         logs.update({"val_" + k: v for k, v in val.items()})

@@ -46,9 +46,9 @@ from cnnlib.widgets import batchnorm_view, batchnorm_widget
 # %%
 rng = np.random.default_rng(0)
 d1, d2 = Dense(4, 5, dtype=np.float64, seed=1), Dense(5, 3, dtype=np.float64, seed=2)
-x = rng.standard_normal((6, 4))
+vectors = rng.standard_normal((6, 4))  # (N, features)
 W, b = d1.params["W"] @ d2.params["W"], d1.params["b"] @ d2.params["W"] + d2.params["b"]
-print("two Dense layers == one with W = W1 W2:", np.allclose(d2(d1(x)), x @ W + b))
+print("two Dense layers == one with W = W1 W2:", np.allclose(d2(d1(vectors)), vectors @ W + b))
 
 # %% [markdown]
 # ## Four activations and their slopes
@@ -205,6 +205,7 @@ print(check_bn_axes((0,)))
 # and spread:
 
 # %%
+rng = np.random.default_rng(1)
 x = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 0.5, 3.0]).reshape(1, 3, 1, 1) \
     + np.array([0.0, 4.0, -2.0]).reshape(1, 3, 1, 1)
 gamma = np.array([1.0, 2.0, 0.5])
@@ -230,10 +231,10 @@ for stat in (np.mean, np.std):
 # ## Check: against `cnnlib`'s `BatchNorm2D`
 
 # %%
-bn = BatchNorm2D(3, dtype=np.float64)
-bn.params["gamma"][:] = gamma
-bn.params["beta"][:] = beta
-by_cnnlib = bn(x)
+cnnlib_bn = BatchNorm2D(3, dtype=np.float64)
+cnnlib_bn.params["gamma"][:] = gamma
+cnnlib_bn.params["beta"][:] = beta
+by_cnnlib = cnnlib_bn(x)
 print("BatchNorm2D matches the formula:", np.allclose(by_cnnlib, by_hand))
 
 # %% [markdown]
@@ -274,6 +275,7 @@ print("gamma = std, beta = mean gives back x:", np.allclose(batchnorm2d_by_hand(
 # move from 0 towards the true means (0, 4, −2) over a few training batches:
 
 # %%
+rng = np.random.default_rng(2)
 bn = BatchNorm2D(3, dtype=np.float64)
 for step in range(1, 31):
     batch = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 0.5, 3.0]).reshape(1, 3, 1, 1) \

@@ -70,13 +70,13 @@ from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
 
 # %%
 rng = np.random.default_rng(0)
-x = rng.standard_normal((2, 1, 6, 6))
+x_batch = rng.standard_normal((2, 1, 6, 6))  # (N, C, H, W)
 labels = np.array([0, 2])
 conv, relu, flatten = Conv2D(1, 2, 3, dtype=np.float64, seed=0), ReLU(), Flatten()
 dense, softmax, loss_fn = Dense(2 * 4 * 4, 3, dtype=np.float64, seed=1), Softmax(), CategoricalCrossEntropy()
 
 # Forward pass, as in the guide's training loop.
-conv_output = conv.forward(x)
+conv_output = conv.forward(x_batch)
 relu_output = relu.forward(conv_output)
 flattened_output = flatten.forward(relu_output)
 dense_output = dense.forward(flattened_output)
@@ -91,7 +91,7 @@ relu_grad = flatten.backward(flattened_grad)  # the guide's reshape
 conv_output_grad = relu.backward(relu_grad)  # dL/da
 x_grad = conv.backward(conv_output_grad)  # dL/dx, and conv.grads
 
-for name, value in [("x", x), ("conv", conv_output), ("relu", relu_output), ("flatten", flattened_output),
+for name, value in [("x", x_batch), ("conv", conv_output), ("relu", relu_output), ("flatten", flattened_output),
                     ("dense", dense_output), ("softmax", softmax_output)]:
     print(f"{name:<8} output {str(value.shape):<14}")
 print(f"loss = {loss:.4f};  dL/dW_conv has shape {conv.grads['W'].shape}, like W")
@@ -102,7 +102,7 @@ print(f"loss = {loss:.4f};  dL/dW_conv has shape {conv.grads['W'].shape}, like W
 
 # %%
 def pipeline_loss():
-    out = softmax.forward(dense.forward(flatten.forward(relu.forward(conv.forward(x)))))
+    out = softmax.forward(dense.forward(flatten.forward(relu.forward(conv.forward(x_batch)))))
     return loss_fn.forward(out, labels)
 
 
@@ -131,7 +131,7 @@ print("backprop matches the numerical gradient:", relative_error(conv.grads["W"]
 p = softmax_output
 y = np.eye(3)[labels]  # one-hot rows
 print("softmax.backward(cce.backward()):\n", dense_output_grad.round(4))
-print("(p - y) / N:\n", ((p - y) / len(x)).round(4))
+print("(p - y) / N:\n", ((p - y) / len(x_batch)).round(4))
 fused = CrossEntropy()
 fused.forward(dense_output, labels)
 print("CrossEntropy on the logits gives the same:", np.allclose(fused.backward(), dense_output_grad))

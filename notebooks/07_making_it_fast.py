@@ -188,7 +188,7 @@ for name, out in (("loops", out_loops), ("sliding windows", out_windows), ("im2c
 #
 # `time_call(f)` runs `f()` a few times and returns the median time. The loops are slow, so they run once.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 times = {
     "loops": time_call(lambda: conv_loops(x, W, b), repeats=1, warmup=0),
     "sliding window + einsum": time_call(lambda: conv_windows(x, W, b), repeats=3),
@@ -202,7 +202,7 @@ for name, t in times.items():
 # %% tags=["nbval-ignore-output"]
 show(draw_timings(list(times), list(times.values()), title="the second conv layer on 8 images"))
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 speedup = times["loops"] / times["im2col + matmul"]
 print(f"im2col + matmul is {speedup:,.0f} times faster than the loops on this machine, right now.")
 per_image = times["im2col + matmul"] / 8
@@ -264,7 +264,7 @@ print("dx equal to the loop version:", np.allclose(dx, dx_loops, atol=1e-4))
 # The library's `conv2d_backward` does exactly this (plus stride, padding and dilation), and the tests
 # check it against the loops and against finite differences.
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 _, fast_cache = conv2d_forward(x, W, b)
 _, naive_cache = conv2d_forward_naive(x, W, b)
 t_fast = time_call(lambda: conv2d_backward(dout, fast_cache), repeats=10)
@@ -315,7 +315,7 @@ model = Sequential([
 rows = profile_step(model, CrossEntropy(), Adam(model), x_train[:64], y_train[:64], repeats=10)
 print(len(rows), "parts timed")
 
-# %% tags=["nbval-ignore-output"]
+# %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 for r in rows:
     print(f"{r.part:<48}{r.phase:<9}{r.ms:>7.2f} ms")
 step_ms = sum(r.ms for r in rows)

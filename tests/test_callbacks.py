@@ -96,7 +96,7 @@ def test_cosine_schedule_goes_from_lr_to_final_lr_along_half_a_cosine():
 
 def test_cosine_schedule_checks_its_arguments():
     model, _, _ = small_problem()
-    with pytest.raises(ValueError, match=r"final_lr must be in \[0, lr=0.1\]"):
+    with pytest.raises(ValueError, match=r"final_lr must be a learning rate in \[0, 0.1\].*lr=0.1"):
         CosineLR(SGD(model, lr=0.1), total_steps=10, final_lr=0.5)
     with pytest.raises(TypeError, match="lr attribute"):
         CosineLR(object(), total_steps=10)

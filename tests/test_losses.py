@@ -194,6 +194,9 @@ def test_label_smoothing_by_hand_and_bad_values():
     assert loss(np.array([[0.0, 0.0]]), np.array([1])) == pytest.approx(np.log(2))
     np.testing.assert_allclose(loss.backward(), [[0.5 - 0.1, 0.5 - 0.9]])
     assert repr(loss) == "CrossEntropy(label_smoothing=0.2)" and repr(CrossEntropy()) == "CrossEntropy()"
-    for bad in (1.0, -0.1, "0.1", True):
+    for bad in (1.0, -0.1, float("nan")):
         with pytest.raises(ValueError, match=r"label_smoothing must be a number in \[0, 1\), got"):
+            CrossEntropy(label_smoothing=bad)
+    for bad in ("0.1", True):
+        with pytest.raises(TypeError, match=r"label_smoothing must be a number, got"):
             CrossEntropy(label_smoothing=bad)

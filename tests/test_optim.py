@@ -95,14 +95,15 @@ def test_step_before_backward_is_a_runtime_error_with_a_hint():
 @pytest.mark.parametrize(
     "make, error, message",
     [
-        (lambda m: SGD(m, lr=0), ValueError, r"lr must be in \(0.0, inf\], got 0"),
-        (lambda m: SGD(m, lr=-0.1), ValueError, "lr must be in"),
+        (lambda m: SGD(m, lr=0), ValueError, r"lr must be a finite number > 0, got 0\. Hint: 0\.01 to 0\.1"),
+        (lambda m: SGD(m, lr=-0.1), ValueError, "lr must be a finite number > 0"),
+        (lambda m: SGD(m, lr=float("inf")), ValueError, "lr must be a finite number > 0, got inf"),
         (lambda m: SGD(m, lr="0.1"), TypeError, "lr must be a number"),
-        (lambda m: SGD(m, lr=0.1, momentum=-0.5), ValueError, "momentum must be in"),
-        (lambda m: SGD(m, lr=0.1, weight_decay=-1), ValueError, "weight_decay must be in"),
-        (lambda m: Adam(m, betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in \[0.0, 1.0\)"),
+        (lambda m: SGD(m, lr=0.1, momentum=-0.5), ValueError, "momentum must be a finite number >= 0"),
+        (lambda m: SGD(m, lr=0.1, weight_decay=-1), ValueError, "weight_decay must be a finite number >= 0"),
+        (lambda m: Adam(m, betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be a number in \[0, 1\), got 1\.0"),
         (lambda m: Adam(m, betas=0.9), TypeError, "betas must be a pair"),
-        (lambda m: Adam(m, eps=-1e-8), ValueError, "eps must be in"),
+        (lambda m: Adam(m, eps=-1e-8), ValueError, "eps must be a finite number >= 0"),
     ],
 )
 def test_argument_errors(make, error, message):

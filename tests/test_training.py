@@ -226,7 +226,9 @@ def test_accuracy_from_labels_and_one_hot():
     labels = np.array([0, 2, 0, 1])
     assert accuracy(out, labels) == 0.5
     assert accuracy(out, np.eye(3)[labels]) == 0.5
-    assert accuracy(out[:, :1], labels) is None and accuracy(out, labels.astype(float)) is None
+    assert accuracy(out[:, :1], labels) is None
+    with pytest.raises(TypeError, match=r"labels of shape \(N,\) must be integer class indices, got dtype float64"):
+        accuracy(out, labels.astype(float))
 
 
 def test_predict_and_evaluate_run_in_eval_mode_and_restore_it():
@@ -276,8 +278,9 @@ def test_evaluate_and_predict_reject_bad_input():
     model = _mlp()
     with pytest.raises(ValueError, match=r"same number of samples, got 3 inputs and 2 targets"):
         model.evaluate(np.zeros((3, 2)), np.zeros(2, int))
-    with pytest.raises(ValueError, match=r"at least one sample, got shape \(0, 2\)"):
-        model.predict(np.zeros((0, 2)))
+    assert model.predict(np.zeros((0, 2))).shape == (0, 3), "an empty batch gives an empty result"
+    with pytest.raises(ValueError, match=r"predict needs a batch .* got a scalar.*x\[None\]"):
+        model.predict(np.float32(1.0))
     with pytest.raises(ValueError, match=r"batch_size must be >= 1"):
         model.predict(np.zeros((3, 2)), batch_size=0)
 

@@ -9,84 +9,30 @@ files of the split wins):
 4. the system copy of a distribution package: Debian's ``dataset-fashion-mnist``
    installs ``/usr/share/datasets/fashion-mnist/``.
 
-Each file may be gzip-compressed (``*.gz``) or not. Otherwise the files are
-downloaded (base URL from ``mirror=``, ``$CNNLIB_MIRROR`` or the official
-mirrors) into the first of ``data_dir``, ``$CNNLIB_DATA/<name>`` and the cache.
-Every file, found or downloaded, must match the SHA-256 of the official
-*decompressed* IDX bytes; a file that does not is skipped (found) or deleted
-(downloaded).
+Each file may be gzip-compressed (``*.gz``) or not. A directory or file that
+cannot be read (permissions) is skipped with a note, and the next one tried.
+Otherwise the files are downloaded (base URL from ``mirror=``,
+``$CNNLIB_MIRROR`` or the official mirrors) into the first of ``data_dir``,
+``$CNNLIB_DATA/<name>`` and the cache, readable by other users (mode
+``0o666`` less the umask). Every file, found or downloaded, must match the
+SHA-256 of the official *decompressed* IDX bytes; a file that does not is
+skipped (found) or not kept (downloaded). Files are gunzipped as a stream and
+never past the official size, and a download is refused past
+``max_download_bytes``: a small file that expands to gigabytes costs nothing.
+``find_local(spec)`` names the directory the loaders would use, if any.
 """
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .download import DOWNLOAD_ERRORS, cache_dir, download, sha256_hex
-from .idx import parse_idx, read_bytes
-
-FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)
-MNIST_CLASSES = tuple(str(d) for d in range(10))
-SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """Where a data set of IDX files lives and what its files must hash to.
-
-    ``files`` maps each file name (without ``.gz``) to the size and SHA-256
-    of its decompressed bytes, which are the same for the official gzip files,
-    Debian's re-compressed copies and a gunzipped copy.
-    """
-
-    name: str
-    title: str
-    classes: tuple[str, ...]
-    mirrors: tuple[str, ...]
-    files: dict[str, tuple[int, str]]
-    system_dirs: tuple[str, ...] = ()
-    package_hint: str = ""
-    splits: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(SPLITS))
-
-
-FASHION_MNIST = DatasetSpec(
-    name="fashion-mnist",
-    title="Fashion-MNIST",
-    classes=FASHION_MNIST_CLASSES,
-    mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
-    # SHA-256 of the decompressed files, computed from Debian's dataset-fashion-mnist; their MD5s
-    # (f4a8712d..., 9018921c..., 8181f547..., 15d48437...) are the ones published for the official files.
-    files={
-        "train-images-idx3-ubyte": (47_040_016, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-        "train-labels-idx1-ubyte": (60_008, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-        "t10k-images-idx3-ubyte": (7_840_016, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-        "t10k-labels-idx1-ubyte": (10_008, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
-    },
-    system_dirs=("/usr/share/datasets/fashion-mnist",),
-    package_hint="install the Debian/Ubuntu package dataset-fashion-mnist (sudo apt install dataset-fashion-mnist)",
-)
-
-MNIST = DatasetSpec(
-    name="mnist",
-    title="MNIST",
-    classes=MNIST_CLASSES,
-    mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/",
-             "https://storage.googleapis.com/cvdf-datasets/mnist/"),
-    # SHA-256 of the decompressed files of the official MNIST. There is no Debian package to hash here; the
-    # same four values and sizes are pinned by many unrelated public projects (cross-checked 2026-11-22).
-    files={
-        "train-images-idx3-ubyte": (47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-        "train-labels-idx1-ubyte": (60_008, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-        "t10k-images-idx3-ubyte": (7_840_016, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-        "t10k-labels-idx1-ubyte": (10_008, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
-    },
-)
+from .._checks import check_bool
+from .download import DOWNLOAD_ERRORS, cache_dir, download
+from .idx import CHUNK, Gunzip, parse_idx, read_bytes
+from .specs import FASHION_MNIST, FASHION_MNIST_CLASSES, MNIST, MNIST_CLASSES, SPLITS, DatasetSpec  # noqa: F401
 
 
 def search_dirs(spec: DatasetSpec, data_dir=None) -> list[tuple[Path, str]]:
@@ -101,23 +47,81 @@ def search_dirs(spec: DatasetSpec, data_dir=None) -> list[tuple[Path, str]]:
     return dirs
 
 
-def _read_checked(spec: DatasetSpec, path: Path, name: str, downloaded: bool = False) -> np.ndarray:
-    """Read ``path`` after checking its decompressed bytes are the official ``name``."""
-    what = "the downloaded file" if downloaded else str(path)
-    data = read_bytes(path)
-    size, digest = spec.files[name]
-    if len(data) != size or sha256_hex(data) != digest:
+def max_download_bytes(size: int) -> int:
+    """The most a download of a file of ``size`` decompressed bytes may weigh: gzip of random data is a little
+    larger than the data, and nothing real comes near twice its size plus 1 MiB."""
+    return 2 * size + 2**20
+
+
+class _Checker:
+    """Gunzip and hash a file piece by piece, refusing it past its official size (see ``download``)."""
+
+    def __init__(self, spec: DatasetSpec, name: str, what: str, downloaded: bool = False) -> None:
+        self.spec, self.name, self.what, self.downloaded = spec, name, what, downloaded
+        advice = "It was not kept." if downloaded else None
+        self.gunzip, self.sha = Gunzip(spec.files[name][0], what, advice=advice), hashlib.sha256()
+
+    def update(self, piece: bytes) -> None:
+        self.sha.update(self.gunzip.feed(piece))
+
+    def finish(self) -> None:
+        self.sha.update(self.gunzip.finish())
+        _compare(self.spec, self.name, self.what, self.gunzip.size, self.sha.hexdigest(), self.downloaded)
+
+
+def _compare(spec, name, what, n: int, digest: str, downloaded: bool) -> None:
+    size, expected = spec.files[name]
+    if n != size or digest != expected:
         raise ValueError(
-            f"{what} is not the official {spec.title} file {name}: {len(data)} bytes decompressed "
-            f"(expected {size}), SHA-256 {sha256_hex(data)[:16]}... (expected {digest[:16]}...). "
+            f"{what} is not the official {spec.title} file {name}: {n} bytes decompressed "
+            f"(expected {size}), SHA-256 {digest[:16]}... (expected {expected[:16]}...). "
             + ("It was not kept." if downloaded else "Hint: delete it; it is damaged or a different version.")
         )
-    return parse_idx(data, what)
+
+
+def _read_checked(spec: DatasetSpec, path: Path, name: str) -> np.ndarray:
+    """Read ``path`` after checking its decompressed bytes are the official ``name`` (never past its size)."""
+    data = read_bytes(path, spec.files[name][0])
+    _compare(spec, name, str(path), len(data), hashlib.sha256(data).hexdigest(), False)
+    return parse_idx(data, str(path))
+
+
+def check_file(spec: DatasetSpec, path, name: str) -> None:
+    """Raise ``ValueError`` unless ``path`` (gzip or not) is the official file ``name``; reads it in pieces."""
+    checker = _Checker(spec, name, str(path))
+    with open(path, "rb") as f:
+        while piece := f.read(CHUNK):
+            checker.update(piece)
+    checker.finish()
+
+
+def _unreadable(exc: OSError, path) -> str:
+    return (f"{exc.filename or path}: cannot read it ({exc.strerror or exc}). "
+            "Hint: ask its owner to make it readable (chmod -R a+rX), or remove it.")
+
+
+def find_local(spec: DatasetSpec = FASHION_MNIST, data_dir=None) -> Path | None:
+    """The first directory the loaders look in that holds every file of ``spec``, each readable and checked.
+
+    ``None`` if there is none (nothing is downloaded). The files are checked
+    against their SHA-256 in pieces, without loading them.
+    """
+    for directory, _ in search_dirs(spec, data_dir):
+        try:
+            paths = {name: _find(directory, name) for name in spec.files}
+            if all(paths.values()):
+                for name, path in paths.items():
+                    check_file(spec, path, name)
+                return directory
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _find(directory: Path, name: str) -> Path | None:
+    """``<name>.gz`` or ``<name>`` in ``directory``: whatever exists, so that one we cannot read gets a note."""
     for candidate in (directory / f"{name}.gz", directory / name):
-        if candidate.is_file():
+        if candidate.exists():
             return candidate
     return None
 
@@ -132,14 +136,16 @@ def download_dir(spec: DatasetSpec, data_dir=None) -> Path:
 
 
 def _from_disk(spec, names, looked, skipped: list[str]):
-    """The arrays from the first directory holding both files of the split, all checked."""
+    """The arrays from the first directory holding both files of the split, all readable and checked."""
     for directory, _ in looked:
-        paths = [_find(directory, n) for n in names]
-        if all(paths):
-            try:
+        try:
+            paths = [_find(directory, n) for n in names]
+            if all(paths):
                 return [_read_checked(spec, p, n) for p, n in zip(paths, names)]
-            except ValueError as exc:
-                skipped.append(str(exc))
+        except ValueError as exc:
+            skipped.append(str(exc))
+        except OSError as exc:  # a directory or file we may not read: say so, and try the next one
+            skipped.append(_unreadable(exc, directory))
     return None
 
 
@@ -148,8 +154,8 @@ def _fetch(spec, name, target: Path, bases, progress, attempts: list[str]) -> np
     for base in bases:
         url = base.rstrip("/") + f"/{name}.gz"
         try:
-            dest = download(url, target / f"{name}.gz", check=lambda p: _read_checked(spec, p, name, downloaded=True),
-                            progress=progress)
+            dest = download(url, target / f"{name}.gz", check=_Checker(spec, name, "the downloaded file", True),
+                            max_bytes=max_download_bytes(spec.files[name][0]), progress=progress)
             return _read_checked(spec, dest, name)
         except DOWNLOAD_ERRORS as exc:
             attempts.append(f"{url}: {exc}")
@@ -160,12 +166,14 @@ def _from_mirrors(spec, names, target: Path, bases, progress, attempts: list[str
     """The arrays, reusing a good copy already in ``target`` and downloading the rest."""
     arrays = []
     for name in names:
-        arr, found = None, _find(target, name)
-        if found is not None:
-            try:
-                arr = _read_checked(spec, found, name)
-            except ValueError as exc:
-                attempts.append(f"{exc} (downloading it again)")
+        arr = None
+        try:
+            found = _find(target, name)
+            arr = None if found is None else _read_checked(spec, found, name)
+        except ValueError as exc:
+            attempts.append(f"{exc} (downloading it again)")
+        except OSError as exc:
+            attempts.append(f"{_unreadable(exc, target)} (downloading it again)")
         if arr is None:
             arr = _fetch(spec, name, target, bases, progress, attempts)
         if arr is None:
@@ -177,13 +185,18 @@ def _from_mirrors(spec, names, target: Path, bases, progress, attempts: list[str
 def load_idx_dataset(spec: DatasetSpec, split: str = "train", data_dir=None, download: bool = True,
                      normalize: bool = True, mirror=None, progress: bool = True):
     """Load ``split`` of the data set ``spec`` as ``(x, y)``; see ``load_fashion_mnist``."""
-    if split not in spec.splits:
+    if not isinstance(split, str) or split not in spec.splits:
         raise ValueError(f"split must be one of {sorted(spec.splits)}, got {split!r}.")
-    names = spec.splits[split]
+    for flag, value in (("download", download), ("normalize", normalize), ("progress", progress)):
+        check_bool(value, flag, f"write {flag}=True or {flag}=False.")
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a directory path (str or pathlib.Path), got {data_dir!r} "
+                        f"of type {type(data_dir).__name__}. Hint: data_dir='~/data/{spec.name}'.")
+    bases, names = _mirrors(spec, mirror), spec.splits[split]
     looked, skipped, attempts = search_dirs(spec, data_dir), [], []
     arrays = _from_disk(spec, names, looked, skipped)
     if arrays is None and download:
-        arrays = _from_mirrors(spec, names, download_dir(spec, data_dir), _mirrors(spec, mirror), progress, attempts)
+        arrays = _from_mirrors(spec, names, download_dir(spec, data_dir), bases, progress, attempts)
     if arrays is None:
         raise FileNotFoundError(_not_found_message(spec, split, looked, skipped, attempts, download))
     images, labels = arrays
@@ -192,8 +205,12 @@ def load_idx_dataset(spec: DatasetSpec, split: str = "train", data_dir=None, dow
 
 def _mirrors(spec: DatasetSpec, mirror) -> tuple[str, ...]:
     if mirror is None:
-        mirror = os.environ.get("CNNLIB_MIRROR") or spec.mirrors
-    return (mirror,) if isinstance(mirror, str) else tuple(mirror)
+        return (os.environ["CNNLIB_MIRROR"],) if os.environ.get("CNNLIB_MIRROR") else tuple(spec.mirrors)
+    bases = (mirror,) if isinstance(mirror, str) else tuple(mirror) if isinstance(mirror, (list, tuple)) else ()
+    if not bases or not all(isinstance(b, str) and b for b in bases):
+        example = spec.mirrors[0] if spec.mirrors else "https://example.org/data/"
+        raise TypeError(f"mirror must be a base URL or a list of them, such as {example!r}, got {mirror!r}.")
+    return bases
 
 
 def _to_xy(spec, images, labels, names, normalize):
@@ -227,7 +244,8 @@ def _not_found_message(spec, split, looked, skipped, attempts, download) -> str:
         lines.append(f"  - {spec.package_hint}")
     lines.append(f"  - put the files in one of the directories above (or set CNNLIB_DATA=/dir and use /dir/{spec.name}/)")
     if download:
-        lines.append(f"  - set CNNLIB_MIRROR (or pass mirror=) to a reachable copy of {spec.mirrors[0]}")
+        lines.append("  - set CNNLIB_MIRROR (or pass mirror=) to a reachable copy of "
+                     + (spec.mirrors[0] if spec.mirrors else f"the {spec.title} files"))
     else:
         lines.append("  - call it with download=True")
     return "\n".join(lines)
@@ -259,8 +277,12 @@ def load_mnist(split: str = "train", data_dir=None, download: bool = True, norma
                *, mirror=None, progress: bool = True):
     """MNIST handwritten digits, the same layout and arguments as ``load_fashion_mnist``.
 
-    >>> x, y = load_mnist("test")
-    >>> x.shape, y[:3]
-    ((10000, 1, 28, 28), array([7, 2, 1]))
+    ``x, y = load_mnist("test")`` gives ``x`` of shape ``(10000, 1, 28, 28)``
+    and ``y[:3]`` = ``[7, 2, 1]``, downloading 11 MB the first time. No Linux
+    distribution packages MNIST, so the last place looked is the cache:
+
+    >>> where, why = search_dirs(MNIST)[-1]
+    >>> why, where.name, MNIST.files["t10k-labels-idx1-ubyte"][0]  # 10,000 labels after an 8-byte header
+    ('cache', 'mnist', 10008)
     """
     return load_idx_dataset(MNIST, split, data_dir, download, normalize, mirror, progress)

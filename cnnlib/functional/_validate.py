@@ -30,6 +30,11 @@ def check_nchw(x, name: str, op: str) -> np.ndarray:
     """Return ``x`` as a 4-D floating array ``(N, C, H, W)``."""
     x = as_float_array(x, name)
     check_ndim(x, 4, op, "(N, C, H, W)")
+    if min(x.shape[1:]) < 1:
+        raise ValueError(
+            f"{op} got {name} of shape {x.shape} with an empty channel or spatial axis; C, H and W must be >= 1 "
+            "(only the batch axis N may be 0). Hint: check the slicing or cropping that made the input."
+        )
     return x
 
 

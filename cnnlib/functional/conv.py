@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import check_bool
 from ._validate import SpatialArgs, check_cache, check_dout, check_impl, conv_args, pad_nchw
 from .conv_naive import conv2d_forward_naive
 from .im2col import col2im, im2col
@@ -76,10 +77,11 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
     cols = im2col(x_padded, KH, KW, args.stride, args.dilation)  # (C*KH*KW, N*H_out*W_out)
     W_rows = W.reshape(C_out, -1)  # (C_out, C*KH*KW): one filter per row
     if _per_sample(cols.shape[0], H_out * W_out):
-        out = np.matmul(W_rows, _per_sample_cols(cols, N))  # (N, C_out, H_out*W_out), NCHW already
+        out = np.matmul(W_rows, _per_sample_cols(cols, N, H_out * W_out))  # (N, C_out, H_out*W_out), NCHW already
     else:
         out = W_rows @ cols  # (C_out, N*H_out*W_out)
-        out = np.ascontiguousarray(out.reshape(C_out, N, -1).transpose(1, 0, 2))  # (N, C_out, H_out*W_out)
+        out = out.reshape(C_out, N, H_out * W_out)  # explicit sizes: -1 is ambiguous when N = 0
+        out = np.ascontiguousarray(out.transpose(1, 0, 2))  # (N, C_out, H_out*W_out)
     if b is not None:
         out += b[:, None]
     out = out.reshape(N, C_out, H_out, W_out)
@@ -105,19 +107,20 @@ def conv2d_backward(dout, cache, need_dx=True):
            [4., 4.]]), array([4.]))
     """
     op = "conv2d_backward"
+    need_dx = check_bool(need_dx, "need_dx", "need_dx=False skips dx (the first layer does not need it).")
     cols, x_shape, x_dtype, W, has_bias, args = check_cache(cache, ConvCache, op, "conv2d_forward")
     N = x_shape[0]
     C_out, C, KH, KW = W.shape
     H_out, W_out = args.out_hw
     dout = check_dout(dout, (N, C_out, H_out, W_out), op)
 
-    dout3 = dout.reshape(N, C_out, -1)  # (N, C_out, H_out*W_out), no copy
+    dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
     dout2d = None
     if _per_sample(cols.shape[0], H_out * W_out):
-        cols_t = _per_sample_cols(cols, N).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
+        cols_t = _per_sample_cols(cols, N, H_out * W_out).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
         dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
     else:
-        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out), same columns as cols
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out), cols' order
         dW = (cols @ dout2d.T).T  # = dout2d @ cols.T, (C_out, C*KH*KW); OpenBLAS prefers this order
     dW = dW.reshape(W.shape).astype(W.dtype, copy=False)
     db = dout3.sum(axis=2).sum(axis=0).astype(W.dtype, copy=False) if has_bias else None
@@ -125,7 +128,7 @@ def conv2d_backward(dout, cache, need_dx=True):
         return None, dW, db
 
     if dout2d is None:
-        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out)
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out)
 
     (top, bottom), (left, right) = args.pads
     H, W_in = x_shape[2], x_shape[3]
@@ -141,9 +144,9 @@ def _per_sample(rows: int, pixels: int) -> bool:
     return pixels >= rows
 
 
-def _per_sample_cols(cols, N):
+def _per_sample_cols(cols, N, P):
     """View ``cols`` ``(C*KH*KW, N*P)`` as ``N`` matrices ``(C*KH*KW, P)``, without copying."""
-    return cols.reshape(cols.shape[0], N, -1).transpose(1, 0, 2)  # (N, C*KH*KW, H_out*W_out)
+    return cols.reshape(cols.shape[0], N, P).transpose(1, 0, 2)  # (N, C*KH*KW, P), P = H_out*W_out
 
 
 def conv2d(x, W, b=None, stride=1, padding=0, dilation=1, impl="fast") -> np.ndarray:

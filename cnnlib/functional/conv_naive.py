@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import check_bool
 from ._validate import SpatialArgs, check_cache, check_dout, conv_args, pad_nchw
 
 
@@ -101,6 +102,7 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
            [1., 2., 1.]])
     """
     op = "conv2d_backward_naive"
+    need_dx = check_bool(need_dx, "need_dx", "need_dx=False skips dx (the first layer does not need it).")
     x_padded, x_shape, W, has_bias, args = check_cache(cache, ConvNaiveCache, op, "conv2d_forward_naive")
     N = x_shape[0]
     C_out, C, KH, KW = W.shape

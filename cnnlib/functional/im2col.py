@@ -19,10 +19,12 @@ gradient of im2col).
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._checks import as_pair, check_positive_int
+from .._checks import as_pair, check_numeric, check_positive_int
 from ..shapes import conv_output_size
 
 
@@ -38,7 +40,7 @@ def _window_geometry(x_shape, KH, KW, stride, dilation):
 
 
 def _check_4d(x, name):
-    x = np.asarray(x)
+    x = check_numeric(x, "x")
     if x.ndim != 4:
         raise ValueError(
             f"{name} expects a 4-D array (N, C, H, W), got shape {x.shape} ({x.ndim}-D). "
@@ -124,9 +126,15 @@ def col2im(cols, x_padded_shape, KH, KW, stride=1, dilation=1) -> np.ndarray:
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    N, C, H, W = (int(s) for s in x_padded_shape)
+    shape = tuple(x_padded_shape) if isinstance(x_padded_shape, (tuple, list)) else ()
+    if len(shape) != 4 or not all(isinstance(s, numbers.Integral) and s >= 0 for s in shape) or min(shape[1:]) < 1:
+        raise ValueError(
+            f"col2im expects x_padded_shape as 4 ints (N, C, H, W), C, H, W >= 1, got {x_padded_shape!r}. "
+            "Hint: pass x_padded.shape of the padded input im2col was given."
+        )
+    N, C, H, W = (int(s) for s in shape)
     (KH, KW), (sh, sw), (dh, dw), (H_out, W_out) = _window_geometry((N, C, H, W), KH, KW, stride, dilation)
-    cols = np.asarray(cols)
+    cols = check_numeric(cols, "cols")
     if cols.shape != (C * KH * KW, N * H_out * W_out):
         raise ValueError(
             f"col2im expects cols of shape (C*KH*KW, N*H_out*W_out) = {(C * KH * KW, N * H_out * W_out)} "

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import at_least_float32
 from ._validate import SpatialArgs, check_cache, check_dout, check_impl, pad_nchw, pool_args
 from .pooling_naive import avgpool2d_forward_naive, maxpool2d_forward_naive
 
@@ -185,7 +186,7 @@ def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
            [10.5, 12.5]])
     """
     x, args = pool_args(x, kernel_size, stride, padding, op="avgpool2d_forward")
-    x_padded = pad_nchw(x, args.pads, value=0.0)
+    x_padded = pad_nchw(at_least_float32(x), args.pads, value=0.0)  # float16 window sums overflow past 65504
     total = None
     for rows, cols in _offset_slices(args):
         if total is None:
@@ -193,7 +194,7 @@ def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
         else:
             total += x_padded[:, :, rows, cols]
     KH, KW = args.kernel
-    return total / (KH * KW), AvgPoolCache(x.shape, x.dtype, args)
+    return (total / (KH * KW)).astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, args)
 
 
 def avgpool2d_backward(dout, cache):

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import at_least_float32
 from ._validate import SpatialArgs, check_cache, check_dout, pad_nchw, pool_args
 
 
@@ -119,7 +120,8 @@ def avgpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
             for i in range(H_out):
                 for j in range(W_out):
                     region = x_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW]
-                    out[n, c, i, j] = np.sum(region) / (KH * KW)  # divisor counts padding too
+                    # float16 sums overflow past 65504: add in float32. The divisor counts padding too.
+                    out[n, c, i, j] = np.sum(at_least_float32(region)) / (KH * KW)
     return out, PoolNaiveCache(x_padded, x.shape, args)
 
 

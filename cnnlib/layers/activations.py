@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import as_float_array
+from .._checks import as_float_array, at_least_float32, check_real
 from .base import Layer
 
 
@@ -94,12 +94,7 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(negative_slope, numbers.Real):
-            raise TypeError(
-                f"negative_slope must be a number, got {negative_slope!r} of type "
-                f"{type(negative_slope).__name__}. Hint: LeakyReLU(0.01)."
-            )
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = check_real(negative_slope, "negative_slope", hint="LeakyReLU(0.01).")
 
     def _forward(self, x):
         positive = x > 0
@@ -171,13 +166,18 @@ class Softmax(_Elementwise):
                 f"Softmax normalises over axis 1 and needs an input of at least 2-D (N, K), "
                 f"got shape {x.shape}. Hint: for a single vector use x[None]."
             )
-        shifted = x - x.max(axis=1, keepdims=True)  # (N, K, *), every row's max is 0
+        if x.shape[1] == 0:
+            raise ValueError(f"Softmax got no classes: axis 1 of shape {x.shape} is empty. Hint: K must be >= 1.")
+        x32 = at_least_float32(x)  # float16 sums overflow past 65504
+        shifted = x32 - x32.max(axis=1, keepdims=True)  # (N, K, *), every row's max is 0
         e = np.exp(shifted)
-        out = e / e.sum(axis=1, keepdims=True)
+        out = (e / e.sum(axis=1, keepdims=True)).astype(x.dtype, copy=False)
         return out, out
 
     def _backward(self, out, dout):
-        return out * (dout - np.sum(dout * out, axis=1, keepdims=True))
+        out32, dout32 = at_least_float32(out), at_least_float32(dout)
+        dx = out32 * (dout32 - np.sum(dout32 * out32, axis=1, keepdims=True))
+        return dx.astype(dout.dtype, copy=False)
 
     def output_shape(self, input_shape):
         """Same shape as the input (one sample's shape needs the class axis)."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import as_float_array, check_bool
+
 
 class Layer:
     """Base class of all layers.
@@ -13,8 +15,10 @@ class Layer:
     returns ``dx`` and *overwrites* ``grads``; it never updates ``params``
     (the optimizer does).
 
-    Subclasses implement ``forward``, ``backward`` and ``output_shape``; they
-    may override ``extra_repr`` to show their non-default arguments.
+    Subclasses implement ``forward``, ``backward`` and ``output_shape``; those
+    with params or buffers also implement ``state_shapes`` (for
+    ``Sequential.load``). They may override ``extra_repr`` to show their
+    non-default arguments.
     """
 
     def __init__(self) -> None:
@@ -40,6 +44,16 @@ class Layer:
         """Shape of one sample's output for one sample's ``input_shape`` (no batch axis)."""
         return tuple(input_shape)
 
+    @classmethod
+    def state_shapes(cls, **config) -> dict[str, tuple]:
+        """Shapes of the params and buffers ``cls(**config)`` would create, without creating them.
+
+        ``Sequential.load`` compares them with a file's arrays before it builds
+        a layer, so a damaged or crafted file cannot make it allocate huge
+        arrays. A layer with params or buffers must override this.
+        """
+        return {}
+
     # -- helpers shared by subclasses ----------------------------------------
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
@@ -54,8 +68,8 @@ class Layer:
         return self._cache
 
     def _check_dout(self, dout, expected_shape: tuple[int, ...]) -> np.ndarray:
-        """Return ``dout`` as an array after checking it has the output's shape."""
-        dout = np.asarray(dout)
+        """Return ``dout`` as a float array (ints become float32) after checking it has the output's shape."""
+        dout = as_float_array(dout, "dout")
         if dout.shape != tuple(expected_shape):
             raise ValueError(
                 f"{type(self).__name__}.backward() got dout of shape {dout.shape}, expected "
@@ -66,7 +80,8 @@ class Layer:
 
     def train(self, mode: bool = True) -> "Layer":
         """Put the layer in training mode (``mode=False`` is ``eval()``)."""
-        self.training = bool(mode)
+        self.training = check_bool(mode, "mode", "layer.train() or layer.train(False); layer.eval() is the same "
+                                   "as layer.train(False).")
         return self
 
     def eval(self) -> "Layer":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, as_pair, check_dtype_arg, check_ndim, check_positive_int
+from .._checks import as_float_array, as_pair, check_bool, check_dtype_arg, check_ndim, check_positive_int, make_rng
 from ..functional._validate import check_impl, conv_padding
 from ..functional.conv import conv2d_backward, conv2d_forward
 from ..functional.conv_naive import conv2d_backward_naive, conv2d_forward_naive
@@ -58,16 +58,22 @@ class Conv2D(Layer):
         self.dilation = as_pair(dilation, "dilation")
         self.padding = padding  # as given, for repr
         self.pads = conv_padding(padding, kernel_size, stride, dilation)  # ((top, bottom), (left, right))
-        self.bias = bool(bias)
+        self.bias = check_bool(bias, "bias", "Conv2D(..., bias=False) leaves the bias out (e.g. before batch norm).")
         self.impl = check_impl(impl, "Conv2D")
         self.dtype = check_dtype_arg(dtype)
         self.init = check_init(init, "Conv2D")
         KH, KW = self.kernel_size
-        W, b = init_params(np.random.default_rng(seed), (self.out_channels, self.in_channels, KH, KW),
+        W, b = init_params(make_rng(seed), (self.out_channels, self.in_channels, KH, KW),
                            self.out_channels if self.bias else None, self.in_channels * KH * KW, init, self.dtype)
         self.params["W"] = W
         if self.bias:
             self.params["b"] = b
+
+    @classmethod
+    def state_shapes(cls, in_channels, out_channels, kernel_size, bias=True, **config) -> dict[str, tuple]:
+        """``W`` is ``(C_out, C_in, KH, KW)``, ``b`` ``(C_out,)``."""
+        KH, KW = as_pair(kernel_size, "kernel_size")
+        return {"W": (out_channels, in_channels, KH, KW), **({"b": (out_channels,)} if bias else {})}
 
     def _out_hw(self, H: int, W: int) -> tuple[int, int]:
         (top, bottom), (left, right) = self.pads

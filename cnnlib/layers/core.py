@@ -1,11 +1,9 @@
 r"""Flatten, Dense (fully connected) and Dropout: the classifier head of a CNN."""
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .._checks import as_float_array, check_dtype_arg, check_positive_int
+from .._checks import as_float_array, check_bool, check_dtype_arg, check_fraction, check_positive_int, make_rng
 from .activations import _check_sample_shape
 from .base import Layer
 from .init import check_init, init_params
@@ -31,12 +29,12 @@ class Flatten(Layer):
                 "Hint: the first axis is the batch; for one sample add it with x[None]."
             )
         self._cache = x.shape
-        return x.reshape(x.shape[0], -1)  # (N, C*H*W)
+        return x.reshape(x.shape[0], _features(x.shape))  # (N, C*H*W); -1 cannot be worked out when N = 0
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Return ``dout`` reshaped to the input's shape."""
         in_shape = self._get_cache()
-        dout = self._check_dout(dout, (in_shape[0], int(np.prod(in_shape[1:]))))
+        dout = self._check_dout(dout, (in_shape[0], _features(in_shape)))
         if not self.requires_input_grad:
             return None
         return dout.reshape(in_shape)  # (N, C, H, W)
@@ -47,6 +45,11 @@ class Flatten(Layer):
         if len(shape) == 0:
             raise ValueError("Flatten.output_shape() got (); one sample needs at least one axis.")
         return (int(np.prod(shape)),)
+
+
+def _features(shape: tuple[int, ...]) -> int:
+    """Number of features per sample of a batch of ``shape``: the product of every axis but the first."""
+    return int(np.prod(shape[1:], dtype=np.int64))
 
 
 class Dense(Layer):
@@ -77,14 +80,19 @@ class Dense(Layer):
         super().__init__()
         self.in_features = check_positive_int(in_features, "in_features")
         self.out_features = check_positive_int(out_features, "out_features")
-        self.bias = bool(bias)
+        self.bias = check_bool(bias, "bias", "Dense(..., bias=False) leaves the bias out.")
         self.dtype = check_dtype_arg(dtype)
         self.init = check_init(init, "Dense")
-        W, b = init_params(np.random.default_rng(seed), (self.in_features, self.out_features),
+        W, b = init_params(make_rng(seed), (self.in_features, self.out_features),
                            self.out_features if self.bias else None, self.in_features, init, self.dtype)
         self.params["W"] = W
         if self.bias:
             self.params["b"] = b
+
+    @classmethod
+    def state_shapes(cls, in_features, out_features, bias=True, **config) -> dict[str, tuple]:
+        """``W`` is ``(in_features, out_features)``, ``b`` ``(out_features,)``."""
+        return {"W": (in_features, out_features), **({"b": (out_features,)} if bias else {})}
 
     def _check_input_shape(self, shape: tuple[int, ...]) -> None:
         """Raise ``ValueError`` unless ``shape`` is ``(N, in_features)``."""
@@ -158,15 +166,9 @@ class Dropout(Layer):
 
     def __init__(self, p: float = 0.5, seed=None) -> None:
         super().__init__()
-        if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-            raise TypeError(f"Dropout p must be a number, got {p!r} of type {type(p).__name__}.")
-        if not 0 <= p < 1:
-            raise ValueError(
-                f"Dropout p must satisfy 0 <= p < 1, got p={p}. Hint: p is the probability of "
-                "dropping an entry; p=1 would drop everything (and divide by zero in the 1/(1-p) scaling)."
-            )
-        self.p = float(p)
-        self.rng = np.random.default_rng(seed)
+        self.p = check_fraction(p, "Dropout p", hint="p is the probability of dropping an entry; p=1 would drop "
+                                "everything (and divide by zero in the 1/(1-p) scaling).")
+        self.rng = make_rng(seed)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Apply the mask (training) or return ``x`` unchanged (eval)."""

@@ -25,25 +25,26 @@ collecting terms. In evaluation :math:`\mu, \sigma^2` are constants and
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .._checks import as_float_array, check_dtype_arg, check_positive_int
+from .._checks import as_float_array, at_least_float32, check_dtype_arg, check_positive_int, check_real
 from .base import Layer
+
+
+def _ncl(x: np.ndarray) -> np.ndarray:
+    """``x`` ``(N, C, ...)`` viewed as ``(N, C, L)``: L = H*W for images, 1 for vectors (sizes explicit for N = 0)."""
+    return x.reshape(x.shape[0], x.shape[1], int(np.prod(x.shape[2:], dtype=np.int64)))
 
 
 def _channel_sum(x: np.ndarray) -> np.ndarray:
     """Per-channel sum of an ``(N, C, ...)`` array, shape ``(C,)`` (BLAS dot products, then a sum over N)."""
-    n, c = x.shape[:2]
-    x3 = x.reshape(n, c, -1)  # (N, C, L): L = H*W for images, 1 for vectors
+    x3 = _ncl(x)  # (N, C, L)
     return (x3 @ np.ones(x3.shape[2], dtype=x.dtype)).sum(axis=0)  # (N, C) -> (C,)
 
 
 def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per-channel sum of ``a * b`` for two ``(N, C, ...)`` arrays, shape ``(C,)``, without the product array."""
-    n, c = a.shape[:2]
-    return np.vecdot(a.reshape(n, c, -1), b.reshape(n, c, -1)).sum(axis=0)  # (N, C, L) -> (N, C) -> (C,)
+    return np.einsum("ncl,ncl->c", _ncl(a), _ncl(b))  # (N, C, L) twice -> (C,)
 
 
 class _BatchNorm(Layer):
@@ -56,24 +57,22 @@ class _BatchNorm(Layer):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float32) -> None:
         super().__init__()
         self.num_features = check_positive_int(num_features, "num_features")
-        for name, value in (("eps", eps), ("momentum", momentum)):
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}.")
-        if not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps}. Hint: it keeps 1/sqrt(var + eps) finite; 1e-5 is usual.")
-        if not 0 <= momentum <= 1:
-            raise ValueError(
-                f"momentum must be in [0, 1], got {momentum}. Hint: it is the weight of the new batch "
-                "statistic in the running average (PyTorch's convention; 0.1 is usual)."
-            )
-        self.eps = float(eps)
-        self.momentum = float(momentum)
+        self.eps = check_real(eps, "eps", low=0, low_open=True,
+                              hint="it keeps 1/sqrt(var + eps) finite; 1e-5 is usual.")
+        self.momentum = check_real(momentum, "momentum", low=0, high=1, hint=(
+            "it is the weight of the new batch statistic in the running average (PyTorch's convention; "
+            "0.1 is usual)."))
         self.dtype = check_dtype_arg(dtype)
         self.params["gamma"] = np.ones(num_features, dtype=self.dtype)
         self.params["beta"] = np.zeros(num_features, dtype=self.dtype)
         # Buffers: updated by forward in training, never by the optimizer.
         self.running_mean = np.zeros(num_features, dtype=self.dtype)
         self.running_var = np.ones(num_features, dtype=self.dtype)
+
+    @classmethod
+    def state_shapes(cls, num_features, **config) -> dict[str, tuple]:
+        """``gamma``, ``beta``, ``running_mean`` and ``running_var`` are all ``(num_features,)``."""
+        return {k: (num_features,) for k in ("gamma", "beta", "running_mean", "running_var")}
 
     def _bshape(self) -> tuple[int, ...]:
         """Shape that broadcasts a per-channel vector against the input: (1, C) or (1, C, 1, 1)."""
@@ -95,13 +94,21 @@ class _BatchNorm(Layer):
             )
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """Normalise per channel (batch stats in training, running stats in eval); scale and shift."""
+        """Normalise per channel (batch stats in training, running stats in eval); scale and shift.
+
+        float16 input is normalised in float32 and returned as float16. An empty
+        batch gives an empty output and leaves the running statistics alone (as
+        in PyTorch); so does a batch whose statistics are NaN or inf (the output
+        is then NaN too, for the loss or ``fit`` to report).
+        """
         x = as_float_array(x, "x")
         self._check_input_shape(x.shape)
+        in_dtype = x.dtype
+        x = at_least_float32(x)  # float16 sums overflow past 65504
         bshape = self._bshape()
         n = x.size // self.num_features  # values per channel
         gamma, beta = self.params["gamma"], self.params["beta"]
-        if not self.training:
+        if not self.training or n == 0:
             # A fixed affine map per channel: out = x * scale + shift.
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)  # (C,)
             scale = (gamma * inv_std).astype(x.dtype, copy=False)  # (C,)
@@ -109,7 +116,7 @@ class _BatchNorm(Layer):
             out = x * scale.reshape(bshape)
             out += shift.reshape(bshape)
             self._cache = (x, inv_std, False, out.shape)
-            return out
+            return out.astype(in_dtype, copy=False)
         if n < 2:
             raise ValueError(
                 f"{type(self).__name__}: Expected more than 1 value per channel when training, "
@@ -119,23 +126,26 @@ class _BatchNorm(Layer):
         mean = _channel_sum(x) / n  # (C,)
         xc = x - mean.astype(x.dtype, copy=False).reshape(bshape)  # x - mean, same shape as x
         var = _channel_dot(xc, xc) / n  # (C,), biased: divides by n
-        m = self.momentum
-        self.running_mean *= 1 - m
-        self.running_mean += m * mean
-        self.running_var *= 1 - m
-        self.running_var += m * var * (n / (n - 1))
+        if np.isfinite(mean).all() and np.isfinite(var).all():  # NaN/inf input must not poison the buffers for good
+            m = self.momentum
+            self.running_mean *= 1 - m
+            self.running_mean += m * mean
+            self.running_var *= 1 - m
+            self.running_var += m * var * (n / (n - 1))
         inv_std = 1.0 / np.sqrt(var + self.eps)  # (C,)
         # out = gamma * x_hat + beta with x_hat = xc * inv_std, in two passes over the data.
         out = xc * (gamma * inv_std).astype(x.dtype, copy=False).reshape(bshape)
         out += beta.astype(x.dtype, copy=False).reshape(bshape)
         # Cache the centred input and 1/std; x_hat = xc * inv_std is never stored.
         self._cache = (xc, inv_std, True, out.shape)
-        return out
+        return out.astype(in_dtype, copy=False)
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Fill ``grads['gamma']``, ``grads['beta']``; return ``dx`` by the compact formula (module docstring)."""
         xc, inv_std, training, out_shape = self._get_cache()
         dout = self._check_dout(dout, out_shape)
+        out_dtype = dout.dtype
+        dout = at_least_float32(dout)
         bshape = self._bshape()
         n = dout.size // self.num_features
         gamma = self.params["gamma"]
@@ -150,7 +160,7 @@ class _BatchNorm(Layer):
             return None
         scale = gamma * inv_std  # (C,) gamma / sqrt(var + eps)
         if not training:
-            return dout * scale.astype(dout.dtype, copy=False).reshape(bshape)
+            return (dout * scale.astype(dout.dtype, copy=False).reshape(bshape)).astype(out_dtype, copy=False)
         # dx = scale/n * (n*dout - dbeta - x_hat*dgamma)
         #    = dout*scale - xc*(scale*inv_std*dgamma/n) - scale*dbeta/n
         k_xc = (scale * inv_std * dgamma / n).astype(dout.dtype, copy=False)  # (C,)
@@ -158,7 +168,7 @@ class _BatchNorm(Layer):
         dx = dout * scale.astype(dout.dtype, copy=False).reshape(bshape)
         dx -= xc * k_xc.reshape(bshape)
         dx -= k_0.reshape(bshape)
-        return dx
+        return dx.astype(out_dtype, copy=False)
 
     def output_shape(self, input_shape):
         """Same as the input; checks the channel count."""

@@ -69,8 +69,12 @@ def reuse_figure(figure: Figure | None, width: float, height: float) -> Figure:
     if figure is None:
         return Figure(figsize=(width, height), dpi=DPI)
     figure.set_size_inches(width, height)
+    # Keep the one suptitle artist, emptied and reset (suptitle() returns it): the next suptitle() call
+    # updates it. Removing it instead leaves matplotlib < 3.10.9 updating a removed, invisible title.
+    title = figure.suptitle("")
     for text in list(figure.texts):
-        text.remove()
+        if text is not title:
+            text.remove()
     return figure
 
 

@@ -17,8 +17,8 @@ def lesson_names() -> list[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.skip(f"no Chromium at {CHROMIUM}: make test installs one (or set CNNLIB_CHROMIUM=/path/to/chromium)")
+    from playwright import sync_api
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b

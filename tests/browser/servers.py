@@ -12,7 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+# make test's set-up (tools/test_setup.py) finds or installs a Chromium and exports its path.
+CHROMIUM = os.environ.get("CNNLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -97,14 +98,14 @@ def start_lab(tmp: Path) -> Server:
 
 
 def start_voila(tmp: Path) -> Server:
+    """Voilà as ``make present`` runs it: a Jupyter server extension, served from above notebooks/."""
     root = tmp / "voila-root"
     root.mkdir()
     copy_lessons(root)
     port, token = free_port(), secrets.token_hex(16)
-    # Serve the folder above notebooks/ (as `make present` does), so the
-    # lessons' ../images links stay inside Voilà's root.
     argv = [
-        sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
-        "--Voila.ip=127.0.0.1", f"--token={token}", "--strip_sources=True",
+        sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
+        "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--VoilaConfiguration.strip_sources=True",
     ]
-    return Server(argv, port, token, tmp / "voila.log", "/", _env(tmp))
+    return Server(argv, port, token, tmp / "voila.log", "/api/status", _env(tmp))

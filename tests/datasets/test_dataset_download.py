@@ -1,87 +1,15 @@
 """Downloading for real from a small HTTP server on 127.0.0.1: checks, atomic writes, caching, lookup order."""
 import gzip
 import hashlib
-import http.server
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
+from toy_mirror import IMAGES, LABELS, N, idx_bytes
 
 from cnnlib.datasets import DatasetSpec, load_idx_dataset
 from cnnlib.datasets import mnist as mnist_module
 from cnnlib.datasets.download import download
-from cnnlib.datasets.idx import write_idx
-
-IMAGES, LABELS = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
-N = 12
-
-
-def _idx_bytes(tmp_path, name, arr) -> bytes:
-    return write_idx(tmp_path / f"src-{name}", arr, compress=False).read_bytes()
-
-
-@pytest.fixture
-def toy(tmp_path):
-    """A 12-image toy data set: its raw IDX bytes, the gzip files and a spec pinning them."""
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (N, 4, 4), dtype=np.uint8)
-    labels = (np.arange(N) % 3).astype(np.uint8)
-    raw = {IMAGES: _idx_bytes(tmp_path, IMAGES, images), LABELS: _idx_bytes(tmp_path, LABELS, labels)}
-
-    def spec(mirrors=("http://127.0.0.1:9/",), system_dirs=()):
-        return DatasetSpec(
-            name="toy", title="Toy", classes=("a", "b", "c"), mirrors=tuple(mirrors),
-            files={k: (len(v), hashlib.sha256(v).hexdigest()) for k, v in raw.items()},
-            system_dirs=tuple(str(d) for d in system_dirs), package_hint="install toy-data",
-            splits={"train": (IMAGES, LABELS)},
-        )
-
-    return {"images": images, "labels": labels, "raw": raw,
-            "gz": {f"{k}.gz": gzip.compress(v) for k, v in raw.items()}, "spec": spec}
-
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
-    """Keep the real cache, $CNNLIB_DATA and $CNNLIB_MIRROR out of these tests."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("CNNLIB_DATA", raising=False)
-    monkeypatch.delenv("CNNLIB_MIRROR", raising=False)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        srv = self.server
-        name = self.path.lstrip("/").split("/")[-1]
-        srv.requests.append(name)
-        body, mode = srv.files.get(name), srv.modes.get(name, "ok")
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if mode == "drop":  # promise the whole body, send half, hang up
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.files, srv.modes, srv.requests = {}, {}, []
-    srv.url = f"http://127.0.0.1:{srv.server_address[1]}/data/"
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
 def _files_under(path: Path) -> list[str]:
@@ -135,12 +63,16 @@ def test_a_dropped_connection_leaves_no_file(tmp_path, toy, server):
 def test_download_removes_the_part_file_on_ctrl_c(tmp_path, toy, server):
     server.files.update(toy["gz"])
 
-    def interrupted(path):
-        assert path.name.endswith(".part") and path.exists()
-        raise KeyboardInterrupt
+    class Interrupted:
+        def update(self, piece):
+            pass
+
+        def finish(self):
+            assert [p.name.endswith(".part") for p in (tmp_path / "out").iterdir()] == [True]
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        download(server.url + f"{IMAGES}.gz", tmp_path / "out" / "x.gz", check=interrupted, progress=False)
+        download(server.url + f"{IMAGES}.gz", tmp_path / "out" / "x.gz", check=Interrupted(), progress=False)
     assert _files_under(tmp_path / "out") == []
 
 
@@ -227,7 +159,7 @@ def test_offline_error_says_where_it_looked_and_how_to_fix_it(tmp_path, toy, mon
 
 
 def test_mismatched_counts_and_bad_labels(tmp_path, toy):
-    labels = _idx_bytes(tmp_path, "few", np.zeros(N - 2, dtype=np.uint8))
+    labels = idx_bytes(tmp_path, "few", np.zeros(N - 2, dtype=np.uint8))
     spec = toy["spec"]()
     files = dict(spec.files, **{LABELS: (len(labels), hashlib.sha256(labels).hexdigest())})
     d = tmp_path / "d"
@@ -235,7 +167,7 @@ def test_mismatched_counts_and_bad_labels(tmp_path, toy):
     (d / f"{LABELS}.gz").write_bytes(gzip.compress(labels))
     with pytest.raises(ValueError, match=r"train-images-idx3-ubyte has 12 images but train-labels-idx1-ubyte has 10 labels"):
         load_idx_dataset(DatasetSpec(**{**spec.__dict__, "files": files}), data_dir=d, download=False)
-    bad = _idx_bytes(tmp_path, "bad", np.full(N, 7, dtype=np.uint8))
+    bad = idx_bytes(tmp_path, "bad", np.full(N, 7, dtype=np.uint8))
     (d / f"{LABELS}.gz").write_bytes(gzip.compress(bad))
     files[LABELS] = (len(bad), hashlib.sha256(bad).hexdigest())
     with pytest.raises(ValueError, match=r"labels outside \[0, 3\): min 7, max 7"):
@@ -245,3 +177,17 @@ def test_mismatched_counts_and_bad_labels(tmp_path, toy):
 def test_bad_split(toy):
     with pytest.raises(ValueError, match=r"split must be one of \['train'\], got 'valid'"):
         load_idx_dataset(toy["spec"](), "valid")
+
+
+@pytest.mark.parametrize("kwargs, error, pattern", [
+    ({"split": ["train"]}, ValueError, r"split must be one of \['train'\], got \['train'\]"),
+    ({"download": "no"}, TypeError, r"download must be True or False, got 'no'\. Hint: write download=True"),
+    ({"normalize": 1}, TypeError, r"normalize must be True or False, got 1"),
+    ({"data_dir": 3}, TypeError, r"data_dir must be a directory path \(str or pathlib\.Path\), got 3 of type int"),
+    ({"mirror": 8080}, TypeError, r"mirror must be a base URL or a list of them, such as 'http://127\.0\.0\.1:9/', "
+                                  r"got 8080"),
+    ({"mirror": []}, TypeError, r"mirror must be a base URL .* got \[\]"),
+])
+def test_bad_arguments_are_clear_errors(toy, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        load_idx_dataset(toy["spec"](), **kwargs)

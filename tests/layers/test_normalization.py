@@ -125,9 +125,9 @@ def test_batch_of_one_in_training_is_an_error():
 
 
 def test_argument_errors_contract_and_repr():
-    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\], got 1.5"):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\], got 1.5"):
         BatchNorm2D(3, momentum=1.5)
-    with pytest.raises(ValueError, match="eps must be > 0"):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0, got 0"):
         BatchNorm2D(3, eps=0)
     with pytest.raises(TypeError, match="num_features must be an integer"):
         BatchNorm2D(3.0)

@@ -1,0 +1,51 @@
+"""Writing a file all at once: to a temporary file beside it, then one rename.
+
+An interrupted write never leaves half a file under the final name. The file
+gets the mode ``open()`` would give a new file (``0o666`` less the umask,
+usually ``0o644``), not ``tempfile.mkstemp``'s private ``0o600``: a model or a
+data set saved into a shared directory stays readable by the other users.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read the umask is to set it ...
+    os.umask(mask)  # ... and put it back at once
+    return mask
+
+
+def new_file_mode() -> int:
+    """The permission bits a file created now with ``open(path, "w")`` would get."""
+    return 0o666 & ~_umask()
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """Yield a binary file object; on success it replaces ``path`` in one rename.
+
+    On any error (or Ctrl-C) inside the ``with`` block the temporary file is
+    removed and ``path`` is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "hello.bin"
+    >>> with atomic_write(target) as f:
+    ...     _ = f.write(b"hi")
+    >>> target.read_bytes()
+    b'hi'
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.chmod(tmp, new_file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,160 @@
+"""``make lab`` and ``make present`` as a user types them: they start (as root too), ask for a token,
+listen on 127.0.0.1 only, refuse a foreign Host header, and lesson 01's animation shows."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .servers import free_port
+
+GIF = "sliding_window.gif"
+IMG_LOADED_JS = f"""() => {{
+  const img = document.querySelector('img[src*="{GIF}"]');
+  return !!img && img.complete && img.naturalWidth > 0;
+}}"""
+
+
+class MakeServer:
+    """``make <target> PORT=...`` in the repository; ``url`` is the tokenised URL it printed."""
+
+    def __init__(self, target: str, tmp: Path, pattern: str, **variables):
+        self.port = free_port()
+        env = {**os.environ, "BROWSER": "true",  # JupyterLab "opens" the URL with /bin/true
+               "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_DATA_DIR": str(tmp / "data"),
+               "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces")}
+        env.pop("JUPYTER_TOKEN", None)
+        argv = ["make", "--no-print-directory", target, f"PORT={self.port}", *(f"{k}={v}" for k, v in variables.items())]
+        self.log = tmp / f"{target}.log"
+        self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+        self.url = self._wait_for(pattern)
+
+    def _wait_for(self, pattern: str) -> str:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            text = self.log.read_text()
+            match = re.search(pattern.replace("PORT", str(self.port)), text)
+            if match and self._answers():
+                return match.group(0)
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        self.stop()
+        raise AssertionError(f"make did not start a server on port {self.port}:\n{self.log.read_text()[-3000:]}")
+
+    def _answers(self) -> bool:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status", timeout=5)
+        except urllib.error.HTTPError:
+            return True  # it answered (403 without a token)
+        except OSError:
+            return False
+        return True
+
+    @property
+    def token(self) -> str:
+        return re.search(r"token=([0-9a-f]+)", self.url).group(1)
+
+    def status(self, path: str, host: str | None = None, token: bool = True) -> int:
+        sep = "&" if "?" in path else "?"
+        url = f"http://127.0.0.1:{self.port}{path}" + (f"{sep}token={self.token}" if token else "")
+        request = urllib.request.Request(url, headers={"Host": host} if host else {})
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as resp:
+                return resp.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def served(tmp_path):
+    servers = []
+
+    def start(target, pattern, **variables):
+        servers.append(MakeServer(target, tmp_path, pattern, **variables))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+def _listening_addresses(port: int) -> set[str]:
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
+
+
+def test_make_lab_answers_with_a_token_and_shows_lesson_01s_animation(served, browser):
+    lab = served("lab", r"http://127\.0\.0\.1:PORT/lab\S*\?token=[0-9a-f]+")
+    assert lab.status("/api/status", token=False) == 403, "make lab must ask for a token"
+    assert lab.status("/api/status") == 200
+    assert lab.status("/api/status", host="attacker.example") == 403, "a foreign Host header must be refused"
+    assert lab.status(f"/files/images/{GIF}") == 200, "images/ must be inside the server's root"
+    if shutil.which("ss"):
+        assert _listening_addresses(lab.port) <= {"127.0.0.1"}, "make lab listens beyond 127.0.0.1"
+    settings = json.loads(urllib.request.urlopen(
+        f"http://127.0.0.1:{lab.port}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={lab.token}",
+        timeout=30).read())
+    defaults = {k: v.get("default") for k, v in settings["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, \
+        f"JupyterLab's news and update pop-ups must be off for make lab, got {defaults}"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"http://127.0.0.1:{lab.port}/lab/tree/notebooks/01_sliding_window.ipynb?reset&token={lab.token}")
+        page.wait_for_selector(f'img[src*="{GIF}"]', state="attached", timeout=120_000)
+        page.evaluate(f"document.querySelector('img[src*=\"{GIF}\"]').scrollIntoView()")
+        page.wait_for_function(IMG_LOADED_JS, timeout=60_000)
+    finally:
+        page.close()
+
+
+def test_make_present_answers_with_a_token_and_shows_lesson_01s_animation(served, browser):
+    present = served("present", r"http://127\.0\.0\.1:PORT/voila/render/\S+\?token=[0-9a-f]+", LESSON="01")
+    path = present.url.split(str(present.port), 1)[1].split("?")[0]
+    assert path == "/voila/render/notebooks/01_sliding_window.ipynb"
+    assert present.status(path, token=False) in (302, 403), "make present must ask for a token"
+    assert present.status("/api/status", host="attacker.example") == 403, "a foreign Host header must be refused"
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    try:
+        page.goto(present.url, wait_until="commit", timeout=240_000)
+        page.wait_for_selector(f'img[src*="{GIF}"]', state="attached", timeout=240_000)
+        page.evaluate(f"document.querySelector('img[src*=\"{GIF}\"]').scrollIntoView()")
+        page.wait_for_function(IMG_LOADED_JS, timeout=60_000)
+        assert page.query_selector_all(".jp-InputArea-editor") == [], "make present must hide the code"
+    finally:
+        page.close()
+
+
+def test_allow_root_is_passed_only_when_running_as_root():
+    """``make -n`` prints the commands: as root they carry --allow-root, as another user they do not."""
+    as_me = subprocess.run(["make", "-n", "lab", "present"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert ("--allow-root" in as_me) == (os.geteuid() == 0)
+    if os.geteuid() == 0 and shutil.which("runuser"):
+        as_nobody = subprocess.run(["runuser", "-u", "nobody", "--", "make", "-n", "lab", "present"], cwd=ROOT,
+                                   capture_output=True, text=True)
+        assert as_nobody.returncode == 0, as_nobody.stderr
+        assert "jupyter lab" in as_nobody.stdout and "--allow-root" not in as_nobody.stdout
