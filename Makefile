@@ -80,7 +80,7 @@ test-floors:
 	  || { tail -40 $(VENV)-floors/install.log; exit 1; }
 	@$(VENV)-floors/bin/python -c 'import sys, numpy, matplotlib, ipywidgets; \
 	  print(f"floors: Python {sys.version.split()[0]}, numpy {numpy.__version__}, matplotlib {matplotlib.__version__}, ipywidgets {ipywidgets.__version__}")'
-	$(VENV)-floors/bin/python -m pytest -n 2 -q -p no:cacheprovider tests --ignore=tests/browser \
+	$(VENV)-floors/bin/python -m pytest -n 2 -q --disable-warnings -p no:cacheprovider tests --ignore=tests/browser \
 	  --ignore=tests/test_binder.py --ignore=tests/test_notebooks_meta.py --ignore=tests/test_notebooks_rerun.py \
 	  --ignore=tests/test_packaging.py
 

@@ -29,13 +29,12 @@ from pathlib import Path
 
 import matplotlib
 
-from cnnlib.kernels import KERNEL_NAMES
-from cnnlib.viz.conv_steps import SEED_INPUT, SEED_KERNEL, ConvStepFigure
+from cnnlib.image_filters import KERNEL_NAMES
 from cnnlib.viz.style import figure_to_png
 from cnnlib.widgets import (backprop_pass_view, backprop_view, backprop_widget, batchnorm_view, batchnorm_widget,
                             filter_view, filter_widget, output_size_view, output_size_widget, pooling_view,
                             pooling_widget, shift_view, shift_widget, sliding_window_view, sliding_window_widget)
-from cnnlib.widgets.panel import WIDGET_PNG_COMPRESSION
+from cnnlib.widgets.view_widget import WIDGET_PNG_COMPRESSION
 
 UPDATES = 20
 TARGET_MS = 150
@@ -72,22 +71,15 @@ def _callback(*view_fns, reuse: bool = False, **fixed):
 
 
 def _slider(box, name):
-    """Move one slider of a built widget to a value whose pictures are not cached."""
+    """Move one control of a built widget to a value whose pictures are not cached."""
     control = box.controls[name]
 
     def move(v):
-        for cache in (box.cache, getattr(box, "pass_cache", {})):
-            cache.clear()
+        for panel in box.panels:
+            panel.cache.clear()
         control.value = v
 
     return move
-
-
-def _step_figure() -> ConvStepFigure:
-    """The persistent figure the step widget updates in place (same example as its default)."""
-    from cnnlib.widgets.sliding_window import _steps
-
-    return ConvStepFigure(_steps(SEED_INPUT, SEED_KERNEL, 1, 0))
 
 
 def measure() -> list[tuple[str, str, str, float, float]]:
@@ -99,7 +91,7 @@ def measure() -> list[tuple[str, str, str, float, float]]:
     bn_shifts = [-4.0, -2.0, 0.0, 2.0, 4.0]
     return [
         ("sliding window (01)", "4×4 ⋆ 2×2 example", "step 1…9",
-         _median_ms(_callback(sliding_window_view, figure=_step_figure()), [{"step": s} for s in steps]),
+         _median_ms(_callback(sliding_window_view, reuse=True), [{"step": s} for s in steps]),
          _median_ms(_slider(sliding_window_widget(), "step"), steps)),
         ("output size (02)", "H=7, K=3, P=1, D=1", "stride 1…4",
          _median_ms(_callback(output_size_view, reuse=True), [{"stride": s} for s in strides]),

@@ -19,10 +19,10 @@ import statistics
 import time
 
 from cnnlib.datasets import load_fashion_mnist
-from cnnlib.models import fashion_mnist_cnn
+from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.viz.style import figure_to_png
 from cnnlib.widgets import feature_map_view, feature_map_widget, receptive_field_view, receptive_field_widget
-from cnnlib.widgets.panel import WIDGET_PNG_COMPRESSION
+from cnnlib.widgets.view_widget import WIDGET_PNG_COMPRESSION
 
 UPDATES = 20
 TARGET_MS = 150

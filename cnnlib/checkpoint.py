@@ -1,12 +1,17 @@
-"""Saving and loading a ``Sequential`` model's weights as a plain ``.npz`` file.
+"""Saving and loading the layers of a ``Sequential`` model as a plain ``.npz`` file.
 
 The file holds one array per parameter and buffer, keyed ``"<layer index>.<name>"``
 (``"0.W"``, ``"2.running_mean"``), plus ``"__architecture__"``: a JSON string
 with each layer's type, parameter shapes, constructor arguments and ``repr``.
 Nothing is pickled, and nothing in a file is trusted: ``cnnlib._model_file``
 checks every key, shape and dtype before an array is read (never with
-pickles), and ``load`` checks each layer's constructor arguments against the
-stored shapes before it builds the layer.
+pickles), and ``load_layers`` checks each layer's constructor arguments
+against the stored shapes before it builds the layer.
+
+``Sequential.save``, ``load_weights`` and ``load`` call these; the functions
+take a model (anything with ``layers``) or return a list of layers, so this
+module never needs ``Sequential``. What a layer must provide to be saved and
+rebuilt is written on ``cnnlib.layers.Layer``.
 """
 from __future__ import annotations
 
@@ -17,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import layers as layers_module
 from ._files import atomic_write
 from ._model_file import read_model_file
+from .layers.base import Layer
 
 ARCH_KEY = "__architecture__"
 FORMAT = "cnnlib.Sequential/1"
@@ -26,22 +33,6 @@ _HINT = (
     "Hint: load_weights needs the architecture the weights were saved from; "
     "Sequential.load(path) rebuilds it from the file."
 )
-
-
-def buffers_of(layer) -> list[tuple[str, np.ndarray]]:
-    """``(name, array)`` for each buffer of ``layer``: state that is saved but not trained.
-
-    A layer names its buffers in a ``buffers`` attribute (a tuple of attribute
-    names, or a dict of arrays); otherwise ``running_mean`` and ``running_var``
-    are looked up.
-    """
-    declared = getattr(layer, "buffers", None)
-    if isinstance(declared, dict):
-        items = list(declared.items())
-    else:
-        names = declared if isinstance(declared, (tuple, list)) else ("running_mean", "running_var")
-        items = [(n, getattr(layer, n, None)) for n in names]
-    return [(n, a) for n, a in items if isinstance(a, np.ndarray)]
 
 
 def _to_json(value):
@@ -101,7 +92,7 @@ def architecture(model) -> list[dict]:
         {
             "type": type(layer).__name__,
             "params": {k: list(v.shape) for k, v in layer.params.items()},
-            "buffers": {k: list(v.shape) for k, v in buffers_of(layer)},
+            "buffers": {k: list(v.shape) for k, v in layer.named_buffers()},
             "config": layer_config(layer),
             "repr": repr(layer),
         }
@@ -120,7 +111,7 @@ def save(model, path) -> Path:
         path = path.with_name(path.name + ".npz")
     arrays = {ARCH_KEY: np.array(json.dumps({"format": FORMAT, "layers": architecture(model)}))}
     for i, layer in enumerate(model.layers):
-        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+        for name, arr in [*layer.params.items(), *layer.named_buffers()]:
             arrays[f"{i}.{name}"] = arr
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,45 +137,47 @@ def read(path) -> tuple[list[dict], dict[str, np.ndarray]]:
     return records, arrays
 
 
-def _first_mismatch(saved: list[dict], model) -> str | None:
-    for i, (rec, layer) in enumerate(zip(saved, model.layers)):
+def _first_mismatch(saved: list[dict], layers) -> str | None:
+    for i, (rec, layer) in enumerate(zip(saved, layers)):
         name = type(layer).__name__
         if rec["type"] != name:
             return f"layer {i}: file has {rec['type']}, model has {name}"
-        for kind, mine in (("param", dict(layer.params)), ("buffer", dict(buffers_of(layer)))):
+        for kind, mine in (("param", dict(layer.params)), ("buffer", dict(layer.named_buffers()))):
             theirs = rec[kind + "s"]
             if sorted(theirs) != sorted(mine):
                 return f"layer {i} {name}: file has {kind}s {sorted(theirs)}, model has {sorted(mine)}"
             for k, shape in theirs.items():
                 if tuple(shape) != mine[k].shape:
                     return f"layer {i} {name} {kind} {k}: file has {tuple(shape)}, model has {mine[k].shape}"
-    if len(saved) != len(model.layers):
-        return f"file has {len(saved)} layers, model has {len(model.layers)}"
+    if len(saved) != len(layers):
+        return f"file has {len(saved)} layers, model has {len(layers)}"
     return None
 
 
 def load_weights(model, path) -> None:
-    """Copy the arrays in ``path`` into ``model`` in place, after checking the architecture matches."""
+    """Copy the arrays in ``path`` into ``model`` (anything with ``layers``) in place, after checking they match."""
     path, saved, arrays = read_model_file(path, ARCH_KEY, FORMAT)
-    problem = _first_mismatch(saved, model)
+    _copy_weights(model.layers, path, saved, arrays)
+
+
+def _copy_weights(layers, path: Path, saved: list[dict], arrays: dict[str, np.ndarray]) -> None:
+    problem = _first_mismatch(saved, layers)
     if problem:
         raise ValueError(f"Cannot load {path} into this model: {problem}. {_HINT}")
-    for i, layer in enumerate(model.layers):
-        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+    for i, layer in enumerate(layers):
+        for name, arr in [*layer.params.items(), *layer.named_buffers()]:
             key = f"{i}.{name}"
             if key not in arrays or arrays[key].shape != arr.shape:
                 raise ValueError(f"{path} is damaged: array {key!r} is missing or has the wrong shape.")
     # Everything checked: now copy. In place, so optimizers holding these arrays see the new values.
-    for i, layer in enumerate(model.layers):
-        for name, arr in [*layer.params.items(), *buffers_of(layer)]:
+    for i, layer in enumerate(layers):
+        for name, arr in [*layer.params.items(), *layer.named_buffers()]:
             arr[...] = arrays[f"{i}.{name}"]
 
 
 def _layer_classes() -> dict[str, type]:
-    from . import layers
-    from .layers.base import Layer
-
-    return {obj.__name__: obj for obj in vars(layers).values() if isinstance(obj, type) and issubclass(obj, Layer)}
+    return {obj.__name__: obj for obj in vars(layers_module).values()
+            if isinstance(obj, type) and issubclass(obj, Layer)}
 
 
 def _rebuild(i: int, rec: dict, cls, path: Path):
@@ -211,11 +204,9 @@ def _rebuild(i: int, rec: dict, cls, path: Path):
     return layer
 
 
-def load(path):
-    """Rebuild a ``Sequential`` from ``path`` (only ``cnnlib.layers`` classes) and load its weights."""
-    from .model import Sequential
-
-    path, saved, _ = read_model_file(path, ARCH_KEY, FORMAT)
+def load_layers(path) -> list:
+    """Rebuild the layers saved in ``path`` (only ``cnnlib.layers`` classes) with their weights."""
+    path, saved, arrays = read_model_file(path, ARCH_KEY, FORMAT)
     classes = _layer_classes()
     layers = []
     for i, rec in enumerate(saved):
@@ -227,6 +218,5 @@ def load(path):
                 "Hint: build the model in code and call model.load_weights(path)."
             )
         layers.append(_rebuild(i, rec, cls, path))
-    model = Sequential(layers)
-    load_weights(model, path)
-    return model
+    _copy_weights(layers, path, saved, arrays)
+    return layers

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import at_least_float32, check_bool, check_fraction, check_real
-from ._loss_checks import _check_pred, _check_probabilities, _class_targets, _loss_value, _same_shape_target
+from ._checks import (as_class_targets, as_same_shape_target, at_least_float32, check_bool, check_fraction,
+                      check_pred, check_probabilities, check_real, finite_loss_value)
 from .layers.activations import stable_sigmoid
 
 
@@ -80,10 +80,10 @@ class CrossEntropy(Loss):
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the logits ``pred`` against ``target``."""
         name = type(self).__name__
-        pred = _check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
+        pred = check_pred(pred, name, "logits", ndim=2, layout="(N, K)")
         z = at_least_float32(pred)  # float16 sums overflow past 65504
         n, k = z.shape
-        y = _class_targets(target, n, k, name, z.dtype)  # (N, K)
+        y = as_class_targets(target, n, k, name, z.dtype)  # (N, K)
         if self.label_smoothing:
             y = (1 - self.label_smoothing) * y + self.label_smoothing / k  # (N, K), rows still sum to 1
         with np.errstate(over="ignore", invalid="ignore"):  # only logits near the float limit overflow: reported below
@@ -91,7 +91,7 @@ class CrossEntropy(Loss):
             log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log softmax, (N, K)
             total = -np.sum(y * log_p) / n
         self._cache = (np.exp(log_p), y, n, pred.dtype)
-        return _loss_value(total, name, "logits", pred)
+        return finite_loss_value(total, name, "logits", pred)
 
     def backward(self) -> np.ndarray:
         """``(softmax(pred) - y) / N``."""
@@ -125,15 +125,15 @@ class CategoricalCrossEntropy(Loss):
     def forward(self, pred, target) -> float:
         """Mean cross-entropy of the probabilities ``pred`` against ``target``."""
         name = type(self).__name__
-        pred = _check_pred(pred, name, "probabilities", ndim=2, layout="(N, K)")
-        _check_probabilities(pred, name, "probabilities",
+        pred = check_pred(pred, name, "probabilities", ndim=2, layout="(N, K)")
+        check_probabilities(pred, name, "probabilities",
                              "pass Softmax outputs; for raw logits use CrossEntropy, which applies the softmax.")
         p = at_least_float32(pred)  # float16 sums overflow past 65504
         n, k = p.shape
-        y = _class_targets(target, n, k, name, p.dtype)  # (N, K)
+        y = as_class_targets(target, n, k, name, p.dtype)  # (N, K)
         p = np.clip(p, self.eps, 1.0)
         self._cache = (p, y, n, pred.dtype)
-        return _loss_value(-np.sum(y * np.log(p)) / n, name, "probabilities", pred)
+        return finite_loss_value(-np.sum(y * np.log(p)) / n, name, "probabilities", pred)
 
     def backward(self) -> np.ndarray:
         """``-y / clip(p) / N``."""
@@ -173,13 +173,13 @@ class BinaryCrossEntropy(Loss):
         """Mean binary cross-entropy of ``pred`` against ``target``."""
         name = type(self).__name__
         what = "logits" if self.from_logits else "probabilities"
-        pred = _check_pred(pred, name, what)
+        pred = check_pred(pred, name, what)
         if not self.from_logits:
-            _check_probabilities(pred, name, "probabilities",
+            check_probabilities(pred, name, "probabilities",
                                  "pass Sigmoid outputs, or use BinaryCrossEntropy(from_logits=True) for raw scores.")
         z = at_least_float32(pred)  # float16 sums overflow past 65504
-        y = _same_shape_target(target, z, name)
-        _check_probabilities(y, name, "targets", "targets are 0/1 labels or probabilities.")
+        y = as_same_shape_target(target, z, name)
+        check_probabilities(y, name, "targets", "targets are 0/1 labels or probabilities.")
         if self.from_logits:
             losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
             self._cache = ("logits", stable_sigmoid(z), y, pred.dtype)
@@ -187,7 +187,7 @@ class BinaryCrossEntropy(Loss):
             p, q = np.maximum(z, self.eps), np.maximum(1 - z, self.eps)  # p and 1 - p, clipped
             losses = -(y * np.log(p) + (1 - y) * np.log(q))
             self._cache = ("probabilities", (p, q), y, pred.dtype)
-        return _loss_value(np.mean(losses), name, what, pred)
+        return finite_loss_value(np.mean(losses), name, what, pred)
 
     def backward(self) -> np.ndarray:
         """``(sigmoid(z) - y)/M`` from logits, ``(-y/p + (1-y)/(1-p))/M`` from probabilities."""
@@ -216,13 +216,13 @@ class MSE(Loss):
     def forward(self, pred, target) -> float:
         """Mean of the squared differences."""
         name = type(self).__name__
-        pred = _check_pred(pred, name, "pred")
+        pred = check_pred(pred, name, "pred")
         p = at_least_float32(pred)  # a float16 square overflows past 255
         with np.errstate(over="ignore", invalid="ignore"):  # reported by _loss_value
-            diff = p - _same_shape_target(target, p, name)
+            diff = p - as_same_shape_target(target, p, name)
             total = np.mean(diff * diff)
         self._cache = (diff, pred.dtype)
-        return _loss_value(total, name, "pred", pred)
+        return finite_loss_value(total, name, "pred", pred)
 
     def backward(self) -> np.ndarray:
         """``2 (pred - target) / M``."""

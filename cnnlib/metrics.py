@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_finite, check_numeric, check_positive_int
-from ._loss_checks import check_labels
+from ._checks import check_finite, check_labels, check_numeric, check_positive_int
 
 
 def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | None:

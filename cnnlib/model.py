@@ -1,13 +1,20 @@
-"""``Sequential``: a list of layers run forward in order and backward in reverse."""
+"""``Sequential``: a list of layers run forward in order and backward in reverse.
+
+It is the front of the library: ``fit``, ``evaluate`` and ``predict`` hand the
+model to :mod:`cnnlib.training_loop`, ``save`` and ``load`` to
+:mod:`cnnlib.checkpoint`, ``summary`` to :mod:`cnnlib.summary`. Those work on
+any object with ``layers`` and never import this module, so the imports run
+one way: layers, then those three, then ``Sequential``.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-from . import checkpoint, training
+from . import checkpoint, training_loop
 from ._checks import check_bool
 from .layers.base import Layer
 from .summary import Summary
-from .training import History
+from .training_loop import History
 
 _PASS_THROUGH = (ValueError, TypeError)
 
@@ -159,7 +166,7 @@ class Sequential:
         >>> h.history["loss"][-1] < h.history["loss"][0]
         True
         """
-        return training.fit(
+        return training_loop.fit(
             self, x, y, loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
             validation_data=validation_data, shuffle=shuffle, seed=seed, progress=progress, callbacks=callbacks,
             augment=augment,
@@ -170,11 +177,11 @@ class Sequential:
 
         For a classifier, ``y`` holds integer labels in ``[0, K)`` or rows shaped like the outputs.
         """
-        return training.evaluate(self, x, y, loss=loss, batch_size=batch_size)
+        return training_loop.evaluate(self, x, y, loss=loss, batch_size=batch_size)
 
     def predict(self, x, batch_size=256) -> np.ndarray:
         """Outputs for ``x`` in eval mode, in batches; the previous mode is restored (empty ``x``: empty result)."""
-        return training.predict(self, x, batch_size=batch_size)
+        return training_loop.predict(self, x, batch_size=batch_size)
 
     # -- saving ------------------------------------------------------------------
     def save(self, path):
@@ -189,7 +196,7 @@ class Sequential:
     @classmethod
     def load(cls, path) -> "Sequential":
         """Rebuild the model saved in ``path`` (cnnlib layers only) with its weights."""
-        return checkpoint.load(path)
+        return cls(checkpoint.load_layers(path))
 
     # -- container protocol ----------------------------------------------------------
     def __len__(self) -> int:

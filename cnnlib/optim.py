@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_real
+from ._checks import check_gradient, check_real, check_real_pair
 from .layers.base import Layer
 
 
@@ -73,18 +73,9 @@ class Optimizer:
 
     def _grad(self, layer: Layer, name: str) -> np.ndarray:
         """The gradient of ``layer.params[name]`` plus weight decay, after checking it exists."""
-        p, g = layer.params[name], layer.grads.get(name)
-        if g is None:
-            raise RuntimeError(
-                f"{type(self).__name__}.step(): {type(layer).__name__} parameter '{name}' has no gradient yet. "
-                "Hint: call loss.backward() and model.backward(dout) before optimizer.step()."
-            )
-        if np.shape(g) != p.shape:
-            raise RuntimeError(
-                f"{type(self).__name__}.step(): gradient of {type(layer).__name__} '{name}' has shape "
-                f"{np.shape(g)} but the parameter has shape {p.shape}. Hint: backward must fill "
-                "grads[name] with an array of the parameter's shape."
-            )
+        p = layer.params[name]
+        g = check_gradient(layer.grads.get(name), p, f"{type(self).__name__}.step()",
+                           f"{type(layer).__name__} parameter '{name}'")
         if self.weight_decay:
             g = g + self.weight_decay * p
         return g
@@ -158,10 +149,8 @@ class Adam(Optimizer):
     def __init__(self, model, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(model, lr, weight_decay)
-        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}. Hint: betas=(0.9, 0.999).")
-        self.betas = tuple(check_real(b, f"betas[{i}]", low=0, high=1, high_open=True, hint="betas=(0.9, 0.999).")
-                           for i, b in enumerate(betas))
+        self.betas = check_real_pair(betas, "betas", "(beta1, beta2)", "betas=(0.9, 0.999).", low=0, high=1,
+                                     high_open=True)
         self.eps = check_real(eps, "eps", low=0, hint="1e-8 is usual; it keeps the step finite where v is 0.")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:

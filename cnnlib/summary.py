@@ -7,24 +7,10 @@ names the layer that cannot take its input.
 from __future__ import annotations
 
 import html
-import numbers
 
-from .checkpoint import buffers_of
+from ._checks import as_input_shape
 
 _HEADERS = ("#", "Layer (type)", "Output Shape", "Param #")
-
-
-def _check_input_shape(input_shape) -> tuple[int, ...]:
-    if isinstance(input_shape, numbers.Integral) and not isinstance(input_shape, bool):
-        input_shape = (int(input_shape),)
-    if not isinstance(input_shape, (tuple, list)) or not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= 1 for d in input_shape
-    ):
-        raise TypeError(
-            f"input_shape must be a tuple of positive ints, got {input_shape!r}. "
-            "Hint: pass one sample's shape without the batch axis, e.g. (1, 28, 28) or (784,)."
-        )
-    return tuple(int(d) for d in input_shape)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -51,7 +37,7 @@ class Summary:
     """
 
     def __init__(self, layers, input_shape) -> None:
-        self.input_shape = _check_input_shape(input_shape)
+        self.input_shape = as_input_shape(input_shape)
         self.rows: list[tuple[str, tuple[int, ...], int]] = []
         self.buffers = 0
         shape = self.input_shape
@@ -65,7 +51,7 @@ class Summary:
                     hint = " (input_shape is one sample's shape, without the batch axis)"
                 raise type(exc)(f"layer {i} ({name}) cannot take input shape {shape}{hint}: {exc}") from exc
             self.rows.append((name, shape, layer.num_params()))
-            self.buffers += sum(b.size for _, b in buffers_of(layer))
+            self.buffers += sum(b.size for _, b in layer.named_buffers())
         self.total_params = sum(n for _, _, n in self.rows)
         self.trainable_params = self.total_params
 

@@ -4,7 +4,7 @@
     python -m cnnlib.train --batchnorm --dense-batchnorm --lr 3e-3 --label-smoothing 0.1 --init uniform --save bn.npz
     python -m cnnlib.train --subset 2000 --epochs 2          # a quick look
 
-It builds :func:`cnnlib.models.fashion_mnist_cnn`, trains it with a progress
+It builds :func:`cnnlib.networks.fashion_mnist_cnn`, trains it with a progress
 bar, prints the loss and accuracy after every epoch (and on held-out training
 images with ``--val N``), reports the test accuracy once at the end, and can
 save the weights (``Sequential.load(path)`` rebuilds the model).
@@ -34,7 +34,7 @@ from .callbacks import CosineLR
 from .datasets import FASHION_MNIST_CLASSES, MNIST_CLASSES, load_fashion_mnist, load_mnist
 from .layers import Dropout
 from .losses import CrossEntropy
-from .models import fashion_mnist_cnn
+from .networks import fashion_mnist_cnn
 from .optim import SGD, Adam
 
 DATASETS = {"fashion-mnist": (load_fashion_mnist, FASHION_MNIST_CLASSES), "mnist": (load_mnist, MNIST_CLASSES)}

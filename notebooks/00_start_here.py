@@ -54,7 +54,7 @@
 # A line marked `FIX` says what to install.
 
 # %% tags=["nbval-ignore-output"]
-from cnnlib.widgets.envcheck import check_environment
+from cnnlib.setup_check import check_environment
 
 setup_ok = check_environment()
 

@@ -30,6 +30,7 @@ import inspect
 
 import numpy as np
 
+from cnnlib.demos import filter_channels
 from cnnlib.exercises.channels import check_conv_params, check_dense_params
 from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
 from cnnlib.functional import conv2d, conv2d_forward_naive
@@ -227,7 +228,7 @@ print(inspect.getsource(conv2d_forward_naive))
 # bias, giving **one** output channel.
 
 # %%
-show(draw_filter_channels(
+show(draw_filter_channels(filter_channels(
     x=np.array([[[3, 0, 0, 0], [0, 3, 3, 2], [0, 0, 1, 1], [2, 1, 1, 0]],
                 [[2, 2, 0, 0], [1, 1, 3, 2], [1, 1, 2, 2], [0, 2, 3, 3]],
                 [[3, 1, 1, 2], [2, 2, 3, 1], [3, 0, 0, 3], [3, 1, 0, 1]]]),
@@ -235,7 +236,7 @@ show(draw_filter_channels(
                       [[-1, -1, 1], [0, 0, -1], [-1, 0, 0]],
                       [[0, 1, 1], [-1, 0, 0], [-1, -1, 0]]]),
     bias=1.0,
-))
+)))
 
 # %% [markdown]
 # In `cnnlib` (and PyTorch) the weights of a layer with $C_{out}$ filters over $C_{in}$ channels have shape

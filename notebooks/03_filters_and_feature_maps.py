@@ -29,7 +29,7 @@ import numpy as np
 
 from cnnlib.datasets.images import LUMA, load_sample_image
 from cnnlib.exercises.output_size import check_output_size
-from cnnlib.kernels import DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
+from cnnlib.image_filters import DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
 from cnnlib.layers import Conv2D, ReLU
 from cnnlib.viz import draw_feature_maps, draw_images, draw_rgb_filter, show
 from cnnlib.widgets import filter_view, filter_widget

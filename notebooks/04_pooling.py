@@ -31,13 +31,13 @@ import inspect
 
 import numpy as np
 
+from cnnlib.demos import compare_shift, pool_windows
 from cnnlib.exercises.output_size import check_output_size
 from cnnlib.exercises.pooling import check_pool_output
 from cnnlib.functional import maxpool2d_forward_naive
 from cnnlib.layers import AvgPool2D, Conv2D, MaxPool2D
 from cnnlib.shapes import explain_conv_output_size
-from cnnlib.viz import draw_avg_pool, draw_max_pool, show
-from cnnlib.viz.translation import compare_shift
+from cnnlib.viz import draw_pool_windows, show
 from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
 
 # %% [markdown]
@@ -68,14 +68,14 @@ x = np.array([[1, 3, 2, 1],
               [4, 6, 5, 0],
               [3, 1, 2, 8],
               [0, 2, 7, 4]])
-show(draw_max_pool(x, kernel_size=2))
+show(draw_pool_windows(pool_windows(x, kernel_size=2, pool="max")))
 
 # %% [markdown]
 # Average pooling uses the same windows and keeps their means. The top-left window holds 1, 3, 4 and 6, so
 # its output is $(1 + 3 + 4 + 6)/4 = 3.5$:
 
 # %%
-show(draw_avg_pool(x, kernel_size=2))
+show(draw_pool_windows(pool_windows(x, kernel_size=2, pool="average")))
 
 # %% [markdown]
 # **Exercise.** Max pooling with $2 \times 2$ windows and **stride 1**: the windows now overlap, and the

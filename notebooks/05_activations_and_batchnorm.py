@@ -28,11 +28,11 @@
 # %%
 import numpy as np
 
+from cnnlib.demos import activation_curves, gradients_through_depth
 from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.layers import BatchNorm2D, Dense, LeakyReLU, ReLU, Sigmoid, Tanh
 from cnnlib.viz import draw_activations, draw_gradient_through_depth, show
-from cnnlib.viz.activations import gradient_through_depth
 from cnnlib.widgets import batchnorm_view, batchnorm_widget
 
 # %% [markdown]
@@ -120,7 +120,7 @@ for name, layer, f, f_grad in cases:
 # Blue is the function, red dashed its derivative (both computed by the layers, as above).
 
 # %%
-show(draw_activations())
+show(draw_activations(activation_curves()))
 
 # %% [markdown]
 # - **ReLU**: slope exactly 1 for every positive input, so gradients pass through unchanged; 0 for negative
@@ -153,11 +153,11 @@ print(check_sigmoid_grad(-2.0, x=2.0))  # x(1 - x) with x instead of sigma(x)
 # pushed back from the top:
 
 # %%
-show(draw_gradient_through_depth(("sigmoid", "relu"), depth=10))
+norms = gradients_through_depth(("sigmoid", "relu"), depth=10)
+show(draw_gradient_through_depth(norms))
 
 # %%
-for name in ("sigmoid", "relu"):
-    g = gradient_through_depth(name, depth=10)
+for name, g in norms.items():
     print(f"{name:<8} gradient size at layer 10: {g[-1]:.1e}   at layer 1: {g[0]:.1e}   "
           f"layer 10 / layer 1: {g[-1] / g[0]:.2g}")
 

@@ -33,6 +33,7 @@ import inspect
 
 import numpy as np
 
+from cnnlib.demos import dilate, pool_backward
 from cnnlib.exercises.backprop_bugs import (batchnorm_backward_broken, conv_backward_broken_1,
                                             conv_backward_broken_2, conv_backward_broken_3, maxpool_backward_broken)
 from cnnlib.exercises.chain_rule import check_softmax_ce_grad
@@ -45,7 +46,6 @@ from cnnlib.layers import (AvgPool2D, BatchNorm1D, BatchNorm2D, Conv2D, Dense, D
                            MaxPool2D, ReLU, Sigmoid, Softmax, Tanh)
 from cnnlib.losses import CategoricalCrossEntropy, CrossEntropy
 from cnnlib.viz import draw_pool_backward, show
-from cnnlib.viz.backprop import dilate
 from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
 
 # %% [markdown]
@@ -335,7 +335,7 @@ xp = np.array([[1, 3, 2, 1],
                [0, 2, 7, 4]], dtype=float)
 doutp = np.array([[1, -2],
                   [3, 4]], dtype=float)
-show(draw_pool_backward(xp, doutp, kernel_size=2))
+show(draw_pool_backward(pool_backward(xp, doutp, kernel_size=2)))
 
 # %%
 pool = MaxPool2D(2)

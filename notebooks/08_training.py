@@ -40,7 +40,8 @@ import numpy as np
 
 from cnnlib import Sequential
 from cnnlib.augment import RandomAugment
-from cnnlib.callbacks import CosineLR, LivePlot
+from cnnlib.callbacks import CosineLR
+from cnnlib.widgets import LivePlot
 from cnnlib.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
 from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Flatten, MaxPool2D, ReLU, Softmax
 from cnnlib.losses import CrossEntropy
@@ -368,7 +369,7 @@ print(f"{'test loss':<22}{plain_test['loss']:>12.2f}{bn_test['loss']:>12.2f}")
 # ($\gamma$, $\beta$) for 128 biases removed. On 55,000 training images it raised the accuracy on the 5,000
 # held out from 0.930 to 0.936 (one seed); on the test set, trained on all 60,000, it scored 0.929 and 0.927
 # (two seeds), the best result here. In code: `fashion_mnist_cnn(batchnorm=True, dense_batchnorm=True,
-# init="uniform")` from `cnnlib.models`, or the layers `Dense(1600, 128, bias=False), BatchNorm1D(128), ReLU()`.
+# init="uniform")` from `cnnlib.networks`, or the layers `Dense(1600, 128, bias=False), BatchNorm1D(128), ReLU()`.
 #
 # PyTorch, trained with the same recipes from the same data, lands within about 0.4 points of cnnlib on the test set,
 # sometimes above and sometimes below; with the last recipe on all 60,000 images it scored 0.925 (cnnlib:

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from cnnlib import Sequential
+from cnnlib._checks import check_layer_dout
 from cnnlib.layers.base import Layer
 
 
@@ -18,7 +19,7 @@ class Scale(Layer):
         return self.c * np.asarray(x)
 
     def backward(self, dout):
-        self._check_dout(dout, self._get_cache())
+        check_layer_dout(dout, self._get_cache(), self)
         return None if not self.requires_input_grad else self.c * dout
 
 

@@ -78,7 +78,7 @@ def test_the_floors_make_tests_are_the_floors_pyproject_declares():
 
 
 def test_lesson_00s_environment_check_asks_for_the_floors_pyproject_declares():
-    from cnnlib.widgets.envcheck import REQUIREMENTS
+    from cnnlib.setup_check import REQUIREMENTS
 
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = {_name(r): _floor(r) for r in meta["dependencies"]}

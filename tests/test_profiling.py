@@ -1,6 +1,6 @@
 import numpy as np
 
-from cnnlib.models import fashion_mnist_cnn
+from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.losses import CrossEntropy
 from cnnlib.optim import SGD
 from cnnlib.profiling import profile_step, time_call

@@ -254,7 +254,10 @@ def test_from_the_shell_a_bad_save_path_is_one_message_and_exit_code_2(tmp_path)
 
 
 def test_from_the_shell_ctrl_c_exits_130_without_a_traceback():
-    script = ("import sys, time\n"
+    # A shell that started us in the background may have set SIGINT to "ignore", which children inherit;
+    # a user's terminal delivers Ctrl-C with the default handler, so restore that first.
+    script = ("import signal, sys, time\n"
+              "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
               "from cnnlib import train\n"
               "def loader(split, data_dir=None):\n"
               "    print('loading', flush=True)\n"

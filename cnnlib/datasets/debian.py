@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from .._files import atomic_write
-from .mnist import _Checker, max_download_bytes
+from .mnist import OfficialFileChecker, max_download_bytes
 from .specs import FASHION_MNIST, DatasetSpec
 
 AR_MAGIC = b"!<arch>\n"
@@ -136,7 +136,7 @@ def _check_member(info: tarfile.TarInfo, name: str, target: Path, deb: str) -> N
             raise ValueError(f"{deb} is unsafe: {exc}. Refusing to unpack it.") from exc
 
 
-def _copy(tar, member, dest: Path, checker: _Checker) -> None:
+def _copy(tar, member, dest: Path, checker: OfficialFileChecker) -> None:
     source = tar.extractfile(member)
     with atomic_write(dest) as out:  # mode 0o666 less the umask; never half a file under the final name
         while piece := source.read(_CHUNK):
@@ -181,7 +181,7 @@ def extract_deb_dataset(deb_path, target_dir, spec: DatasetSpec = FASHION_MNIST)
                         raise ValueError(f"{deb}: {name} holds {info.size:,} bytes, far more than the "
                                          f"{spec.files[file_name][0]:,} of {spec.title}'s {file_name}. Refusing it.")
                     target.mkdir(parents=True, exist_ok=True)
-                    _copy(tar, info, target / base, _Checker(spec, file_name, f"{name} in {deb}"))
+                    _copy(tar, info, target / base, OfficialFileChecker(spec, file_name, f"{name} in {deb}"))
                     written[file_name] = target / base
         except _read_errors() as exc:
             if isinstance(exc, OSError) and exc.filename is not None:

@@ -53,7 +53,7 @@ def max_download_bytes(size: int) -> int:
     return 2 * size + 2**20
 
 
-class _Checker:
+class OfficialFileChecker:
     """Gunzip and hash a file piece by piece, refusing it past its official size (see ``download``)."""
 
     def __init__(self, spec: DatasetSpec, name: str, what: str, downloaded: bool = False) -> None:
@@ -88,7 +88,7 @@ def _read_checked(spec: DatasetSpec, path: Path, name: str) -> np.ndarray:
 
 def check_file(spec: DatasetSpec, path, name: str) -> None:
     """Raise ``ValueError`` unless ``path`` (gzip or not) is the official file ``name``; reads it in pieces."""
-    checker = _Checker(spec, name, str(path))
+    checker = OfficialFileChecker(spec, name, str(path))
     with open(path, "rb") as f:
         while piece := f.read(CHUNK):
             checker.update(piece)
@@ -154,7 +154,8 @@ def _fetch(spec, name, target: Path, bases, progress, attempts: list[str]) -> np
     for base in bases:
         url = base.rstrip("/") + f"/{name}.gz"
         try:
-            dest = download(url, target / f"{name}.gz", check=_Checker(spec, name, "the downloaded file", True),
+            check = OfficialFileChecker(spec, name, "the downloaded file", True)
+            dest = download(url, target / f"{name}.gz", check=check,
                             max_bytes=max_download_bytes(spec.files[name][0]), progress=progress)
             return _read_checked(spec, dest, name)
         except DOWNLOAD_ERRORS as exc:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..functional import avgpool2d, maxpool2d
-from ..viz.pool_backward import pool_gradients
+from ..demos.pooling import pool2d, pool_gradients
 from .feedback import Feedback, not_answered
 
 
@@ -18,11 +17,6 @@ def _as_array(answer, what: str) -> np.ndarray:
         return np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r}.") from None
-
-
-def _pool(x, pool, k, s):
-    fn = maxpool2d if pool == "max" else avgpool2d
-    return fn(np.asarray(x, dtype=float)[None, None], k, s)[0, 0]
 
 
 def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride: int | None = None) -> Feedback:
@@ -34,14 +28,15 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
     if pool not in ("max", "average"):
         raise ValueError(f"pool must be 'max' or 'average', got {pool!r}.")
     s = kernel_size if stride is None else stride
-    right = _pool(x, pool, kernel_size, s)
+    x = np.asarray(x, dtype=float)
+    right = pool2d(x, pool, kernel_size, s)
     setting = f"{pool} pooling, {kernel_size}×{kernel_size} windows, stride {s}"
     if answer is None:
         return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}")
     got = _as_array(answer, "answer")
     if got.shape != right.shape:
         hint = ""
-        if s != 1 and got.shape == _pool(x, pool, kernel_size, 1).shape:
+        if s != 1 and got.shape == pool2d(x, pool, kernel_size, 1).shape:
             hint = f" That is the size for stride 1: the windows jump {s} cells, so they do not overlap."
         return Feedback(False, f"your output is {got.shape[0]}×{got.shape[1]} but {setting} gives "
                                f"{right.shape[0]}×{right.shape[1]}: ⌊(H − {kernel_size})/{s}⌋ + 1 per axis.{hint}")
@@ -49,10 +44,10 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
         return Feedback(True, f"{setting}: each output is the {'largest value' if pool == 'max' else 'mean'} "
                               "of its window.")
     other = "average" if pool == "max" else "max"
-    if np.allclose(got, _pool(x, other, kernel_size, s)):
+    if np.allclose(got, pool2d(x, other, kernel_size, s)):
         return Feedback(False, f"those are the {'means' if other == 'average' else 'maxima'} of the windows: "
                                f"{pool} pooling keeps the {'largest value' if pool == 'max' else 'mean'} instead.")
-    if pool == "max" and np.allclose(got, -_pool(-np.asarray(x, dtype=float), "max", kernel_size, s)):
+    if pool == "max" and np.allclose(got, -pool2d(-x, "max", kernel_size, s)):
         return Feedback(False, "those are the smallest values: max pooling keeps the largest one of each window.")
     if np.allclose(got, right.T):
         return Feedback(False, "right numbers, transposed: output row i comes from input rows i·stride onwards.")
@@ -71,7 +66,6 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
     """
     s = kernel_size if stride is None else stride
     dx_max, dx_avg = pool_gradients(x, dout, kernel_size, s)
-    dx_max, dx_avg = dx_max + 0.0, dx_avg + 0.0  # no -0
     if answer is None:
         return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx")
     got = _as_array(answer, "answer")

@@ -1,7 +1,8 @@
 """Lesson 01 checkers: predict an output cell, write ``corr2d``.
 
-Both compare with :func:`cnnlib.functional.conv2d` and, when the answer is
-wrong, look for the mistake it suggests: a flipped kernel (convolution
+Both compare with :func:`cnnlib.functional.conv2d` (through
+:func:`cnnlib.demos.sliding_window.correlate`) and, when the answer is wrong,
+look for the mistake it suggests: a flipped kernel (convolution
 instead of cross-correlation), swapped row and column, a window that does
 not move by the stride, a sum without the weights, …
 """
@@ -9,16 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..functional import conv2d
-from ..viz.conv_steps import SEED_INPUT, SEED_KERNEL
+from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, correlate
 from .feedback import Feedback, not_answered
-
-
-def cross_correlate(x, kernel, stride: int = 1, padding: int = 0) -> np.ndarray:
-    """2-D cross-correlation of 2-D ``x`` and ``kernel`` with cnnlib (the reference answer)."""
-    x = np.asarray(x, dtype=np.float64)[None, None]  # (1, 1, H, W)
-    kernel = np.asarray(kernel, dtype=np.float64)[None, None]  # (1, 1, KH, KW)
-    return conv2d(x, kernel, stride=stride, padding=padding)[0, 0]
 
 
 def _num(v) -> str:
@@ -34,7 +27,7 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
     """
     x = SEED_INPUT if x is None else np.asarray(x, dtype=float)
     kernel = SEED_KERNEL if kernel is None else np.asarray(kernel, dtype=float)
-    out = cross_correlate(x, kernel, stride, padding)
+    out = correlate(x, kernel, stride, padding)
     h_out, w_out = out.shape
     if not (0 <= row < h_out and 0 <= col < w_out):
         raise ValueError(
@@ -81,13 +74,13 @@ def _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
     yield float(patch.sum()), "you added the patch values: multiply each one by its kernel weight first."
     yield float((patch * np.abs(kernel)).sum()), "you dropped a minus sign: some kernel weights are negative."
     if stride > 1:
-        stride1 = cross_correlate(x, kernel, 1, padding)
+        stride1 = correlate(x, kernel, 1, padding)
         yield stride1[row, col], (
             f"right at stride 1, wrong at stride {stride}: the window start is missing '* stride' "
             f"(out[{row}, {col}] starts at ({row}·{stride}, {col}·{stride}))."
         )
     if padding:
-        unpadded = cross_correlate(x, kernel, stride, 0)
+        unpadded = correlate(x, kernel, stride, 0)
         if row < unpadded.shape[0] and col < unpadded.shape[1]:
             yield unpadded[row, col], "you forgot the zero padding: count the window on the padded input."
     for dr, dc in ((0, 1), (0, -1), (1, 0), (-1, 0)):
@@ -112,7 +105,7 @@ def check_corr2d(corr2d) -> Feedback:
          rng.integers(-2, 3, (3, 3)).astype(float)),
     ]
     for name, x, k in cases:
-        expected = cross_correlate(x, k)
+        expected = correlate(x, k)
         try:
             got = np.asarray(corr2d(x.copy(), k.copy()), dtype=float)
         except Exception as exc:  # the student's code: report, don't crash the lesson
@@ -128,9 +121,9 @@ def check_corr2d(corr2d) -> Feedback:
             return Feedback(False, f"on {name} corr2d returned shape {got.shape}, expected {expected.shape}.{hint}")
         if np.allclose(got, expected):
             continue
-        if np.allclose(got, cross_correlate(x, k[::-1, ::-1])):
+        if np.allclose(got, correlate(x, k[::-1, ::-1])):
             return Feedback(False, f"on {name}: you flipped the kernel: that is convolution, not cross-correlation.")
-        if k.shape[0] == k.shape[1] and np.allclose(got, cross_correlate(x, k.T)):
+        if k.shape[0] == k.shape[1] and np.allclose(got, correlate(x, k.T)):
             return Feedback(False, f"on {name}: you used the transposed kernel; index it as kernel[m, n], row m, column n.")
         bad = tuple(int(v) for v in np.argwhere(~np.isclose(got, expected))[0])
         return Feedback(

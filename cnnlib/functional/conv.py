@@ -27,10 +27,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_bool
-from ._validate import SpatialArgs, check_cache, check_dout, check_impl, conv_args, pad_nchw
+from .._checks import check_bool, check_cache, check_dout, check_impl
+from ..shapes import Geometry2D
+from .arguments import conv_arguments
 from .conv_naive import conv2d_forward_naive
-from .im2col import col2im, im2col
+from .im2col import columns_to_image, image_to_columns
+from .padding import pad_nchw, unpad_nchw
 
 
 class ConvCache(NamedTuple):
@@ -41,10 +43,11 @@ class ConvCache(NamedTuple):
     x_dtype: np.dtype
     W: np.ndarray
     has_bias: bool
-    args: SpatialArgs
+    geometry: Geometry2D
+    out_hw: tuple[int, int]  # (H_out, W_out)
 
 
-def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
+def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1, *, geometry=None):
     """2-D cross-correlation of a batch with a bank of filters (vectorized).
 
     Same arguments, numbers and cache contract as ``conv2d_forward_naive``.
@@ -58,6 +61,8 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
             odd extra pixel bottom/right) or ``((top, bottom), (left, right))``
             (default 0).
         dilation: int or ``(dh, dw)`` (default 1).
+        geometry: a ``Geometry2D`` resolved before (what ``Conv2D`` passes),
+            instead of stride, padding and dilation.
 
     Shape:
         ``out``: ``(N, C_out, H_out, W_out)`` with
@@ -69,12 +74,11 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
     >>> out.shape
     (2, 4, 5, 5)
     """
-    x, W, b, args = conv_args(x, W, b, stride, padding, dilation, op="conv2d_forward")
-    N = x.shape[0]
-    C_out, C, KH, KW = W.shape
-    H_out, W_out = args.out_hw
-    x_padded = pad_nchw(x, args.pads)
-    cols = im2col(x_padded, KH, KW, args.stride, args.dilation)  # (C*KH*KW, N*H_out*W_out)
+    x, W, b, geometry, (H_out, W_out) = conv_arguments(x, W, b, stride, padding, dilation, geometry,
+                                                       "conv2d_forward")
+    N, C_out = x.shape[0], W.shape[0]
+    x_padded = pad_nchw(x, geometry.pads)
+    cols = image_to_columns(x_padded, geometry, (H_out, W_out))  # (C*KH*KW, N*H_out*W_out)
     W_rows = W.reshape(C_out, -1)  # (C_out, C*KH*KW): one filter per row
     if _per_sample(cols.shape[0], H_out * W_out):
         out = np.matmul(W_rows, _per_sample_cols(cols, N, H_out * W_out))  # (N, C_out, H_out*W_out), NCHW already
@@ -85,7 +89,7 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1):
     if b is not None:
         out += b[:, None]
     out = out.reshape(N, C_out, H_out, W_out)
-    return out, ConvCache(cols, x.shape, x.dtype, W, b is not None, args)
+    return out, ConvCache(cols, x.shape, x.dtype, W, b is not None, geometry, (H_out, W_out))
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -108,11 +112,10 @@ def conv2d_backward(dout, cache, need_dx=True):
     """
     op = "conv2d_backward"
     need_dx = check_bool(need_dx, "need_dx", "need_dx=False skips dx (the first layer does not need it).")
-    cols, x_shape, x_dtype, W, has_bias, args = check_cache(cache, ConvCache, op, "conv2d_forward")
-    N = x_shape[0]
-    C_out, C, KH, KW = W.shape
-    H_out, W_out = args.out_hw
-    dout = check_dout(dout, (N, C_out, H_out, W_out), op)
+    cols, x_shape, x_dtype, W, has_bias, geometry, (H_out, W_out) = check_cache(cache, ConvCache, op,
+                                                                                "conv2d_forward")
+    N, C_out = x_shape[0], W.shape[0]
+    dout = check_dout(dout, (N, C_out, H_out, W_out), op, "conv2d_forward")
 
     dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
     dout2d = None
@@ -130,12 +133,10 @@ def conv2d_backward(dout, cache, need_dx=True):
     if dout2d is None:
         dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out)
 
-    (top, bottom), (left, right) = args.pads
-    H, W_in = x_shape[2], x_shape[3]
-    padded_shape = (N, C, H + top + bottom, W_in + left + right)
+    padded_shape = (N, x_shape[1], *geometry.padded_hw(x_shape[2:]))
     dcols = W.reshape(C_out, -1).T @ dout2d  # (C*KH*KW, N*H_out*W_out)
-    dx_padded = col2im(dcols, padded_shape, KH, KW, args.stride, args.dilation)  # (N, C, H_pad, W_pad)
-    dx = dx_padded[:, :, top : top + H, left : left + W_in]  # drop the padding's gradient
+    dx_padded = columns_to_image(dcols, padded_shape, geometry, (H_out, W_out))  # (N, C, H_pad, W_pad)
+    dx = unpad_nchw(dx_padded, geometry.pads)  # drop the padding's gradient
     return np.ascontiguousarray(dx, dtype=x_dtype), dW, db
 
 

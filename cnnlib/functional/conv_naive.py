@@ -19,8 +19,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import check_bool
-from ._validate import SpatialArgs, check_cache, check_dout, conv_args, pad_nchw
+from .._checks import check_bool, check_cache, check_dout
+from ..shapes import Geometry2D
+from .arguments import conv_arguments
+from .padding import pad_nchw, unpad_nchw
 
 
 class ConvNaiveCache(NamedTuple):
@@ -30,10 +32,11 @@ class ConvNaiveCache(NamedTuple):
     x_shape: tuple
     W: np.ndarray
     has_bias: bool
-    args: SpatialArgs
+    geometry: Geometry2D
+    out_hw: tuple[int, int]  # (H_out, W_out)
 
 
-def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1):
+def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1, *, geometry=None):
     """2-D cross-correlation with explicit loops over n, f, i, j.
 
     Args:
@@ -44,6 +47,7 @@ def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1):
         padding: int, ``(ph, pw)``, ``"valid"``, ``"same"`` or
             ``((top, bottom), (left, right))`` (default 0). Zeros are added.
         dilation: int or ``(dh, dw)``; the gap between kernel taps (default 1).
+        geometry: a ``Geometry2D`` resolved before, instead of stride, padding and dilation.
 
     Shape:
         ``out``: ``(N, C_out, H_out, W_out)`` with
@@ -57,11 +61,12 @@ def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1):
            [4., 4., 4.],
            [4., 4., 4.]])
     """
-    x, W, b, args = conv_args(x, W, b, stride, padding, dilation, op="conv2d_forward_naive")
+    x, W, b, geometry, (H_out, W_out) = conv_arguments(x, W, b, stride, padding, dilation, geometry,
+                                                       "conv2d_forward_naive")
     N = x.shape[0]
     C_out, C, KH, KW = W.shape
-    (sh, sw), (dh, dw), (H_out, W_out) = args.stride, args.dilation, args.out_hw
-    x_padded = pad_nchw(x, args.pads)
+    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    x_padded = pad_nchw(x, geometry.pads)
 
     # Height and width a (dilated) window spans in the padded input.
     span_h = dh * (KH - 1) + 1
@@ -77,7 +82,7 @@ def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1):
                     out[n, f, i, j] = np.sum(region * W[f])
             if b is not None:
                 out[n, f] += b[f]
-    return out, ConvNaiveCache(x_padded, x.shape, W, b is not None, args)
+    return out, ConvNaiveCache(x_padded, x.shape, W, b is not None, geometry, (H_out, W_out))
 
 
 def conv2d_backward_naive(dout, cache, need_dx=True):
@@ -103,11 +108,12 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
     """
     op = "conv2d_backward_naive"
     need_dx = check_bool(need_dx, "need_dx", "need_dx=False skips dx (the first layer does not need it).")
-    x_padded, x_shape, W, has_bias, args = check_cache(cache, ConvNaiveCache, op, "conv2d_forward_naive")
+    x_padded, x_shape, W, has_bias, geometry, (H_out, W_out) = check_cache(cache, ConvNaiveCache, op,
+                                                                           "conv2d_forward_naive")
     N = x_shape[0]
     C_out, C, KH, KW = W.shape
-    (sh, sw), (dh, dw), (H_out, W_out) = args.stride, args.dilation, args.out_hw
-    dout = check_dout(dout, (N, C_out, H_out, W_out), op)
+    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    dout = check_dout(dout, (N, C_out, H_out, W_out), op, "conv2d_forward_naive")
 
     span_h = dh * (KH - 1) + 1
     span_w = dw * (KW - 1) + 1
@@ -126,9 +132,5 @@ def conv2d_backward_naive(dout, cache, need_dx=True):
                         dx_padded[n, :, rows, cols] += g * W[f]
     db = dout.sum(axis=(0, 2, 3)).astype(W.dtype) if has_bias else None
 
-    dx = None
-    if need_dx:
-        (top, _), (left, _) = args.pads
-        H, W_in = x_shape[2], x_shape[3]
-        dx = dx_padded[:, :, top : top + H, left : left + W_in]  # drop the padding's gradient
+    dx = unpad_nchw(dx_padded, geometry.pads) if need_dx else None  # drop the padding's gradient
     return dx, dW, db

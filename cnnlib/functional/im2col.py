@@ -24,19 +24,14 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._checks import as_pair, check_numeric, check_positive_int
-from ..shapes import conv_output_size
+from .._checks import check_numeric, check_positive_int
+from ..shapes import Geometry2D
 
 
-def _window_geometry(x_shape, KH, KW, stride, dilation):
-    """Validated ``(KH, KW), (sh, sw), (dh, dw), (H_out, W_out)`` for an unpadded-by-us input."""
-    KH = check_positive_int(KH, "KH")
-    KW = check_positive_int(KW, "KW")
-    sh, sw = as_pair(stride, "stride")
-    dh, dw = as_pair(dilation, "dilation")
-    H_out = conv_output_size(x_shape[2], KH, sh, 0, dh)
-    W_out = conv_output_size(x_shape[3], KW, sw, 0, dw)
-    return (KH, KW), (sh, sw), (dh, dw), (H_out, W_out)
+def _window_geometry(KH, KW, stride, dilation) -> Geometry2D:
+    """The checked window of ``im2col``'s arguments; its input is padded already, so ``pads`` are 0."""
+    kernel = check_positive_int(KH, "KH"), check_positive_int(KW, "KW")
+    return Geometry2D.conv(kernel, stride, 0, dilation)
 
 
 def _check_4d(x, name):
@@ -47,6 +42,46 @@ def _check_4d(x, name):
             "Hint: pad first, then pass the padded batch; add a batch axis with x[None] for one image."
         )
     return x
+
+
+def window_view(x_padded: np.ndarray, geometry: Geometry2D, out_hw) -> np.ndarray:
+    """``sliding_windows`` for checked arguments: ``x_padded`` is padded already, ``out_hw`` its ``(H_out, W_out)``."""
+    (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
+    sN, sC, sH, sW = x_padded.strides
+    # Moving one output row jumps sh input rows; moving one kernel row jumps dh input rows.
+    return as_strided(
+        x_padded,
+        shape=(x_padded.shape[0], x_padded.shape[1], *out_hw, KH, KW),
+        strides=(sN, sC, sH * sh, sW * sw, sH * dh, sW * dw),
+        writeable=False,
+    )
+
+
+def image_to_columns(x_padded: np.ndarray, geometry: Geometry2D, out_hw) -> np.ndarray:
+    """``im2col`` for checked arguments (what ``conv2d_forward`` calls); see ``window_view``."""
+    windows = window_view(x_padded, geometry, out_hw)  # (N, C, H_out, W_out, KH, KW)
+    N, C, H_out, W_out, KH, KW = windows.shape
+    cols = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
+    return cols.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
+
+
+def columns_to_image(cols: np.ndarray, x_padded_shape, geometry: Geometry2D, out_hw) -> np.ndarray:
+    """``col2im`` for checked arguments (what ``conv2d_backward`` calls); returns ``(N, C, H_pad, W_pad)``."""
+    N, C, H, W = x_padded_shape
+    (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
+    H_out, W_out = out_hw
+    cols6 = cols.reshape(C, KH, KW, N, H_out, W_out)  # (C, KH, KW, N, H_out, W_out)
+    # Accumulate in (C, N, H, W) order so each slice below has the same axis order as cols6[:, kh, kw].
+    dx = np.zeros((C, N, H, W), dtype=cols.dtype)
+    # One slice-add per kernel offset (KH*KW of them, not one per pixel): all the
+    # windows' (kh, kw) entries land on a strided grid of the input.
+    for kh in range(KH):
+        top = kh * dh
+        rows = slice(top, top + sh * (H_out - 1) + 1, sh)
+        for kw in range(KW):
+            left = kw * dw
+            dx[:, :, rows, left : left + sw * (W_out - 1) + 1 : sw] += cols6[:, kh, kw]
+    return dx.transpose(1, 0, 2, 3)  # (N, C, H, W)
 
 
 def sliding_windows(x, KH, KW, stride=1, dilation=1) -> np.ndarray:
@@ -71,15 +106,8 @@ def sliding_windows(x, KH, KW, stride=1, dilation=1) -> np.ndarray:
            [5., 6.]])
     """
     x = _check_4d(x, "sliding_windows")
-    (KH, KW), (sh, sw), (dh, dw), (H_out, W_out) = _window_geometry(x.shape, KH, KW, stride, dilation)
-    sN, sC, sH, sW = x.strides
-    # Moving one output row jumps sh input rows; moving one kernel row jumps dh input rows.
-    return as_strided(
-        x,
-        shape=(x.shape[0], x.shape[1], H_out, W_out, KH, KW),
-        strides=(sN, sC, sH * sh, sW * sw, sH * dh, sW * dw),
-        writeable=False,
-    )
+    geometry = _window_geometry(KH, KW, stride, dilation)
+    return window_view(x, geometry, geometry.output_hw(x.shape[2:]))
 
 
 def im2col(x_padded, KH, KW, stride=1, dilation=1) -> np.ndarray:
@@ -99,10 +127,9 @@ def im2col(x_padded, KH, KW, stride=1, dilation=1) -> np.ndarray:
     >>> cols.shape, cols[:, 1]          # the window at output (0, 1)
     ((4, 9), array([1., 2., 5., 6.]))
     """
-    windows = sliding_windows(x_padded, KH, KW, stride, dilation)  # (N, C, H_out, W_out, KH, KW)
-    N, C, H_out, W_out = windows.shape[:4]
-    cols = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
-    return cols.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
+    x_padded = _check_4d(x_padded, "im2col")
+    geometry = _window_geometry(KH, KW, stride, dilation)
+    return image_to_columns(x_padded, geometry, geometry.output_hw(x_padded.shape[2:]))
 
 
 def col2im(cols, x_padded_shape, KH, KW, stride=1, dilation=1) -> np.ndarray:
@@ -133,24 +160,14 @@ def col2im(cols, x_padded_shape, KH, KW, stride=1, dilation=1) -> np.ndarray:
             "Hint: pass x_padded.shape of the padded input im2col was given."
         )
     N, C, H, W = (int(s) for s in shape)
-    (KH, KW), (sh, sw), (dh, dw), (H_out, W_out) = _window_geometry((N, C, H, W), KH, KW, stride, dilation)
+    geometry = _window_geometry(KH, KW, stride, dilation)
+    out_hw = geometry.output_hw((H, W))
     cols = check_numeric(cols, "cols")
-    if cols.shape != (C * KH * KW, N * H_out * W_out):
+    KH, KW = geometry.kernel_size
+    if cols.shape != (C * KH * KW, N * out_hw[0] * out_hw[1]):
         raise ValueError(
-            f"col2im expects cols of shape (C*KH*KW, N*H_out*W_out) = {(C * KH * KW, N * H_out * W_out)} "
+            f"col2im expects cols of shape (C*KH*KW, N*H_out*W_out) = {(C * KH * KW, N * out_hw[0] * out_hw[1])} "
             f"for x_padded_shape={tuple(x_padded_shape)}, got {cols.shape}. "
             "Hint: pass the same KH, KW, stride and dilation that produced cols."
         )
-    cols6 = cols.reshape(C, KH, KW, N, H_out, W_out)  # (C, KH, KW, N, H_out, W_out)
-    # Accumulate in (C, N, H, W) order so each slice below has the same axis order as cols6[:, kh, kw].
-    dx = np.zeros((C, N, H, W), dtype=cols.dtype)
-    # One slice-add per kernel offset (KH*KW of them, not one per pixel): all the
-    # windows' (kh, kw) entries land on a strided grid of the input.
-    for kh in range(KH):
-        top = kh * dh
-        rows = slice(top, top + sh * (H_out - 1) + 1, sh)
-        for kw in range(KW):
-            left = kw * dw
-            dx[:, :, rows, left : left + sw * (W_out - 1) + 1 : sw] += cols6[:, kh, kw]
-    return dx.transpose(1, 0, 2, 3)  # (N, C, H, W)
-
+    return columns_to_image(cols, (N, C, H, W), geometry, out_hw)

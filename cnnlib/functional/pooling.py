@@ -21,8 +21,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import at_least_float32
-from ._validate import SpatialArgs, check_cache, check_dout, check_impl, pad_nchw, pool_args
+from .._checks import at_least_float32, check_cache, check_dout, check_impl
+from ..shapes import Geometry2D
+from .arguments import pool_arguments
+from .padding import pad_nchw, unpad_nchw
 from .pooling_naive import avgpool2d_forward_naive, maxpool2d_forward_naive
 
 
@@ -32,7 +34,7 @@ class MaxPoolCache(NamedTuple):
     winner: np.ndarray  # (N, C, H_out, W_out) ints in [0, KH*KW): row-major offset of each window's max
     x_shape: tuple
     x_dtype: np.dtype
-    args: SpatialArgs
+    geometry: Geometry2D
 
 
 class AvgPoolCache(NamedTuple):
@@ -40,45 +42,35 @@ class AvgPoolCache(NamedTuple):
 
     x_shape: tuple
     x_dtype: np.dtype
-    args: SpatialArgs
+    geometry: Geometry2D
+    out_hw: tuple[int, int]  # (H_out, W_out)
 
 
-def _offset_slices(args):
+def _offset_slices(geometry: Geometry2D, out_hw):
     """Yield ``(rows, cols)`` for each offset ``(kh, kw)`` in row-major order.
 
     ``x_padded[:, :, rows, cols]`` is ``(N, C, H_out, W_out)``: the ``(kh, kw)``
     entry of every window.
     """
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    (KH, KW), (sh, sw), (H_out, W_out) = geometry.kernel_size, geometry.stride, out_hw
     for kh in range(KH):
         rows = slice(kh, kh + sh * (H_out - 1) + 1, sh)
         for kw in range(KW):
             yield rows, slice(kw, kw + sw * (W_out - 1) + 1, sw)
 
 
-def _windows_disjoint(args) -> bool:
+def _windows_disjoint(geometry: Geometry2D) -> bool:
     """True when no pixel lies in two windows (stride at least the window), so backward may assign."""
-    return args.stride[0] >= args.kernel[0] and args.stride[1] >= args.kernel[1]
+    return geometry.stride[0] >= geometry.kernel_size[0] and geometry.stride[1] >= geometry.kernel_size[1]
 
 
-def _windows_tile(x_shape, args) -> bool:
+def _windows_tile(padded_hw, geometry: Geometry2D, out_hw) -> bool:
     """True when the windows cover every padded pixel exactly once (stride = kernel, no leftover rows/columns)."""
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
-    H_pad, W_pad = _padded_shape(x_shape, args)[2:]
-    return (sh, sw) == (KH, KW) and H_pad == KH * H_out and W_pad == KW * W_out
+    (KH, KW), (H_out, W_out) = geometry.kernel_size, out_hw
+    return geometry.stride == (KH, KW) and padded_hw == (KH * H_out, KW * W_out)
 
 
-def _padded_shape(x_shape, args):
-    (top, bottom), (left, right) = args.pads
-    return x_shape[:2] + (x_shape[2] + top + bottom, x_shape[3] + left + right)
-
-
-def _crop(dx_padded, x_shape, args):
-    (top, _), (left, _) = args.pads
-    return dx_padded[:, :, top : top + x_shape[2], left : left + x_shape[3]]
-
-
-def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
+def maxpool2d_forward(x, kernel_size=None, stride=None, padding=0, *, geometry=None):
     """Max pooling over ``KH x KW`` windows (vectorized).
 
     Args:
@@ -86,6 +78,8 @@ def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
         kernel_size: int or ``(KH, KW)``.
         stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
         padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+        geometry: a ``Geometry2D`` resolved before (what the pooling layers pass),
+            instead of kernel_size, stride and padding.
 
     Shape:
         ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
@@ -97,11 +91,11 @@ def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
     array([[ 5.,  7.],
            [13., 15.]])
     """
-    x, args = pool_args(x, kernel_size, stride, padding, op="maxpool2d_forward")
-    x_padded = pad_nchw(x, args.pads, value=-np.inf)
-    KH, KW = args.kernel
+    x, geometry, out_hw = pool_arguments(x, kernel_size, stride, padding, geometry, "maxpool2d_forward")
+    x_padded = pad_nchw(x, geometry.pads, value=-np.inf)
+    KH, KW = geometry.kernel_size
     out = winner = None
-    for t, (rows, cols) in enumerate(_offset_slices(args)):
+    for t, (rows, cols) in enumerate(_offset_slices(geometry, out_hw)):
         candidate = x_padded[:, :, rows, cols]  # (N, C, H_out, W_out): offset t of every window
         if t == 0:
             out = candidate.copy()
@@ -111,7 +105,7 @@ def maxpool2d_forward(x, kernel_size, stride=None, padding=0):
         np.maximum(out, candidate, out=out)
         # t grows with every step, so "the largest t that was strictly better" is the winner.
         np.maximum(winner, better * winner.dtype.type(t), out=winner)
-    return out, MaxPoolCache(winner, x.shape, x.dtype, args)
+    return out, MaxPoolCache(winner, x.shape, x.dtype, geometry)
 
 
 def maxpool2d_backward(dout, cache):
@@ -129,20 +123,21 @@ def maxpool2d_backward(dout, cache):
              [1., 0.]]]])
     """
     op = "maxpool2d_backward"
-    winner, x_shape, x_dtype, args = check_cache(cache, MaxPoolCache, op, "maxpool2d_forward")
-    dout = check_dout(dout, winner.shape, op)
-    disjoint = _windows_disjoint(args)
+    winner, x_shape, x_dtype, geometry = check_cache(cache, MaxPoolCache, op, "maxpool2d_forward")
+    dout = check_dout(dout, winner.shape, op, "maxpool2d_forward")
+    out_hw, padded_hw = winner.shape[2:], geometry.padded_hw(x_shape[2:])
+    disjoint = _windows_disjoint(geometry)
     # When the windows tile the input exactly, the loop below writes every pixel: no need to zero first.
-    fill = np.empty if _windows_tile(x_shape, args) else np.zeros
-    dx_padded = fill(_padded_shape(x_shape, args), dtype=x_dtype)
-    for t, (rows, cols) in enumerate(_offset_slices(args)):
+    fill = np.empty if _windows_tile(padded_hw, geometry, out_hw) else np.zeros
+    dx_padded = fill((*x_shape[:2], *padded_hw), dtype=x_dtype)
+    for t, (rows, cols) in enumerate(_offset_slices(geometry, out_hw)):
         target = dx_padded[:, :, rows, cols]  # (N, C, H_out, W_out) view: offset t of every window
         # The windows whose winner is offset t pass their gradient on, the others pass 0.
         if disjoint:  # every pixel is in at most one window: write straight into dx
             np.multiply(dout, winner == t, out=target)
         else:  # overlapping windows add up
             target += dout * (winner == t)
-    return _crop(dx_padded, x_shape, args)
+    return unpad_nchw(dx_padded, geometry.pads)
 
 
 def maxpool2d_indices(x, kernel_size, stride=None, padding=0):
@@ -158,16 +153,16 @@ def maxpool2d_indices(x, kernel_size, stride=None, padding=0):
     >>> int(rows[0, 0, 0, 0]), int(cols[0, 0, 0, 0])
     (1, 0)
     """
-    out, (winner, _, _, args) = maxpool2d_forward(x, kernel_size, stride, padding)
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
-    (top, _), (left, _) = args.pads
+    out, (winner, _, _, geometry) = maxpool2d_forward(x, kernel_size, stride, padding)
+    KW, (sh, sw), (H_out, W_out) = geometry.kernel_size[1], geometry.stride, winner.shape[2:]
+    (top, _), (left, _) = geometry.pads
     kh, kw = np.divmod(winner.astype(np.intp), KW)  # the winner's offset inside its window
     i = np.arange(H_out)[:, None]  # (H_out, 1), broadcasts over (N, C, H_out, W_out)
     j = np.arange(W_out)[None, :]  # (1, W_out)
     return out, i * sh + kh - top, j * sw + kw - left
 
 
-def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
+def avgpool2d_forward(x, kernel_size=None, stride=None, padding=0, *, geometry=None):
     """Average pooling over ``KH x KW`` windows (vectorized); padding zeros count in the mean.
 
     Args:
@@ -175,6 +170,8 @@ def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
         kernel_size: int or ``(KH, KW)``.
         stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
         padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+        geometry: a ``Geometry2D`` resolved before (what the pooling layers pass),
+            instead of kernel_size, stride and padding.
 
     Shape:
         ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
@@ -185,16 +182,16 @@ def avgpool2d_forward(x, kernel_size, stride=None, padding=0):
     array([[ 2.5,  4.5],
            [10.5, 12.5]])
     """
-    x, args = pool_args(x, kernel_size, stride, padding, op="avgpool2d_forward")
-    x_padded = pad_nchw(at_least_float32(x), args.pads, value=0.0)  # float16 window sums overflow past 65504
+    x, geometry, out_hw = pool_arguments(x, kernel_size, stride, padding, geometry, "avgpool2d_forward")
+    x_padded = pad_nchw(at_least_float32(x), geometry.pads, value=0.0)  # float16 window sums overflow past 65504
     total = None
-    for rows, cols in _offset_slices(args):
+    for rows, cols in _offset_slices(geometry, out_hw):
         if total is None:
             total = x_padded[:, :, rows, cols].copy()  # (N, C, H_out, W_out)
         else:
             total += x_padded[:, :, rows, cols]
-    KH, KW = args.kernel
-    return (total / (KH * KW)).astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, args)
+    KH, KW = geometry.kernel_size
+    return (total / (KH * KW)).astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, geometry, out_hw)
 
 
 def avgpool2d_backward(dout, cache):
@@ -212,17 +209,18 @@ def avgpool2d_backward(dout, cache):
              [0.25, 0.25]]]])
     """
     op = "avgpool2d_backward"
-    x_shape, x_dtype, args = check_cache(cache, AvgPoolCache, op, "avgpool2d_forward")
-    dout = check_dout(dout, x_shape[:2] + args.out_hw, op)
-    KH, KW = args.kernel
+    x_shape, x_dtype, geometry, out_hw = check_cache(cache, AvgPoolCache, op, "avgpool2d_forward")
+    dout = check_dout(dout, (*x_shape[:2], *out_hw), op, "avgpool2d_forward")
+    KH, KW = geometry.kernel_size
     share = (dout / (KH * KW)).astype(x_dtype, copy=False)
-    dx_padded = np.zeros(_padded_shape(x_shape, args), dtype=x_dtype)
-    for rows, cols in _offset_slices(args):
-        if _windows_disjoint(args):
+    dx_padded = np.zeros((*x_shape[:2], *geometry.padded_hw(x_shape[2:])), dtype=x_dtype)
+    disjoint = _windows_disjoint(geometry)
+    for rows, cols in _offset_slices(geometry, out_hw):
+        if disjoint:
             dx_padded[:, :, rows, cols] = share
         else:
             dx_padded[:, :, rows, cols] += share
-    return _crop(dx_padded, x_shape, args)
+    return unpad_nchw(dx_padded, geometry.pads)
 
 
 def maxpool2d(x, kernel_size, stride=None, padding=0, impl="fast") -> np.ndarray:

@@ -18,8 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._checks import at_least_float32
-from ._validate import SpatialArgs, check_cache, check_dout, pad_nchw, pool_args
+from .._checks import at_least_float32, check_cache, check_dout
+from ..shapes import Geometry2D
+from .arguments import pool_arguments
+from .padding import pad_nchw, unpad_nchw
 
 
 class PoolNaiveCache(NamedTuple):
@@ -27,10 +29,11 @@ class PoolNaiveCache(NamedTuple):
 
     x_padded: np.ndarray
     x_shape: tuple
-    args: SpatialArgs
+    geometry: Geometry2D
+    out_hw: tuple[int, int]  # (H_out, W_out)
 
 
-def maxpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
+def maxpool2d_forward_naive(x, kernel_size=None, stride=None, padding=0, *, geometry=None):
     """Max pooling with explicit loops over n, c, i, j.
 
     Args:
@@ -38,6 +41,8 @@ def maxpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
         kernel_size: int or ``(KH, KW)``.
         stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
         padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+        geometry: a ``Geometry2D`` resolved before (what the pooling layers pass),
+            instead of kernel_size, stride and padding.
 
     Shape:
         ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
@@ -48,10 +53,11 @@ def maxpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
     >>> maxpool2d_forward_naive(x, 2)[0]
     array([[[[4.]]]])
     """
-    x, args = pool_args(x, kernel_size, stride, padding, op="maxpool2d_forward_naive")
-    x_padded = pad_nchw(x, args.pads, value=-np.inf)
+    x, geometry, (H_out, W_out) = pool_arguments(x, kernel_size, stride, padding, geometry,
+                                                 "maxpool2d_forward_naive")
+    x_padded = pad_nchw(x, geometry.pads, value=-np.inf)
     N, C = x.shape[:2]
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
     out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -59,7 +65,7 @@ def maxpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
                 for j in range(W_out):
                     region = x_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW]
                     out[n, c, i, j] = np.max(region)
-    return out, PoolNaiveCache(x_padded, x.shape, args)
+    return out, PoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
 
 
 def maxpool2d_backward_naive(dout, cache):
@@ -77,10 +83,10 @@ def maxpool2d_backward_naive(dout, cache):
              [1., 0.]]]])
     """
     op = "maxpool2d_backward_naive"
-    x_padded, x_shape, args = check_cache(cache, PoolNaiveCache, op, "maxpool2d_forward_naive")
+    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, PoolNaiveCache, op, "maxpool2d_forward_naive")
     N, C = x_shape[:2]
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
-    dout = check_dout(dout, (N, C, H_out, W_out), op)
+    (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
+    dout = check_dout(dout, (N, C, H_out, W_out), op, "maxpool2d_forward_naive")
     dx_padded = np.zeros_like(x_padded)
     for n in range(N):
         for c in range(C):
@@ -90,10 +96,10 @@ def maxpool2d_backward_naive(dout, cache):
                     # np.argmax returns the FIRST maximum in row-major order: ties go to one element.
                     r, s = np.unravel_index(np.argmax(region), region.shape)
                     dx_padded[n, c, i * sh + r, j * sw + s] += dout[n, c, i, j]
-    return _crop(dx_padded, x_shape, args)
+    return unpad_nchw(dx_padded, geometry.pads)  # drop the padding's gradient
 
 
-def avgpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
+def avgpool2d_forward_naive(x, kernel_size=None, stride=None, padding=0, *, geometry=None):
     """Average pooling with explicit loops; padding zeros count in the mean.
 
     Args:
@@ -101,6 +107,8 @@ def avgpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
         kernel_size: int or ``(KH, KW)``.
         stride: int or ``(sh, sw)``; defaults to ``kernel_size``.
         padding: int or ``(ph, pw)``, at most ``kernel_size // 2`` (default 0).
+        geometry: a ``Geometry2D`` resolved before (what the pooling layers pass),
+            instead of kernel_size, stride and padding.
 
     Shape:
         ``out``: ``(N, C, H_out, W_out)`` with ``H_out = (H + 2*ph - KH) // sh + 1``.
@@ -110,10 +118,11 @@ def avgpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
     >>> avgpool2d_forward_naive(np.array([[[[1., 2.], [4., 3.]]]]), 2)[0]
     array([[[[2.5]]]])
     """
-    x, args = pool_args(x, kernel_size, stride, padding, op="avgpool2d_forward_naive")
-    x_padded = pad_nchw(x, args.pads, value=0.0)
+    x, geometry, (H_out, W_out) = pool_arguments(x, kernel_size, stride, padding, geometry,
+                                                 "avgpool2d_forward_naive")
+    x_padded = pad_nchw(x, geometry.pads, value=0.0)
     N, C = x.shape[:2]
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
+    (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
     out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -122,7 +131,7 @@ def avgpool2d_forward_naive(x, kernel_size, stride=None, padding=0):
                     region = x_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW]
                     # float16 sums overflow past 65504: add in float32. The divisor counts padding too.
                     out[n, c, i, j] = np.sum(at_least_float32(region)) / (KH * KW)
-    return out, PoolNaiveCache(x_padded, x.shape, args)
+    return out, PoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
 
 
 def avgpool2d_backward_naive(dout, cache):
@@ -140,20 +149,14 @@ def avgpool2d_backward_naive(dout, cache):
              [0.25, 0.25]]]])
     """
     op = "avgpool2d_backward_naive"
-    x_padded, x_shape, args = check_cache(cache, PoolNaiveCache, op, "avgpool2d_forward_naive")
+    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, PoolNaiveCache, op, "avgpool2d_forward_naive")
     N, C = x_shape[:2]
-    (KH, KW), (sh, sw), (H_out, W_out) = args.kernel, args.stride, args.out_hw
-    dout = check_dout(dout, (N, C, H_out, W_out), op)
+    (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
+    dout = check_dout(dout, (N, C, H_out, W_out), op, "avgpool2d_forward_naive")
     dx_padded = np.zeros_like(x_padded)
     for n in range(N):
         for c in range(C):
             for i in range(H_out):
                 for j in range(W_out):
                     dx_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW] += dout[n, c, i, j] / (KH * KW)
-    return _crop(dx_padded, x_shape, args)
-
-
-def _crop(dx_padded, x_shape, args):
-    """Drop the rows and columns that padding added."""
-    (top, _), (left, _) = args.pads
-    return dx_padded[:, :, top : top + x_shape[2], left : left + x_shape[3]]
+    return unpad_nchw(dx_padded, geometry.pads)  # drop the padding's gradient

@@ -7,23 +7,10 @@ functions of the output: :math:`\sigma' = \sigma(1-\sigma)`,
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .._checks import as_float_array, at_least_float32, check_real
+from .._checks import as_float_array, at_least_float32, check_layer_dout, check_real, check_sample_shape
 from .base import Layer
-
-
-def _check_sample_shape(input_shape, layer: str) -> tuple[int, ...]:
-    """Return ``input_shape`` as a tuple after checking it holds positive ints."""
-    shape = tuple(input_shape)
-    if not all(isinstance(d, numbers.Integral) and d > 0 for d in shape):
-        raise ValueError(
-            f"{layer}.output_shape() expects one sample's shape as positive ints, got {input_shape!r}. "
-            "Hint: leave out the batch axis, e.g. (C, H, W) not (N, C, H, W)."
-        )
-    return shape
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -43,6 +30,8 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
 class _Elementwise(Layer):
     """Shared plumbing: validate the input, cache, check dout; any input shape."""
 
+    pointwise = True
+
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Apply the activation element-wise; cache what backward needs."""
         x = as_float_array(x, "x")
@@ -53,14 +42,14 @@ class _Elementwise(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Return ``dx = dout * f'(x)`` (``None`` when ``requires_input_grad`` is False)."""
         saved, out_shape = self._get_cache()
-        dout = self._check_dout(dout, out_shape)
+        dout = check_layer_dout(dout, out_shape, self)
         if not self.requires_input_grad:
             return None
         return self._backward(saved, dout)
 
     def output_shape(self, input_shape):
         """Same shape as the input."""
-        return _check_sample_shape(input_shape, type(self).__name__)
+        return check_sample_shape(input_shape, type(self).__name__)
 
 
 class ReLU(_Elementwise):
@@ -181,7 +170,7 @@ class Softmax(_Elementwise):
 
     def output_shape(self, input_shape):
         """Same shape as the input (one sample's shape needs the class axis)."""
-        shape = _check_sample_shape(input_shape, "Softmax")
+        shape = check_sample_shape(input_shape, "Softmax")
         if len(shape) == 0:
             raise ValueError(
                 "Softmax needs at least a class axis in one sample's shape, got (). "

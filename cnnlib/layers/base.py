@@ -1,25 +1,61 @@
-"""The ``Layer`` base class: the forward/backward contract every layer keeps."""
+"""The ``Layer`` base class and the contract every layer keeps."""
 from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, check_bool
+from .._checks import check_bool
 
 
 class Layer:
-    """Base class of all layers.
+    """Base class of all layers; its docstring is the contract a new layer keeps.
 
-    A layer keeps learnable arrays in ``params`` and, after ``backward``,
-    their gradients in ``grads`` under the same keys. ``forward(x)`` caches
-    what ``backward`` needs from the last call only; ``backward(dout)``
-    returns ``dx`` and *overwrites* ``grads``; it never updates ``params``
-    (the optimizer does).
+    **Forward and backward.** ``forward(x)`` returns the output and keeps in
+    ``self._cache`` what ``backward`` needs, from the last call only.
+    ``backward(dout)`` checks ``dout`` against the last output's shape
+    (``cnnlib._checks.check_dout``), *overwrites* ``grads[k]`` for every key
+    ``k`` of ``params`` with an array of that parameter's shape, and returns
+    ``dx`` shaped like ``x``, or None when ``requires_input_grad`` is False. It
+    never updates ``params``: the optimizer does.
 
-    Subclasses implement ``forward``, ``backward`` and ``output_shape``; those
-    with params or buffers also implement ``state_shapes`` (for
-    ``Sequential.load``). They may override ``extra_repr`` to show their
-    non-default arguments.
+    **State.** ``params`` maps names (``"W"``, ``"b"``, ``"gamma"``, ``"beta"``)
+    to learnable arrays, ``grads`` their gradients under the same keys.
+    Buffers are arrays that are saved but not trained (batch norm's running
+    statistics): a layer lists their attribute names in ``buffer_names`` and
+    updates them in place. ``training`` switches train/eval behaviour.
+
+    **Saving and loading** (``Sequential.save`` / ``Sequential.load``) need:
+
+    * each constructor argument stored under an attribute of the same name
+      (``self.kernel_size = ...`` for ``kernel_size``), holding ints, floats,
+      bools, strings, tuples or a dtype;
+    * a ``repr`` that rebuilds the same layer: ``extra_repr`` lists every
+      non-default argument (``load`` compares the saved and rebuilt repr);
+    * ``state_shapes(**config)``, a classmethod giving the shapes of the
+      params and buffers ``cls(**config)`` would create, without creating
+      them (``load`` checks a file against it before allocating anything).
+
+    **Geometry.** A layer declares how output pixels depend on input pixels,
+    for the receptive-field tool (``cnnlib.shapes.receptive_field``) and the
+    lessons: a forward sliding window (conv, pooling) sets ``self.geometry``
+    to its :class:`cnnlib.shapes.Geometry2D`; a layer whose output pixel
+    ``(i, j)`` depends on input pixel ``(i, j)`` only sets ``pointwise = True``.
+    A layer that declares neither (``Flatten``, ``Dense``, or any other
+    mapping, such as a transposed convolution) stops a receptive field with an
+    error: it is never mistaken for a forward conv.
+
+    **A new layer** implements ``forward``, ``backward`` and ``output_shape``
+    (one sample's output shape for one sample's input shape, no batch axis,
+    by arithmetic only: ``summary`` uses it), plus ``state_shapes`` and
+    ``extra_repr`` when it has params or non-default arguments, and declares
+    its geometry. Its op goes in ``cnnlib.functional`` (a loop version and a
+    fast one), its checks in ``cnnlib._checks``, its name in
+    ``cnnlib/layers/__init__.py``, and its tests beside the others in
+    ``tests/layers`` and ``tests/functional``; nothing else needs to change.
     """
+
+    buffer_names: tuple[str, ...] = ()
+    geometry = None  # a cnnlib.shapes.Geometry2D for a forward sliding window
+    pointwise: bool = False
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
@@ -54,6 +90,10 @@ class Layer:
         """
         return {}
 
+    def named_buffers(self) -> list[tuple[str, np.ndarray]]:
+        """``(name, array)`` for each buffer named in ``buffer_names``: state that is saved but not trained."""
+        return [(name, getattr(self, name)) for name in self.buffer_names]
+
     # -- helpers shared by subclasses ----------------------------------------
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
@@ -66,17 +106,6 @@ class Layer:
                 "Hint: run layer.forward(x) (or layer(x)) first; backward uses what forward cached."
             )
         return self._cache
-
-    def _check_dout(self, dout, expected_shape: tuple[int, ...]) -> np.ndarray:
-        """Return ``dout`` as a float array (ints become float32) after checking it has the output's shape."""
-        dout = as_float_array(dout, "dout")
-        if dout.shape != tuple(expected_shape):
-            raise ValueError(
-                f"{type(self).__name__}.backward() got dout of shape {dout.shape}, expected "
-                f"{tuple(expected_shape)} (the shape forward() returned). "
-                "Hint: pass the gradient of the loss with respect to this layer's output."
-            )
-        return dout
 
     def train(self, mode: bool = True) -> "Layer":
         """Put the layer in training mode (``mode=False`` is ``eval()``)."""

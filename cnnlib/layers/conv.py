@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, as_pair, check_bool, check_dtype_arg, check_ndim, check_positive_int, make_rng
-from ..functional._validate import check_impl, conv_padding
+from .._checks import (as_float_array, as_pair, check_bool, check_dtype_arg, check_impl, check_init,
+                       check_layer_dout, check_ndim, check_positive_int, check_sample_shape, make_rng)
 from ..functional.conv import conv2d_backward, conv2d_forward
 from ..functional.conv_naive import conv2d_backward_naive, conv2d_forward_naive
-from ..shapes import conv_output_size
+from ..shapes import Geometry2D
 from .base import Layer
-from .init import check_init, init_params
+from .init import init_params
 
 _IMPLS = {"fast": (conv2d_forward, conv2d_backward), "naive": (conv2d_forward_naive, conv2d_backward_naive)}
 
@@ -37,6 +37,9 @@ class Conv2D(Layer):
         seed: seed of ``np.random.default_rng`` for ``W`` (default None).
         init: ``"he"`` (default) or ``"uniform"`` (PyTorch's default).
 
+    ``self.geometry`` holds kernel, stride, padding per side and dilation as one
+    checked :class:`~cnnlib.shapes.Geometry2D`, resolved here and passed to every forward.
+
     Shape:
         input ``(N, C_in, H, W)``, output ``(N, C_out, H_out, W_out)`` with
         ``H_out = (H + top + bottom - dh*(KH-1) - 1) // sh + 1``;
@@ -53,11 +56,10 @@ class Conv2D(Layer):
         super().__init__()
         self.in_channels = check_positive_int(in_channels, "in_channels")
         self.out_channels = check_positive_int(out_channels, "out_channels")
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride = as_pair(stride, "stride")
-        self.dilation = as_pair(dilation, "dilation")
-        self.padding = padding  # as given, for repr
-        self.pads = conv_padding(padding, kernel_size, stride, dilation)  # ((top, bottom), (left, right))
+        geometry = Geometry2D.conv(kernel_size, stride, padding, dilation)
+        self.geometry = geometry  # checked and resolved once; every forward passes it down as it is
+        self.kernel_size, self.stride, self.dilation = geometry.kernel_size, geometry.stride, geometry.dilation
+        self.padding = padding  # as given, for repr and save/load
         self.bias = check_bool(bias, "bias", "Conv2D(..., bias=False) leaves the bias out (e.g. before batch norm).")
         self.impl = check_impl(impl, "Conv2D")
         self.dtype = check_dtype_arg(dtype)
@@ -75,12 +77,10 @@ class Conv2D(Layer):
         KH, KW = as_pair(kernel_size, "kernel_size")
         return {"W": (out_channels, in_channels, KH, KW), **({"b": (out_channels,)} if bias else {})}
 
-    def _out_hw(self, H: int, W: int) -> tuple[int, int]:
-        (top, bottom), (left, right) = self.pads
-        return (
-            conv_output_size(H, self.kernel_size[0], self.stride[0], (top, bottom), self.dilation[0]),
-            conv_output_size(W, self.kernel_size[1], self.stride[1], (left, right), self.dilation[1]),
-        )
+    @property
+    def pads(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The padding per side, ``((top, bottom), (left, right))``."""
+        return self.geometry.pads
 
     def _check_channels(self, C: int, shape) -> None:
         if C != self.in_channels:
@@ -96,14 +96,14 @@ class Conv2D(Layer):
         check_ndim(x, 4, "Conv2D", "(N, C, H, W)")
         self._check_channels(x.shape[1], x.shape)
         forward, _ = _IMPLS[self.impl]
-        out, cache = forward(x, self.params["W"], self.params.get("b"), self.stride, self.pads, self.dilation)
+        out, cache = forward(x, self.params["W"], self.params.get("b"), geometry=self.geometry)
         self._cache = (cache, out.shape)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Fill ``grads['W']`` (and ``'b'``); return ``dx`` unless ``requires_input_grad`` is False."""
         cache, out_shape = self._get_cache()
-        dout = self._check_dout(dout, out_shape)
+        dout = check_layer_dout(dout, out_shape, self)
         _, backward = _IMPLS[self.impl]
         dx, dW, db = backward(dout, cache, need_dx=self.requires_input_grad)
         self.grads["W"] = dW
@@ -113,14 +113,14 @@ class Conv2D(Layer):
 
     def output_shape(self, input_shape):
         """``(C_out, H_out, W_out)`` for one sample's ``(C_in, H, W)``."""
-        shape = tuple(input_shape)
+        shape = check_sample_shape(input_shape, "Conv2D")
         if len(shape) != 3:
             raise ValueError(
                 f"Conv2D.output_shape() expects one sample's shape (C, H, W), got {input_shape!r}. "
                 "Hint: leave out the batch axis, e.g. (1, 28, 28) not (64, 1, 28, 28)."
             )
         self._check_channels(shape[0], shape)
-        return (self.out_channels, *self._out_hw(shape[1], shape[2]))
+        return (self.out_channels, *self.geometry.output_hw(shape[1:]))
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={_fmt(self.kernel_size)}"

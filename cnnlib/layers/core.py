@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, check_bool, check_dtype_arg, check_fraction, check_positive_int, make_rng
-from .activations import _check_sample_shape
+from .._checks import (as_float_array, check_bool, check_dtype_arg, check_fraction, check_init, check_layer_dout,
+                       check_positive_int, check_sample_shape, make_rng)
 from .base import Layer
-from .init import check_init, init_params
+from .init import init_params
 
 
 class Flatten(Layer):
@@ -34,14 +34,14 @@ class Flatten(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Return ``dout`` reshaped to the input's shape."""
         in_shape = self._get_cache()
-        dout = self._check_dout(dout, (in_shape[0], _features(in_shape)))
+        dout = check_layer_dout(dout, (in_shape[0], _features(in_shape)), self)
         if not self.requires_input_grad:
             return None
         return dout.reshape(in_shape)  # (N, C, H, W)
 
     def output_shape(self, input_shape):
         """``(prod(input_shape),)``."""
-        shape = _check_sample_shape(input_shape, "Flatten")
+        shape = check_sample_shape(input_shape, "Flatten")
         if len(shape) == 0:
             raise ValueError("Flatten.output_shape() got (); one sample needs at least one axis.")
         return (int(np.prod(shape)),)
@@ -121,7 +121,7 @@ class Dense(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Fill ``grads['W']`` (and ``'b'``); return ``dx`` unless ``requires_input_grad`` is False."""
         x = self._get_cache()
-        dout = self._check_dout(dout, (x.shape[0], self.out_features))
+        dout = check_layer_dout(dout, (x.shape[0], self.out_features), self)
         W = self.params["W"]
         self.grads["W"] = (x.T @ dout).astype(W.dtype, copy=False)  # (in_features, out_features)
         if self.bias:
@@ -132,7 +132,7 @@ class Dense(Layer):
 
     def output_shape(self, input_shape):
         """``(out_features,)`` for ``(in_features,)``."""
-        shape = _check_sample_shape(input_shape, "Dense")
+        shape = check_sample_shape(input_shape, "Dense")
         self._check_input_shape((1, *shape))
         return (self.out_features,)
 
@@ -164,6 +164,8 @@ class Dropout(Layer):
     array([[1., 1., 1., 1.]])
     """
 
+    pointwise = True
+
     def __init__(self, p: float = 0.5, seed=None) -> None:
         super().__init__()
         self.p = check_fraction(p, "Dropout p", hint="p is the probability of dropping an entry; p=1 would drop "
@@ -184,14 +186,14 @@ class Dropout(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Return ``dout`` times the forward's mask (unchanged in eval)."""
         mask, shape = self._get_cache()
-        dout = self._check_dout(dout, shape)
+        dout = check_layer_dout(dout, shape, self)
         if not self.requires_input_grad:
             return None
         return dout if mask is None else dout * mask
 
     def output_shape(self, input_shape):
         """Same shape as the input."""
-        return _check_sample_shape(input_shape, "Dropout")
+        return check_sample_shape(input_shape, "Dropout")
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -18,19 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_choice
-
-INITS = ("he", "uniform")
-
-
-def check_init(init, layer: str) -> str:
-    """Return ``init`` after checking it names a scheme of ``INITS``."""
-    return check_choice(init, INITS, f"{layer}: init", "'he' (the default) suits ReLU networks; 'uniform' is "
-                        "PyTorch's default.")
-
 
 def init_params(rng: np.random.Generator, w_shape: tuple, n_bias: int | None, fan_in: int, init: str, dtype):
-    """``(W, b)`` for a layer: ``b`` is None when ``n_bias`` is None."""
+    """``(W, b)`` for a layer: ``b`` is None when ``n_bias`` is None; ``init`` is one of ``cnnlib._checks.INITS``."""
     if init == "he":
         W = rng.standard_normal(w_shape) * np.sqrt(2.0 / fan_in)
         b = None if n_bias is None else np.zeros(n_bias)

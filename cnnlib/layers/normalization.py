@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, at_least_float32, check_dtype_arg, check_positive_int, check_real
+from .._checks import (as_float_array, at_least_float32, check_dtype_arg, check_layer_dout, check_positive_int,
+                       check_real)
 from .base import Layer
 
 
@@ -53,6 +54,8 @@ class _BatchNorm(Layer):
     _ndim: int
     _axes: tuple[int, ...]
     _layout: str
+    buffer_names = ("running_mean", "running_var")
+    pointwise = True
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype=np.float32) -> None:
         super().__init__()
@@ -143,7 +146,7 @@ class _BatchNorm(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Fill ``grads['gamma']``, ``grads['beta']``; return ``dx`` by the compact formula (module docstring)."""
         xc, inv_std, training, out_shape = self._get_cache()
-        dout = self._check_dout(dout, out_shape)
+        dout = check_layer_dout(dout, out_shape, self)
         out_dtype = dout.dtype
         dout = at_least_float32(dout)
         bshape = self._bshape()

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, as_pair, check_ndim
-from ..functional._validate import check_impl
+from .._checks import as_float_array, check_impl, check_layer_dout, check_ndim, check_sample_shape
 from ..functional.pooling import avgpool2d_backward, avgpool2d_forward, maxpool2d_backward, maxpool2d_forward
 from ..functional.pooling_naive import (
     avgpool2d_backward_naive,
@@ -12,42 +11,39 @@ from ..functional.pooling_naive import (
     maxpool2d_backward_naive,
     maxpool2d_forward_naive,
 )
-from ..shapes import conv_output_size
+from ..shapes import Geometry2D
 from .base import Layer
 
 
 class _Pool2D(Layer):
-    """Shared plumbing of MaxPool2D and AvgPool2D; subclasses set ``_impls``."""
+    """Shared plumbing of MaxPool2D and AvgPool2D; subclasses set ``_impls``.
+
+    ``self.geometry`` is the checked window (a :class:`~cnnlib.shapes.Geometry2D`), resolved once here.
+    """
 
     _impls: dict = {}
 
     def __init__(self, kernel_size, stride=None, padding=0, impl: str = "fast") -> None:
         super().__init__()
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride = self.kernel_size if stride is None else as_pair(stride, "stride")
-        self.padding = as_pair(padding, "padding", minimum=0)
+        geometry = Geometry2D.pool(kernel_size, stride, padding, who=type(self).__name__)
+        self.geometry = geometry  # checked and resolved once; every forward passes it down as it is
+        self.kernel_size, self.stride = geometry.kernel_size, geometry.stride
+        self.padding = geometry.pads[0][0], geometry.pads[1][0]  # (ph, pw)
         self.impl = check_impl(impl, type(self).__name__)
-        name = type(self).__name__
-        for pad, k in zip(self.padding, self.kernel_size):
-            if pad > k // 2:
-                raise ValueError(
-                    f"{name} padding must be at most kernel_size // 2 = {k // 2}, got padding={padding!r} "
-                    f"for kernel_size={kernel_size!r}. Hint: as in PyTorch, use a smaller padding or a larger kernel."
-                )
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Pool every channel of ``x``; cache what backward needs."""
         x = as_float_array(x, "x")
         check_ndim(x, 4, type(self).__name__, "(N, C, H, W)")
         forward, _ = self._impls[self.impl]
-        out, cache = forward(x, self.kernel_size, self.stride, self.padding)
+        out, cache = forward(x, geometry=self.geometry)
         self._cache = (cache, out.shape)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """Return ``dx`` (None when ``requires_input_grad`` is False); there are no grads to fill."""
         cache, out_shape = self._get_cache()
-        dout = self._check_dout(dout, out_shape)
+        dout = check_layer_dout(dout, out_shape, self)
         if not self.requires_input_grad:
             return None
         _, backward = self._impls[self.impl]
@@ -55,14 +51,13 @@ class _Pool2D(Layer):
 
     def output_shape(self, input_shape):
         """``(C, H_out, W_out)`` for one sample's ``(C, H, W)``."""
-        shape = tuple(input_shape)
+        shape = check_sample_shape(input_shape, type(self).__name__)
         if len(shape) != 3:
             raise ValueError(
                 f"{type(self).__name__}.output_shape() expects one sample's shape (C, H, W), got {input_shape!r}. "
                 "Hint: leave out the batch axis."
             )
-        (KH, KW), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        return (shape[0], conv_output_size(shape[1], KH, sh, ph), conv_output_size(shape[2], KW, sw, pw))
+        return (shape[0], *self.geometry.output_hw(shape[1:]))
 
     def extra_repr(self) -> str:
         s = f"kernel_size={_fmt(self.kernel_size)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .._checks import as_pair
-from .sizes import conv_output_size, effective_kernel_size, resolve_padding
+from .geometry import Geometry2D
 
 
 class ReceptiveField(NamedTuple):
@@ -32,8 +32,14 @@ class ReceptiveField(NamedTuple):
     output_size: tuple[int, int] | None
 
 
-def _spatial_step(layer):
-    """``(name, kernel, stride, ((top, bottom), (left, right)), dilation)`` of a layer or spec; None if pointwise."""
+def _spatial_step(layer) -> tuple[str, Geometry2D] | None:
+    """``(name, geometry)`` of a layer or a spec tuple; None for a pointwise layer.
+
+    A layer takes part through what it declares (see ``cnnlib.layers.Layer``):
+    a ``geometry`` (its forward sliding window), or ``pointwise = True`` (output
+    pixel (i, j) sees input pixel (i, j) only). Anything else has no spatial
+    layout the receptive field can follow.
+    """
     if isinstance(layer, (tuple, list)):
         if not 2 <= len(layer) <= 4:
             raise TypeError(
@@ -41,24 +47,20 @@ def _spatial_step(layer):
                 "Hint: e.g. (3, 1) for a 3×3 conv, (2, 2) for a 2×2 max pool."
             )
         kernel, stride, padding, dilation = tuple(layer) + (0, 1)[len(layer) - 2:]
-        k, s, d = as_pair(kernel, "kernel_size"), as_pair(stride, "stride"), as_pair(dilation, "dilation")
-        return f"{k[0]}×{k[1]} stride {s[0]}", k, s, resolve_padding(padding, k, s, d), d
+        g = Geometry2D.conv(kernel, stride, padding, dilation)
+        return f"{g.kernel_size[0]}×{g.kernel_size[1]} stride {g.stride[0]}", g
     name = type(layer).__name__
-    if name in ("Flatten", "Dense"):
-        raise ValueError(
-            f"{name} has no spatial layout: every output sees the whole input, so a receptive field "
-            "stops at the last conv or pooling layer. Hint: pass only the layers before Flatten, e.g. model.layers[:5]."
-        )
-    if not hasattr(layer, "kernel_size"):
+    g = getattr(layer, "geometry", None)
+    if isinstance(g, Geometry2D):
+        stride = f" stride {g.stride[0]}" if g.stride != (1, 1) else ""
+        return f"{name} {g.kernel_size[0]}×{g.kernel_size[1]}{stride}", g
+    if getattr(layer, "pointwise", False):
         return None  # ReLU, BatchNorm, Dropout: one input pixel per output pixel
-    k, s = as_pair(layer.kernel_size, "kernel_size"), as_pair(layer.stride, "stride")
-    d = as_pair(getattr(layer, "dilation", 1), "dilation")
-    if hasattr(layer, "pads"):
-        pads = layer.pads  # Conv2D: ((top, bottom), (left, right))
-    else:
-        ph, pw = as_pair(getattr(layer, "padding", 0), "padding", minimum=0)
-        pads = ((ph, ph), (pw, pw))
-    return f"{name} {k[0]}×{k[1]}" + (f" stride {s[0]}" if s != (1, 1) else ""), k, s, pads, d
+    raise ValueError(
+        f"{name} has no spatial layout a receptive field can follow (it declares no sliding-window geometry and "
+        "is not pointwise): after Flatten or Dense every output sees the whole input, so a receptive field stops "
+        "at the last conv or pooling layer. Hint: pass only the layers before Flatten, e.g. model.layers[:5]."
+    )
 
 
 def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
@@ -76,8 +78,8 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
     ``s_l + i*j_l ... s_l + i*j_l + r_l - 1`` (see :func:`receptive_field_region`).
 
     Args:
-        layers: cnnlib layers (``Conv2D``, ``MaxPool2D``, ``AvgPool2D``; pointwise
-            layers such as ``ReLU`` are skipped) or tuples
+        layers: cnnlib layers (those with a ``geometry``: ``Conv2D``, ``MaxPool2D``,
+            ``AvgPool2D``; pointwise layers such as ``ReLU`` are skipped) or tuples
             ``(kernel_size, stride[, padding[, dilation]])``.
         input_size: optional input ``(H, W)`` (or one int) to also compute each output size.
 
@@ -94,16 +96,16 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
         step = _spatial_step(layer)
         if step is None:
             continue
-        name, k, s, pads, d = step
+        name, g = step
+        span = g.span()
         for a in range(2):
-            size[a] += (effective_kernel_size(k[a], d[a]) - 1) * jump[a]
-            start[a] -= pads[a][0] * jump[a]
-            jump[a] *= s[a]
+            size[a] += (span[a] - 1) * jump[a]
+            start[a] -= g.pads[a][0] * jump[a]
+            jump[a] *= g.stride[a]
         out = None
         if input_size is not None:
-            hw = tuple(conv_output_size(hw[a], k[a], s[a], pads[a], d[a]) for a in range(2))
-            out = hw
-        rows.append(ReceptiveField(name, k, s, tuple(size), tuple(jump), tuple(start), out))
+            hw = out = g.output_hw(hw)
+        rows.append(ReceptiveField(name, g.kernel_size, g.stride, tuple(size), tuple(jump), tuple(start), out))
     return rows
 
 

@@ -1,6 +1,6 @@
-r"""Output-size arithmetic for convolution and pooling.
+r"""Output sizes along one axis and for an image, as the lessons compute them by hand.
 
-For one spatial axis of size :math:`H`, kernel :math:`K`, stride :math:`S`,
+Along one axis of size :math:`H`, with kernel :math:`K`, stride :math:`S`,
 padding :math:`P` on each side and dilation :math:`D`:
 
 .. math::
@@ -8,93 +8,54 @@ padding :math:`P` on each side and dilation :math:`D`:
     K_{\text{eff}} = K + (K - 1)(D - 1), \qquad
     H_{\text{out}} = \left\lfloor \frac{H + 2P - K_{\text{eff}}}{S} \right\rfloor + 1
 
-These functions are what every layer uses to check its input, and what the
-lessons print. Import them from :mod:`cnnlib.shapes`.
+The one-axis functions take ``padding`` as one int (or ``"valid"``/``"same"``);
+different padding before and after is ``pads=(before, after)``. The image
+functions take ``padding`` as a layer does, where a pair is ``(ph, pw)``.
+Every one of them resolves its arguments with :class:`~cnnlib.shapes.Geometry2D`.
 """
 from __future__ import annotations
 
 import numbers
 
 from .._checks import as_pair, check_positive_int
-
-PADDING_STRINGS = ("valid", "same")
-
-
-def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
-    """Span of a dilated kernel: ``K + (K-1)(D-1)``.
-
-    >>> effective_kernel_size(3, dilation=2)
-    5
-    """
-    k = check_positive_int(kernel_size, "kernel_size")
-    d = check_positive_int(dilation, "dilation")
-    return k + (k - 1) * (d - 1)
+from .geometry import Geometry2D, effective_kernel_size, output_length
 
 
-def same_padding(kernel_size: int, dilation: int = 1) -> tuple[int, int]:
-    """Padding ``(before, after)`` that keeps the size at stride 1.
-
-    The total is ``K_eff - 1``. When it is odd the extra pixel goes *after*
-    (bottom/right), as PyTorch's ``padding="same"`` and TensorFlow do.
-
-    >>> same_padding(3)
-    (1, 1)
-    >>> same_padding(2)
-    (0, 1)
-    """
-    total = effective_kernel_size(kernel_size, dilation) - 1
-    before = total // 2
-    return before, total - before
+def _is_zero(padding) -> bool:
+    return isinstance(padding, numbers.Integral) and not isinstance(padding, bool) and padding == 0
 
 
-def _check_padding_value(padding, name: str = "padding"):
+def _axis_pads(padding, pads, kernel: int, stride: int, dilation: int, who: str) -> tuple[int, int]:
+    """``(before, after)`` for one axis from ``padding`` (an int, "valid", "same") or ``pads``."""
+    if pads is not None:
+        if not _is_zero(padding):
+            raise TypeError(f"{who} takes padding or pads, not both; got padding={padding!r} and pads={pads!r}. "
+                            "Hint: pads=(before, after) alone.")
+        return as_pair(pads, "pads (before, after)", minimum=0)
     if isinstance(padding, str):
-        if padding not in PADDING_STRINGS:
-            raise ValueError(
-                f"{name} must be an int, a pair of ints, 'valid' or 'same', got {padding!r}. "
-                f"Hint: the allowed strings are {PADDING_STRINGS}."
-            )
-        return padding
-    return as_pair(padding, name, minimum=0)
+        return Geometry2D.conv(kernel, stride, padding, dilation).pads[0]
+    if isinstance(padding, (tuple, list)):
+        raise TypeError(
+            f"{who} works along one axis, so padding is one int, 'valid' or 'same'; got {padding!r}. "
+            f"Hint: for different padding before and after write pads=(before, after), e.g. "
+            f"{who}(7, 3, pads=(0, 1)); for an image with (ph, pw) use conv_output_shape."
+        )
+    p = check_positive_int(padding, "padding", minimum=0)
+    return p, p
 
 
-def resolve_padding(padding, kernel_size, stride=1, dilation=1) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Turn a layer's ``padding`` argument into ``((top, bottom), (left, right))``.
-
-    ``padding`` is an int, an ``(h, w)`` pair, ``"valid"`` (no padding) or
-    ``"same"`` (stride 1 only; extra pixel bottom/right).
-
-    >>> resolve_padding("same", 4)
-    ((1, 2), (1, 2))
-    """
-    padding = _check_padding_value(padding)
-    kh, kw = as_pair(kernel_size, "kernel_size")
-    sh, sw = as_pair(stride, "stride")
-    dh, dw = as_pair(dilation, "dilation")
-    if padding == "valid":
-        return (0, 0), (0, 0)
-    if padding == "same":
-        if (sh, sw) != (1, 1):
-            raise ValueError(
-                f"padding='same' requires stride 1, got stride={stride!r}. "
-                "Hint: with a larger stride the output cannot keep the input size; "
-                "use an explicit integer padding instead."
-            )
-        return same_padding(kh, dh), same_padding(kw, dw)
-    ph, pw = padding
-    return (ph, ph), (pw, pw)
-
-
-def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1) -> int:
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1, *,
+                     pads=None) -> int:
     r"""Output length along one axis: :math:`\lfloor (H + 2P - K_{eff})/S \rfloor + 1`.
 
     Args:
         size: input length ``H``.
         kernel_size: ``K``.
         stride: ``S`` (default 1).
-        padding: ``P`` on each side, or ``"valid"`` / ``"same"``, or a
-            ``(before, after)`` pair for asymmetric padding.
+        padding: ``P`` on each side, ``"valid"`` or ``"same"`` (default 0).
         dilation: ``D`` (default 1).
+        pads: ``(before, after)`` for different padding on the two sides,
+            instead of ``padding`` (default None).
 
     Raises ``ValueError`` when no window fits (kernel larger than the padded
     input) or an argument is out of range.
@@ -103,61 +64,54 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, di
     30
     >>> conv_output_size(7, 3, stride=2, padding=1)
     4
+    >>> conv_output_size(4, 2, pads=(0, 1))
+    4
     """
     h = check_positive_int(size, "size")
     k = check_positive_int(kernel_size, "kernel_size")
     s = check_positive_int(stride, "stride")
     d = check_positive_int(dilation, "dilation")
-    if isinstance(padding, str):
-        (before, after), _ = resolve_padding(padding, k, s, d)
-    elif isinstance(padding, (tuple, list)):
-        before, after = as_pair(padding, "padding", minimum=0)
-    else:
-        before = after = check_positive_int(padding, "padding", minimum=0)
-    k_eff = effective_kernel_size(k, d)
-    padded = h + before + after
-    if k_eff > padded:
-        what = f"kernel {k}" if d == 1 else f"dilated kernel {k} (effective size {k_eff} with dilation {d})"
-        raise ValueError(
-            f"No valid output: the {what} is larger than the padded input "
-            f"{h} + {before} + {after} = {padded}. "
-            "Hint: use a smaller kernel_size or dilation, or more padding (e.g. padding='same')."
-        )
-    return (padded - k_eff) // s + 1
+    return output_length(h, k, s, _axis_pads(padding, pads, k, s, d, "conv_output_size"), d)
 
 
 def conv_output_shape(input_hw, kernel_size, stride=1, padding=0, dilation=1) -> tuple[int, int]:
-    """``(H_out, W_out)`` for an ``(H, W)`` input; arguments take ints or pairs.
+    """``(H_out, W_out)`` for an ``(H, W)`` input; the arguments are ``Conv2D``'s.
+
+    ``padding`` is an int, ``(ph, pw)``, ``"valid"``, ``"same"`` or ``((top, bottom), (left, right))``.
 
     >>> conv_output_shape((28, 28), 3)
     (26, 26)
+    >>> conv_output_shape((28, 28), 3, padding=(1, 0))
+    (28, 26)
     """
     if not (isinstance(input_hw, (tuple, list)) and len(input_hw) == 2):
         raise TypeError(f"input_hw must be a pair (H, W), got {input_hw!r}.")
-    kh, kw = as_pair(kernel_size, "kernel_size")
-    sh, sw = as_pair(stride, "stride")
-    dh, dw = as_pair(dilation, "dilation")
-    (pt, pb), (pl, pr) = resolve_padding(padding, (kh, kw), (sh, sw), (dh, dw))
-    return (
-        conv_output_size(input_hw[0], kh, sh, (pt, pb), dh),
-        conv_output_size(input_hw[1], kw, sw, (pl, pr), dw),
-    )
+    hw = check_positive_int(input_hw[0], "H"), check_positive_int(input_hw[1], "W")
+    return Geometry2D.conv(kernel_size, stride, padding, dilation).output_hw(hw)
 
 
-def explain_conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1) -> str:
-    """The output-size computation in words, with the numbers substituted.
+def resolve_padding(padding, kernel_size, stride=1, dilation=1) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Turn a layer's ``padding`` argument into ``((top, bottom), (left, right))``.
+
+    ``padding`` is an int, an ``(ph, pw)`` pair, ``"valid"`` (no padding),
+    ``"same"`` (stride 1 only; extra pixel bottom/right) or already per side.
+
+    >>> resolve_padding("same", 4)
+    ((1, 2), (1, 2))
+    """
+    return Geometry2D.conv(kernel_size, stride, padding, dilation).pads
+
+
+def explain_conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1, *,
+                             pads=None) -> str:
+    """The output-size computation in words, with the numbers substituted (arguments as ``conv_output_size``).
 
     >>> print(explain_conv_output_size(7, 3, stride=2, padding=1))
     H_out = floor((H + 2P - K) / S) + 1 = floor((7 + 2*1 - 3) / 2) + 1 = floor(6 / 2) + 1 = 3 + 1 = 4
     """
-    out = conv_output_size(size, kernel_size, stride, padding, dilation)  # validates
+    out = conv_output_size(size, kernel_size, stride, padding, dilation, pads=pads)  # validates
+    before, after = _axis_pads(padding, pads, kernel_size, stride, dilation, "explain_conv_output_size")
     k_eff = effective_kernel_size(kernel_size, dilation)
-    if isinstance(padding, str):
-        (before, after), _ = resolve_padding(padding, kernel_size, stride, dilation)
-    elif isinstance(padding, (tuple, list)):
-        before, after = padding
-    else:
-        before = after = padding
     pad_txt = f"2*{before}" if before == after else f"{before} + {after}"
     pad_sym = "2P" if before == after else "P_before + P_after"
     k_sym, k_txt = "K", f"{kernel_size}"
@@ -182,7 +136,7 @@ def explain_conv_output_size(size: int, kernel_size: int, stride: int = 1, paddi
 
 
 def pool_output_size(size: int, kernel_size: int, stride=None, padding: int = 0) -> int:
-    """Pooling output length; ``stride`` defaults to ``kernel_size`` as in PyTorch.
+    """Pooling output length along one axis; ``stride`` defaults to ``kernel_size`` as in PyTorch.
 
     >>> pool_output_size(30, 2)
     15

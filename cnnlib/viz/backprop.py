@@ -1,208 +1,109 @@
-r"""The convolution's backward pass, one output cell at a time and all at once: the data.
+"""The convolution's backward pass drawn: one output cell's gradient flowing back, and the whole pass as correlations.
 
-Forward, output cell :math:`(i, j)` is the window of the padded input whose
-top-left corner is :math:`(i s, j s)`, times the kernel, summed. Backward, its
-gradient :math:`g = dout[i, j]` flows back along the same connections:
+Both figures draw a :class:`~cnnlib.demos.conv_backward.ConvBackward` (from
+:func:`~cnnlib.demos.conv_backward.conv_backward_steps`).
 
-.. math::
-
-    dW \mathrel{+}= g \cdot x_{pad}[is : is + K_H,\ js : js + K_W], \qquad
-    dx_{pad}[is : is + K_H,\ js : js + K_W] \mathrel{+}= g \cdot W
-
-Summed over every cell this is two correlations. ``dout`` is first *dilated*
-(``s - 1`` zeros between its entries, so entry :math:`(i, j)` sits at
-:math:`(i s, j s)`, where its window starts), then
-
-* :math:`dW = x_{pad} \star dout_{dil}` (valid cross-correlation),
-* :math:`dx_{pad} = dout_{dil} \star_{full} \mathrm{rot180}(W)` (pad by
-  :math:`K - 1`, then cross-correlate with the kernel rotated by 180°),
-* :math:`dx` is :math:`dx_{pad}` with the padding cropped off, and
-  :math:`db = \sum dout`.
-
-:func:`conv_backward_steps` computes both views for one channel; the widget
-(:mod:`cnnlib.widgets.backprop`) draws them with :mod:`cnnlib.viz.backprop_draw`.
+:func:`draw_backward_cell`, for one output cell: the window it used in the
+(padded) input, the kernel, ``dout`` with the cell outlined, and ``dW`` and
+``dx_pad`` as they fill up cell by cell. :func:`draw_backward_pass`, every
+cell at once: ``dout`` with the stride's zeros inserted (yellow) and
+``K - 1`` zeros around it (gray), the kernel rotated 180°, their full
+correlation ``dx_pad`` and, cropped out of it, ``dx``. They are two figures
+so that a widget stepping through the cells redraws only the first.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from matplotlib.figure import Figure
 
-from ..functional import conv2d
-from ..shapes import conv_output_size
-from .conv_steps import SEED_INPUT, SEED_KERNEL
+from ..demos.conv_backward import ConvBackward
+from ..demos.formatting import format_value, paren
+from .grids import draw_grid, outline_cells, padding_mask
+from .style import GRID_HEADROOM, LABEL_SIZE, TITLE_SIZE, rows_figure, set_labels, signed_norm
 
-#: The upstream gradient of the lesson's 4×4 ⋆ 2×2 example (other shapes repeat these numbers row by row).
-SEED_DOUT = np.array([[1, 2, -1], [-1, 1, -1], [2, -1, 1]], dtype=float)
-
-
-def example_dout(shape) -> np.ndarray:
-    """A small integer ``dout`` of ``shape``: :data:`SEED_DOUT`'s numbers repeated row by row."""
-    return np.resize(SEED_DOUT.ravel(), shape).astype(float)
+INSERTED_FACE = (1.0, 0.93, 0.55, 1.0)  # the zeros a stride > 1 inserts into dout (yellow)
+CROP_COLOR = "#222222"  # the part of dx_pad that is dx
+_NO_LABELS = {"xlabel": None, "ylabel": None}
 
 
-def dilate(a, stride: int) -> np.ndarray:
-    """Insert ``stride - 1`` zeros between neighbouring entries of the 2-D ``a``.
+def _overlay(ax, mask, face) -> None:
+    """Paint the cells where ``mask`` is True with ``face`` (RGBA), under the numbers."""
+    rgba = np.zeros(mask.shape + (4,))
+    rgba[mask] = face
+    ax.imshow(rgba, interpolation="nearest", zorder=0.6)
 
-    >>> dilate(np.array([[1., 2.], [3., 4.]]), 2)
-    array([[1., 0., 2.],
-           [0., 0., 0.],
-           [3., 0., 4.]])
+
+def draw_backward_cell(cb: ConvBackward, index: int, *, figure: Figure | None = None) -> Figure:
+    """One output cell (``index``, 0-based, row-major): its window, its gradient, and ``dW``/``dx`` so far.
+
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
     """
-    a = np.asarray(a, dtype=float)
-    h, w = a.shape
-    out = np.zeros(((h - 1) * stride + 1, (w - 1) * stride + 1))
-    out[::stride, ::stride] = a
-    return out
-
-
-def correlate(a, k, padding=0) -> np.ndarray:
-    """2-D cross-correlation of ``a`` with ``k`` (cnnlib's ``conv2d`` on one channel); ``padding`` as ``conv2d``."""
-    a = np.asarray(a, dtype=float)[None, None]  # (1, 1, H, W)
-    k = np.asarray(k, dtype=float)[None, None]  # (1, 1, KH, KW)
-    return conv2d(a, k, padding=padding)[0, 0]
-
-
-@dataclass(frozen=True)
-class BackwardCell:
-    """Output cell ``(row, col)``: its window's corner ``(top, left)`` in the padded input and its gradient."""
-
-    index: int
-    row: int
-    col: int
-    top: int
-    left: int
-    grad: float
-    window: np.ndarray  # x_padded[top:top+KH, left:left+KW]
-
-
-@dataclass(frozen=True)
-class ConvBackward:
-    """Both views of ``conv2d``'s backward pass for a 2-D input, kernel and ``dout``.
-
-    Padded coordinates start at the first padding cell. ``dout_full`` is
-    ``dout_dilated`` with ``K - 1`` zeros around it (plus the rows and
-    columns the floor dropped, at the bottom/right), so that
-    ``correlate(dout_full, kernel_rot)`` has the padded input's shape.
-    ``inserted`` marks the zeros the stride put between entries of ``dout``.
-    """
-
-    x: np.ndarray
-    kernel: np.ndarray
-    dout: np.ndarray
-    stride: int
-    padding: int
-    padded: np.ndarray
-    cells: list
-    dW: np.ndarray
-    db: float
-    dx_padded: np.ndarray
-    dx: np.ndarray
-    dout_dilated: np.ndarray
-    inserted: np.ndarray  # bool, like dout_dilated
-    dout_full: np.ndarray
-    full_offset: tuple  # (row, col) of dout_dilated[0, 0] inside dout_full
-    kernel_rot: np.ndarray
-
-    @property
-    def crop(self) -> tuple:
-        """``(top, left, H, W)``: where ``dx`` sits inside ``dx_padded``."""
-        return (self.padding, self.padding, *self.x.shape)
-
-    def partial(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """``(dW, dx_padded)`` after the gradients of cells ``0..index`` have flowed back."""
-        dW = np.zeros_like(self.kernel)
-        dx_padded = np.zeros_like(self.padded)
-        kh, kw = self.kernel.shape
-        for c in self.cells[: index + 1]:
-            dW += c.grad * c.window
-            dx_padded[c.top : c.top + kh, c.left : c.left + kw] += c.grad * self.kernel
-        return dW, dx_padded
-
-
-def conv_backward_steps(x=None, kernel=None, dout=None, stride: int = 1, padding: int = 0) -> ConvBackward:
-    """Gradients of ``out = x ⋆ kernel`` (one channel) for the upstream gradient ``dout``, cell by cell.
-
-    Args:
-        x: 2-D input (default: the lesson's 4×4 example).
-        kernel: 2-D kernel (default: ``[[1, 0], [-1, 1]]``).
-        dout: gradient w.r.t. the output, ``(H_out, W_out)`` (default: :func:`example_dout`).
-        stride: window step (default 1).
-        padding: zeros on every side (default 0).
-
-    Shape:
-        ``dout``: ``(H_out, W_out)``, ``H_out = (H + 2P - KH) // S + 1``;
-        ``dout_dilated``: ``((H_out - 1) S + 1, (W_out - 1) S + 1)``;
-        ``dx_padded``: ``(H + 2P, W + 2P)``; ``dx``: like ``x``; ``dW``: like ``kernel``.
-
-    >>> cb = conv_backward_steps()
-    >>> cb.dW
-    array([[ 8.,  7.],
-           [-3.,  8.]])
-    """
-    x = SEED_INPUT if x is None else np.asarray(x, dtype=float)
-    kernel = SEED_KERNEL if kernel is None else np.asarray(kernel, dtype=float)
-    if x.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(
-            f"conv_backward_steps expects a 2-D input and kernel, got shapes {x.shape} and {kernel.shape}. "
-            "Hint: show one channel at a time."
-        )
-    kh, kw = kernel.shape
-    h_out = conv_output_size(x.shape[0], kh, stride, padding)
-    w_out = conv_output_size(x.shape[1], kw, stride, padding)
-    dout = example_dout((h_out, w_out)) if dout is None else np.asarray(dout, dtype=float)
-    if dout.shape != (h_out, w_out):
-        raise ValueError(
-            f"dout must have the output's shape ({h_out}, {w_out}) for this input, kernel, stride and padding, "
-            f"got {dout.shape}."
-        )
-    padded = np.pad(x, padding)
-    cells = []
-    for i in range(h_out):
-        for j in range(w_out):
-            top, left = i * stride, j * stride
-            cells.append(BackwardCell(len(cells), i, j, top, left, float(dout[i, j]),
-                                      padded[top : top + kh, left : left + kw]))
-
-    # All cells at once: two correlations with the dilated dout.
-    dout_dilated = dilate(dout, stride)
-    inserted = np.ones(dout_dilated.shape, dtype=bool)
-    inserted[::stride, ::stride] = False
-    hd, wd = dout_dilated.shape
-    extra_h = padded.shape[0] - (hd + kh - 1)  # rows the floor dropped: no window reached them
-    extra_w = padded.shape[1] - (wd + kw - 1)
-    dout_full = np.pad(dout_dilated, ((kh - 1, kh - 1 + extra_h), (kw - 1, kw - 1 + extra_w)))
-    kernel_rot = kernel[::-1, ::-1]  # rotate by 180°
-    dx_padded = correlate(dout_full, kernel_rot)  # (H + 2P, W + 2P)
-    dW = correlate(padded[: hd + kh - 1, : wd + kw - 1], dout_dilated)  # (KH, KW)
-    dx = dx_padded[padding : padding + x.shape[0], padding : padding + x.shape[1]]
-    return ConvBackward(x, kernel, dout, stride, padding, padded, cells, dW, float(dout.sum()), dx_padded, dx,
-                        dout_dilated, inserted, dout_full, (kh - 1, kw - 1), kernel_rot)
-
-
-def cell_equations(cb: ConvBackward, index: int) -> str:
-    """Two lines: where cell ``index``'s gradient goes, with the numbers."""
+    if not 0 <= index < len(cb.cells):
+        raise ValueError(f"cell index must be in 0..{len(cb.cells) - 1}, got {index}.")
     c = cb.cells[index]
     kh, kw = cb.kernel.shape
-    x, dx = ("x_pad", "dx_pad") if cb.padding else ("x", "dx")
-    where = f"[{c.top}:{c.top + kh}, {c.left}:{c.left + kw}]"
-    g = _num(c.grad)
-    return (f"out[{c.row}, {c.col}] used {x}{where} and all of W; its gradient dout[{c.row}, {c.col}] "
-            f"= {g} flows back:\n"
-            f"dW += {paren(c.grad)} · {x}{where} = {_rows(c.grad * c.window)}     "
-            f"{dx}{where} += {paren(c.grad)} · W = {_rows(c.grad * cb.kernel)}")
+    p = cb.padding
+    dW_so_far, dxp_so_far = cb.partial(index)
+    pad_mask = padding_mask(cb.padded.shape, p)
+    shapes = [cb.padded.shape, cb.kernel.shape, cb.dout.shape, cb.kernel.shape, cb.padded.shape]
+    fig, [[ax_x, ax_w, ax_d, ax_dw, ax_dxp]] = rows_figure([shapes], min_width=12.5, bottom=0.75, figure=figure)
+    window = (c.top, c.left, kh, kw)
+    padded = f" padded (P={p})" if p else ""
+    draw_grid(ax_x, cb.padded, title="x" + padded, padding_mask=pad_mask, highlight=window, **_NO_LABELS)
+    draw_grid(ax_w, cb.kernel, title="W", highlight=(0, 0, kh, kw), ticks=False, **_NO_LABELS)  # every weight is used
+    draw_grid(ax_d, cb.dout, title=f"dout {cb.dout.shape[0]}×{cb.dout.shape[1]}", highlight=(c.row, c.col, 1, 1),
+              **_NO_LABELS)
+    draw_grid(ax_dw, dW_so_far, title="dW so far", norm=signed_norm(cb.dW, headroom=GRID_HEADROOM), ticks=False,
+              **_NO_LABELS)
+    draw_grid(ax_dxp, dxp_so_far, title=("dx_pad" if p else "dx") + " so far", padding_mask=pad_mask,
+              norm=signed_norm(cb.dx_padded, headroom=GRID_HEADROOM), highlight=window, **_NO_LABELS)
+    if p:
+        outline_cells(ax_dxp, *cb.crop, color=CROP_COLOR, linewidth=2, linestyle="--")
+    g = paren(c.grad)
+    set_labels(ax_dw, f"+= {g} · window", None, fontsize=LABEL_SIZE)
+    set_labels(ax_dxp, f"window += {g} · W", None, fontsize=LABEL_SIZE)
+    set_labels(ax_d, f"g = dout[{c.row}, {c.col}] = {format_value(c.grad)}", None, fontsize=LABEL_SIZE)
+    fig.suptitle(f"output cell {index + 1} of {len(cb.cells)}: out[{c.row}, {c.col}]  (stride {cb.stride}, "
+                 f"padding {p}): its gradient flows back along the connections it used",
+                 fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.12 / fig.get_figheight())
+    return fig
 
 
-def paren(v) -> str:
-    """A number for a product: ``2``, or ``(-1)`` in parentheses when negative."""
-    text = _num(v)
-    return f"({text})" if text.startswith("-") else text
+def draw_backward_pass(cb: ConvBackward, *, figure: Figure | None = None) -> Figure:
+    """Every cell at once: ``dx_pad`` = full correlation of dilated ``dout`` with ``W`` rotated 180°; crop to ``dx``.
 
-
-def _num(v) -> str:
-    v = float(v) + 0.0  # no "-0"
-    return str(int(v)) if v.is_integer() else f"{v:.2f}"
-
-
-def _rows(a) -> str:
-    return "[" + ", ".join("[" + ", ".join(_num(v) for v in row) + "]" for row in np.asarray(a)) + "]"
+    ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
+    """
+    kh, kw = cb.kernel.shape
+    p, s = cb.padding, cb.stride
+    shapes = [cb.dout_full.shape, cb.kernel.shape, cb.padded.shape] + ([cb.x.shape] if p else [])
+    fig, [axes] = rows_figure([shapes], min_width=12.5, bottom=0.75, figure=figure)
+    ax_full, ax_rot, ax_corr = axes[:3]
+    r0, c0 = cb.full_offset
+    hd, wd = cb.dout_dilated.shape
+    border = np.ones(cb.dout_full.shape, dtype=bool)
+    border[r0 : r0 + hd, c0 : c0 + wd] = False
+    title = "dout"
+    if s > 1:
+        title += f" + {s - 1} zero{'s' if s > 2 else ''} between"
+    draw_grid(ax_full, cb.dout_full, title=title + f" + {kh - 1} around", padding_mask=border, ticks=False,
+              **_NO_LABELS)
+    if s > 1:
+        inserted = np.zeros(cb.dout_full.shape, dtype=bool)
+        inserted[r0 : r0 + hd, c0 : c0 + wd] = cb.inserted
+        _overlay(ax_full, inserted, INSERTED_FACE)
+    outline_cells(ax_full, r0, c0, hd, wd, color="#444444", linewidth=1.5, linestyle="--")
+    draw_grid(ax_rot, cb.kernel_rot, title="W rotated 180°", ticks=False, **_NO_LABELS)
+    draw_grid(ax_corr, cb.dx_padded, title="full correlation" + (" = dx_pad" if p else " = dx"),
+              padding_mask=padding_mask(cb.padded.shape, p), ticks=False, **_NO_LABELS)
+    if p:  # without padding the correlation is dx itself: nothing to crop, no fourth grid
+        outline_cells(ax_corr, *cb.crop, color=CROP_COLOR, linewidth=2, linestyle="--")
+        draw_grid(axes[3], cb.dx, title=f"dx: crop {p} off each side", ticks=False, **_NO_LABELS)
+    else:
+        set_labels(ax_corr, "no padding: nothing to crop", None, fontsize=LABEL_SIZE)
+    set_labels(ax_full, ("yellow: the stride's zeros, " if s > 1 else "") + f"gray: {kh - 1} zero(s) around", None,
+               fontsize=LABEL_SIZE)
+    set_labels(ax_rot, f"db = sum(dout) = {format_value(cb.db)}", None, fontsize=LABEL_SIZE)
+    fig.suptitle("all cells at once: dx_pad = (dout dilated, padded by K − 1) ⋆ (W rotated 180°)",
+                 fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.12 / fig.get_figheight())
+    return fig

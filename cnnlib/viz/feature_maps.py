@@ -1,62 +1,20 @@
-"""Look inside a trained network: every channel a layer produces for one image.
+"""Look inside a trained network: every channel a layer produces for one image, drawn as one mosaic.
 
-All channels of a layer are tiled into one mosaic image (one ``imshow``, not
-one Axes per channel), so even 64 channels redraw quickly in a widget.
+The maps come from :func:`~cnnlib.demos.feature_maps.layer_outputs`. All
+channels of a layer are tiled into one mosaic image (one ``imshow``, not one
+Axes per channel), so even 64 channels redraw quickly in a widget.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..training import mode
+from ..demos.feature_maps import tile_channels
 from .style import DPI, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, image_style
 
 GAP_COLOR = "#ffffff"  # between gray tiles (black = 0)
 SIGNED_GAP_COLOR = "#8c8c8c"  # between red/blue tiles (white = 0)
-
-
-def layer_outputs(model, image) -> list[np.ndarray]:
-    """What every layer of ``model`` outputs for one ``image`` ``(C, H, W)``, in eval mode.
-
-    Returns one array per layer, without the batch axis: ``outs[i]`` is the
-    output of ``model.layers[i]``. The model's training/eval modes are restored.
-
-    >>> outs = layer_outputs(model, x_test[0])
-    >>> outs[0].shape      # the first Conv2D's 32 feature maps
-    (32, 26, 26)
-    """
-    h = np.asarray(image)[None]  # (1, C, H, W): a batch of one
-    outs = []
-    with mode(model, False):
-        for layer in model.layers:
-            h = layer.forward(h)
-            outs.append(h[0])
-    return outs
-
-
-def tile_channels(maps, ncols: int | None = None, gap: int = 1) -> np.ndarray:
-    """Tile ``(C, H, W)`` maps into one ``(rows*(H+gap)-gap, cols*(W+gap)-gap)`` array, NaN in the gaps.
-
-    Channel ``c`` lands in tile row ``c // ncols``, column ``c % ncols``
-    (default ``ncols``: about square).
-
-    >>> tile_channels(np.zeros((4, 2, 2))).shape
-    (5, 5)
-    """
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3:
-        raise ValueError(f"tile_channels expects (C, H, W) maps, got shape {maps.shape}.")
-    C, H, W = maps.shape
-    ncols = ncols or math.ceil(math.sqrt(C))
-    nrows = math.ceil(C / ncols)
-    out = np.full((nrows * (H + gap) - gap, ncols * (W + gap) - gap), np.nan)
-    for c in range(C):
-        r, k = divmod(c, ncols)
-        out[r * (H + gap): r * (H + gap) + H, k * (W + gap): k * (W + gap) + W] = maps[c]
-    return out
 
 
 def draw_layer_channels(image, maps, *, title: str, caption: str | None = None, ncols: int | None = None) -> Figure:

@@ -1,4 +1,9 @@
-"""Filters on photographs: input, kernel and feature map side by side; banks of filters; RGB filters."""
+"""Filters drawn: on photographs (input, kernel, feature map), in banks, and one filter's kernels channel by channel.
+
+:func:`draw_filter_channels` draws a :class:`~cnnlib.demos.filters.FilterChannels`
+(from :func:`~cnnlib.demos.filters.filter_channels`); the other figures take
+the images and maps they show.
+"""
 from __future__ import annotations
 
 import math
@@ -6,9 +11,10 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..demos.filters import FilterChannels
 from .grids import draw_grid
-from .style import (IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at, image_style, new_figure, reuse_figure,
-                    robust_signed_norm, set_title)
+from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at, image_style,
+                    new_figure, reuse_figure, robust_signed_norm, set_title, signed_norm)
 
 _PIXEL_INCH = 3.4 / 150  # inches per pixel: a 150-pixel-tall image is 3.4 inches
 
@@ -148,4 +154,48 @@ def draw_images(images, titles, *, height: float = 3.6) -> Figure:
         ax.imshow(im, cmap=IMAGE_CMAP if im.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"{title}\n{_shape_text(im.shape)}", fontsize=LABEL_SIZE)
         ax.set_axis_off()
+    return fig
+
+
+def draw_filter_channels(fc: FilterChannels, *, cell: float = 0.5) -> Figure:
+    """One filter on a ``(C, H, W)`` input, channel by channel: kernel vs filter.
+
+    Row ``c``: input channel ``c`` ⋆ kernel ``W[0, c]`` = part ``c``. Right:
+    the parts summed, plus the bias: the filter's one output channel. All
+    grids share one cell size, so sizes compare at a glance.
+    """
+    c_in, h, w = fc.x.shape
+    kh, kw = fc.weights.shape[1:]
+    ho, wo = fc.out.shape
+    row_h = max(h, kh) * cell + 0.75
+    sym = 0.75  # inches for the ⋆ and = between grids
+    widths = [w * cell, sym, kw * cell, sym, wo * cell, 1.6, wo * cell]
+    left, top, bottom = 0.6, 0.9, 0.3
+    fig_w = left + sum(widths) + 0.4
+    fig_h = top + c_in * row_h + bottom
+    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    xs = left + np.concatenate([[0], np.cumsum(widths)[:-1]])
+    norm = signed_norm(np.concatenate([p.ravel() for p in fc.parts] + [fc.out.ravel()]), headroom=GRID_HEADROOM)
+    names = ("red", "green", "blue") if c_in == 3 else tuple(f"channel {c}" for c in range(c_in))
+    small = {"xlabel": None, "ylabel": None, "fontsize": 11}
+
+    def add(col, rows, cols, y_mid):
+        return fig.add_axes((xs[col] / fig_w, (y_mid - rows * cell / 2) / fig_h, cols * cell / fig_w,
+                             rows * cell / fig_h))
+
+    for c in range(c_in):
+        y_mid = fig_h - top - (c + 0.5) * row_h + 0.2
+        draw_grid(add(0, h, w, y_mid), fc.x[c], title=f"input: {names[c]}", **small)
+        draw_grid(add(2, kh, kw, y_mid), fc.weights[c], title=f"kernel W[0, {c}]", **small)
+        draw_grid(add(4, ho, wo, y_mid), fc.parts[c], title=f"{names[c]} part", norm=norm, **small)
+        for col, text in ((1, r"$\star$"), (3, "=")):
+            fig.text((xs[col] + sym / 2) / fig_w, y_mid / fig_h, text, ha="center", va="center", fontsize=26)
+    y_mid = fig_h - top - c_in * row_h / 2 + 0.2
+    draw_grid(add(6, ho, wo, y_mid), fc.out, title="output channel 0", norm=norm, **small)
+    fig.text((xs[5] + 0.8) / fig_w, y_mid / fig_h, f"sum of the\n{c_in} parts\n+ bias {fc.bias:g}\n→", ha="center",
+             va="center", fontsize=LABEL_SIZE)
+    fig.suptitle(
+        f"one filter = {c_in} kernels ({kh}×{kw}×{c_in}) + 1 bias → one output channel;  N filters → N channels",
+        fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.15 / fig_h, va="top",
+    )
     return fig

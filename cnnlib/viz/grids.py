@@ -11,16 +11,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from ..demos.formatting import format_value
 from .style import GRID_HEADROOM, HIGHLIGHT, LABEL_SIZE, SIGNED_CMAP, VALUE_SIZE, set_labels, set_title, signed_norm
-
-
-def format_value(v) -> str:
-    """Short text for one cell: integers without a decimal point, others to 2 decimals."""
-    if not np.isfinite(v):
-        return "?"
-    if float(v).is_integer():
-        return f"{int(v)}"
-    return f"{v:.2f}"
 
 
 def _text_colors(values, cmap, norm, padding_mask=None) -> np.ndarray:

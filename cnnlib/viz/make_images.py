@@ -12,10 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .channels import draw_filter_channels
-from .conv_steps import SEED_INPUT, SEED_KERNEL, draw_conv_step, sliding_window_steps
-from .output_size import draw_output_size, output_size_layout
-from .pooling import draw_max_pool
+from ..demos.filters import filter_channels
+from ..demos.output_size import output_size_layout
+from ..demos.pooling import pool_windows
+from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, sliding_window_steps
+from .filters import draw_filter_channels
+from .output_size import draw_output_size
+from .pooling import draw_pool_windows
+from .sliding_window import draw_conv_step
 from .style import figure_to_png
 
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [7, 2, 0, 8]])
@@ -27,7 +31,7 @@ def kernel_filter_figure():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 4, size=(3, 4, 4))
     weights = rng.integers(-1, 2, size=(3, 3, 3))
-    return draw_filter_channels(x, weights, bias=1.0)
+    return draw_filter_channels(filter_channels(x, weights, bias=1.0))
 
 
 def write_gif(path: Path, frames_png: list[bytes], frame_ms: int = GIF_FRAME_MS) -> None:
@@ -46,7 +50,7 @@ def make_images(outdir) -> list[Path]:
     pngs = {
         "kernel_filter.png": kernel_filter_figure(),
         "output_size.png": draw_output_size(output_size_layout(7, 3, stride=2, padding=1)),
-        "pooling_layer.png": draw_max_pool(POOL_EXAMPLE, 2),
+        "pooling_layer.png": draw_pool_windows(pool_windows(POOL_EXAMPLE, 2)),
     }
     for name, fig in pngs.items():
         path = outdir / name

@@ -1,65 +1,21 @@
-"""Draw the receptive field of one unit: which cells of every earlier layer, and of the input, it sees."""
+"""The receptive field of one unit drawn: which cells of every earlier layer, and of the input, it sees.
+
+:func:`draw_receptive_field` draws a :class:`~cnnlib.demos.receptive_field.ReceptiveFieldLayout`
+(from :func:`~cnnlib.demos.receptive_field.receptive_field_layout`).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .._checks import as_pair
-from ..shapes import ReceptiveField, receptive_field, receptive_field_region
+from ..demos.receptive_field import ReceptiveFieldLayout
 from .style import DPI, HIGHLIGHT, LABEL_SIZE, TITLE_SIZE
 
 UNIT_COLOR = "#d62728"  # the chosen unit
 SEEN_COLOR = "#9ecae1"  # cells the unit depends on
 PANEL = 2.6  # inches per panel, whatever the grid size
-
-
-@dataclass(frozen=True)
-class ReceptiveFieldLayout:
-    """Where the unit ``(i, j)`` after spatial layer ``layer`` looks, stage by stage.
-
-    ``names[0]`` is ``"input"`` and ``names[s]`` the ``s``-th conv/pool layer;
-    ``sizes[s]`` is that stage's ``(H, W)``; ``regions[s]`` is
-    ``((top, bottom), (left, right))`` (end exclusive, clipped to the grid) for
-    the stages before the unit's own, and the unit itself at ``regions[layer]``.
-    ``rf`` is the unit's receptive field on the input (:class:`~cnnlib.shapes.ReceptiveField`).
-    """
-
-    names: tuple[str, ...]
-    sizes: tuple[tuple[int, int], ...]
-    regions: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
-    layer: int
-    unit: tuple[int, int]
-    rf: ReceptiveField
-
-
-def receptive_field_layout(layers, input_size, layer: int, i: int, j: int) -> ReceptiveFieldLayout:
-    """Compute the regions drawn by :func:`draw_receptive_field`.
-
-    Args:
-        layers: the network's layers up to (not including) ``Flatten``; pointwise ones are skipped.
-        input_size: the input ``(H, W)``.
-        layer: which conv/pool layer the unit is in, counting from 1.
-        i, j: the unit's row and column in that layer's output.
-    """
-    rows = receptive_field(layers, input_size)
-    steps = [lyr for lyr in layers if hasattr(lyr, "kernel_size") or isinstance(lyr, (tuple, list))]
-    if not 1 <= layer <= len(rows):
-        raise ValueError(f"layer must be between 1 and {len(rows)} (the conv and pooling layers), got {layer}.")
-    H, W = rows[layer - 1].output_size
-    if not (0 <= i < H and 0 <= j < W):
-        raise ValueError(f"unit ({i}, {j}) is outside layer {layer}'s {H}×{W} output. "
-                         f"Hint: rows and columns run from 0 to {H - 1} and {W - 1}.")
-    sizes = [as_pair(input_size, "input_size")] + [r.output_size for r in rows]
-    regions = []
-    for s in range(layer):  # stage s sees the unit through steps s .. layer-1
-        rf = receptive_field(steps[s:layer])[-1]
-        regions.append(receptive_field_region(rf, i, j, sizes[s]))
-    regions.append(((i, i + 1), (j, j + 1)))
-    names = ("input",) + tuple(r.name for r in rows)
-    return ReceptiveFieldLayout(names, tuple(sizes), tuple(regions), layer, (i, j), rows[layer - 1])
 
 
 def _grid(ax, H: int, W: int) -> None:
@@ -106,8 +62,8 @@ def draw_receptive_field(layout: ReceptiveFieldLayout, image=None) -> Figure:
             ax.imshow(mask, interpolation="nearest")
         else:
             rgba = np.ones((H, W, 4))
-            rgba[cells == 1, :3] = _rgb(SEEN_COLOR)
-            rgba[cells == 2, :3] = _rgb(UNIT_COLOR)
+            rgba[cells == 1, :3] = to_rgb(SEEN_COLOR)
+            rgba[cells == 2, :3] = to_rgb(UNIT_COLOR)
             if s > layout.layer:
                 rgba[..., 3] = 0.35
             ax.imshow(rgba, interpolation="nearest")
@@ -125,8 +81,3 @@ def draw_receptive_field(layout: ReceptiveFieldLayout, image=None) -> Figure:
                  y=1 - 0.12 / fig_h, va="top")
     return fig
 
-
-def _rgb(color: str):
-    from matplotlib.colors import to_rgb
-
-    return to_rgb(color)

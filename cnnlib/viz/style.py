@@ -36,26 +36,68 @@ def new_figure(width: float, height: float, **kwargs) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, **kwargs)
 
 
-def grid_row_figure(shapes, *, cell: float = 0.6, gap: float = 0.8, top: float = 1.0, bottom: float = 0.9,
+def grid_row_layout(shapes, *, cell: float = 0.6, gap: float = 0.8, top: float = 1.0, bottom: float = 0.9,
                     left: float = 0.7, right: float = 0.3, min_width: float = 0.0):
-    """A figure with one Axes per ``(rows, cols)`` in ``shapes``, side by side, cells ``cell`` inches wide.
+    """``(fig_w, fig_h, boxes)``: a figure size and one Axes box per ``(rows, cols)`` in ``shapes``, side by side.
 
-    Positions are computed here instead of by a layout engine: a redraw is
-    then several times faster, which is what keeps the widgets instant.
-    Returns ``(fig, axes)``; the axes are vertically centred.
+    Cells are ``cell`` inches wide; the boxes are ``(left, bottom, width,
+    height)`` figure fractions, vertically centred. Positions are computed
+    here instead of by a layout engine: a redraw is then several times
+    faster, which is what keeps the widgets instant.
     """
     heights = [r * cell for r, _ in shapes]
     widths = [c * cell for _, c in shapes]
     body_w = sum(widths) + gap * (len(shapes) - 1)
     fig_w = max(left + body_w + right, min_width)
     fig_h = top + max(heights) + bottom
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
     x = left + (fig_w - left - body_w - right) / 2
     mid = bottom + max(heights) / 2
-    axes = []
+    boxes = []
     for w, h in zip(widths, heights):
-        axes.append(fig.add_axes((x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)))
+        boxes.append((x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h))
         x += w + gap
+    return fig_w, fig_h, boxes
+
+
+def grid_row_figure(shapes, **layout):
+    """A new figure with one Axes per ``(rows, cols)`` in ``shapes`` (keywords as :func:`grid_row_layout`).
+
+    Returns ``(fig, axes)``.
+    """
+    fig_w, fig_h, boxes = grid_row_layout(shapes, **layout)
+    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
+    return fig, [fig.add_axes(box) for box in boxes]
+
+
+def rows_figure(rows, *, cell: float = 0.5, gap: float = 0.7, row_gap: float = 1.3, top: float = 0.9,
+                bottom: float = 0.6, side: float = 0.6, min_width: float = 0.0, figure: Figure | None = None):
+    """A figure with rows of grid Axes; ``rows`` is a list of lists of ``(n_rows, n_cols)`` shapes.
+
+    Like :func:`grid_row_figure` but for several rows, each centred. Returns
+    ``(fig, axes)`` with ``axes[r][k]`` the ``k``-th grid of row ``r``.
+    ``figure``: lay out this figure again instead of making a new one; its
+    Axes are cleared, moved and reused (:func:`axes_at`), and the ones not
+    needed hidden: three times faster than new Axes.
+    """
+    widths = [sum(c * cell for _, c in shapes) + gap * (len(shapes) - 1) for shapes in rows]
+    heights = [max(r * cell for r, _ in shapes) for shapes in rows]
+    fig_w = max(max(widths) + 2 * side, min_width)
+    fig_h = top + sum(heights) + row_gap * (len(rows) - 1) + bottom
+    fig = reuse_figure(figure, fig_w, fig_h)
+    axes, n = [], 0
+    y_top = fig_h - top
+    for shapes, w_row, h_row in zip(rows, widths, heights):
+        x = (fig_w - w_row) / 2
+        mid = y_top - h_row / 2
+        row_axes = []
+        for r, c in shapes:
+            w, h = c * cell, r * cell
+            row_axes.append(axes_at(fig, n, (x / fig_w, (mid - h / 2) / fig_h, w / fig_w, h / fig_h)))
+            x += w + gap
+            n += 1
+        axes.append(row_axes)
+        y_top -= h_row + row_gap
+    hide_axes_from(fig, n)
     return fig, axes
 
 

@@ -1,94 +1,15 @@
-"""Robustness to small shifts: move the photo a few pixels and compare feature maps before and after pooling.
+"""Robustness to small shifts drawn: edge maps of the photo and of the shifted photo, before and after pooling.
 
-The similarity of two maps is their correlation coefficient: 1 when one is
-the other scaled, 0 when they are unrelated. Shift the photo one pixel and
-the edge map, whose edges are one or two pixels wide, barely overlaps its
-old self; after max pooling each output summarises a whole window, so most
-outputs do not notice a shift smaller than the window.
+:func:`draw_shift_comparison` draws a :class:`~cnnlib.demos.translation.ShiftComparison`
+(from :func:`~cnnlib.demos.translation.compare_shift`): the four maps and the
+similarity for every shift.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-
-import numpy as np
 from matplotlib.figure import Figure
 
-from ..datasets.images import load_sample_image
-from .pool_explorer import edge_map, pool2d
+from ..demos.translation import ShiftComparison
 from .style import IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, axes_at, reuse_figure, set_labels, set_title
-
-MAX_SHIFT = 6
-
-
-def shift_right(image, shift: int) -> np.ndarray:
-    """``image`` moved ``shift`` pixels to the right; the new columns repeat the first one (no fake edge)."""
-    image = np.asarray(image)
-    if shift == 0:
-        return image.copy()
-    left = np.repeat(image[:, :1], shift, axis=1)  # (H, shift)
-    return np.concatenate([left, image[:, :-shift]], axis=1)
-
-
-def similarity(a, b) -> float:
-    """Correlation coefficient of two maps of the same shape (1: same pattern; 0: unrelated)."""
-    a, b = np.ravel(a).astype(np.float64), np.ravel(b).astype(np.float64)
-    a, b = a - a.mean(), b - b.mean()
-    denom = np.sqrt((a * a).sum() * (b * b).sum())
-    return float((a * b).sum() / denom) if denom > 0 else 1.0
-
-
-@lru_cache(maxsize=1)
-def _default_image() -> np.ndarray:
-    return load_sample_image(gray=True, downsample=4)
-
-
-@lru_cache(maxsize=2 * (MAX_SHIFT + 1))
-def _maps(shift: int) -> np.ndarray:
-    return edge_map(shift_right(_default_image(), shift))
-
-
-@dataclass(frozen=True)
-class ShiftComparison:
-    """Edge maps of the photo and of the photo shifted right, before and after max pooling."""
-
-    shift: int
-    kernel_size: int
-    fmap: np.ndarray
-    fmap_shifted: np.ndarray
-    pooled: np.ndarray
-    pooled_shifted: np.ndarray
-    before: float  # similarity of the two edge maps
-    after: float  # similarity of the two pooled maps
-    shifts: tuple  # 0..MAX_SHIFT
-    curve_before: tuple  # similarity without pooling, for every shift
-    curve_after: tuple  # similarity after max pooling, for every shift
-
-
-def compare_shift(shift: int = 1, kernel_size: int = 2) -> ShiftComparison:
-    """Shift the lesson photo by ``shift`` pixels; compare its edge maps without and with ``kernel_size`` max pooling.
-
-    >>> c = compare_shift(1, 2)
-    >>> c.after > c.before
-    True
-    """
-    if not 0 <= shift <= MAX_SHIFT:
-        raise ValueError(f"shift must be in 0..{MAX_SHIFT}, got {shift}.")
-    fmap, moved = _maps(0), _maps(shift)
-    pooled, pooled_moved = pool2d(fmap, "max", kernel_size, kernel_size), pool2d(moved, "max", kernel_size, kernel_size)
-    curve_before, curve_after = _curves(kernel_size)
-    return ShiftComparison(shift, kernel_size, fmap, moved, pooled, pooled_moved, similarity(fmap, moved),
-                           similarity(pooled, pooled_moved), tuple(range(MAX_SHIFT + 1)), curve_before, curve_after)
-
-
-@lru_cache(maxsize=4)
-def _curves(kernel_size: int) -> tuple[tuple, tuple]:
-    """Similarity to the unshifted map for every shift, without and with ``kernel_size`` max pooling."""
-    fmap = _maps(0)
-    pooled = pool2d(fmap, "max", kernel_size, kernel_size)
-    shifts = range(MAX_SHIFT + 1)
-    return (tuple(similarity(fmap, _maps(s)) for s in shifts),
-            tuple(similarity(pooled, pool2d(_maps(s), "max", kernel_size, kernel_size)) for s in shifts))
 
 
 def draw_shift_comparison(c: ShiftComparison, *, figure: Figure | None = None) -> Figure:

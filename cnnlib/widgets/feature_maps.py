@@ -7,14 +7,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..demos.feature_maps import layer_outputs, spatial_layers
 from ..layers import Softmax
-from ..viz.feature_maps import draw_layer_channels, layer_outputs
-from .panel import FigurePanel, observe_all, run_view
+from ..viz.feature_maps import draw_layer_channels
+from .view_widget import ViewWidget
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,6 @@ class FeatureMapView:
     message: str
 
 
-def spatial_layers(model, input_shape) -> list[int]:
-    """Indices of the layers whose output is still an image stack ``(C, H, W)`` (before ``Flatten``)."""
-    shape, found = tuple(input_shape), []
-    for i, layer in enumerate(model.layers):
-        shape = tuple(layer.output_shape(shape))
-        if len(shape) == 3:
-            found.append(i)
-    return found
-
-
 def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
     if not 0 <= index < len(images):
         raise ValueError(f"index must be in [0, {len(images)}), got {index}.")
@@ -50,7 +42,7 @@ def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
 
 
 def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
-                     _outputs=None) -> FeatureMapView:
+                     outputs=None) -> FeatureMapView:
     """Run ``images[index]`` through ``model`` and draw every channel of ``model.layers[layer]``'s output.
 
     Args:
@@ -59,10 +51,11 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
         index: which image (default 0).
         layer: which layer's output (must be before ``Flatten``; default 0).
         labels, classes: optional true labels ``(N,)`` and class names, for the caption.
+        outputs: ``layer_outputs(model, images[index])`` if already computed (the widget keeps them).
     """
     allowed = spatial_layers(model, images.shape[1:])
     _check_choice(images, index, layer, allowed)
-    outs = _outputs if _outputs is not None else layer_outputs(model, images[index])
+    outs = outputs if outputs is not None else layer_outputs(model, images[index])
     probs = Softmax()(outs[-1][None])[0]  # class probabilities
     pred = int(probs.argmax())
     name = lambda c: classes[c] if classes is not None else str(c)  # noqa: E731
@@ -80,31 +73,19 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
                           float(probs[pred]), message)
 
 
-def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> widgets.VBox:
+def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> ViewWidget:
     """An image slider and a layer menu driving :func:`feature_map_view`."""
     allowed = spatial_layers(model, images.shape[1:])
-    image_s = widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="test image",
-                                style={"description_width": "80px"}, layout=widgets.Layout(width="420px"))
-    menu = widgets.Dropdown(options=[(f"{i}: {model.layers[i]!r}", i) for i in allowed], value=layer,
-                            description="layer", style={"description_width": "80px"},
-                            layout=widgets.Layout(width="420px"))
-    panel = FigurePanel()
-    cache: dict = {}
-    outputs: dict = {}  # one forward pass per image, reused for every layer
+    controls = {
+        "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="test image",
+                                   style={"description_width": "80px"}, layout=widgets.Layout(width="420px")),
+        "layer": widgets.Dropdown(options=[(f"{i}: {model.layers[i]!r}", i) for i in allowed], value=layer,
+                                  description="layer", style={"description_width": "80px"},
+                                  layout=widgets.Layout(width="420px")),
+    }
+    forward = lru_cache(maxsize=1)(lambda i: layer_outputs(model, images[i]))  # one forward pass per image
 
     def view(index: int, layer: int) -> FeatureMapView:
-        if index not in outputs:
-            outputs.clear()
-            outputs[index] = layer_outputs(model, images[index])
-        return feature_map_view(model, images, index, layer, labels, classes, _outputs=outputs[index])
+        return feature_map_view(model, images, index, layer, labels, classes, outputs=forward(index))
 
-    def update() -> None:
-        run_view(panel, view, cache, index=image_s.value, layer=menu.value)
-
-    observe_all([image_s, menu], update)
-    update()
-    box = widgets.VBox([widgets.VBox([image_s, menu]), panel])
-    box.controls = {"index": image_s, "layer": menu}
-    box.panel = panel
-    box.cache = cache
-    return box
+    return ViewWidget(controls, [view], layout=widgets.VBox(list(controls.values())))

@@ -1,7 +1,8 @@
 """The filter widget: pick a classic kernel or type your own 3×3 numbers, then stride, padding, ReLU.
 
 The feature map is computed by cnnlib's own ``Conv2D`` with its weights set
-to the kernel, so what the widget shows is what the library computes.
+to the kernel (:func:`cnnlib.demos.filters.apply_kernel`), so what the widget
+shows is what the library computes.
 
 >>> view = filter_view("sobel_x", stride=2, padding=1)
 >>> view.output_shape
@@ -10,19 +11,19 @@ to the kernel, so what the widget shows is what the library computes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.figure import Figure
 
-from ..datasets.images import load_sample_image
-from ..kernels import KERNEL_NAMES, get_kernel
-from ..layers import Conv2D, ReLU
+from ..demos.filters import apply_kernel, sample_photo
+from ..image_filters import KERNEL_NAMES, get_kernel
 from ..viz.filters import draw_filter_result
-from .panel import FigurePanel, observe_all, redrawing, run_view
+from .view_widget import ViewWidget, sliders
 
 CUSTOM = "custom"
+RANGES = {"stride": (1, 4), "padding": (0, 3)}
 
 
 @dataclass(frozen=True)
@@ -36,31 +37,12 @@ class FilterView:
     message: str
 
 
-@lru_cache(maxsize=1)
-def _default_image() -> np.ndarray:
-    img = load_sample_image(gray=True, downsample=4)  # (150, 128)
-    img.setflags(write=False)
-    return img
-
-
-def apply_kernel(image, kernel, stride: int = 1, padding=0, relu: bool = False) -> np.ndarray:
-    """Filter a 2-D ``image`` with a 2-D ``kernel`` using ``Conv2D``; returns the ``(1, 1, H_out, W_out)`` output."""
-    kernel = np.asarray(kernel, dtype=np.float32)
-    if kernel.ndim != 2:
-        raise ValueError(f"kernel must be 2-D (KH, KW), got shape {kernel.shape}.")
-    conv = Conv2D(1, 1, kernel.shape, stride=stride, padding=padding, bias=False)
-    conv.params["W"][...] = kernel[None, None]  # (C_out=1, C_in=1, KH, KW)
-    x = np.asarray(image, dtype=np.float32)[None, None]  # (1, 1, H, W)
-    out = conv(x)
-    return ReLU()(out) if relu else out
-
-
 def filter_view(kernel="sobel_x", stride: int = 1, padding=1, relu: bool = False, image=None,
                 figure: Figure | None = None) -> FilterView:
-    """Apply ``kernel`` (a name from :data:`cnnlib.kernels.KERNEL_NAMES` or a 3×3 array) to the photo.
+    """Apply ``kernel`` (a name from :data:`cnnlib.image_filters.KERNEL_NAMES` or a 3×3 array) to the photo.
 
     Args:
-        kernel: kernel name or 2-D array of weights.
+        kernel: kernel name, or the weights as a 2-D array or 9 numbers (row by row).
         stride: ``Conv2D`` stride (default 1).
         padding: ``Conv2D`` padding: int, ``"valid"`` or ``"same"`` (default 1).
         relu: apply ReLU to the feature map (default False).
@@ -69,8 +51,8 @@ def filter_view(kernel="sobel_x", stride: int = 1, padding=1, relu: bool = False
             does: faster); default None draws a new figure.
     """
     name = kernel if isinstance(kernel, str) else None
-    weights = get_kernel(name) if name else np.asarray(kernel, dtype=np.float32)
-    image = _default_image() if image is None else np.asarray(image, dtype=np.float32)
+    weights = get_kernel(name) if name else np.asarray(kernel, dtype=np.float32).reshape(3, 3)
+    image = sample_photo() if image is None else np.asarray(image, dtype=np.float32)
     out = apply_kernel(image, weights, stride, padding, relu)
     fmap = out[0, 0]
     fig = draw_filter_result(image, weights, fmap, stride=stride, padding=padding,
@@ -80,64 +62,63 @@ def filter_view(kernel="sobel_x", stride: int = 1, padding=1, relu: bool = False
     return FilterView(fig, weights, fmap, tuple(out.shape), message)
 
 
-def _as_kernel(k):
-    return k if isinstance(k, str) else np.array(k, dtype=np.float32).reshape(3, 3)
-
-
-def filter_widget(image=None, kernel: str = "sobel_x", stride: int = 1, padding: int = 1) -> widgets.VBox:
-    """Kernel menu, a 3×3 grid of number boxes, stride and padding sliders, a ReLU box; draws :func:`filter_view`.
+class KernelInput(widgets.VBox):
+    """A kernel menu above a 3×3 grid of number boxes; ``value`` is the kernel's name, or its 9 weights.
 
     Choosing a kernel fills the boxes; editing a box switches the menu to
-    ``custom``.
+    ``custom`` and makes ``value`` the tuple of the 9 weights (row by row).
+    Setting ``value`` to a name or 9 numbers updates the menu and the boxes.
     """
-    menu = widgets.Dropdown(options=list(KERNEL_NAMES) + [CUSTOM], value=kernel, description="kernel")
-    boxes = [widgets.FloatText(value=float(v), step=0.5, layout=widgets.Layout(width="70px"))
-             for v in get_kernel(kernel).ravel()]
-    grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
-    stride_s = widgets.IntSlider(value=stride, min=1, max=4, description="stride")
-    pad_s = widgets.IntSlider(value=padding, min=0, max=3, description="padding")
-    relu_c = widgets.Checkbox(value=False, description="ReLU")
-    panel = FigurePanel()
-    cache: dict = {}
-    busy = {"on": False}  # set while the code (not the user) changes controls
-    view = redrawing(lambda k, s, p, r, figure: filter_view(_as_kernel(k), s, p, r, image, figure=figure))
 
-    def values() -> np.ndarray:
-        return np.array([b.value for b in boxes], dtype=np.float32).reshape(3, 3)
+    value = traitlets.Union([traitlets.Unicode(), traitlets.Tuple()])
 
-    def update() -> None:
-        if busy["on"]:
+    def __init__(self, kernel: str = "sobel_x") -> None:
+        self.menu = widgets.Dropdown(options=list(KERNEL_NAMES) + [CUSTOM], value=kernel, description="kernel")
+        self.boxes = [widgets.FloatText(value=float(v), step=0.5, layout=widgets.Layout(width="70px"))
+                      for v in get_kernel(kernel).ravel()]
+        grid = widgets.GridBox(self.boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
+        self._syncing = False  # set while one part is being made to match the other
+        super().__init__([widgets.Label("kernel weights (edit me)"), grid], value=kernel)
+        self.menu.observe(self._on_menu, names="value")
+        for box in self.boxes:
+            box.observe(self._on_box, names="value")
+        self.observe(self._on_value, names="value")
+
+    def weights(self) -> tuple:
+        """The 9 numbers in the boxes, row by row."""
+        return tuple(float(b.value) for b in self.boxes)
+
+    def _on_menu(self, change) -> None:
+        if not self._syncing:
+            self.value = self.weights() if change["new"] == CUSTOM else change["new"]
+
+    def _on_box(self, change) -> None:
+        if self._syncing:
             return
-        kernel = menu.value if menu.value != CUSTOM else tuple(values().ravel().tolist())
-        run_view(panel, view, cache, k=kernel, s=stride_s.value, p=pad_s.value, r=relu_c.value)
+        named = self.menu.value != CUSTOM and np.allclose(self.weights(), get_kernel(self.menu.value).ravel())
+        self.value = self.menu.value if named else self.weights()  # a box set to its own value changes nothing
 
-    def on_menu(change) -> None:
-        if change["new"] == CUSTOM or busy["on"]:
-            return
-        busy["on"] = True
-        for b, v in zip(boxes, get_kernel(change["new"]).ravel()):
-            b.value = float(v)
-        busy["on"] = False
-        update()
+    def _on_value(self, change) -> None:
+        """Make the menu and the boxes show ``value``."""
+        value = change["new"]
+        self._syncing = True
+        try:
+            self.menu.value = value if isinstance(value, str) else CUSTOM
+            for box, v in zip(self.boxes, get_kernel(value).ravel() if isinstance(value, str) else value):
+                box.value = float(v)
+        finally:
+            self._syncing = False
 
-    def on_box(change) -> None:
-        if busy["on"]:
-            return
-        if menu.value != CUSTOM and not np.allclose(values(), get_kernel(menu.value)):
-            busy["on"] = True
-            menu.value = CUSTOM
-            busy["on"] = False
-        update()
 
-    menu.observe(on_menu, names="value")
-    for b in boxes:
-        b.observe(on_box, names="value")
-    observe_all([stride_s, pad_s, relu_c], update)
-    update()
-    controls = widgets.HBox([widgets.VBox([menu, stride_s, pad_s, relu_c]),
-                             widgets.VBox([widgets.Label("kernel weights (edit me)"), grid])])
-    box = widgets.VBox([controls, panel])
-    box.controls = {"kernel": menu, "weights": boxes, "stride": stride_s, "padding": pad_s, "relu": relu_c}
-    box.panel = panel
-    box.cache = cache  # rendered PNGs by slider values (the benchmark clears it)
-    return box
+def filter_widget(image=None, kernel: str = "sobel_x", stride: int = 1, padding: int = 1) -> ViewWidget:
+    """Kernel menu and 3×3 weight boxes, stride and padding sliders, a ReLU box; draws :func:`filter_view`."""
+    kernel_input = KernelInput(kernel)
+    controls = {"kernel": kernel_input, **sliders(RANGES, {"stride": stride, "padding": padding}),
+                "relu": widgets.Checkbox(value=False, description="ReLU")}
+
+    def view(kernel, stride: int, padding, relu: bool, figure=None) -> FilterView:
+        return filter_view(kernel, stride, padding, relu, image, figure)
+
+    layout = widgets.HBox([widgets.VBox([kernel_input.menu, controls["stride"], controls["padding"], controls["relu"]]),
+                           kernel_input])
+    return ViewWidget(controls, [view], layout=layout)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from ..viz.output_size import OutputSizeLayout, draw_output_size, output_size_layout
-from .panel import FigurePanel, observe_all, redrawing, run_view
+from ..demos.output_size import OutputSizeLayout, output_size_layout
+from ..viz.output_size import draw_output_size
+from .view_widget import ViewWidget, sliders
 
 #: Slider ranges: (min, max) for each setting.
 RANGES = {"size": (1, 12), "kernel_size": (1, 7), "stride": (1, 4), "padding": (0, 3), "dilation": (1, 3)}
@@ -70,28 +71,9 @@ def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, paddi
 
 
 def output_size_widget(size: int = 7, kernel_size: int = 3, stride: int = 2, padding: int = 1,
-                       dilation: int = 1) -> widgets.VBox:
+                       dilation: int = 1) -> ViewWidget:
     """Five sliders (input size, kernel, stride, padding, dilation) driving :func:`output_size_view`."""
     start = {"size": size, "kernel_size": kernel_size, "stride": stride, "padding": padding, "dilation": dilation}
-    sliders = {
-        name: widgets.IntSlider(value=start[name], min=lo, max=hi, step=1, description=LABELS[name],
-                                continuous_update=True, style={"description_width": "80px"},
-                                layout=widgets.Layout(width="300px"))
-        for name, (lo, hi) in RANGES.items()
-    }
-    panel = FigurePanel()
-    cache: dict = {}
-    view = redrawing(output_size_view)  # one figure, redrawn on every move
-
-    def update() -> None:
-        values = {name: s.value for name, s in sliders.items()}
-        run_view(panel, view, cache, **values)
-
-    observe_all(sliders.values(), update)
-    update()
-    rows = widgets.HBox([widgets.VBox(list(sliders.values())[:3]), widgets.VBox(list(sliders.values())[3:])])
-    box = widgets.VBox([rows, panel])
-    box.controls = sliders
-    box.panel = panel
-    box.cache = cache  # rendered PNGs by slider values (the benchmark clears it)
-    return box
+    controls = sliders(RANGES, start, LABELS, width="300px", style={"description_width": "80px"})
+    row = list(controls.values())
+    return ViewWidget(controls, [output_size_view], layout=widgets.HBox([widgets.VBox(row[:3]), widgets.VBox(row[3:])]))

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._checks import as_pair
-from ..viz.receptive_field import ReceptiveFieldLayout, draw_receptive_field, receptive_field_layout
-from .panel import FigurePanel, observe_all, run_view
+from ..demos.receptive_field import ReceptiveFieldLayout, receptive_field_layout
+from ..viz.receptive_field import draw_receptive_field
+from .view_widget import ViewWidget
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ReceptiveFieldView:
 def _default_setup():
     """The 32×32×3 network's layers before Flatten, and a 32×32 RGB patch of the sample photo."""
     from ..datasets.images import load_sample_image
-    from ..models import cifar_cnn
+    from ..networks import cifar_cnn
 
     layers = tuple(cifar_cnn().layers[:8])
     photo = load_sample_image(downsample=8)  # (75, 64, 3)
@@ -60,7 +60,7 @@ def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, in
         image = default_image if image is None else image
     if input_size is None:
         input_size = np.shape(image)[:2] if image is not None else (32, 32)
-    layout = receptive_field_layout(list(layers), as_pair(input_size, "input_size"), layer, i, j)
+    layout = receptive_field_layout(list(layers), input_size, layer, i, j)
     (t, b), (l, r) = layout.regions[0]
     rf = layout.rf
     message = (f"unit ({i}, {j}) of layer {layer} ({layout.names[layer]}): receptive field {rf.size[0]}×{rf.size[1]}, "
@@ -69,43 +69,29 @@ def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, in
 
 
 def receptive_field_widget(layer: int = 5, i: int = 0, j: int = 0, layers=None, input_size=None,
-                           image=None) -> widgets.VBox:
+                           image=None) -> ViewWidget:
     """A layer menu and row/column sliders driving :func:`receptive_field_view`.
 
     The sliders' ranges follow the chosen layer's output size.
     """
     first = receptive_field_view(layer, i, j, layers, input_size, image)
     names, sizes = first.layout.names, first.layout.sizes
-    menu = widgets.Dropdown(options=[(f"{s}: {names[s]} ({sizes[s][0]}×{sizes[s][1]})", s) for s in range(1, len(names))],
-                            value=layer, description="layer", style={"description_width": "60px"},
-                            layout=widgets.Layout(width="360px"))
-    row_s = widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i",
-                              style={"description_width": "60px"})
-    col_s = widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j",
-                              style={"description_width": "60px"})
-    panel = FigurePanel()
-    cache: dict = {}
-    busy = {"on": False}
+    narrow = {"style": {"description_width": "60px"}}
+    controls = {
+        "layer": widgets.Dropdown(options=[(f"{s}: {names[s]} ({sizes[s][0]}×{sizes[s][1]})", s)
+                                           for s in range(1, len(names))],
+                                  value=layer, description="layer", layout=widgets.Layout(width="360px"), **narrow),
+        "i": widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i", **narrow),
+        "j": widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j", **narrow),
+    }
 
-    def update() -> None:
-        if busy["on"]:
-            return
-        run_view(panel, lambda layer, i, j: receptive_field_view(layer, i, j, layers, input_size, image), cache,
-                 layer=menu.value, i=row_s.value, j=col_s.value)
+    def view(layer: int, i: int, j: int) -> ReceptiveFieldView:
+        return receptive_field_view(layer, i, j, layers, input_size, image)
 
-    def on_layer(change) -> None:
-        busy["on"] = True  # clamp the sliders to the new layer's size before drawing once
-        H, W = sizes[change["new"]]
-        row_s.max, col_s.max = H - 1, W - 1
-        row_s.value, col_s.value = min(row_s.value, H - 1), min(col_s.value, W - 1)
-        busy["on"] = False
-        update()
+    def fit_unit_range(widget: ViewWidget, name: str) -> None:
+        """After a layer change: the row and column sliders run over that layer's output."""
+        if name == "layer":
+            for axis, size in zip("ij", sizes[widget.controls["layer"].value]):
+                widget.controls[axis].max = size - 1  # the slider moves its value into the new range
 
-    menu.observe(on_layer, names="value")
-    observe_all([row_s, col_s], update)
-    update()
-    box = widgets.VBox([widgets.HBox([menu, row_s, col_s]), panel])
-    box.controls = {"layer": menu, "i": row_s, "j": col_s}
-    box.panel = panel
-    box.cache = cache
-    return box
+    return ViewWidget(controls, [view], on_change=fit_unit_range)

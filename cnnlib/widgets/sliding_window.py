@@ -7,15 +7,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..viz.conv_steps import (SEED_INPUT, SEED_KERNEL, ConvStepFigure, SlidingWindow, draw_conv_step,
-                              sliding_window_steps, step_equation)
-from .panel import FigurePanel, run_view
+from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, SlidingWindow, sliding_window_steps, step_equation
+from ..viz.sliding_window import ConvStepFigure
+from .view_widget import ViewWidget, cache_by_value
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class SlidingWindowView:
 
 
 def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, padding=0,
-                        figure: ConvStepFigure | None = None) -> SlidingWindowView:
+                        figure: Figure | None = None) -> SlidingWindowView:
     """Draw step ``step`` (1-based, as the slider shows it) of ``x ⋆ kernel``.
 
     Args:
@@ -49,8 +48,8 @@ def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, pad
         kernel: 2-D kernel (default: the seed's ``[[1, 0], [-1, 1]]``).
         stride: window step (default 1).
         padding: zeros around the input (int, ``"valid"`` or ``"same"``; default 0).
-        figure: a :class:`~cnnlib.viz.conv_steps.ConvStepFigure` of the same example to update in
-            place (what the widget does: twice as fast); default None draws a new figure.
+        figure: a figure this function returned before; if it shows the same example, it is
+            moved to the new step in place (what the widget does: twice as fast).
 
     Returns a :class:`SlidingWindowView` with the figure and the arrays it drew.
     """
@@ -59,57 +58,36 @@ def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, pad
     if not 1 <= step <= n:
         raise ValueError(f"step must be in 1..{n} for this input and kernel, got {step}.")
     s = sw.steps[step - 1]
-    fig = figure.update(step - 1) if figure is not None and figure.sw is sw else draw_conv_step(sw, step - 1)
+    drawer = figure if isinstance(figure, ConvStepFigure) and figure.sw is sw else ConvStepFigure(sw)
     kh, kw = sw.kernel.shape
     return SlidingWindowView(
-        fig=fig, step=step, n_steps=n, patch=s.patch, products=s.products, value=s.value,
+        fig=drawer.update(step - 1), step=step, n_steps=n, patch=s.patch, products=s.products, value=s.value,
         highlight=(s.top, s.left, kh, kw), out_cell=(s.row, s.col), output=sw.partial_output(step - 1),
         message=step_equation(s, sw.kernel),
     )
 
 
 def _steps(x, kernel, stride, padding) -> SlidingWindow:
-    x = SEED_INPUT if x is None else x
-    kernel = SEED_KERNEL if kernel is None else kernel
-    return _cached_steps(_key(x), _key(kernel), stride, padding if not isinstance(padding, list) else tuple(padding))
+    """The steps of this example, computed once (the same object every time, so its figure can be reused)."""
+    return _cached_steps(SEED_INPUT if x is None else x, SEED_KERNEL if kernel is None else kernel, stride, padding)
 
 
-def _key(a):
-    a = np.asarray(a, dtype=float)
-    return a.shape, tuple(a.ravel())
+_cached_steps = cache_by_value(8)(sliding_window_steps)
 
 
-@lru_cache(maxsize=8)
-def _cached_steps(x_key, k_key, stride, padding) -> SlidingWindow:
-    x = np.array(x_key[1]).reshape(x_key[0])
-    kernel = np.array(k_key[1]).reshape(k_key[0])
-    return sliding_window_steps(x, kernel, stride, padding)
-
-
-def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, interval_ms: int = 1200) -> widgets.VBox:
+def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, interval_ms: int = 1200) -> ViewWidget:
     """Play button + step slider + the figure of :func:`sliding_window_view`.
 
     The Play button is linked to the slider in the browser, so the window
     walks over the input on its own; drag the slider to go back.
     """
-    sw = _steps(x, kernel, stride, padding)
-    n = len(sw.steps)
+    n = len(_steps(x, kernel, stride, padding).steps)
     play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="play")
     slider = widgets.IntSlider(value=1, min=1, max=n, step=1, description="step", continuous_update=True,
                                layout=widgets.Layout(width="420px"))
     widgets.jslink((play, "value"), (slider, "value"))
-    panel = FigurePanel()
-    cache: dict = {}
-    drawer = ConvStepFigure(sw)  # one figure, updated in place on every move
 
-    def update(change=None) -> None:
-        run_view(panel, lambda step: sliding_window_view(step, x, kernel, stride, padding, drawer), cache,
-                 step=slider.value)
+    def view(step: int, figure=None) -> SlidingWindowView:
+        return sliding_window_view(step, x, kernel, stride, padding, figure)
 
-    slider.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([play, slider]), panel])
-    box.controls = {"play": play, "step": slider}
-    box.panel = panel
-    box.cache = cache  # rendered PNGs by slider values (the benchmark clears it)
-    return box
+    return ViewWidget({"play": play, "step": slider}, [view])

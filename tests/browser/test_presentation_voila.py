@@ -30,7 +30,7 @@ def _render(page, url: str, n_code_cells: int) -> None:
     for attempt in (1, 2):
         try:
             page.goto(url, wait_until="commit", timeout=VOILA_TIMEOUT_MS)
-            page.wait_for_function(wait, arg=n_code_cells, timeout=VOILA_TIMEOUT_MS // 2, polling=500)
+            page.wait_for_function(wait, arg=n_code_cells, timeout=VOILA_TIMEOUT_MS, polling=500)
             return
         except PlaywrightTimeoutError:
             if attempt == 2:

@@ -2,11 +2,12 @@
 import numpy as np
 import pytest
 
+from cnnlib.demos.conv_backward import dilate
+from cnnlib.demos.translation import compare_shift
 from cnnlib.functional import conv2d, conv2d_backward, conv2d_forward
-from cnnlib.layers import Conv2D, MaxPool2D
+from cnnlib.layers import AvgPool2D, Conv2D, MaxPool2D
+from cnnlib.losses import CrossEntropy
 from cnnlib.shapes import pool_output_size
-from cnnlib.viz.backprop import dilate
-from cnnlib.viz.translation import compare_shift
 
 POOL_X = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 2, 8], [0, 2, 7, 4]], dtype=float)
 X = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]], dtype=float)
@@ -24,11 +25,20 @@ def grads(x, w, dout, **kwargs):
 def test_lesson04_pooling_numbers():
     assert MaxPool2D(2)(POOL_X[None, None])[0, 0].tolist() == [[6, 5], [3, 8]]
     assert MaxPool2D(2, stride=1)(POOL_X[None, None])[0, 0].tolist() == [[6, 6, 5], [6, 6, 8], [3, 7, 8]]
-    assert (1 + 3 + 4 + 6) / 4 == 3.5
+    assert AvgPool2D(2)(POOL_X[None, None])[0, 0, 0, 0] == 3.5  # (1 + 3 + 4 + 6) / 4
     assert [pool_output_size(n, 2) for n in (30, 13)] == [15, 6]
     assert pool_output_size(27, 3, 2) == 13
     assert Conv2D(32, 64, 3).num_params() == 18_496 and MaxPool2D(2).num_params() == 0
-    assert 28 * 28 * 64 * 32 * 9 == 14_450_688 and 13 * 13 * 64 * 32 * 9 == 3_115_008
+
+
+def test_lesson04_multiply_adds_before_and_after_pooling():
+    conv = Conv2D(32, 64, 3)
+    per_output = conv.params["W"][0].size  # one filter: 32 · 3 · 3 multiply-adds per output value
+
+    def multiply_adds(size):
+        return int(np.prod(conv.output_shape((32, size, size)))) * per_output
+
+    assert (multiply_adds(30), multiply_adds(15)) == (14_450_688, 3_115_008)  # what the lesson prints
 
 
 @pytest.mark.parametrize("shift, before, after", [(0, 1.00, 1.00), (1, 0.60, 0.79), (2, 0.20, 0.44)])
@@ -66,4 +76,6 @@ def test_lesson06_pooling_gradient_and_softmax_ce():
     pool(POOL_X[None, None])
     dx = pool.backward(np.array([[[[1, -2], [3, 4]]]], dtype=float))[0, 0] + 0.0
     assert dx.tolist() == [[0, 0, 0, 0], [0, 1, -2, 0], [3, 0, 0, 4], [0, 0, 0, 0]]
-    assert np.allclose(np.array([0.7, 0.2, 0.1]) - np.eye(3)[0], [-0.3, 0.2, 0.1])
+    loss = CrossEntropy()
+    loss.forward(np.log([[0.7, 0.2, 0.1]]), np.array([0]))  # logits whose softmax is (0.7, 0.2, 0.1)
+    np.testing.assert_allclose(loss.backward(), [[-0.3, 0.2, 0.1]])  # p − y, as the lesson works it out

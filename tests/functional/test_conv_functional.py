@@ -16,7 +16,6 @@ from cnnlib.functional import (
     sliding_windows,
 )
 from cnnlib.gradcheck import numerical_gradient, relative_error
-from cnnlib.shapes import conv_output_size
 
 RNG = np.random.default_rng(0)
 IMPLS = [(conv2d_forward, conv2d_backward), (conv2d_forward_naive, conv2d_backward_naive)]
@@ -120,6 +119,19 @@ def test_naive_equals_fast_forward_and_backward(config, bias):
             np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=f"d{name} of {config}")
 
 
+def _pads_by_hand(padding, K, d):
+    """((top, bottom), (left, right)) written out from the definitions, independently of cnnlib.shapes."""
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":  # total d*(K-1) per axis, the odd pixel after
+        return tuple((d[a] * (K[a] - 1) // 2, d[a] * (K[a] - 1) - d[a] * (K[a] - 1) // 2) for a in range(2))
+    if isinstance(padding, int):
+        return (padding, padding), (padding, padding)
+    if isinstance(padding[0], int):  # (ph, pw)
+        return (padding[0], padding[0]), (padding[1], padding[1])
+    return padding
+
+
 @settings(max_examples=40, deadline=None)
 @given(conv_configs())
 def test_output_shape_matches_the_formula(config):
@@ -129,8 +141,24 @@ def test_output_shape_matches_the_formula(config):
     out = conv2d(x, Wt, None, stride, padding, dilation)
     s = (stride, stride) if isinstance(stride, int) else stride
     d = (dilation, dilation) if isinstance(dilation, int) else dilation
-    ph, pw = padding if isinstance(padding, tuple) else (padding, padding)  # ints, (before, after) pairs or strings
-    assert out.shape == (N, C_out, conv_output_size(H, K[0], s[0], ph, d[0]), conv_output_size(W, K[1], s[1], pw, d[1]))
+    (top, bottom), (left, right) = _pads_by_hand(padding, K, d)
+    H_out = (H + top + bottom - d[0] * (K[0] - 1) - 1) // s[0] + 1
+    W_out = (W + left + right - d[1] * (K[1] - 1) - 1) // s[1] + 1
+    assert out.shape == (N, C_out, H_out, W_out)
+
+
+@pytest.mark.parametrize("H, K, stride, padding, dilation, H_out", [
+    (28, 3, 1, 0, 1, 26),  # the lessons' first conv
+    (7, 3, 2, 1, 1, 4),  # (7 + 2 - 3) // 2 + 1
+    (8, 3, 2, 0, 1, 3),  # the floor drops the last row
+    (5, 3, 1, "same", 1, 5),
+    (6, 4, 1, "same", 1, 6),  # padding (1, 2)
+    (9, 3, 1, 0, 2, 5),  # effective kernel 5
+    (10, 3, 3, 2, 2, 4),  # (10 + 4 - 5) // 3 + 1
+])
+def test_output_sizes_computed_by_hand(H, K, stride, padding, dilation, H_out):
+    out = conv2d(np.ones((1, 1, H, H)), np.ones((1, 1, K, K)), None, stride, padding, dilation)
+    assert out.shape == (1, 1, H_out, H_out)
 
 
 # -- scipy as an independent reference -----------------------------------------------------------

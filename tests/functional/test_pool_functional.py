@@ -19,7 +19,6 @@ from cnnlib.functional import (
     sliding_windows,
 )
 from cnnlib.gradcheck import numerical_gradient, relative_error
-from cnnlib.shapes import conv_output_size
 
 MAX = [(maxpool2d_forward, maxpool2d_backward), (maxpool2d_forward_naive, maxpool2d_backward_naive)]
 AVG = [(avgpool2d_forward, avgpool2d_backward), (avgpool2d_forward_naive, avgpool2d_backward_naive)]
@@ -122,8 +121,9 @@ def test_max_output_comes_from_its_window_and_indices_point_at_it(config):
     x = _ties(shape, seed)
     out, rows, cols = maxpool2d_indices(x, K, stride, padding)
     s = K if stride is None else (stride, stride) if isinstance(stride, int) else stride
-    assert out.shape == shape[:2] + (conv_output_size(shape[2], K[0], s[0], padding[0]),
-                                     conv_output_size(shape[3], K[1], s[1], padding[1]))
+    H_out = (shape[2] + 2 * padding[0] - K[0]) // s[0] + 1  # the pooling formula, written out
+    W_out = (shape[3] + 2 * padding[1] - K[1]) // s[1] + 1
+    assert out.shape == (*shape[:2], H_out, W_out)
     xp = np.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2), constant_values=-np.inf)
     windows = sliding_windows(xp, K[0], K[1], s)  # (N, C, H_out, W_out, KH, KW)
     flat = windows.reshape(*out.shape, -1)

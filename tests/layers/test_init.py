@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cnnlib.layers import Conv2D, Dense
-from cnnlib.models import fashion_mnist_cnn
+from cnnlib.networks import fashion_mnist_cnn
 
 
 @pytest.mark.parametrize("make, fan_in", [(lambda **k: Conv2D(16, 64, 3, **k), 16 * 9),

@@ -1,32 +1,7 @@
 import numpy as np
-import pytest
 
-from cnnlib.models import fashion_mnist_cnn
-from cnnlib.viz import draw_layer_channels, layer_outputs, tile_channels
-
-
-def test_tile_channels_places_each_map_with_gaps():
-    maps = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3)
-    tiled = tile_channels(maps, ncols=2)
-    assert tiled.shape == (3 * 3 - 1, 2 * 4 - 1)
-    np.testing.assert_array_equal(tiled[0:2, 4:7], maps[1])
-    np.testing.assert_array_equal(tiled[6:8, 0:3], maps[4])
-    assert np.isnan(tiled[2]).all() and np.isnan(tiled[6:8, 4:7]).all()
-    with pytest.raises(ValueError, match=r"\(C, H, W\)"):
-        tile_channels(np.zeros((2, 2)))
-
-
-def test_layer_outputs_are_the_forward_pass_in_eval_mode():
-    model = fashion_mnist_cnn(batchnorm=True, dropout=0.5, seed=0)
-    model.train()
-    image = np.random.default_rng(0).random((1, 28, 28)).astype(np.float32)
-    outs = layer_outputs(model, image)
-    assert [o.shape for o in outs[:4]] == [(32, 26, 26)] * 3 + [(32, 13, 13)]
-    model.eval()
-    np.testing.assert_allclose(outs[-1], model(image[None])[0], rtol=1e-6)
-    model.train()
-    layer_outputs(model, image)
-    assert all(layer.training for layer in model.layers)  # modes restored
+from cnnlib.demos.feature_maps import tile_channels
+from cnnlib.viz.feature_maps import draw_layer_channels
 
 
 def test_draw_layer_channels_draws_the_mosaic():
@@ -37,3 +12,11 @@ def test_draw_layer_channels_draws_the_mosaic():
     assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == [f"+{k}" for k in range(12)]
     assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["ch 0"]
     assert fig.axes[1].get_xlabel() == f"gray scale: black = 0, white = {maps.max():.2g}"
+
+
+def test_signed_maps_are_red_and_blue_with_their_scale_written():
+    maps = np.random.default_rng(2).standard_normal((32, 3, 3))
+    fig = draw_layer_channels(np.zeros((1, 28, 28)), maps, title="t")
+    ax = fig.axes[1]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ch 0", "ch 8", "ch 16", "ch 24"]  # 8 per row
+    assert ax.images[0].get_cmap().name.startswith("RdBu_r") and ax.get_xlabel().startswith("colour scale: blue = -")

@@ -1,10 +1,10 @@
 import numpy as np
 
+from cnnlib.demos.filters import filter_channels
 from cnnlib.functional import conv2d
-from cnnlib.kernels import get_kernel
-from cnnlib.viz.channels import draw_filter_channels
-from cnnlib.viz.filters import draw_feature_maps, draw_filter_result, draw_images, draw_rgb_filter
-from cnnlib.viz.pooling import draw_max_pool
+from cnnlib.image_filters import get_kernel
+from cnnlib.viz.filters import (draw_feature_maps, draw_filter_channels, draw_filter_result, draw_images,
+                                draw_rgb_filter)
 from cnnlib.viz.style import IMAGE_CMAP, SIGNED_CMAP, image_style
 
 RNG = np.random.default_rng(0)
@@ -43,24 +43,18 @@ def test_rgb_filter_and_images():
     weights = np.stack([get_kernel("identity"), np.zeros((3, 3)), -get_kernel("identity")])
     fmap = conv2d(rgb.transpose(2, 0, 1)[None], weights[None])[0, 0]
     fig = draw_rgb_filter(rgb, weights, fmap)
-    assert "3×3×3 filter" in fig._suptitle.get_text()
+    assert any("3×3×3 filter" in t.get_text() for t in fig.texts)
     assert [ax.get_title() for ax in draw_images([rgb, rgb[..., 0]], ["RGB", "red"]).axes] == ["RGB\n10×8×3", "red\n10×8"]
 
 
-def test_filter_channels_output_is_the_sum_of_the_parts_plus_bias():
+def test_filter_channels_draws_each_part_and_their_sum():
     x = RNG.integers(0, 4, (3, 4, 4))
     w = RNG.integers(-1, 2, (3, 3, 3))
-    fig = draw_filter_channels(x, w, bias=1.0)
+    fc = filter_channels(x, w, bias=1.0)
+    fig = draw_filter_channels(fc)
+    assert len(fig.axes) == 3 * 3 + 1  # input, kernel and part per channel; the output
     out_ax = next(ax for ax in fig.axes if ax.get_title() == "output channel 0")
-    expected = conv2d(x[None].astype(float), w[None].astype(float), b=np.array([1.0]))[0, 0]
     shown = {(round(t.get_position()[1]), round(t.get_position()[0])): float(t.get_text()) for t in out_ax.texts}
-    assert shown == {(i, j): expected[i, j] for i in range(2) for j in range(2)}
-
-
-def test_max_pool_circles_the_maximum_of_each_window():
-    x = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [7, 2, 0, 8]])
-    fig = draw_max_pool(x, 2)
-    ax_in, ax_out = fig.axes
-    centers = sorted(tuple(int(v) for v in c.center) for c in ax_in.patches if hasattr(c, "center"))
-    assert centers == sorted([(1, 1), (2, 1), (0, 3), (3, 3)])  # (col, row) of 6, 5, 7, 8
-    assert sorted(t.get_text() for t in ax_out.texts) == ["5", "6", "7", "8"]
+    assert shown == {(i, j): fc.out[i, j] for i in range(2) for j in range(2)}
+    green_ax = next(ax for ax in fig.axes if ax.get_title() == "green part")
+    assert [float(t.get_text()) for t in green_ax.texts] == fc.parts[1].ravel().tolist()

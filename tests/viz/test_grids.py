@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
-from cnnlib.viz.grids import draw_grid, format_value, outline_cells, padding_mask
+from cnnlib.viz.grids import draw_grid, outline_cells, padding_mask, update_grid
 from cnnlib.viz.style import clear_axes, new_figure
 
 
@@ -66,9 +66,14 @@ def test_rejects_non_2d():
         draw_grid(_ax(), np.zeros((2, 2, 2)))
 
 
-@pytest.mark.parametrize("value, text", [(3.0, "3"), (-2, "-2"), (0.125, "0.12"), (np.nan, "?")])
-def test_format_value(value, text):
-    assert format_value(value) == text
+def test_update_grid_refills_the_numbers_in_place():
+    ax = _ax()
+    draw_grid(ax, [[1, np.nan]])
+    texts = list(ax.texts)
+    update_grid(ax, [[1, 2]])
+    assert list(ax.texts) == texts and _cell_texts(ax) == {(0, 0): "1", (0, 1): "2"}
+    with pytest.raises(ValueError, match=r"values of shape \(1, 2\)"):
+        update_grid(ax, [[1, 2, 3]])
 
 
 def test_outline_cells_returns_the_rectangle():

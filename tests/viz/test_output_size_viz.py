@@ -1,81 +1,31 @@
-import numpy as np
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from cnnlib.shapes import conv_output_size
-from cnnlib.viz.output_size import DROP, INPUT, PAD, SKIP, cell_categories, draw_output_size, output_size_layout
+from cnnlib.demos.output_size import output_size_layout
+from cnnlib.viz.output_size import draw_output_size
 
 
-def test_windows_start_at_multiples_of_the_stride():
+def _texts(fig):
+    return [t.get_text() for t in fig.texts + fig.axes[0].texts]
+
+
+def test_draw_output_size_titles_the_shapes_and_writes_the_formula():
     lay = output_size_layout(7, 3, stride=2, padding=1)
-    assert (lay.padded_size, lay.out_size, lay.starts, lay.dropped) == (9, 4, (0, 2, 4, 6), ())
-    assert lay.covered.all()
-
-
-def test_the_floor_drops_the_last_cells():
-    lay = output_size_layout(8, 3, stride=2, padding=0)
-    assert lay.out_size == 3 and lay.dropped == (7,)
-    assert "⌊5 / 2⌋ + 1 = 2 + 1 = 3" in lay.formula
-    assert "drops the last 1 row and column" in lay.formula
-
-
-def test_formula_substitutes_the_numbers():
-    lay = output_size_layout(12, 3, stride=1, padding=3, dilation=2)
-    assert "K_eff = K + (K − 1)(D − 1) = 3 + (3 − 1)·(2 − 1) = 5" in lay.formula
-    assert "⌊(12 + 2·3 − 5) / 1⌋ + 1 = ⌊13 / 1⌋ + 1 = 13 + 1 = 14" in lay.formula
-
-
-def test_same_padding_is_asymmetric_for_even_kernels():
-    lay = output_size_layout(6, 2, padding="same")
-    assert lay.padding == (0, 1) and lay.out_size == 6
-    assert "P_before + P_after" in lay.formula
-
-
-def test_invalid_settings_give_an_error_not_an_exception():
-    lay = output_size_layout(2, 5, stride=1, padding=0)
-    assert lay.out_size == 0 and lay.starts == ()
-    assert "larger than the padded input" in lay.error
-    fig = draw_output_size(lay)  # still draws, with the message
-    texts = fig.texts + fig.axes[0].texts
-    assert any("larger than the padded input" in " ".join(t.get_text().split()) for t in texts)
-
-
-def test_stride_larger_than_the_kernel_skips_cells():
-    lay = output_size_layout(7, 2, stride=3)
-    assert lay.starts == (0, 3) and lay.skipped == (2,) and lay.dropped == (5, 6)
-    assert "skipped (orange)" in lay.formula
-    assert cell_categories(lay)[2, 0] == SKIP
-
-
-def test_cell_categories_mark_padding_and_dropped_cells():
-    cats = cell_categories(output_size_layout(8, 3, stride=2, padding=0))
-    assert (cats[7] == DROP).all() and (cats[:, 7] == DROP).all()
-    assert (cats[:7, :7] == INPUT).all()
-    cats = cell_categories(output_size_layout(3, 3, padding=1))
-    assert (cats[0] == PAD).all() and cats[1, 1] == INPUT
-
-
-def test_draw_output_size_titles_the_shapes():
-    fig = draw_output_size(output_size_layout(7, 3, stride=2, padding=1))
-    assert fig._suptitle.get_text().endswith("output 4×4")
-    assert "output 4×4" in [t.get_text() for t in fig.axes[0].texts]
+    fig = draw_output_size(lay)
+    texts = _texts(fig)
+    assert "input 7×7, kernel 3×3, stride 2, padding 1  →  output 4×4" in texts
+    assert "output 4×4" in texts and "4 window positions, starts j·S = 0, 2, 4, 6" in texts
+    assert all(line in texts for line in lay.formula.splitlines())
     assert len(fig.axes) == 1  # one Axes: fast redraws
 
 
-@settings(max_examples=200, deadline=None)
-@given(h=st.integers(1, 20), k=st.integers(1, 7), s=st.integers(1, 4), p=st.integers(0, 3), d=st.integers(1, 3))
-def test_layout_agrees_with_cnnlib_shapes(h, k, s, p, d):
-    lay = output_size_layout(h, k, s, p, d)
-    try:
-        expected = conv_output_size(h, k, s, p, d)
-    except ValueError:
-        assert lay.error and lay.out_size == 0
-        return
-    k_eff = k + (k - 1) * (d - 1)
-    assert lay.out_size == expected == len(lay.starts)
-    assert lay.starts[-1] + k_eff <= lay.padded_size  # the last window fits
-    assert len(lay.dropped) == (h + 2 * p - k_eff) % s  # what the floor drops
-    uncovered = set(np.flatnonzero(~lay.covered).tolist())
-    assert uncovered == set(lay.dropped) | set(lay.skipped)
-    assert bool(lay.skipped) == (s > k_eff and len(lay.starts) > 1)
+def test_invalid_settings_still_draw_with_the_message():
+    fig = draw_output_size(output_size_layout(2, 5, stride=1, padding=0))
+    texts = _texts(fig)
+    assert any("larger than the padded input" in " ".join(t.split()) for t in texts)
+    assert "no window fits" in texts and any(t.endswith("→  no valid output") for t in texts)
+
+
+def test_redrawing_keeps_one_figure_of_a_new_size():
+    fig = draw_output_size(output_size_layout(12, 3))
+    size = tuple(fig.get_size_inches())
+    again = draw_output_size(output_size_layout(3, 3, stride=2, padding=0), figure=fig)
+    assert again is fig and tuple(fig.get_size_inches()) != size
+    assert "input 3×3, kernel 3×3, stride 2, padding 0  →  output 1×1" in _texts(fig)

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from cnnlib.demos.conv_backward import SEED_DOUT
+from cnnlib.demos.sliding_window import SEED_INPUT, SEED_KERNEL
 from cnnlib.functional import conv2d_backward, conv2d_forward
-from cnnlib.viz.backprop import SEED_DOUT
-from cnnlib.viz.conv_steps import SEED_INPUT, SEED_KERNEL
 from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
 
 # Lesson 06's numbers for the 4×4 ⋆ 2×2 example with dout = SEED_DOUT (stride 1, no padding).
@@ -86,27 +86,34 @@ def test_widget_cell_slider_redraws_only_the_cell_picture():
     box = backprop_widget(cell=4)
     cell = box.controls["cell"]
     assert (cell.value, cell.max, box.controls["play"].max) == (4, 9, 9)
-    cell_png, pass_png = bytes(box.panel.image.value), bytes(box.pass_panel.image.value)
+    cell_panel, pass_panel = box.panels
+    cell_png, pass_png = bytes(cell_panel.image.value), bytes(pass_panel.image.value)
     assert cell_png.startswith(b"\x89PNG") and pass_png.startswith(b"\x89PNG")
     cell.value = 5
-    assert bytes(box.panel.image.value) != cell_png
-    assert bytes(box.pass_panel.image.value) == pass_png
-    assert "out[1, 1]" in box.panel.message.value
+    assert bytes(cell_panel.image.value) != cell_png
+    assert bytes(pass_panel.image.value) == pass_png and len(pass_panel.cache) == 1  # not drawn again
+    assert "out[1, 1]" in cell_panel.message.value
 
 
 def test_widget_stride_slider_shrinks_the_cell_range_and_redraws_both():
     box = backprop_widget(cell=9)
-    cell_png, pass_png = bytes(box.panel.image.value), bytes(box.pass_panel.image.value)
+    cell_panel, pass_panel = box.panels
+    cell_png, pass_png = bytes(cell_panel.image.value), bytes(pass_panel.image.value)
     box.controls["stride"].value = 2
-    assert (box.controls["cell"].max, box.controls["cell"].value) == (4, 4)
-    assert bytes(box.panel.image.value) != cell_png and bytes(box.pass_panel.image.value) != pass_png
-    assert "out[1, 1]" in box.panel.message.value
+    assert (box.controls["cell"].max, box.controls["cell"].value, box.controls["play"].max) == (4, 4, 4)
+    assert bytes(cell_panel.image.value) != cell_png and bytes(pass_panel.image.value) != pass_png
+    assert "out[1, 1]" in cell_panel.message.value
+    assert list(cell_panel.cache)[-1] == (("cell", 4), ("padding", 0), ("stride", 2))  # drawn once, clamped
     box.controls["padding"].value = 2
     assert box.controls["cell"].max == 16
-    assert "dx = dx_pad[2:6, 2:6]" in box.pass_panel.message.value
+    assert "dx = dx_pad[2:6, 2:6]" in pass_panel.message.value
 
 
 def test_widget_with_a_custom_dout_shows_a_message_for_other_strides():
     box = backprop_widget(dout=np.ones((3, 3)))
     box.controls["stride"].value = 2
-    assert "dout must have the output&#x27;s shape (2, 2)" in box.panel.message.value  # HTML-escaped
+    for panel in box.panels:
+        assert "dout must have the output&#x27;s shape (2, 2)" in panel.message.value  # HTML-escaped
+    assert box.controls["cell"].max == 9
+    box.controls["stride"].value = 1
+    assert "must have" not in box.panel.message.value and "dout[0, 0] = 1 flows back" in box.panel.message.value

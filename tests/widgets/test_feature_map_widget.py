@@ -1,19 +1,14 @@
 import numpy as np
 import pytest
 
-from cnnlib.models import fashion_mnist_cnn
-from cnnlib.viz import layer_outputs, tile_channels
+from cnnlib.demos.feature_maps import layer_outputs, tile_channels
+from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.widgets import feature_map_view, feature_map_widget
-from cnnlib.widgets.feature_maps import spatial_layers
 
 MODEL = fashion_mnist_cnn(seed=0)
 IMAGES = np.random.default_rng(0).random((5, 1, 28, 28)).astype(np.float32)
 LABELS = np.array([0, 1, 2, 3, 4])
 CLASSES = tuple("abcdefghij")
-
-
-def test_spatial_layers_are_the_ones_before_flatten():
-    assert spatial_layers(MODEL, (1, 28, 28)) == [0, 1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize("index, layer", [(0, 0), (3, 2), (4, 5)])

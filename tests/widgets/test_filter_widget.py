@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from cnnlib.functional import conv2d
-from cnnlib.kernels import get_kernel
-from cnnlib.widgets import filter_view, filter_widget
+from cnnlib.image_filters import get_kernel
+from cnnlib.widgets import KernelInput, filter_view, filter_widget
 from cnnlib.widgets.filters import CUSTOM
 
 IMAGE = np.random.default_rng(0).random((24, 20)).astype(np.float32)
@@ -41,14 +41,38 @@ def test_default_image_is_the_sample_photo():
 
 def test_widget_menu_boxes_and_sliders_stay_in_sync():
     box = filter_widget(image=IMAGE)
-    menu, boxes = box.controls["kernel"], box.controls["weights"]
+    kernel = box.controls["kernel"]
+    menu, boxes = kernel.menu, kernel.boxes
     first = bytes(box.panel.image.value)
     menu.value = "gaussian"
+    assert kernel.value == "gaussian"
     assert [b.value for b in boxes] == pytest.approx(get_kernel("gaussian").ravel().tolist())
     assert bytes(box.panel.image.value) != first
     boxes[0].value = 2.0  # editing a weight switches the menu to custom
-    assert menu.value == CUSTOM
+    assert menu.value == CUSTOM and kernel.value == (2.0,) + tuple(get_kernel("gaussian").ravel().tolist()[1:])
     box.controls["stride"].value = 2
     assert "output (1, 1, 12, 10)" in box.panel.message.value
     menu.value = "sobel_y"
-    assert boxes[1].value == -2.0
+    assert boxes[1].value == -2.0 and kernel.value == "sobel_y"
+
+
+def test_setting_the_kernel_value_updates_menu_and_boxes():
+    kernel = KernelInput("sobel_x")
+    kernel.value = "laplacian"
+    assert kernel.menu.value == "laplacian" and kernel.weights() == tuple(get_kernel("laplacian").ravel().tolist())
+    kernel.value = tuple(range(9))
+    assert kernel.menu.value == CUSTOM and [b.value for b in kernel.boxes] == list(range(9))
+    kernel.menu.value = "identity"
+    kernel.boxes[4].value = 1.0  # a box set to the value it has: still the named kernel
+    assert kernel.value == "identity"
+
+
+def test_the_widget_builds_no_layer_when_a_slider_moves(monkeypatch):
+    import cnnlib.demos.filters as filters
+
+    box = filter_widget(image=IMAGE)
+    built = []
+    monkeypatch.setattr(filters, "Conv2D", lambda *a, **k: built.append(a))
+    box.controls["kernel"].value = "sharpen"
+    box.controls["relu"].value = True
+    assert built == [] and "output (1, 1, 24, 20)" in box.panel.message.value

@@ -13,7 +13,7 @@ def test_view_returns_what_it_drew(args, out, starts, dropped):
     view = output_size_view(*args)
     assert (view.out_size, view.starts, view.dropped, view.error) == (out, starts, dropped, None)
     assert view.message.endswith(f"= {out}") or "drops" in view.message
-    assert view.fig._suptitle.get_text().endswith(f"output {out}×{out}")
+    assert any(t.get_text().endswith(f"output {out}×{out}") for t in view.fig.texts)
 
 
 def test_invalid_setting_is_a_message_not_a_traceback():

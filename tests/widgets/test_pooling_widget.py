@@ -1,53 +1,27 @@
 import numpy as np
 import pytest
 
-from cnnlib.layers import AvgPool2D, MaxPool2D
+from cnnlib.demos.filters import sample_edge_map
+from cnnlib.demos.pooling import pool_layout
+from cnnlib.demos.translation import compare_shift
 from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
-from cnnlib.widgets.pooling import default_edge_map
 
 
-@pytest.mark.parametrize("pool, k, s", [("max", 2, 2), ("max", 3, 1), ("max", 2, 3), ("average", 2, 2),
-                                        ("average", 4, 2)])
-def test_pooled_map_is_cnnlibs_pooling_of_the_edge_map(pool, k, s):
+@pytest.mark.parametrize("pool, k, s", [("max", 3, 1), ("average", 4, 2)])
+def test_pooling_view_draws_the_layout_of_the_edge_map(pool, k, s):
     view = pooling_view(pool, k, s)
-    fmap = default_edge_map()
-    layer = MaxPool2D(k, stride=s) if pool == "max" else AvgPool2D(k, stride=s)
-    np.testing.assert_allclose(view.pooled, layer(fmap[None, None])[0, 0], rtol=1e-6)
-    top, left, size = view.layout.zoom
-    np.testing.assert_array_equal(view.layout.crop, fmap[top:top + size, left:left + size])
-    np.testing.assert_allclose(view.crop_pooled, layer(view.layout.crop[None, None])[0, 0], rtol=1e-6)
+    lay = pool_layout(sample_edge_map(), pool, k, s)
+    np.testing.assert_array_equal(view.pooled, lay.pooled)
+    np.testing.assert_array_equal(view.crop_pooled, lay.crop_pooled)
+    np.testing.assert_array_equal(view.picked[0], lay.rows)
+    assert view.message == lay.formula and view.fig.axes[1].get_title() == f"{pool} pooled {lay.pooled.shape[0]}×" \
+                                                                          f"{lay.pooled.shape[1]}"
 
 
-def test_edge_map_is_lesson_03s_feature_map():
-    fmap = default_edge_map()
-    assert fmap.shape == (150, 128) and fmap.min() == 0 and fmap.max() > 1  # ReLU(Sobel x), padding 1
-
-
-@pytest.mark.parametrize("k, s", [(2, 2), (3, 1), (3, 2), (2, 3)])
-def test_every_picked_pixel_is_its_windows_maximum(k, s):
-    lay = pooling_view("max", k, s).layout
-    rows, cols = lay.rows, lay.cols
-    np.testing.assert_array_equal(lay.crop[rows, cols], lay.crop_pooled)
-    for i, j in np.ndindex(rows.shape):
-        assert i * s <= rows[i, j] < i * s + k and j * s <= cols[i, j] < j * s + k  # inside its own window
-    assert lay.counts.sum() == rows.size  # one pick per window
-    assert lay.starts == tuple(range(0, rows.shape[0] * s, s))
-
-
-def test_overlapping_windows_can_pick_the_same_pixel():
-    lay = pooling_view("max", 3, 1).layout
-    assert lay.counts.max() > 1
-    assert pooling_view("max", 2, 2).layout.counts.max() == 1  # disjoint windows never share
-
-
-def test_average_pooling_picks_nothing():
-    view = pooling_view("average", 2, 2)
-    assert view.picked[0].size == 0 and view.layout.counts.sum() == 0
-
-
-def test_formula_has_the_numbers():
-    assert pooling_view("max", 2, 2).message == "H_out = ⌊(150 − 2) / 2⌋ + 1 = 75,   W_out = ⌊(128 − 2) / 2⌋ + 1 = 64"
-    assert "⌊(150 − 3) / 1⌋ + 1 = 148" in pooling_view("max", 3, 1).message
+def test_pooling_view_of_another_map():
+    view = pooling_view("max", 2, 2, fmap=np.arange(64.0 * 64).reshape(64, 64))
+    assert view.pooled.shape == (32, 32) and view.pooled[0, :2].tolist() == [65, 67]  # max of [[0, 1], [64, 65]]
+    assert view.layout.crop[0, 0] == 48 * 64 + 36  # the zoom starts at row 48, column 36
 
 
 def test_unknown_pool_type_is_a_clear_error():
@@ -55,8 +29,9 @@ def test_unknown_pool_type_is_a_clear_error():
         pooling_view("min")
 
 
-def test_pooling_widget_sliders_redraw():
+def test_pooling_widget_controls_redraw():
     box = pooling_widget()
+    assert set(box.controls) == {"pool", "kernel_size", "stride"} and box.controls["kernel_size"].description == "window"
     first = bytes(box.panel.image.value)
     box.controls["stride"].value = 1
     second = bytes(box.panel.image.value)
@@ -65,18 +40,13 @@ def test_pooling_widget_sliders_redraw():
     assert bytes(box.panel.image.value) != second
 
 
-@pytest.mark.parametrize("shift", [1, 2])
-def test_pooling_keeps_shifted_maps_more_alike(shift):
-    c = shift_view(shift, 2).comparison
-    assert c.after > c.before
-    assert c.fmap_shifted.shape == c.fmap.shape and c.pooled.shape == (75, 64)
-    assert c.curve_before[shift] == pytest.approx(c.before) and c.curve_after[shift] == pytest.approx(c.after)
-
-
-def test_no_shift_means_identical_maps():
-    c = shift_view(0, 3).comparison
-    assert c.before == pytest.approx(1.0) and c.after == pytest.approx(1.0)
-    np.testing.assert_array_equal(c.fmap, c.fmap_shifted)
+def test_shift_view_draws_the_comparison():
+    view = shift_view(2, 3)
+    c = compare_shift(2, 3)
+    assert view.comparison.before == c.before and view.comparison.after == c.after
+    assert view.message == f"similarity of the edge maps {c.before:.2f}; after 3×3 max pooling {c.after:.2f}"
+    with pytest.raises(ValueError, match=r"shift must be in 0\.\.6"):
+        shift_view(7)
 
 
 def test_shift_widget_redraws():
@@ -85,5 +55,3 @@ def test_shift_widget_redraws():
     box.controls["shift"].value = 3
     assert bytes(box.panel.image.value) != first
     assert box.panel.message.value.count("similarity") == 1
-    with pytest.raises(ValueError, match=r"shift must be in 0\.\.6"):
-        shift_view(7)

@@ -30,3 +30,4 @@ def test_widget_sliders_follow_the_layer_size():
     menu.value = 4  # 6×6: the sliders are clamped before drawing
     assert (row_s.value, col_s.value) == (5, 5)
     assert "unit (5, 5) of layer 4" in box.panel.message.value
+    assert len(box.cache) == 5  # one picture per move: none for the unclamped (4, 20, 7)

@@ -30,6 +30,12 @@ def test_view_with_stride_and_padding_matches_cnnlib():
     assert last.message.startswith("out[2, 2] = ")
 
 
+def test_view_moves_its_own_figure_and_not_another_examples():
+    first = sliding_window_view(1)
+    assert sliding_window_view(5, figure=first.fig).fig is first.fig
+    assert sliding_window_view(1, stride=2, figure=first.fig).fig is not first.fig
+
+
 def test_view_rejects_steps_out_of_range():
     with pytest.raises(ValueError, match=r"1\.\.9"):
         sliding_window_view(10)
@@ -46,3 +52,5 @@ def test_widget_slider_redraws_the_figure():
     assert "out[0, 2]" in box.panel.message.value
     slider.value = 1  # back to a cached step: the same picture
     assert bytes(box.panel.image.value) == first
+    play.value = 5  # in the browser the Play button moves the slider; alone it draws nothing
+    assert list(box.cache) == [(("step", 1),), (("step", 3),)]

@@ -1,0 +1,37 @@
+"""The step-by-step maths the lessons show, as plain numpy functions (no plotting, no widgets).
+
+Each module is one concept; its results are small frozen dataclasses that a
+figure in :mod:`cnnlib.viz` draws and a widget in :mod:`cnnlib.widgets`
+shows. Where a demo repeats an op (a sliding window, a backward pass), its
+numbers come from, or are tested against, :mod:`cnnlib.functional`.
+
+* :mod:`~cnnlib.demos.sliding_window`: every window position of a cross-correlation;
+* :mod:`~cnnlib.demos.output_size`: where the windows go along one axis, what the floor drops;
+* :mod:`~cnnlib.demos.filters`: classic kernels on a photo, one filter's kernels channel by channel;
+* :mod:`~cnnlib.demos.pooling`: pooling windows, their picks and gradients, on a grid and on an edge map;
+* :mod:`~cnnlib.demos.translation`: how much a small shift changes a map, before and after pooling;
+* :mod:`~cnnlib.demos.activations`: activation curves, gradients through a deep stack;
+* :mod:`~cnnlib.demos.batchnorm`: a batch before and after ``BatchNorm2D``;
+* :mod:`~cnnlib.demos.conv_backward`: the convolution's backward pass cell by cell and as correlations;
+* :mod:`~cnnlib.demos.feature_maps`: every layer's output for one image;
+* :mod:`~cnnlib.demos.receptive_field`: the region of every layer one unit depends on;
+* :mod:`~cnnlib.demos.formatting`: numbers written the way the lessons write them.
+"""
+from .activations import activation_curve, activation_curves, gradient_through_depth, gradients_through_depth
+from .batchnorm import batchnorm_demo
+from .conv_backward import cell_equations, conv_backward_steps, dilate
+from .feature_maps import layer_outputs, spatial_layers, tile_channels
+from .filters import apply_kernel, edge_map, filter_channels
+from .output_size import output_size_layout
+from .pooling import pool_backward, pool_layout, pool_windows
+from .receptive_field import receptive_field_layout
+from .sliding_window import SEED_INPUT, SEED_KERNEL, sliding_window_steps
+from .translation import compare_shift
+
+__all__ = [
+    "activation_curve", "activation_curves", "gradient_through_depth", "gradients_through_depth",
+    "batchnorm_demo", "cell_equations", "conv_backward_steps", "dilate", "layer_outputs", "spatial_layers",
+    "tile_channels", "apply_kernel", "edge_map", "filter_channels", "output_size_layout", "pool_backward",
+    "pool_layout", "pool_windows", "receptive_field_layout", "SEED_INPUT", "SEED_KERNEL", "sliding_window_steps",
+    "compare_shift",
+]

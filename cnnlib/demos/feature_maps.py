@@ -1,0 +1,64 @@
+"""Look inside a network: every layer's output for one image, and its channels tiled into one mosaic.
+
+>>> tile_channels(np.zeros((4, 2, 2))).shape
+(5, 5)
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..training_loop import mode
+
+
+def layer_outputs(model, image) -> list[np.ndarray]:
+    """What every layer of ``model`` outputs for one ``image`` ``(C, H, W)``, in eval mode.
+
+    Returns one array per layer, without the batch axis: ``outs[i]`` is the
+    output of ``model.layers[i]``. The model's training/eval modes are restored.
+
+    >>> outs = layer_outputs(model, x[0])
+    >>> outs[0].shape      # the first Conv2D's 32 feature maps
+    (32, 26, 26)
+    """
+    h = np.asarray(image)[None]  # (1, C, H, W): a batch of one
+    outs = []
+    with mode(model, False):
+        for layer in model.layers:
+            h = layer.forward(h)
+            outs.append(h[0])
+    return outs
+
+
+def spatial_layers(model, input_shape) -> list[int]:
+    """Indices of the layers whose output is still an image stack ``(C, H, W)`` (before ``Flatten``).
+
+    >>> spatial_layers(model, (1, 28, 28))
+    [0, 1, 2]
+    """
+    shape, found = tuple(input_shape), []
+    for i, layer in enumerate(model.layers):
+        shape = tuple(layer.output_shape(shape))
+        if len(shape) == 3:
+            found.append(i)
+    return found
+
+
+def tile_channels(maps, ncols: int | None = None, gap: int = 1) -> np.ndarray:
+    """Tile ``(C, H, W)`` maps into one ``(rows*(H+gap)-gap, cols*(W+gap)-gap)`` array, NaN in the gaps.
+
+    Channel ``c`` lands in tile row ``c // ncols``, column ``c % ncols``
+    (default ``ncols``: about square).
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"tile_channels expects (C, H, W) maps, got shape {maps.shape}.")
+    C, H, W = maps.shape
+    ncols = ncols or math.ceil(math.sqrt(C))
+    nrows = math.ceil(C / ncols)
+    out = np.full((nrows * (H + gap) - gap, ncols * (W + gap) - gap), np.nan)
+    for c in range(C):
+        r, k = divmod(c, ncols)
+        out[r * (H + gap): r * (H + gap) + H, k * (W + gap): k * (W + gap) + W] = maps[c]
+    return out

@@ -1,0 +1,102 @@
+"""The two networks of the course, built from cnnlib layers.
+
+* :func:`fashion_mnist_cnn`: the practical material's 28×28×1 network
+  (Conv 32 → pool → Conv 64 → pool → Dense 128 → Dense 10), optionally with
+  batch normalization after each convolution (and after ``Dense(1600, 128)``)
+  and dropout before the classifier.
+* :func:`cifar_cnn`: the theory material's 32×32×3 network, the model of
+  TensorFlow's CNN tutorial (Conv 32 → pool → Conv 64 → pool → Conv 64 →
+  Dense 64 → Dense 10).
+
+Both end in logits: train them with ``CrossEntropy``, which applies the
+softmax itself, and take ``softmax`` of the output when you want probabilities.
+"""
+from __future__ import annotations
+
+from ._checks import check_bool, check_fraction, make_rng
+from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
+from .model import Sequential
+
+
+def _seeds(seed, n: int) -> list:
+    """``n`` layer seeds drawn from ``seed`` (all None when ``seed`` is None)."""
+    rng = make_rng(seed)
+    if seed is None:
+        return [None] * n
+    return [int(s) for s in rng.integers(0, 2**31 - 1, size=n)]
+
+
+def _check_dropout(p) -> float:
+    return check_fraction(p, "dropout", hint="0 turns dropout off; 0.3 is usual.")
+
+
+def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, dense_batchnorm: bool = False,
+                      hidden_dropout: float | None = None, in_channels: int = 1, num_classes: int = 10, seed=0,
+                      init: str = "he") -> Sequential:
+    """The 28×28 network of the practical material, ready to train.
+
+    Args:
+        batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU
+            (the convolutions then have no bias: BN's ``beta`` replaces it).
+        dense_batchnorm: put ``BatchNorm1D(128)`` between ``Dense(1600, 128)`` and
+            its ReLU (that Dense then has no bias).
+        dropout: probability of the ``Dropout`` on the flattened conv features
+            (default 0: no dropout layer there).
+        hidden_dropout: probability of the ``Dropout`` between ``Dense(1600, 128)``'s
+            ReLU and the last ``Dense`` (default None: the same as ``dropout``).
+        in_channels: image channels (default 1, grayscale).
+        num_classes: outputs of the last layer (default 10).
+        seed: seeds every layer's initializer (and the dropout masks); None for fresh randomness.
+        init: the weights' starting distribution, ``"he"`` (default) or ``"uniform"``
+            (PyTorch's default); see ``cnnlib.layers.init``.
+
+    Shape:
+        input ``(N, in_channels, 28, 28)``, output logits ``(N, num_classes)``:
+        28 → conv 3×3 → 26 → pool 2 → 13 → conv 3×3 → 11 → pool 2 → 5, and
+        ``64·5·5 = 1600`` features into ``Dense(1600, 128)``.
+
+    >>> fashion_mnist_cnn().summary((1, 28, 28)).total_params
+    225034
+    """
+    batchnorm = check_bool(batchnorm, "batchnorm", "fashion_mnist_cnn(batchnorm=True).")
+    dense_batchnorm = check_bool(dense_batchnorm, "dense_batchnorm", "fashion_mnist_cnn(dense_batchnorm=True).")
+    dropout = _check_dropout(dropout)
+    hidden_dropout = dropout if hidden_dropout is None else _check_dropout(hidden_dropout)
+    s = _seeds(seed, 6)
+    layers = [Conv2D(in_channels, 32, 3, bias=not batchnorm, seed=s[0], init=init)]
+    layers += [BatchNorm2D(32)] if batchnorm else []
+    layers += [ReLU(), MaxPool2D(2), Conv2D(32, 64, 3, bias=not batchnorm, seed=s[1], init=init)]
+    layers += [BatchNorm2D(64)] if batchnorm else []
+    layers += [ReLU(), MaxPool2D(2), Flatten()]
+    layers += [Dropout(dropout, seed=s[4])] if dropout else []
+    layers += [Dense(64 * 5 * 5, 128, bias=not dense_batchnorm, seed=s[2], init=init)]
+    layers += [BatchNorm1D(128)] if dense_batchnorm else []
+    layers += [ReLU()]
+    layers += [Dropout(hidden_dropout, seed=s[5])] if hidden_dropout else []
+    layers += [Dense(128, num_classes, seed=s[3], init=init)]
+    return Sequential(layers)
+
+
+def cifar_cnn(*, in_channels: int = 3, num_classes: int = 10, seed=0) -> Sequential:
+    """The 32×32×3 network of the theory material (TensorFlow's CNN tutorial model).
+
+    Args:
+        in_channels: image channels (default 3, RGB).
+        num_classes: outputs of the last layer (default 10).
+        seed: seeds every layer's initializer; None for fresh randomness.
+
+    Shape:
+        input ``(N, 3, 32, 32)``: 32 → 30 → 15 → 13 → 6 → 4, then
+        ``64·4·4 = 1024`` features, ``Dense(1024, 64)``, ``Dense(64, 10)``.
+        Parameters per layer 896, 18,496, 36,928, 65,600, 650 (as Keras reports).
+
+    >>> cifar_cnn().summary((3, 32, 32)).total_params
+    122570
+    """
+    s = _seeds(seed, 5)
+    return Sequential([
+        Conv2D(in_channels, 32, 3, seed=s[0]), ReLU(), MaxPool2D(2),
+        Conv2D(32, 64, 3, seed=s[1]), ReLU(), MaxPool2D(2),
+        Conv2D(64, 64, 3, seed=s[2]), ReLU(),
+        Flatten(), Dense(64 * 4 * 4, 64, seed=s[3]), ReLU(), Dense(64, num_classes, seed=s[4]),
+    ])

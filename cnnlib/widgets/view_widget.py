@@ -1,0 +1,232 @@
+"""The one helper behind every lesson widget: controls above panels, each panel drawing a view of their values.
+
+A *view* is a plain function of the settings that returns a result with a
+``.fig`` (and, optionally, a ``.message`` shown under it and an ``.error``
+that shows the message in red); tests and static pictures call it directly.
+:class:`ViewWidget` does the rest: it calls each panel's view when a control
+it reads changes, renders the figure to PNG (keeping the PNGs already drawn,
+so going back to a setting is instant), redraws in place and turns a
+``ValueError``/``TypeError`` into a red message.
+
+>>> from types import SimpleNamespace
+>>> from cnnlib.viz.style import new_figure
+>>> def square(n=2, figure=None):
+...     return SimpleNamespace(fig=figure or new_figure(2, 2), message=f"{n}² = {n * n}")
+>>> w = ViewWidget({"n": widgets.IntSlider(value=2, min=1, max=5)}, [square])
+>>> w.controls["n"].value = 3
+>>> w.panel.message.value.count("3² = 9"), sorted(w.cache)
+(1, [(('n', 2),), (('n', 3),)])
+"""
+from __future__ import annotations
+
+import html
+import inspect
+from functools import lru_cache, partial, wraps
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..viz.style import figure_to_png
+
+CACHE_SIZE = 64  # rendered PNGs kept per panel (about 50 kB each)
+WIDGET_PNG_COMPRESSION = 1  # zlib level: fast to encode, the bytes only travel to the browser
+ERROR_COLOR, TEXT_COLOR = "#d62728", "#333333"
+
+
+def _parameters(view) -> frozenset | None:
+    """The keyword names ``view`` accepts; None if it takes ``**kwargs`` (then it reads every setting)."""
+    params = inspect.signature(view).parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params)
+
+
+class FigurePanel(widgets.VBox):
+    """One view's figure, as a PNG image above a one-line message.
+
+    Args:
+        view: ``view(**settings) -> result`` with ``.fig`` (optional ``.message``, ``.error``).
+        uses: the settings (control names) the view reads; default: its parameters.
+
+    If the view takes ``figure=``, it gets the figure it returned last time,
+    to redraw on it instead of making a new one (several times faster).
+    """
+
+    view: Callable
+    uses: frozenset | None  # None: every setting
+    cache: dict  # (png, message, is_error) by the settings the view read
+    image: widgets.Image
+    message: widgets.HTML
+
+    def __init__(self, view: Callable, uses=None) -> None:
+        self.view = view
+        params = _parameters(view)
+        self.uses = frozenset(uses) if uses is not None else params
+        self.cache = {}
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.message = widgets.HTML(value="")
+        self._redraws = params is None or "figure" in params
+        self._figure = None
+        super().__init__([self.image, self.message])
+
+    def reads(self, names) -> bool:
+        """True if the view reads any of the settings ``names``."""
+        return self.uses is None or not self.uses.isdisjoint(names)
+
+    def draw(self, settings: dict) -> None:
+        """Show the view of ``settings`` (those it reads), from the cache if it was drawn before."""
+        values = {k: v for k, v in settings.items() if self.uses is None or k in self.uses}
+        key = tuple(sorted(values.items()))
+        if key not in self.cache:
+            try:
+                result = self.view(**values, **({"figure": self._figure} if self._figure is not None else {}))
+            except (ValueError, TypeError) as exc:
+                self.show_error(str(exc))
+                return
+            if self._redraws:
+                self._figure = result.fig
+            self.cache[key] = (self.render(result.fig), getattr(result, "message", ""),
+                               bool(getattr(result, "error", None)))
+            if len(self.cache) > CACHE_SIZE:
+                del self.cache[next(iter(self.cache))]  # dicts keep insertion order: drop the oldest
+        self.show_png(*self.cache[key])
+
+    def render(self, fig) -> bytes:
+        """The PNG bytes of ``fig`` (fast to encode: they only travel to the browser)."""
+        return figure_to_png(fig, compress_level=WIDGET_PNG_COMPRESSION)
+
+    def show_png(self, png: bytes, message: str = "", error: bool = False) -> None:
+        """Show an already rendered figure and an optional plain-text message (red if ``error``)."""
+        self.image.value = png
+        self.message.value = _as_html(message, ERROR_COLOR if error else TEXT_COLOR)
+
+    def show_error(self, message: str) -> None:
+        """Keep the last figure, show ``message`` in red."""
+        self.message.value = _as_html(message, ERROR_COLOR)
+
+
+def _as_html(text: str, color: str) -> str:
+    if not text:
+        return ""
+    body = html.escape(text).replace("\n", "<br>")
+    return f'<div style="color:{color}; font-size:15px; font-family:monospace; white-space:pre-wrap">{body}</div>'
+
+
+class ViewWidget(widgets.VBox):
+    """Controls (sliders, menus, …) above one or more :class:`FigurePanel`; a control's change redraws its panels.
+
+    Args:
+        controls: ``{name: control}``; each control's ``value`` is the view's setting ``name``.
+        panels: :class:`FigurePanel` objects, or view functions (each becomes a panel).
+        layout: the widget that arranges the controls (default: all of them in one row).
+        on_change: ``on_change(widget, name)``, called after control ``name`` changed and
+            before anything is redrawn, e.g. to set another slider's range; the
+            controls it changes are drawn with the rest, once.
+
+    The first panel is also ``panel``, its cache ``cache`` and its view ``view``.
+    """
+
+    controls: dict
+    panels: tuple
+    panel: FigurePanel
+    cache: dict
+    view: Callable
+
+    def __init__(self, controls: dict, panels, *, layout=None, on_change: Callable | None = None) -> None:
+        self.controls = dict(controls)
+        self.panels = tuple(p if isinstance(p, FigurePanel) else FigurePanel(p) for p in panels)
+        self.panel = self.panels[0]
+        self.cache = self.panel.cache
+        self.view = self.panel.view
+        self._on_change = on_change
+        self._pending = None  # names changed while on_change runs
+        for name, control in self.controls.items():
+            control.observe(partial(self._changed, name), names="value")
+        controls_box = layout if layout is not None else widgets.HBox(list(self.controls.values()))
+        super().__init__([controls_box, *self.panels])
+        self.redraw()
+
+    def settings(self) -> dict:
+        """Every control's value, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def redraw(self, changed=None) -> None:
+        """Draw the panels that read any of the ``changed`` names (default: every panel)."""
+        settings = self.settings()
+        for panel in self.panels:
+            if changed is None or panel.reads(changed):
+                panel.draw(settings)
+
+    def _changed(self, name: str, change) -> None:
+        if self._pending is not None:  # changed by on_change: drawn below, with the rest
+            self._pending.add(name)
+            return
+        self._pending = {name}
+        try:
+            if self._on_change is not None:
+                self._on_change(self, name)
+        finally:
+            changed, self._pending = self._pending, None
+        self.redraw(changed)
+
+
+def sliders(ranges: dict, start: dict, labels: dict | None = None, width: str | None = None, **options) -> dict:
+    """One slider per ``name: (min, max)`` or ``(min, max, step)`` in ``ranges``, starting at ``start[name]``.
+
+    Integer ranges give ``IntSlider``, others ``FloatSlider``; ``labels`` are
+    the descriptions (default: the names); ``width`` a CSS width; ``options``
+    go to every slider (``style``, ``readout_format``, …).
+
+    >>> sliders({"stride": (1, 4)}, {"stride": 2})["stride"].value
+    2
+    """
+    made = {}
+    for name, (lo, hi, *step) in ranges.items():
+        kind = widgets.IntSlider if all(isinstance(v, int) for v in (lo, hi, *step)) else widgets.FloatSlider
+        layout = widgets.Layout(width=width) if width else widgets.Layout()
+        made[name] = kind(value=start[name], min=lo, max=hi, step=step[0] if step else 1,
+                          description=(labels or {}).get(name, name), layout=layout, **options)
+    return made
+
+
+def cache_by_value(maxsize: int):
+    """``functools.lru_cache`` that also takes arrays and lists: equal values share one result.
+
+    An array is keyed by its shape and numbers, a (nested) list becomes a
+    tuple. A widget's view asks for the same demo on every move; getting the
+    very same object back lets the view tell that its last figure shows it.
+
+    >>> calls = []
+    >>> total = cache_by_value(4)(lambda a: calls.append(1) or float(np.sum(a)))
+    >>> total(np.array([1.0, 2.0])), total(np.array([1, 2])), total([1, 2]), len(calls)
+    (3.0, 3.0, 3.0, 2)
+    """
+    def decorate(fn):
+        @lru_cache(maxsize=maxsize)
+        def cached(*keys):
+            return fn(*(_from_key(k) for k in keys))
+
+        @wraps(fn)
+        def call(*args):
+            return cached(*(_to_key(a) for a in args))
+
+        return call
+
+    return decorate
+
+
+class _ArrayKey(tuple):
+    """``(shape, numbers)`` of an array, hashable."""
+
+
+def _to_key(a):
+    if isinstance(a, np.ndarray):
+        return _ArrayKey((a.shape, tuple(a.astype(float).ravel().tolist())))
+    if isinstance(a, list):
+        return tuple(_to_key(v) for v in a)
+    return a
+
+
+def _from_key(k):
+    return np.array(k[1]).reshape(k[0]) if isinstance(k, _ArrayKey) else k

@@ -1,0 +1,32 @@
+"""Lesson 05's checkers: the sigmoid's slope, batch norm's axes."""
+import pytest
+
+from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
+
+
+@pytest.mark.parametrize("answer, x, right, words", [
+    (0.25, 0.0, True, "σ(0) = 0.500"),
+    (0.105, 2.0, True, "= 0.105"),
+    (0.5, 0.0, False, "σ(0) itself"),
+    (-2.0, 2.0, False, "you put x into x(1 − x)"),
+    (-0.25, 0.0, False, "wrong sign"),
+    (0.12, 2.0, False, "1/(1 + e^(−2))"),
+])
+def test_check_sigmoid_grad(answer, x, right, words):
+    result = check_sigmoid_grad(answer, x)
+    assert bool(result) is right and words in result.message
+
+
+@pytest.mark.parametrize("answer, right, words", [
+    ((0, 2, 3), True, "one mean and variance per channel, over N·H·W = 32·8·8 = 2048 values"),
+    ([3, 2, 0], True, "shape (16,)"),
+    ((0,), False, "1024 statistics"),
+    ((2, 3), False, "instance normalization"),
+    ((1, 2, 3), False, "layer normalization"),
+    ((0, 1, 2, 3), False, "one mean for the whole tensor"),
+    ((0, 1), False, "axis 1 is the channel axis"),
+    (2, False, "NCHW axes"),
+])
+def test_check_bn_axes(answer, right, words):
+    result = check_bn_axes(answer)
+    assert bool(result) is right and words in result.message

@@ -1,0 +1,18 @@
+"""What every checker returns: a Feedback that is truthy when right, and a hint when unanswered."""
+from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
+from cnnlib.exercises.chain_rule import check_softmax_ce_grad
+from cnnlib.exercises.feedback import Feedback
+from cnnlib.exercises.pooling import check_maxpool_grad
+
+X = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 2, 8], [0, 2, 7, 4]]
+
+
+def test_feedback_is_truthy_and_prints_its_message():
+    assert Feedback(True, "ok") and not Feedback(False, "no")
+    assert repr(Feedback(False, "no")) == "✘ Not yet: no"
+
+
+def test_unanswered_exercises_say_what_to_do():
+    for result in (check_maxpool_grad(None, X, [[1, 2], [3, 4]]), check_sigmoid_grad(None), check_bn_axes(None),
+                   check_softmax_ce_grad(None, [0.5, 0.5], 0)):
+        assert not result and result.message.startswith("replace None with")

@@ -1,0 +1,56 @@
+"""Lesson 01's checkers: a hand-computed output cell, a student's corr2d."""
+import numpy as np
+import pytest
+
+from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
+
+
+@pytest.mark.parametrize("row, col, answer, phrase", [
+    (0, 0, 2, "Correct"),
+    (1, 0, -3, "Correct"),
+    (0, 1, None, "replace None"),
+    (0, 1, 1, "flipped the kernel: that is convolution, not cross-correlation"),
+    (0, 1, 8, "added the patch values"),
+    (0, 1, 2, "that is out[0, 0], the neighbouring cell"),
+    (0, 1, 5, "dropped a minus sign"),
+    (0, 1, 100, "multiply it element-wise with the kernel"),
+])
+def test_check_output_cell_diagnoses(row, col, answer, phrase):
+    fb = check_output_cell(row, col, answer)
+    assert fb.correct == (phrase == "Correct")
+    assert phrase in fb.message or phrase in repr(fb)
+
+
+def test_check_output_cell_stride_and_padding_mistakes():
+    x = np.arange(25.0).reshape(5, 5)
+    k = np.ones((2, 2))
+    assert check_output_cell(1, 1, 60, x, k, stride=2)  # patch at (2, 2): 12 + 13 + 17 + 18
+    fb = check_output_cell(1, 1, 36, x, k, stride=2)  # 6 + 7 + 11 + 12: the stride-1 window
+    assert "missing '* stride'" in fb.message
+    fb = check_output_cell(0, 0, 12, x, k, padding=1)  # 0+1+5+6: forgot the padding
+    assert "forgot the zero padding" in fb.message
+
+
+def test_check_output_cell_rejects_cells_outside_the_output():
+    with pytest.raises(ValueError, match="output is 3×3"):
+        check_output_cell(3, 0, 1)
+
+
+def _corr2d(x, k):
+    """A right answer, written independently of cnnlib: every window times the kernel, summed."""
+    return np.einsum("ijkl,kl->ij", np.lib.stride_tricks.sliding_window_view(x, k.shape), k)
+
+
+@pytest.mark.parametrize("impl, phrase", [
+    (_corr2d, "matches cnnlib"),
+    (lambda x, k: _corr2d(x, k[::-1, ::-1]), "flipped the kernel"),
+    (lambda x, k: _corr2d(x, k)[:-1, :-1], "Off by one"),
+    (lambda x, k: _corr2d(x.T, k.T).T if x.shape[0] == x.shape[1] else _corr2d(x, k).T, "swapped"),
+    (lambda x, k: np.zeros_like(x), "input's size"),
+    (lambda x, k: 1 / 0, "ZeroDivisionError"),
+    (lambda x, k: _corr2d(x, k) + (x.shape[0] == 6), "random 6×5"),
+])
+def test_check_corr2d_diagnoses(impl, phrase):
+    fb = check_corr2d(impl)
+    assert fb.correct == (phrase == "matches cnnlib")
+    assert phrase in fb.message
