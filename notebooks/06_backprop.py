@@ -438,8 +438,10 @@ print(f"{len(reports)} layers checked; every gradient below 1e-6:", all(r.passed
 # mistake, the kind a gradient check catches and a quick look does not. For each one:
 #
 # 1. read it (`inspect.getsource` prints it);
-# 2. run the checker on it: it gradient-checks the function in several settings (stride 1 and 2, with and
-#    without padding, …) and says what the pattern of failures points to;
+# 2. run the checker on it: it gradient-checks the function in several settings (stride 1, 2 and 3, with and
+#    without padding, …), lists every gradient that fails and where, and says what the pattern of failures
+#    points to. It does not give the fix away: if you are stuck, the result's `.hint(2)` says where to look
+#    and `.hint(3)` gives the fix, one step at a time;
 # 3. copy it into a new cell, give it a new name, fix it, and run the checker on your copy until it passes.
 #
 # The signatures are `conv_backward(dout, x, W, stride, padding) -> (dx, dW, db)`,
@@ -452,7 +454,16 @@ print(f"{len(reports)} layers checked; every gradient below 1e-6:", all(r.passed
 print(inspect.getsource(conv_backward_broken_1))
 
 # %%
-diagnose_conv_backward(conv_backward_broken_1)
+diagnosis_1 = diagnose_conv_backward(conv_backward_broken_1)
+diagnosis_1
+
+# %% [markdown]
+# The message says only *what* fails. Solving this one together, we ask for the other two steps, where to
+# look and then the fix:
+
+# %%
+print(diagnosis_1.hint(2))
+print(diagnosis_1.hint(3))
 
 # %% [markdown]
 # Right at stride 1, wrong at stride 2: the window of output cell $(i, j)$ starts at
@@ -488,10 +499,12 @@ diagnose_conv_backward(my_conv_backward)
 print(inspect.getsource(conv_backward_broken_2))
 
 # %%
-diagnose_conv_backward(conv_backward_broken_2)
+diagnosis_2 = diagnose_conv_backward(conv_backward_broken_2)
+diagnosis_2
 
 # %% [markdown]
-# Copy the function into the cell below, rename it, fix it, then set `fixed` to it and run.
+# Copy the function into the cell below, rename it, fix it, then set `fixed` to it and run. Stuck?
+# `diagnosis_2.hint(2)` in a new cell says where to look, `diagnosis_2.hint(3)` gives the fix.
 
 # %%
 # paste and fix conv_backward_broken_2 here
@@ -507,7 +520,11 @@ diagnose_conv_backward(fixed)
 print(inspect.getsource(conv_backward_broken_3))
 
 # %%
-diagnose_conv_backward(conv_backward_broken_3)
+diagnosis_3 = diagnose_conv_backward(conv_backward_broken_3)
+diagnosis_3
+
+# %% [markdown]
+# Stuck? `diagnosis_3.hint(2)` in a new cell says where to look, `diagnosis_3.hint(3)` gives the fix.
 
 # %%
 # paste and fix conv_backward_broken_3 here
@@ -523,7 +540,11 @@ diagnose_conv_backward(fixed)
 print(inspect.getsource(maxpool_backward_broken))
 
 # %%
-diagnose_maxpool_backward(maxpool_backward_broken)
+diagnosis_4 = diagnose_maxpool_backward(maxpool_backward_broken)
+diagnosis_4
+
+# %% [markdown]
+# Stuck? `diagnosis_4.hint(2)` in a new cell says where to look, `diagnosis_4.hint(3)` gives the fix.
 
 # %%
 # paste and fix maxpool_backward_broken here
@@ -544,7 +565,11 @@ diagnose_maxpool_backward(fixed)
 print(inspect.getsource(batchnorm_backward_broken))
 
 # %%
-diagnose_batchnorm_backward(batchnorm_backward_broken)
+diagnosis_5 = diagnose_batchnorm_backward(batchnorm_backward_broken)
+diagnosis_5
+
+# %% [markdown]
+# Stuck? `diagnosis_5.hint(2)` in a new cell says where to look, `diagnosis_5.hint(3)` gives the fix.
 
 # %%
 # paste and fix batchnorm_backward_broken here

@@ -47,8 +47,11 @@ _AXES_MISTAKES = {
 }
 
 
-def check_bn_axes(answer, shape=(32, 16, 8, 8)) -> Feedback:
+def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
     """Check the axes over which ``BatchNorm2D`` computes its mean for NCHW features of ``shape``.
+
+    The default shape is lesson 05's batch, 8 samples of 3 channels of 4×4. Negative axes count from the end,
+    as in numpy: (0, -2, -1) is (0, 2, 3).
 
     >>> bool(check_bn_axes((0, 2, 3)))
     True
@@ -56,13 +59,18 @@ def check_bn_axes(answer, shape=(32, 16, 8, 8)) -> Feedback:
     if answer is None:
         return not_answered("a tuple of axes, e.g. (0, 1)")
     try:
-        axes = tuple(sorted(int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))))
+        given = [int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))]
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
+    outside = [a for a in given if not -4 <= a <= 3]
+    if outside:
+        return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "
+                               "(or −4..−1 counting from the end).")
+    axes = tuple(sorted({a % 4 for a in given}))  # (0, -2, -1) is (0, 2, 3), as in numpy
     N, C, H, W = shape
     if axes == (0, 2, 3):
         return Feedback(True, f"one mean and variance per channel, over N·H·W = {N}·{H}·{W} = {N * H * W} values: "
-                              f"x.mean(axis=(0, 2, 3)) has shape ({C},).")
+                              f"for x of shape {tuple(shape)}, x.mean(axis=(0, 2, 3)) has shape ({C},).")
     if axes in _AXES_MISTAKES:
         return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W))
     if 1 in axes:

@@ -1,13 +1,18 @@
 """Checkers for the find-the-bug exercises: gradient-check a student's backward, then name the mistake.
 
-Each checker calls the student's function under several settings (stride 1
-and 2, with and without padding; disjoint and overlapping pooling windows;
+Each checker calls the student's function under several settings (stride 1,
+2 and 3, with and without padding; disjoint and overlapping pooling windows;
 1×1 and 4×4 feature maps), compares every gradient it returns with central
 differences of cnnlib's forward pass in float64 (:mod:`cnnlib.gradcheck`),
-and reads the pattern: "right at stride 1, wrong at stride 2" points at the
-window start, "only dx is wrong" at the kernel flip, and so on. A student
-answer that reproduces one of the known broken versions
+reports every gradient that fails and where, and reads the pattern: "right at
+stride 1, wrong at stride 2" points at the window start, "only dx is wrong" at
+the kernel flip, and so on; two mistakes give two findings. A student answer
+that reproduces one of the known broken versions
 (:mod:`cnnlib.exercises.backprop_bugs`) gets that mistake named exactly.
+
+The message says only what fails; ``result.hint(2)`` says where to look and
+``result.hint(3)`` gives the fix (texts in :mod:`cnnlib.exercises.bug_hints`),
+so reading the first diagnosis does not solve the exercise.
 
 >>> from cnnlib.exercises.backprop_bugs import conv_backward_broken_1
 >>> diagnose_conv_backward(conv_backward_broken_1).mistake
@@ -24,54 +29,70 @@ from ..functional import avgpool2d_backward, avgpool2d_forward, conv2d, maxpool2
 from ..gradcheck import numerical_gradient, relative_error
 from ..layers import BatchNorm2D
 from .backprop_bugs import BROKEN
+from .bug_hints import HINTS
 from .feedback import Feedback, not_answered
 
 TOL = 1e-5  # a correct float64 backward is far below this (batch norm's dx ~3e-7); every mistake here is ~1
 
-MESSAGES = {
-    "stride": "correct at stride 1, wrong at stride 2: the window start is missing `* stride`. Output cell (i, j) "
-              "reads the window whose top-left corner is (i * stride, j * stride), so its gradient must go back there.",
-    "flip": "dW and db are right, but dx is wrong even at stride 1 without padding: the kernel is not flipped. dx is "
-            "the FULL correlation of dout with W rotated by 180° (W[:, :, ::-1, ::-1]), not with W as it is.",
-    "crop": "correct without padding, wrong with padding 1: dx is cut out of dx_pad in the wrong place. The padding "
-            "added P rows and columns on EVERY side, so crop them from every side: "
-            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W].",
-    "every_element": "every element of a window received the window's gradient. Only the maximum reached the output, "
-                     "so only it gets dout[n, c, i, j]: dx[n, c, top + r, left + s] += dout[n, c, i, j], where (r, s) "
-                     "is the argmax of the window; the other elements get 0.",
-    "bn_axes": "correct for 1×1 feature maps, wrong for 4×4 ones: the sums in dx run over the batch axis only. "
-               "BatchNorm2D takes each channel's mean and variance over (N, H, W), so every sum in dx must run over "
-               "axis=(0, 2, 3) as well (with H = W = 1 the two are the same, which is why the first setting passes).",
-}
+#: Hints of the known broken versions (``(what, where, fix)``), by mistake.
+MESSAGES = {name: HINTS[name] for name in BROKEN}
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The gradient check of one setting: relative error per gradient, or the problem that stopped it."""
+    """The gradient check of one setting: relative error per gradient (inf: wrong shape), or what stopped it."""
 
     setting: str
     errors: dict
     problem: str | None = None
+    names: tuple = ()
+
+    def failing(self) -> list:
+        """The gradients that fail in this setting (all of them when the function crashed)."""
+        if self.problem:
+            return list(self.names)
+        return [k for k, e in self.errors.items() if not e <= TOL]
 
     @property
     def passed(self) -> bool:
-        return self.problem is None and all(e <= TOL for e in self.errors.values())
+        return not self.failing()
 
     def row(self) -> str:
         if self.problem:
             return f"  {self.setting:<34} {self.problem}"
-        cells = [f"{k} {'ok' if e <= TOL else f'{e:.1e}'}" for k, e in self.errors.items()]
+        cells = [f"{k} {'ok' if e <= TOL else 'shape' if np.isinf(e) else f'{e:.1e}'}" for k, e in self.errors.items()]
         return f"  {self.setting:<34} " + "   ".join(f"{c:<11}" for c in cells).rstrip() + \
             ("" if self.passed else "   ✘")
 
 
-class Diagnosis(Feedback):
-    """A :class:`Feedback` that also keeps the gradient-check results and the name of the mistake (or None)."""
+class _Text(str):
+    """A string that a notebook shows as plain text (no quotes)."""
 
-    def __init__(self, correct: bool, message: str, mistake: str | None = None, results=()) -> None:
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class Diagnosis(Feedback):
+    """A :class:`Feedback` that also keeps the gradient checks, the mistakes found and staged hints.
+
+    ``hint(1)`` says what fails (it is in the message), ``hint(2)`` where to look, ``hint(3)`` the fix.
+    """
+
+    def __init__(self, correct: bool, message: str, mistake: str | None = None, results=(), hints=(),
+                 mistakes=()) -> None:
         super().__init__(correct, message)
         self.mistake = mistake
+        self.mistakes = tuple(mistakes) or ((mistake,) if mistake else ())
         self.results = list(results)
+        self.hints = tuple(hints)
+
+    def hint(self, level: int) -> str:
+        """Hint ``level``: 1 what fails, 2 where to look, 3 the fix."""
+        if level not in (1, 2, 3):
+            raise ValueError(f"level must be 1, 2 or 3 (what fails, where to look, the fix), got {level!r}.")
+        if not self.hints:
+            return _Text("nothing to hint: " + self.message)
+        return _Text(self.hints[level - 1])
 
     def table(self) -> str:
         """One line per setting: the relative error of each gradient against central differences."""
@@ -100,19 +121,17 @@ def _run(fn, setting: _Setting, names) -> tuple[CheckResult, tuple | None]:
     try:
         got = fn(setting.dout.copy(), *args)
     except Exception as exc:  # the student's code: report, don't crash the lesson
-        return CheckResult(setting.name, {}, f"raised {type(exc).__name__}: {exc}"), None
+        return CheckResult(setting.name, {}, f"raised {type(exc).__name__}: {exc}", names), None
     got = got if isinstance(got, tuple) else (got,)
     if len(got) != len(names):
         return CheckResult(setting.name, {}, f"returned {len(got)} value(s), expected {len(names)}: "
-                                             f"({', '.join(names)})"), None
+                                             f"({', '.join(names)})", names), None
     got = tuple(np.asarray(g, dtype=np.float64) for g in got)
     errors = {}
     for name, g in zip(names, got):
         expected = setting.numeric[name]
-        if g.shape != expected.shape:
-            return CheckResult(setting.name, errors, f"{name} has shape {g.shape}, expected {expected.shape}"), got
-        errors[name] = relative_error(g, expected)
-    return CheckResult(setting.name, errors), got
+        errors[name] = relative_error(g, expected) if g.shape == expected.shape else np.inf
+    return CheckResult(setting.name, errors, None, names), got
 
 
 def _matches(fn, setting: _Setting, got) -> bool:
@@ -120,6 +139,34 @@ def _matches(fn, setting: _Setting, got) -> bool:
     ref = fn(setting.dout.copy(), *(a.copy() if isinstance(a, np.ndarray) else a for a in setting.args))
     ref = ref if isinstance(ref, tuple) else (ref,)
     return got is not None and all(np.shape(a) == np.shape(b) and np.allclose(a, b) for a, b in zip(got, ref))
+
+
+def _where(results, names) -> str:
+    """Every failing gradient and where it fails, e.g. 'dx fails at stride 2, padding 0. db passes in every setting.'"""
+    ran = [r for r in results if not r.problem]
+    problems = {}  # what went wrong -> the settings where it did
+    for r in results:
+        if r.problem:
+            problems.setdefault(r.problem, []).append(r.setting)
+    parts = [f"it {problem} " + ("in every setting" if len(where) == len(results) else "at " + "; ".join(where))
+             for problem, where in problems.items()]
+    everywhere = {"fails": [], "passes": []}
+    for name in names:
+        bad = [r.setting for r in ran if name in r.failing()]
+        if ran and len(bad) in (0, len(ran)):
+            everywhere["fails" if bad else "passes"].append(name)
+        elif bad:
+            parts.append(f"{name} fails at " + "; ".join(bad))
+    where = "in every setting" if len(ran) == len(results) else "wherever it ran"
+    for verb, group in everywhere.items():
+        if group:
+            plural = len(group) > 1
+            parts.append(f"{' and '.join(group)} {verb[:-2] if plural else verb} {where}")
+    return ". ".join(parts)
+
+
+def _fill(name: str, **fields) -> tuple:
+    return tuple(h.format(**fields) for h in HINTS[name])
 
 
 def _diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
@@ -131,16 +178,32 @@ def _diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
         verb = "passes" if len(names) == 1 else "pass"
         return Diagnosis(True, f"{', '.join(names)} {verb} the gradient check in every setting: {what}", None, results)
     failed = [(s, got) for s, (r, got) in zip(settings, runs) if not r.passed]
+    findings = []  # (mistake, (what, where, fix))
     for mistake in known:
         if all(_matches(BROKEN[mistake], s, got) for s, got in failed):
-            return Diagnosis(False, MESSAGES[mistake], mistake, results)
-    ok = {r.setting: r.passed for r in results}
-    for mistake, message in patterns(results, ok, settings, runs):
-        return Diagnosis(False, message, mistake, results)
-    first = next(r for r in results if not r.passed)
-    why = first.problem or "wrong " + ", ".join(k for k, e in first.errors.items() if e > TOL)
-    return Diagnosis(False, f"on {first.setting}: {why}. Compare your code line by line with the formulas above.",
-                     "other", results)
+            findings = [(mistake, HINTS[mistake])]
+            break
+    else:
+        ran = [r for r in results if not r.problem]  # a crash says nothing about which gradient is wrong
+        fails = {name: {r.setting for r in ran if name in r.failing()} for name in names}
+        crashed = next((r for r in results if r.problem), None)
+        if crashed:
+            findings.append(("other", _fill("crash", setting=crashed.setting, problem=crashed.problem)))
+        for mistake, hints in patterns(fails, settings, runs):
+            if mistake not in [m for m, _ in findings]:
+                findings.append((mistake, hints))
+    if not findings:
+        first = next(r for r in results if not r.passed)
+        why = first.problem or "wrong " + ", ".join(first.failing())
+        findings = [("other", _fill("other", setting=first.setting, why=why))]
+    if len(findings) == 1:
+        hints = findings[0][1]
+    else:
+        hints = tuple(" ".join(f"({i}) {h[level]}" for i, (_, h) in enumerate(findings, 1)) for level in range(3))
+        hints = (f"{len(findings)} mistakes: " + hints[0],) + hints[1:]
+    message = (f"{hints[0]} In detail: {_where(results, names)}. Stuck? On this result, .hint(2) says where to "
+               "look, .hint(3) gives the fix.")
+    return Diagnosis(False, message, findings[0][0], results, hints, [m for m, _ in findings])
 
 
 # -- convolution -----------------------------------------------------------------------------------------
@@ -154,7 +217,7 @@ def _conv_settings() -> tuple:
     W = rng.standard_normal((3, 2, 3, 3))
     b = rng.standard_normal(3)
     settings = []
-    for stride, padding in ((1, 0), (2, 0), (1, 1), (2, 1)):
+    for stride, padding in ((1, 0), (2, 0), (1, 1), (2, 1), (3, 0)):  # at (3, 0) the floor drops 2 rows
         def forward(stride=stride, padding=padding):
             return conv2d(x, W, b, stride, padding)
 
@@ -166,33 +229,40 @@ def _conv_settings() -> tuple:
     return tuple(settings)
 
 
-def _conv_patterns(results, ok, settings, runs):
+def _conv_patterns(fails, settings, runs):
+    """``(mistake, hints)`` for every slip the pattern of failures points to; ``fails`` maps gradient -> settings."""
+    s10, s20, s11 = "stride 1, padding 0", "stride 2, padding 0", "stride 1, padding 1"
+    fitting = {s.name for s in settings if s.name != "stride 3, padding 0"}
+    explained = set()  # settings where dx's wrong shape is already named: no other pattern should read them
     for s, (r, got) in zip(settings, runs):
-        if r.problem and got is not None and s.padded_shape and got[0].shape == s.padded_shape and got[0].ndim == 4:
-            yield "crop", (f"on {s.name}, dx has the padded input's shape {s.padded_shape}: crop the padding off, "
-                           "dx = dx_pad[:, :, padding:padding + H, padding:padding + W].")
-    if ok["stride 1, padding 0"] and not ok["stride 2, padding 0"]:
-        yield "stride", ("correct at stride 1, wrong at stride 2: check where each window starts. Output cell (i, j) "
-                         "reads the window at (i * stride, j * stride); in the correlation form, dout needs "
-                         "stride - 1 zeros between its entries.")
-    if ok["stride 1, padding 0"] and ok["stride 2, padding 0"] and not ok["stride 1, padding 1"]:
-        yield "crop", ("correct without padding, wrong with padding 1: look at how dx is cut out of dx_pad: "
-                       "dx = dx_pad[:, :, padding:padding + H, padding:padding + W].")
-    base = results[0]
-    if not base.problem:
-        bad = [k for k, e in base.errors.items() if e > TOL]
-        if bad == ["db"]:
-            yield "db", "only db is wrong: db[f] is dout[:, f] summed over the batch and both spatial axes, " \
-                        "dout.sum(axis=(0, 2, 3))."
-        if bad == ["dx"]:
-            yield "dx", ("dW and db are right but dx is wrong even at stride 1 without padding: dx_pad[window] += "
-                         "dout[n, f, i, j] * W[f] (or, all at once, the full correlation of dout with W rotated 180°).")
-        if bad == ["dW"]:
-            yield "dW", "dx and db are right but dW is wrong: dW[f] += dout[n, f, i, j] * window (the window of x_pad)."
+        if got is None or got[0].ndim != 4 or not np.isinf(r.errors.get("dx", 0)):
+            continue
+        if got[0].size == 0 and s.args[3] == 0:
+            explained.add(s.name)
+            yield "minus_padding", _fill("minus_padding", shape=got[0].shape)
+        elif got[0].shape == s.padded_shape and s.args[3] > 0:
+            explained.add(s.name)
+            yield "crop", _fill("uncropped", setting=s.name, shape=s.padded_shape)
+    fails = dict(fails, dx=fails["dx"] - explained)
+    spatial = [g for g in ("dx", "dW") if s10 not in fails[g] and s20 in fails[g]]
+    if spatial:
+        yield "stride", _fill("stride_pattern", grads=" and ".join(spatial) + (" is" if len(spatial) == 1 else " are"))
+    if s10 not in fails["dx"] and s11 in fails["dx"]:
+        yield "crop", HINTS["crop_pattern"]
+    dropped = [g for g in ("dx", "dW") if fails[g] and not fails[g] & fitting]
+    if dropped:
+        yield "dropped_rows", _fill("dropped_rows", setting="stride 3, padding 0",
+                                    grads=" and ".join(dropped) + (" is" if len(dropped) == 1 else " are"))
+    if s10 in fails["dx"] and s10 not in fails["dW"]:
+        yield "dx", HINTS["dx"]
+    if s10 in fails["dW"]:
+        yield "dW", HINTS["dW"]
+    if fails["db"]:
+        yield "db", HINTS["db"]
 
 
 def diagnose_conv_backward(fn) -> Diagnosis:
-    """Gradient-check ``fn(dout, x, W, stride, padding) -> (dx, dW, db)`` at stride 1/2, padding 0/1; name the mistake.
+    """Gradient-check ``fn(dout, x, W, stride, padding) -> (dx, dW, db)`` at stride 1, 2, 3, padding 0/1; name the mistakes.
 
     >>> from cnnlib.exercises.backprop_bugs import conv_backward_broken_3
     >>> diagnose_conv_backward(conv_backward_broken_3).mistake
@@ -218,16 +288,17 @@ def _pool_settings() -> tuple:
     return tuple(settings)
 
 
-def _pool_patterns(results, ok, settings, runs):
+def _pool_patterns(fails, settings, runs):
     first, got = settings[0], runs[0][1]
-    if got is not None:
+    if got is not None and got[0].shape == first.dout.shape[:2] + first.args[0].shape[2:]:
         _, cache = avgpool2d_forward(first.args[0], first.args[1], first.args[2])
         if np.allclose(got[0], avgpool2d_backward(first.dout, cache)):
-            yield "average", ("you spread each gradient evenly, dout / (k·k): that is AVERAGE pooling's backward. "
-                              "Max pooling sends all of it to the window's maximum.")
-    if results[0].passed and not all(r.passed for r in results[1:]):
-        yield "overlap", ("correct when the windows do not overlap, wrong when they do: a pixel can be the maximum "
-                          "of several windows, so add (+=) their gradients instead of overwriting them (=).")
+            yield "average", HINTS["average"]
+    disjoint, overlap_s2, overlap_s1 = (s.name for s in settings)
+    if overlap_s1 not in fails["dx"] and fails["dx"] & {disjoint, overlap_s2}:
+        yield "stride", HINTS["pool_stride"]
+    elif disjoint not in fails["dx"] and fails["dx"]:
+        yield "overlap", HINTS["overlap"]
 
 
 def diagnose_maxpool_backward(fn) -> Diagnosis:
@@ -263,22 +334,18 @@ def _bn_settings() -> tuple:
     return tuple(settings)
 
 
-def _bn_patterns(results, ok, settings, runs):
+def _bn_patterns(fails, settings, runs):
     s, got = settings[1], runs[1][1]
     if got is not None and got[0].shape == s.dout.shape:
         x, gamma = s.args
         inv_std = 1.0 / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
         if np.allclose(got[0], s.dout * gamma.reshape(1, -1, 1, 1) * inv_std):
-            yield "constant_stats", ("you treated the mean and variance as constants: that is dx in eval mode. In "
-                                     "training they are computed from the batch, so moving one x also moves μ and σ², "
-                                     "which adds the two sum terms of dx.")
-    for r in results:
-        bad = [k for k, e in r.errors.items() if e > TOL]
-        if not r.problem and bad and "dx" not in bad:
-            yield "dgamma_dbeta", ("dx is right but " + " and ".join(bad) + " is wrong: dgamma = Σ dout·x̂ and "
-                                   "dbeta = Σ dout, summed over (N, H, W) for each channel.")
-    if results[0].passed and not results[1].passed:
-        yield "bn_axes", MESSAGES["bn_axes"]
+            yield "constant_stats", HINTS["constant_stats"]
+    params = [k for k in ("dgamma", "dbeta") if fails[k]]
+    if params and not fails["dx"]:
+        yield "dgamma_dbeta", _fill("dgamma_dbeta", grads=" and ".join(params))
+    if fails["dx"] == {settings[1].name}:
+        yield "bn_axes", HINTS["bn_axes"]
 
 
 def diagnose_batchnorm_backward(fn) -> Diagnosis:

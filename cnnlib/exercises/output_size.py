@@ -45,8 +45,14 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
         ((h + p - k_eff) // s + 1 if h + p >= k_eff else None, "you added the padding once: P zeros go on each side, so 2P."),
         ((h - k_eff) // s + 1 if h >= k_eff else None, "you forgot the padding: the window slides over H + 2P cells."),
         ((h + 2 * p - k) // s + 1 if d != 1 else None, f"you ignored the dilation: the kernel spans K_eff = K + (K−1)(D−1) = {k_eff} cells."),
+        ((h + 2 * p - k * d) // s + 1 if d != 1 and h + 2 * p >= k * d else None,
+         f"you took the dilated kernel to span K·D = {k * d} cells, but the D − 1 gaps sit only between its K "
+         f"taps, not after the last one: K_eff = K·D − (D − 1) = K + (K−1)(D−1) = {k_eff}."),
         (h + 2 * p - k_eff + 1 if s != 1 else None, "you forgot to divide by the stride: the window jumps S cells at a time."),
         ((h + 2 * p) // s if s != 1 else None, "you divided the input size by the stride, but the kernel must fit inside: subtract K first."),
+        (-(-h // s) if s != 1 else None,
+         f"that is ⌈H/S⌉ = ⌈{h}/{s}⌉ = {-(-h // s)}, the size Keras/TensorFlow give with padding='same' (they choose "
+         f"the padding themselves). Here the padding is fixed, P = {p}, so use ⌊(H + 2P − K_eff)/S⌋ + 1."),
     ]
     for guess, why in mistakes:
         if guess is not None and value == guess:
@@ -67,9 +73,16 @@ def check_same_padding(kernel_size: int, answer, dilation: int = 1) -> Feedback:
     if isinstance(answer, (int, float)):
         answer = (answer, answer)
     try:
-        before, after = (int(v) for v in answer)
+        before, after = (float(v) for v in answer)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a pair (before, after), got {answer!r}.") from None
+    if not (before.is_integer() and after.is_integer()):
+        half = " That is (K_eff − 1)/2: the total is odd, so it cannot be split evenly." if (
+            before == after == total / 2) else ""
+        return Feedback(False, f"you answered {tuple(answer) if len(set(answer)) > 1 else answer[0]}: padding is a "
+                               f"whole number of rows of zeros on each side, so a fraction cannot be padded.{half} "
+                               f"The answer is {right}" + (", the extra row after (bottom/right)." if right[0] != right[1] else "."))
+    before, after = int(before), int(after)
     if (before, after) == right:
         extra = " The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and TensorFlow." if right[0] != right[1] else ""
         return Feedback(True, f"padding {right} keeps the size: total K_eff − 1 = {total}.{extra}")

@@ -60,17 +60,34 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
     )
 
 
+_ROTATED = ("you rotated the kernel by 180°: that is convolution, not cross-correlation. Deep-learning "
+            "'convolution' slides the kernel as it is, without flipping it.")
+_TRANSPOSED = "you used the transposed kernel: read kernel[m, n] as row m, column n."
+_EITHER = ("it could be either of two slips: you rotated the kernel by 180° (convolution instead of "
+           "cross-correlation), or you used the transposed kernel (kernel[n, m] instead of kernel[m, n], row m, "
+           "column n). ")
+
+
+def _grid(a) -> str:
+    return "[" + ", ".join("[" + ", ".join(_num(v) for v in row) + "]" for row in a) + "]"
+
+
+def _same_here(kernel) -> str:
+    if np.allclose(kernel.T, kernel[::-1, ::-1]):
+        return f"On this kernel the two are the same, {_grid(kernel.T)}, so its answer cannot tell them apart."
+    return "On this window the two give the same sum."
+
+
 def _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
     """``(wrong value, explanation)`` pairs, most telling first."""
-    flipped = kernel[::-1, ::-1]
-    yield float((patch * flipped).sum()), (
-        "you flipped the kernel: that is convolution, not cross-correlation. Deep-learning 'convolution' "
-        "slides the kernel as it is, without rotating it by 180°."
-    )
+    rotated = float((patch * kernel[::-1, ::-1]).sum())
+    transposed = float((patch * kernel.T).sum()) if kernel.shape[0] == kernel.shape[1] else None
+    if transposed is not None and np.isclose(rotated, transposed):
+        yield rotated, f"{_EITHER}{_same_here(kernel)}"
+    yield rotated, _ROTATED
     if row != col and col < out.shape[0] and row < out.shape[1]:
         yield out[col, row], f"that is out[{col}, {row}]: you swapped row and column (row is the vertical index)."
-    if kernel.shape[0] == kernel.shape[1]:
-        yield float((patch * kernel.T).sum()), "you used the transposed kernel: read kernel[m, n] as row m, column n."
+    yield transposed, _TRANSPOSED
     yield float(patch.sum()), "you added the patch values: multiply each one by its kernel weight first."
     yield float((patch * np.abs(kernel)).sum()), "you dropped a minus sign: some kernel weights are negative."
     if stride > 1:
@@ -121,10 +138,20 @@ def check_corr2d(corr2d) -> Feedback:
             return Feedback(False, f"on {name} corr2d returned shape {got.shape}, expected {expected.shape}.{hint}")
         if np.allclose(got, expected):
             continue
-        if np.allclose(got, correlate(x, k[::-1, ::-1])):
-            return Feedback(False, f"on {name}: you flipped the kernel: that is convolution, not cross-correlation.")
-        if k.shape[0] == k.shape[1] and np.allclose(got, correlate(x, k.T)):
-            return Feedback(False, f"on {name}: you used the transposed kernel; index it as kernel[m, n], row m, column n.")
+        rotated = np.allclose(got, correlate(x, k[::-1, ::-1]))
+        transposed = k.shape[0] == k.shape[1] and np.allclose(got, correlate(x, k.T))
+        if rotated and transposed:  # on this kernel the transpose is the 180° rotation: try the other cases
+            slip = _which_slip(corr2d, cases)
+            if slip is None:
+                return Feedback(False, f"on {name}: {_EITHER}On this kernel the two are the same, "
+                                       f"{_grid(k.T)}, so this case cannot tell them apart.")
+            name, rotated = f"{name} and {slip[0]}", slip[1]  # the second case tells the two slips apart
+        if rotated:
+            return Feedback(False, f"on {name}: you flipped the kernel (rotated it by 180°): that is convolution, "
+                                   "not cross-correlation.")
+        if transposed:
+            return Feedback(False, f"on {name}: you used the transposed kernel; index it as kernel[m, n], row m, "
+                                   "column n.")
         bad = tuple(int(v) for v in np.argwhere(~np.isclose(got, expected))[0])
         return Feedback(
             False,
@@ -132,3 +159,19 @@ def check_corr2d(corr2d) -> Feedback:
             f"Check that out[i, j] uses the patch x[i:i+KH, j:j+KW].",
         )
     return Feedback(True, "corr2d matches cnnlib on all three cases, including a non-square input and kernel.")
+
+
+def _which_slip(corr2d, cases):
+    """``(case name, True if rotated / False if transposed)`` from a square case that tells the two apart, or None."""
+    for name, x, k in cases:
+        if k.shape[0] != k.shape[1] or np.allclose(k.T, k[::-1, ::-1]):
+            continue
+        try:
+            got = np.asarray(corr2d(x.copy(), k.copy()), dtype=float)
+        except Exception:  # the student's code: a crash here just leaves the question open
+            continue
+        for rotated, kk in ((True, k[::-1, ::-1]), (False, k.T)):
+            ref = correlate(x, kk)
+            if got.shape == ref.shape and np.allclose(got, ref):
+                return name, rotated
+    return None

@@ -18,9 +18,13 @@ def test_check_sigmoid_grad(answer, x, right, words):
 
 
 @pytest.mark.parametrize("answer, right, words", [
-    ((0, 2, 3), True, "one mean and variance per channel, over N·H·W = 32·8·8 = 2048 values"),
-    ([3, 2, 0], True, "shape (16,)"),
-    ((0,), False, "1024 statistics"),
+    ((0, 2, 3), True, "one mean and variance per channel, over N·H·W = 8·4·4 = 128 values"),
+    ([3, 2, 0], True, "shape (3,)"),
+    ((0, -2, -1), True, "shape (3,)"),
+    ((-4, 2, -1), True, "per channel"),
+    ((0,), False, "48 statistics"),
+    ((-3, 0), False, "axis 1 is the channel axis"),
+    ((0, 2, 4), False, "0..3"),
     ((2, 3), False, "instance normalization"),
     ((1, 2, 3), False, "layer normalization"),
     ((0, 1, 2, 3), False, "one mean for the whole tensor"),
@@ -30,3 +34,9 @@ def test_check_sigmoid_grad(answer, x, right, words):
 def test_check_bn_axes(answer, right, words):
     result = check_bn_axes(answer)
     assert bool(result) is right and words in result.message
+
+
+def test_check_bn_axes_quotes_the_lessons_batch():
+    # lesson 05 normalises x = rng.standard_normal((8, 3, 4, 4))
+    assert "(8, 3, 4, 4)" in check_bn_axes((0, 2, 3)).message
+    assert "N·H·W = 2·5·6 = 60" in check_bn_axes((0, 2, 3), shape=(2, 7, 5, 6)).message

@@ -30,12 +30,15 @@ DIAGNOSE = {"stride": diagnose_conv_backward, "flip": diagnose_conv_backward, "c
             "every_element": diagnose_maxpool_backward, "bn_axes": diagnose_batchnorm_backward}
 
 
-def edited(fn, old: str, new: str):
-    """A copy of ``fn`` with the line ``old`` replaced by ``new``: what a student's fixed copy looks like."""
+def edited(fn, old: str, new: str, *more):
+    """A copy of ``fn`` with the line ``old`` replaced by ``new`` (and any further ``(old, new)`` pairs):
+    what a student's fixed copy looks like."""
     source = inspect.getsource(fn)
-    assert source.count(old) == 1, f"{old!r} not found exactly once in {fn.__name__}"
+    for wrong, right in ((old, new), *more):
+        assert source.count(wrong) == 1, f"{wrong!r} not found exactly once in {fn.__name__}"
+        source = source.replace(wrong, right)
     namespace = {"np": np, "conv2d": conv2d}
-    exec(source.replace(old, new), namespace)
+    exec(source, namespace)
     return namespace[fn.__name__]
 
 
@@ -100,7 +103,9 @@ def test_fixing_the_one_wrong_line_passes(mistake):
 
 def test_stride_message_is_the_one_students_need():
     result = diagnose_conv_backward(bugs.conv_backward_broken_1)
-    assert result.message.startswith("correct at stride 1, wrong at stride 2: the window start is missing `* stride`")
+    assert result.message.startswith("correct at stride 1, wrong at stride 2: something that depends on the stride")
+    assert "dx fails at stride 2, padding 0; stride 2, padding 1." in result.message
+    assert result.hint(3).endswith("top, left = i * stride, j * stride.")
     table = result.table().splitlines()
     assert table[0].split()[:4] == ["stride", "1,", "padding", "0"] and "✘" not in table[0]
     assert "✘" in table[1]
@@ -141,13 +146,15 @@ def test_a_different_stride_slip_is_still_called_a_stride_mistake():
     rows_only = edited(bugs.conv_backward_broken_1, "top, left = i, j", "top, left = i * stride, j")
     result = diagnose_conv_backward(rows_only)
     assert result.mistake == "stride"
-    assert result.message.startswith("correct at stride 1, wrong at stride 2: check where each window starts")
+    assert result.message.startswith("dx and dW are correct at stride 1, wrong at stride 2")
+    assert "in the correlation form, dout needs stride - 1 zeros" in result.hint(3)
 
 
 def test_a_wrong_bias_gradient_is_named():
     result = diagnose_conv_backward(_replace_db(edited(*FIXES["stride"])))
     assert result.mistake == "db"
-    assert "dout.sum(axis=(0, 2, 3))" in result.message
+    assert "db fails in every setting" in result.message and "dx and dW pass in every setting" in result.message
+    assert "dout.sum(axis=(0, 2, 3))" in result.hint(3) and "dout.sum(axis=(0, 2, 3))" not in result.message
 
 
 def _replace_db(fixed_conv):
@@ -188,4 +195,82 @@ def test_batchnorm_with_constant_statistics_is_named():
 
     result = diagnose_batchnorm_backward(constant)
     assert result.mistake == "constant_stats"
-    assert "eval mode" in result.message
+    assert "eval mode" in result.message and "two sum terms" in result.hint(3)
+
+
+# -- staged hints: what fails, then where, then the fix; every failing gradient reported ----------------------
+FIX_WORDS = {"stride": "i * stride", "flip": "::-1", "crop": "padding:padding + H",
+             "every_element": "top + r, left + s", "bn_axes": "axis=(0, 2, 3)"}
+
+
+@pytest.mark.parametrize("mistake", list(FIXES))
+def test_the_first_diagnosis_does_not_give_the_fix_away(mistake):
+    result = DIAGNOSE[mistake](bugs.BROKEN[mistake])
+    assert FIX_WORDS[mistake] not in result.message
+    assert FIX_WORDS[mistake] not in result.hint(1) and FIX_WORDS[mistake] not in result.hint(2)
+    assert FIX_WORDS[mistake] in result.hint(3)
+    assert len({result.hint(1), result.hint(2), result.hint(3)}) == 3
+    assert result.hint(1) in result.message and ".hint(2)" in result.message
+    assert [result.hint(level) for level in (1, 2, 3)] == list(result.hints)
+    with pytest.raises(ValueError, match="1, 2 or 3"):
+        result.hint(4)
+
+
+def test_two_mistakes_are_both_reported_with_every_failing_gradient():
+    fixed = edited(*FIXES["stride"])
+
+    def two_bugs(dout, x, W, stride=1, padding=0):
+        dx, _, db = bugs.conv_backward_broken_1(dout, x, W, stride, padding)  # dx: window start without * stride
+        _, dW, _ = fixed(dout, x, W, stride, padding)
+        return dx, 2 * dW, db  # dW: wrong everywhere
+
+    result = diagnose_conv_backward(two_bugs)
+    assert not result and set(result.mistakes) >= {"stride", "dW"}
+    assert "dx and db are right" not in result.message and "dx and db pass" not in result.message
+    assert "dx fails at stride 2, padding 0" in result.message
+    assert "dW fails in every setting" in result.message
+    assert "db passes in every setting" in result.message
+
+
+def test_bias_and_stride_mistakes_together():
+    result = diagnose_conv_backward(_replace_db(bugs.conv_backward_broken_1))
+    assert set(result.mistakes) == {"stride", "db"}
+    assert "db fails in every setting" in result.message
+
+
+def test_slicing_with_minus_padding_is_recognised_at_padding_0():
+    fixed = edited(*FIXES["crop"])
+    slip = edited(bugs.conv_backward_broken_3, "dx = dx_pad[:, :, :H, :W_in]",
+                  "dx = dx_pad[:, :, padding:-padding, padding:-padding]")
+    assert diagnose_conv_backward(fixed)
+    result = diagnose_conv_backward(slip)
+    assert result.mistakes == ("minus_padding",)  # one slip, one finding: the empty dx is not "dx is wrong" too
+    assert "padding 0" in result.hint(1) and "empty" in result.hint(1) and "(2, 2, 0, 0)" in result.hint(1)
+    assert "-padding" in result.hint(2)
+    assert "padding:padding + H" in result.hint(3)
+    passed = {r.setting: r.passed for r in result.results}
+    assert passed["stride 1, padding 1"] and not passed["stride 1, padding 0"]
+
+
+def test_a_maxpool_missing_stride_is_named():
+    fn, old, new = FIXES["every_element"]
+    no_stride = edited(fn, old + "\n", new + "\n", ("top, left = i * stride, j * stride", "top, left = i, j"))
+    result = diagnose_maxpool_backward(no_stride)
+    assert result.mistake == "stride"
+    assert "stride 1" in result.hint(1) and "stride 2" in result.hint(1)
+    assert "i * stride" in result.hint(3) and "i * stride" not in result.message
+
+
+def test_conv_is_checked_where_the_stride_does_not_fit_exactly():
+    names = [r.setting for r in diagnose_conv_backward(edited(*FIXES["stride"])).results]
+    assert "stride 3, padding 0" in names  # (5 − 3) / 3 leaves 2 rows that no window reaches
+
+
+def test_forgetting_the_rows_the_floor_drops_is_named():
+    fn, old, new = FIXES["flip"]
+    no_extra = edited(fn, old, new, ("extra_h = x_pad.shape[2] - (hd + KH - 1)", "extra_h = 0"),
+                      ("extra_w = x_pad.shape[3] - (wd + KW - 1)", "extra_w = 0"))
+    result = diagnose_conv_backward(no_extra)
+    assert result.mistake == "dropped_rows"
+    assert [r.setting for r in result.results if not r.passed] == ["stride 3, padding 0"]
+    assert "dx is correct whenever the stride fits exactly" in result.message

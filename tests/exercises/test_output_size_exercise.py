@@ -30,3 +30,21 @@ def test_check_same_padding():
     assert "wrong side" in check_same_padding(4, (2, 1)).message
     assert "add up to K_eff − 1 = 3" in check_same_padding(4, (1, 1)).message
     assert "replace None" in check_same_padding(4, None).message
+
+
+def test_check_same_padding_diagnoses_a_fraction():
+    fb = check_same_padding(4, 1.5)
+    assert not fb and "1.5" in fb.message and "whole number" in fb.message
+    assert "adds up to 2" not in fb.message and "(1, 2)" in fb.message
+    fb = check_same_padding(3, (1.0, 1.0))  # whole floats are fine
+    assert fb
+    assert "whole number" in check_same_padding(5, (2.5, 1.5)).message
+
+
+@pytest.mark.parametrize("answer, args, phrase", [
+    (5, dict(size=9, kernel_size=3, stride=2, padding=0), "⌈H/S⌉ = ⌈9/2⌉ = 5"),  # right: 4
+    (4, dict(size=12, kernel_size=3, stride=1, dilation=3), "K·D = 9"),  # right: 6 (K_eff 7)
+])
+def test_check_output_size_recognises_same_and_k_times_d(answer, args, phrase):
+    fb = check_output_size(answer, **args)
+    assert not fb and phrase in fb.message

@@ -9,7 +9,7 @@ from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
     (0, 0, 2, "Correct"),
     (1, 0, -3, "Correct"),
     (0, 1, None, "replace None"),
-    (0, 1, 1, "flipped the kernel: that is convolution, not cross-correlation"),
+    (0, 1, 1, "could be either of two slips: you rotated the kernel by 180° (convolution instead of cross-correlation)"),
     (0, 1, 8, "added the patch values"),
     (0, 1, 2, "that is out[0, 0], the neighbouring cell"),
     (0, 1, 5, "dropped a minus sign"),
@@ -54,3 +54,43 @@ def test_check_corr2d_diagnoses(impl, phrase):
     fb = check_corr2d(impl)
     assert fb.correct == (phrase == "matches cnnlib")
     assert phrase in fb.message
+
+
+# A kernel whose transpose is not its 180° rotation: the two slips give different answers.
+ASYM_X = np.arange(16.0).reshape(4, 4)
+ASYM_K = np.array([[1.0, 2.0], [0.0, 0.0]])  # transpose [[1, 0], [2, 0]], rotation [[0, 0], [2, 1]]
+
+
+def test_check_output_cell_tells_transposed_from_rotated():
+    patch = ASYM_X[0:2, 0:2]
+    rotated, transposed = float((patch * ASYM_K[::-1, ::-1]).sum()), float((patch * ASYM_K.T).sum())
+    assert rotated != transposed
+    fb = check_output_cell(0, 0, transposed, ASYM_X, ASYM_K)
+    assert "transposed kernel" in fb.message and "flipped" not in fb.message
+    fb = check_output_cell(0, 0, rotated, ASYM_X, ASYM_K)
+    assert "rotated the kernel by 180°" in fb.message and "transposed" not in fb.message
+
+
+def test_check_output_cell_says_either_when_transpose_equals_rotation():
+    # the lesson's kernel [[1, 0], [-1, 1]]: its transpose IS its 180° rotation
+    fb = check_output_cell(0, 1, 1)
+    assert "could be either" in fb.message
+    assert "rotated the kernel by 180°" in fb.message and "transposed" in fb.message
+
+
+@pytest.mark.parametrize("impl, phrase, absent", [
+    (lambda x, k: _corr2d(x, k.T) if k.shape[0] == k.shape[1] else _corr2d(x, k), "transposed kernel", "flipped"),
+    (lambda x, k: _corr2d(x, k[::-1, ::-1]), "flipped the kernel", "transposed"),
+])
+def test_check_corr2d_tells_transposed_from_rotated(impl, phrase, absent):
+    fb = check_corr2d(impl)
+    assert not fb and phrase in fb.message and absent not in fb.message
+
+
+def test_check_corr2d_says_either_when_only_the_lesson_kernel_is_tried():
+    # transposed on the lesson's kernel (where transpose == rotation), right elsewhere: cannot tell which
+    def only_first(x, k):
+        return _corr2d(x, k.T) if x.shape == (4, 4) else _corr2d(x, k)
+
+    fb = check_corr2d(only_first)
+    assert not fb and "could be either" in fb.message

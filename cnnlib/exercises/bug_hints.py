@@ -1,0 +1,193 @@
+"""Staged hints for the find-the-bug exercises: what fails, then where to look, then the fix.
+
+Each entry is a ``(what, where, fix)`` triple. The checkers in
+:mod:`cnnlib.exercises.gradcheck_diagnosis` show only ``what`` at first; a
+student asks for ``where`` and ``fix`` one at a time, so reading the
+diagnosis does not solve the exercise. ``{…}`` fields are filled with the
+failing setting.
+"""
+from __future__ import annotations
+
+HINTS = {
+    # -- convolution: the known broken versions, named exactly ------------------------------------------------
+    "stride": (
+        "correct at stride 1, wrong at stride 2: something that depends on the stride ignores it.",
+        "look at the line that places the window of output cell (i, j) in x_pad.",
+        (
+            "output cell (i, j) reads the window whose top-left corner is (i * stride, j * stride), so its gradient "
+            "must go back there: top, left = i * stride, j * stride."
+        ),
+    ),
+    "flip": (
+        (
+            "dW and db pass in every setting, but dx fails everywhere, even at stride 1 without padding: the formula "
+            "for dx itself is wrong, not the handling of stride or padding."
+        ),
+        (
+            "look at the kernel that dout is correlated with to give dx (W_back). Compare with the loop version: "
+            "which weight meets which dout entry?"
+        ),
+        (
+            "dx is the FULL correlation of dout with W rotated by 180°: "
+            "W_back = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)."
+        ),
+    ),
+    "crop": (
+        (
+            "correct without padding, wrong with padding 1, and only dx fails: the padding is undone wrongly on the "
+            "way back."
+        ),
+        "look at the line that cuts dx out of dx_pad: which rows and columns of dx_pad belong to x?",
+        (
+            "the padding added P rows and columns on EVERY side, so crop them from every side: "
+            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W]."
+        ),
+    ),
+    "every_element": (
+        "dx fails in every setting, even with 2×2 windows that do not overlap: too many pixels receive gradient.",
+        (
+            "look at the line that sends dout[n, c, i, j] back into dx: which pixels of the window does it reach, "
+            "and which of them reached the output in the forward pass?"
+        ),
+        (
+            "only the maximum reached the output, so only it gets dout[n, c, i, j]: "
+            "dx[n, c, top + r, left + s] += dout[n, c, i, j], where (r, s) is the argmax of the window; "
+            "the other elements get 0."
+        ),
+    ),
+    "bn_axes": (
+        (
+            "correct for 1×1 feature maps, wrong for 4×4 ones, and only dx fails: something in dx is right only when "
+            "H = W = 1."
+        ),
+        (
+            "look at the sums inside dx: over which axes do they run, and over which axes were the mean and variance "
+            "taken?"
+        ),
+        (
+            "BatchNorm2D takes each channel's mean and variance over (N, H, W), so every sum in dx must run over "
+            "axis=(0, 2, 3) (axes), not axis=0. With H = W = 1 the two are the same, which is why 1×1 passes."
+        ),
+    ),
+    # -- convolution: patterns of other slips ------------------------------------------------------------------
+    "stride_pattern": (
+        "{grads} correct at stride 1, wrong at stride 2: something that depends on the stride ignores it.",
+        "look at where each window starts (loop form) or at the spacing of dout (correlation form).",
+        (
+            "output cell (i, j) reads the window at (i * stride, j * stride); in the correlation form, dout needs "
+            "stride - 1 zeros between its entries."
+        ),
+    ),
+    "crop_pattern": (
+        "dx is correct without padding, wrong with padding 1: the padding is undone wrongly on the way back.",
+        "look at the line that cuts dx out of dx_pad.",
+        "crop P rows and columns from every side: dx = dx_pad[:, :, padding:padding + H, padding:padding + W].",
+    ),
+    "uncropped": (
+        "on {setting}, dx has the padded input's shape {shape}, not the shape of x.",
+        "look at the end: dx_pad is the gradient of the PADDED input; x is only its middle.",
+        "crop the padding off: dx = dx_pad[:, :, padding:padding + H, padding:padding + W].",
+    ),
+    "minus_padding": (
+        "correct with padding 1, but at padding 0 dx is empty: shape {shape}.",
+        (
+            "look at the slice that crops dx out of dx_pad: with padding = 0, -padding is 0 as well, so "
+            "dx_pad[:, :, padding:-padding] is dx_pad[:, :, 0:0], nothing."
+        ),
+        (
+            "slice with the size instead of a negative index: "
+            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W]."
+        ),
+    ),
+    "dropped_rows": (
+        (
+            "{grads} correct whenever the stride fits exactly, wrong at {setting}: there (H + 2P − K) / S leaves a "
+            "remainder, so the floor drops the last row and column of x_pad."
+        ),
+        (
+            "look at the rows and columns of x_pad that no window reaches: what gradient do they get, and does your "
+            "dx_pad still have the padded input's size?"
+        ),
+        (
+            "they get 0: in the correlation form, pad the dilated dout with extra zeros at the bottom/right for the "
+            "dropped rows, so that dx_pad has x_pad's shape."
+        ),
+    ),
+    "dx": (
+        "dx fails even at stride 1 without padding, while dW passes there: the formula for dx is wrong.",
+        "look at what is added into dx_pad for each output cell (or the kernel dout is correlated with).",
+        (
+            "dx_pad[n, :, window] += dout[n, f, i, j] * W[f]; all at once, the full correlation of dout with W "
+            "rotated by 180°."
+        ),
+    ),
+    "dW": (
+        "dW fails even at stride 1 without padding: the formula for dW is wrong.",
+        "look at what is added into dW[f] for each output cell.",
+        "dW[f] += dout[n, f, i, j] * window, where window is the patch of x_pad that output cell read.",
+    ),
+    "db": (
+        "db fails: the bias gradient is wrong.",
+        (
+            "look at the line that computes db: each bias is added to every output cell of its channel, in every "
+            "image."
+        ),
+        "db[f] is dout[:, f] summed over the batch and both spatial axes: db = dout.sum(axis=(0, 2, 3)).",
+    ),
+    # -- max pooling -----------------------------------------------------------------------------------------
+    "average": (
+        (
+            "each pixel of a window got an equal share of its gradient, dout / (k·k): that is AVERAGE pooling's "
+            "backward."
+        ),
+        "look at where dout goes: in the forward pass, which pixel of the window became the output?",
+        (
+            "max pooling sends all of dout[n, c, i, j] to the window's maximum: dx[n, c, top + r, left + s] += "
+            "dout[n, c, i, j]; the other pixels get 0."
+        ),
+    ),
+    "overlap": (
+        "correct when the windows do not overlap, wrong when they do.",
+        "look at how dx receives each window's gradient: a pixel can be the maximum of several windows.",
+        "add (+=) the gradients of every window a pixel wins, instead of overwriting (=) them.",
+    ),
+    "pool_stride": (
+        "correct with 2×2 windows at stride 1, wrong at stride 2: something that depends on the stride ignores it.",
+        "look at the line that places the window of output cell (i, j) in x.",
+        "the window of output cell (i, j) starts at (i * stride, j * stride): top, left = i * stride, j * stride.",
+    ),
+    # -- batch normalization ---------------------------------------------------------------------------------
+    "constant_stats": (
+        "dx is what you get when the mean and variance are constants: that is dx in eval mode.",
+        "in training the mean and variance are computed from the batch: what happens to them when one x moves?",
+        (
+            "moving one x also moves μ and σ², which adds the two sum terms: "
+            "dx = γ/(m·σ) · (m·dout − Σ dout − x̂ · Σ dout·x̂), sums over (N, H, W)."
+        ),
+    ),
+    "dgamma_dbeta": (
+        "dx passes in every setting but {grads} fail: the parameter gradients are wrong.",
+        "look at the lines computing dgamma and dbeta: what multiplies gamma and beta in the forward pass?",
+        (
+            "dgamma = Σ dout·x̂ and dbeta = Σ dout, summed over (N, H, W) for each channel: "
+            "(dout * x_hat).sum(axis=(0, 2, 3)) and dout.sum(axis=(0, 2, 3))."
+        ),
+    ),
+    # -- anything else -----------------------------------------------------------------------------------------
+    "crash": (
+        "on {setting} your function {problem}.",
+        "read the error: which line raised it, and with which shapes?",
+        (
+            "make it run in every setting first (print the shapes of x_pad, dout and each window), then check the "
+            "gradients."
+        ),
+    ),
+    "other": (
+        "on {setting}: {why}.",
+        "compare your code line by line with the formulas above, starting with the first gradient that fails.",
+        (
+            "no known slip matches: print your gradient next to the numerical one "
+            "(cnnlib.gradcheck.numerical_gradient) on a small case and look where they differ."
+        ),
+    ),
+}
