@@ -144,6 +144,17 @@ for k, s, data in [(2, 2, x), (3, 2, x7), (2, 1, x7)]:
 print(inspect.getsource(maxpool2d_forward_naive))
 
 # %% [markdown]
+# For average pooling the padding is zeros, and **the padded zeros count in the mean**: every window is
+# divided by $K_H K_W$, however many of its cells are padding. That is PyTorch's default
+# (`count_include_pad=True`), and `cnnlib` does the same. A $2 \times 2$ input of ones with padding 1 and
+# $2 \times 2$ windows: each window holds one real 1 and three padded zeros, so its mean is
+# $1/4 = 0.25$, not 1:
+
+# %%
+ones = np.ones((1, 1, 2, 2))  # (N, C, H, W)
+print(AvgPool2D(2, stride=2, padding=1)(ones)[0, 0])
+
+# %% [markdown]
 # ### No learnable parameters
 #
 # A convolution learns its kernels. A pooling layer has nothing to learn: the rule "take the max" (or the

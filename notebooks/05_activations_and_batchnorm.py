@@ -41,7 +41,9 @@ from cnnlib.widgets import batchnorm_view, batchnorm_widget
 # A convolution and a dense layer are **linear**: they multiply and add. Two linear layers in a row are
 # still linear: $W_2 (W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)$, one layer in disguise. So without
 # something non-linear between them, a deep network is no more powerful than a single layer. Check it with
-# two `Dense` layers:
+# two `Dense` layers. The maths above uses column vectors; cnnlib stores a batch as rows, shape
+# $(N, \text{features})$, so a `Dense` layer computes $x W + b$ and the two layers combine to $x (W_1 W_2)$,
+# the same fact written transposed:
 
 # %%
 rng = np.random.default_rng(0)
@@ -127,8 +129,9 @@ show(draw_activations(activation_curves()))
 #   inputs (a unit that is always negative never learns: a "dead ReLU").
 # - **Leaky ReLU** keeps a small slope $a$ for negative inputs (0.01 by default; 0.1 in the plot, to be
 #   visible), so no unit is ever completely dead.
-# - **Sigmoid** squashes everything into $(0, 1)$. Its slope is at most $\frac14$, at $x = 0$, and almost 0
-#   once $|x| > 3$ (shaded): the unit is **saturated**.
+# - **Sigmoid** squashes everything into $(0, 1)$. Its slope is at most $\frac14$, at $x = 0$, and it falls
+#   fast beyond $|x| = 3$ (shaded): $\sigma'(3) \approx 0.045$, already only 18% of the maximum, and
+#   $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its gradient is small, not zero.
 # - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, but it saturates just the same.
 #
 # **Exercise.** What is $\sigma'(0)$? Then try $\sigma'(2)$ with `x=2.0`.
@@ -148,8 +151,9 @@ print(check_sigmoid_grad(-2.0, x=2.0))  # x(1 - x) with x instead of sigma(x)
 # ## Why saturation slows learning
 #
 # In the backward pass each sigmoid multiplies the gradient by $\sigma'(x) \le \frac14$. Stack ten of them
-# and the gradient reaching the first layer has been multiplied by at most $(\frac14)^{10} \approx 10^{-6}$:
-# the first layers barely learn. Here is a stack of ten `Dense` + activation layers, with the gradient
+# and the product of those ten factors is at most $(\frac14)^{10} \approx 10^{-6}$. That bounds only the
+# $\sigma'$ factors: each layer's weights multiply the gradient too, and can make it grow or shrink, so the
+# real ratio depends on them as well. Here is a stack of ten `Dense` + activation layers, with the gradient
 # pushed back from the top:
 
 # %%
@@ -162,17 +166,23 @@ for name, g in norms.items():
           f"layer 10 / layer 1: {g[-1] / g[0]:.2g}")
 
 # %% [markdown]
-# With sigmoids, the first layer gets a gradient about 60,000 times smaller than the last one, so with one
-# learning rate for all layers it learns about 60,000 times more slowly. ReLU's slope is 1 where it is
+# With sigmoids, the first layer gets a gradient about 60,000 times ($6.1 \times 10^4$) smaller than the
+# last one: less than the $10^6$ of the $\sigma'$ bound alone, because the weights partly make up for it,
+# but still so small that with one learning rate for all layers the first layer learns about 60,000 times
+# more slowly. ReLU's slope is 1 where it is
 # active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
 # and keep the sigmoid for the very end, where a probability is wanted.
 #
 # ## Batch normalization
 #
-# Even with ReLU, the scale of the activations drifts as the weights change during training, and each
-# layer has to keep adapting to a moving input. **Batch normalization** (BN) makes every channel of a
-# batch have mean 0 and variance 1, then lets the network choose its own scale $\gamma$ and shift $\beta$.
-# The theory notes give the formula:
+# **Batch normalization** (BN) makes every channel of a batch have mean 0 and variance 1, then lets the
+# network choose its own scale $\gamma$ and shift $\beta$. It reliably makes training faster and more
+# stable. *Why* it helps is less settled: its authors (Ioffe and Szegedy, 2015) said that the scale of the
+# activations drifts as the weights change, so each layer must keep adapting to a moving input ("internal
+# covariate shift"), and BN removes that drift. Later work (Santurkar et al., 2018) disputes this, finding
+# that BN helps mainly by making the loss landscape smoother, so larger steps are safe. The course's
+# implementation outline ("Implementing CNNs from Scratch") gives the normalisation; its code also takes
+# $\gamma$ and $\beta$, and the full formula is:
 #
 # $$\hat{x} = \frac{x - \mu_{\text{batch}}}{\sqrt{\sigma^2_{\text{batch}} + \epsilon}}, \qquad
 # y = \gamma \, \hat{x} + \beta$$
@@ -193,7 +203,7 @@ my_axes = None
 check_bn_axes(my_axes)
 
 # %% [markdown]
-# The theory notes' code uses `np.mean(input, axis=0)`. The checker explains why that is not enough here:
+# The implementation outline's code uses `np.mean(input, axis=0)`. The checker explains why that is not enough here:
 
 # %%
 print(check_bn_axes((0,)))
@@ -319,8 +329,8 @@ batchnorm_widget(shift=2.0, scale=1.5)
 #
 # - Activations make stacked layers more than one linear map. Backward, they multiply the gradient by
 #   $f'(x)$.
-# - ReLU passes gradients unchanged where it is active. The sigmoid's slope is at most $\frac14$ and almost
-#   0 when it saturates, so gradients shrink layer after layer.
+# - ReLU passes gradients unchanged where it is active. The sigmoid's slope is at most $\frac14$ and small
+#   when it saturates ($\sigma'(3) \approx 0.045$), so gradients shrink layer after layer.
 # - Batch norm normalises each channel over $(N, H, W)$, then scales by $\gamma$ and shifts by $\beta$
 #   (learned). Training uses the batch's statistics and updates running averages; evaluation uses the
 #   running averages.

@@ -75,7 +75,7 @@ labels = np.array([0, 2])
 conv, relu, flatten = Conv2D(1, 2, 3, dtype=np.float64, seed=0), ReLU(), Flatten()
 dense, softmax, loss_fn = Dense(2 * 4 * 4, 3, dtype=np.float64, seed=1), Softmax(), CategoricalCrossEntropy()
 
-# Forward pass, as in the guide's training loop.
+# Forward pass, following the guide's training loop (the backward pass below adds a softmax step it skips).
 conv_output = conv.forward(x_batch)
 relu_output = relu.forward(conv_output)
 flattened_output = flatten.forward(relu_output)
@@ -124,8 +124,16 @@ print("backprop matches the numerical gradient:", relative_error(conv.grads["W"]
 #
 # because the $y_j$ sum to 1. The divisions by $p_j$ cancel: the combined gradient is simple, and stays
 # exact even when some $p_j$ is tiny. That is why `cnnlib.losses.CrossEntropy` takes the logits $z$ and
-# does both steps at once. The guide's two-step version (with the mean over the batch, so divided by
-# $N = 2$) gives the same numbers:
+# does both steps at once.
+#
+# The guide's loop does something different: it passes `categorical_cross_entropy_prime(y_batch,
+# softmax_output)` straight into the dense layer's `backward`, with no softmax backward in between. That
+# is right only if that function already returns $p - y$ (the combined gradient with respect to the
+# logits $z$). If it returns the true derivative with respect to $p$, $-y/p$, the dense layer receives the
+# wrong gradient. The guide never shows the function, so we cannot tell. cnnlib keeps the two steps
+# separate: `CategoricalCrossEntropy.backward()` returns $\partial L/\partial p$, and `Softmax.backward`
+# turns it into $\partial L/\partial z$, so every layer does its own part of the chain rule. The
+# two-step version (with the mean over the batch, so divided by $N = 2$) gives the same numbers as $p - y$:
 
 # %%
 p = softmax_output

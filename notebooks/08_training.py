@@ -300,7 +300,13 @@ feature_map_widget(model, x_test, y_test, FASHION_MNIST_CLASSES, index=0, layer=
 # positions, then scales
 # and shifts it with learned `gamma` and `beta` (lesson 05). It usually makes training faster and more stable.
 # The conv's bias becomes redundant (BN subtracts the mean anyway), so we drop it. Same data, same seed, same
-# recipe; only the two BN layers (and the dropped conv biases) differ:
+# recipe; only the two BN layers (and the dropped conv biases) differ.
+#
+# Where does BN go? Both orders are in use. Here it sits between the convolution and its ReLU (conv → BN →
+# ReLU), the placement of the original batch-norm paper (Ioffe and Szegedy, 2015) and of most reference
+# CNNs: the ReLU then sees inputs centred on 0, so about half of them pass. The implementation outline the
+# course is built from describes BN as normalising "the output of a previous activation layer", i.e. conv →
+# ReLU → BN, and many people train it that way too. Either order trains; we follow the original paper.
 
 # %%
 def build_bn_model(seed=0):

@@ -161,8 +161,12 @@ for name, shape, n in summary.rows:
 #
 # The theory material also warns that 32 filters on a tiny raw input are wasteful. We can check it: on a
 # 4×4 one-channel input a 3×3 filter fits in only $2 \times 2 = 4$ places, so each output map has 4 numbers.
-# Every map is a linear combination of the same 4 windows (the 4 columns of im2col), so however many filters
-# we use, at most **4** of their maps can be linearly independent: the rest are redundant.
+# Each map is one filter's 9 weights applied to the same 4 windows. Stack the 32 filters as the rows of $W$
+# ($32 \times 9$) and the 4 windows as the columns of im2col ($9 \times 4$): the 32 maps are the rows of
+# their product, a $32 \times 4$ matrix, and a product has rank at most 4 when one factor has only 4
+# columns. So however many filters we use, at most **4** of their maps are linearly independent; every other
+# map is a linear combination of those 4, and is redundant. (This holds before the bias and the activation;
+# the cell below uses no bias and no ReLU.)
 
 # %%
 tiny_input = np.random.default_rng(0).random((1, 1, 4, 4))
