@@ -78,7 +78,7 @@ def frontend_report() -> list[tuple[str, str, bool, str]]:
 
 
 def dataset_report() -> list[tuple[str, str, bool, str]]:
-    """Whether Fashion-MNIST (lesson 08) is already on disk. Not having it yet is fine when online."""
+    """Whether Fashion-MNIST (lessons 08 and 09) is already on disk. Not having it yet is fine when online."""
     from cnnlib.datasets.mnist import FASHION_MNIST, SPLITS, search_dirs
 
     names = [name for split in SPLITS.values() for name in split]

@@ -44,8 +44,9 @@
 # | `05_activations_and_batchnorm` | ReLU, sigmoid and friends; batch normalization in training and evaluation |
 # | `06_backprop` | the backward pass of every layer, seen step by step, and gradient checking |
 # | `07_making_it_fast` | from loops to one matrix multiply (im2col) |
-# | `08_training` | train the whole network on Fashion-MNIST and look inside it |
-# | `09_architectures` | a 32×32×3 network, and the same models in PyTorch and Keras |
+# | `08_training_by_hand` | the training loop written by hand: SGD, the learning rate, momentum and Adam, binary cross-entropy, initialisation, weight decay, dropout and early stopping |
+# | `09_training` | train the whole network on Fashion-MNIST and look inside it |
+# | `10_architectures` | a 32×32×3 network, and the same models in PyTorch and Keras |
 
 # %% [markdown]
 # ## Check your setup

@@ -199,7 +199,7 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
 
 # %% [markdown]
 # In a CNN nobody chooses these numbers: the network **learns** its filters from data, and the first
-# layer's usually resemble these blurs and edge detectors (you will see them in lesson 08).
+# layer's usually resemble these blurs and edge detectors (you will see them in lesson 09).
 
 # %% [markdown]
 # ## ReLU on feature maps

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 07 · Making it fast: from loops to one matrix multiply
 #
-# The next lesson trains the network of the practical material on **60,000 images**, ten times over. The
+# Lessons 08 and 09 train the network of the practical material on **60,000 images**, ten times over. The
 # convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
 # `cnnlib` (and every deep learning framework) computes the *same numbers* thousands of times faster:
 #
@@ -303,7 +303,7 @@ print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
 # ## Where a training step spends its time
 #
 # `profile_step` times every layer's forward and backward, the loss and the optimizer update during real
-# training steps of the network of the next lesson, on a batch of 64 images.
+# training steps of the network of lessons 08 and 09, on a batch of 64 images.
 
 # %%
 x_train, y_train = load_fashion_mnist("train")
@@ -339,7 +339,7 @@ show(draw_profile(rows))
 # - The `Dense` layers are one matrix multiply each and are cheap here.
 #
 # With the step at a few tens of milliseconds, an epoch over 60,000 images takes well under a minute on a
-# laptop, and that is what makes the next lesson possible.
+# laptop, and that is what makes the next two lessons possible.
 #
 # **Try it.** Time `conv_loops` and `conv_im2col` on the *first* layer (1 input channel, 32 filters, 28×28
 # inputs). The dot products are only 9 long there: is the speed-up larger or smaller, and why?

@@ -41,7 +41,7 @@ def test_lesson06_guide_loop_is_right_only_if_the_prime_returns_p_minus_y():
     assert not np.allclose(dp, two_step), "dL/dp alone (no softmax step) must differ from dL/dz"
 
 
-def test_lesson09_32_maps_of_4_windows_have_rank_at_most_4():
+def test_lesson10_32_maps_of_4_windows_have_rank_at_most_4():
     x = np.random.default_rng(0).random((1, 1, 4, 4))
     conv = Conv2D(1, 32, 3, bias=False, dtype=np.float64, seed=0)
     cols = im2col(x, 3, 3)  # (C*KH*KW, N*H_out*W_out) = (9, 4)

@@ -5,7 +5,7 @@
 ``make test`` runs this before pytest. It needs two things from outside the
 repository:
 
-* **Fashion-MNIST** (lessons 07-08, the dataset tests, docstring examples):
+* **Fashion-MNIST** (lessons 07-09, the dataset tests, docstring examples):
   already on disk (``$CNNLIB_DATA``, the cache, Debian's package directory),
   else Debian's ``dataset-fashion-mnist`` (``apt-get install`` as root;
   without root, ``apt-get download`` and unpack the ``.deb`` into the cache),

@@ -1,7 +1,7 @@
 r"""Receptive fields: which input pixels one unit after a stack of conv and pooling layers sees.
 
 Layer by layer, the field grows by ``(K_eff - 1)`` times the product of the
-strides so far (see :func:`receptive_field`). Lesson 09 prints the table and
+strides so far (see :func:`receptive_field`). Lesson 10 prints the table and
 its widget highlights the region of one unit. Import these from
 :mod:`cnnlib.shapes`.
 """

@@ -50,7 +50,7 @@ def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, in
 
     Args:
         layer, i, j: the unit.
-        layers: layers before ``Flatten`` (default: the 32×32×3 network of lesson 09).
+        layers: layers before ``Flatten`` (default: the 32×32×3 network of lesson 10).
         input_size: ``(H, W)`` of the input (default 32×32, or the image's size).
         image: an ``(H, W, 3)`` or ``(H, W)`` picture drawn under the input grid
             (default: a 32×32 patch of the sample photo when ``layers`` is default).

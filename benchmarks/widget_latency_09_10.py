@@ -1,16 +1,16 @@
-"""How long a slider move takes to redraw the widgets of lessons 08 and 09 (target: <= 150 ms).
+"""How long a slider move takes to redraw the widgets of lessons 09 and 10 (target: <= 150 ms).
 
-    .venv/bin/python benchmarks/widget_latency_08_09.py
+    .venv/bin/python benchmarks/widget_latency_09_10.py
 
 Measured the same way as ``widget_latency.py`` (lessons 01-03): the median
 of 20 updates, each to a different setting, after one untimed call;
 *callback* is the view function plus the PNG encoding, *widget update* sets a
 control of a built widget with its picture cache emptied.
 
-* feature-map explorer (lesson 08): the 28×28 network on Fashion-MNIST test
+* feature-map explorer (lesson 09): the 28×28 network on Fashion-MNIST test
   images (weights untrained: drawing costs the same), moving the image slider
   on the default layer (32 maps of 26×26) and on the 64-channel layer;
-* receptive field (lesson 09): the 32×32×3 network, moving the row slider.
+* receptive field (lesson 10): the 32×32×3 network, moving the row slider.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def main() -> int:
             box.cache.clear()
             box.controls["index"].value = i
 
-        rows.append((f"feature maps (08), layer {layer}", "test image 1…21", median_ms(callback, range(1, 22)),
+        rows.append((f"feature maps (09), layer {layer}", "test image 1…21", median_ms(callback, range(1, 22)),
                      median_ms(move, range(1, 22))))
 
     def rf_callback(i):
@@ -65,7 +65,7 @@ def main() -> int:
         rf_box.cache.clear()
         rf_box.controls["i"].value = i
 
-    rows.append(("receptive field (09), layer 3", "row 0…12", median_ms(rf_callback, range(13)),
+    rows.append(("receptive field (10), layer 3", "row 0…12", median_ms(rf_callback, range(13)),
                  median_ms(rf_move, range(13))))
     print(f"| widget | slider moved | callback (ms) | widget update (ms) | ≤ {TARGET_MS} ms |")
     print("|---|---|---:|---:|:-:|")

@@ -14,9 +14,10 @@
 # ---
 
 # %% [markdown]
-# # 08 · Training a CNN on real images
+# # 09 · Training a CNN on real images
 #
-# Everything so far comes together here. We build the network of the practical material layer by layer with
+# Everything so far comes together here. Lesson 08 wrote the training loop, the update rules and the losses by
+# hand; here `fit()` runs that same loop for us, with Adam. We build the network of the practical material layer by layer with
 # `cnnlib`, check it is set up right, train it on **Fashion-MNIST** (photos of clothes), measure how good it
 # is, and then look inside: what it confuses, what its first filters learned, and what every channel of every
 # layer responds to.

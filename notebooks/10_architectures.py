@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 09 · The 32×32×3 network, receptive fields, and the same model in PyTorch and Keras
+# # 10 · The 32×32×3 network, receptive fields, and the same model in PyTorch and Keras
 #
 # The theory material ends with a network for small **colour** images (32×32 pixels, 3 channels: the size of
 # the CIFAR-10 data set) and its TensorFlow code:
