@@ -21,16 +21,55 @@
 #
 # Everything runs on `cnnlib`, the small library that comes with the course. Every operation in it exists
 # twice: a **loop version** that reads like the maths, and a **fast version** that the tests prove gives the
-# same numbers. You will write the loop versions yourself first.
+# same numbers. You write the first loops yourself, in exercise cells that check themselves (one below, two
+# in lesson 01); later lessons derive the loop versions with you before switching to the library.
 
 # %% [markdown]
 # ## How each lesson works: derive, check, switch
 #
-# 1. **Derive**: write the operation as plain loops, on an example small enough to check by hand.
+# 1. **Derive**: build the operation as plain loops (the first ones you write yourself), on an example small
+#    enough to check by hand.
 # 2. **Check**: compare your result with `cnnlib`'s.
 # 3. **Switch**: from then on, use `cnnlib` and build on it.
 #
 # Exercises check themselves. When an answer is wrong, the checker says what the mistake probably was.
+
+# %% [markdown]
+# ## How exercises work: a first one
+#
+# The heart of a convolution is one **window**: a patch of the image times a small grid of weights (the
+# **kernel**), element by element, all added up. For the patch $\begin{bmatrix}1 & 2\\ 0 & 1\end{bmatrix}$ and
+# the kernel $\begin{bmatrix}1 & 0\\ -1 & 1\end{bmatrix}$ that is
+# $1 \cdot 1 + 2 \cdot 0 + 0 \cdot (-1) + 1 \cdot 1 = 2$.
+#
+# **Exercise.** Write it as two loops, over the rows `m` and the columns `n` of the kernel. Replace the `...`
+# with your code, run the cell, then run the check below it.
+
+# %%
+def multiply_and_add(patch, kernel):
+    """Sum of patch[m, n] * kernel[m, n] over every position (m, n); patch and kernel have the same shape."""
+    KH, KW = kernel.shape
+    # your code: a running total, and two loops
+    ...
+
+
+# %% [markdown]
+# The check tries your function on the example above, on a non-square $2 \times 3$ window and on a random
+# one. Until the cell above is filled in, it says "not written yet". When it finds a mistake it says what is
+# wrong, and no more. If you are stuck, ask the result for help in a new cell, one step at a time:
+#
+# - `result.hint(1)`: what is wrong (already in the message);
+# - `result.hint(2)`: where to look;
+# - `result.hint(3)`: the fix;
+# - `result.solution()`: one solution, to compare with yours.
+#
+# Lesson 01's exercises work the same way, and lesson 06's find-the-bug exercises give the same staged hints.
+
+# %%
+from cnnlib.exercises.sliding_window import check_multiply_and_add
+
+result = check_multiply_and_add(multiply_and_add)
+result
 
 # %% [markdown]
 # ## The lessons

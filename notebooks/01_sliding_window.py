@@ -32,7 +32,7 @@ import numpy as np
 
 from cnnlib.demos import filter_channels
 from cnnlib.exercises.channels import check_conv_params, check_dense_params
-from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
+from cnnlib.exercises.sliding_window import check_conv_layer, check_corr2d, check_output_cell, conv_layer_solution
 from cnnlib.functional import conv2d, conv2d_forward_naive
 from cnnlib.layers import Conv2D, Dense
 from cnnlib.viz import draw_filter_channels, show
@@ -174,38 +174,37 @@ print("true convolution (kernel flipped):\n", conv2d(x[None, None], k_flipped[No
 # %% [markdown]
 # ## Derive: the double loop
 #
-# Now write it yourself. For every output position $(i, j)$, take the patch `x[i:i+KH, j:j+KW]`, multiply
-# it element-wise by the kernel and sum. The output has $H - K_H + 1$ rows and $W - K_W + 1$ columns.
+# **Exercise.** Now write it yourself. For every output position $(i, j)$, take the patch
+# `x[i:i+KH, j:j+KW]`, multiply it element-wise by the kernel and sum. The output has $H - K_H + 1$ rows and
+# $W - K_W + 1$ columns. Replace the `...` with your code and run the cell.
 
 # %%
 def corr2d(x, k):
     """2-D cross-correlation of x (H, W) with k (KH, KW): stride 1, no padding."""
     KH, KW = k.shape
-    H_out, W_out = x.shape[0] - KH + 1, x.shape[1] - KW + 1
-    out = np.zeros((H_out, W_out))
-    for i in range(H_out):
-        for j in range(W_out):
-            out[i, j] = np.sum(x[i:i + KH, j:j + KW] * k)
-    return out
+    # your code: the output size, an array of zeros, then a double loop over the output cells
+    ...
 
-
-corr2d(x, k)
 
 # %% [markdown]
 # ## Check: against `cnnlib`
 #
 # `check_corr2d` runs your function on the example, on a non-square input and kernel (which catches swapped
-# heights and widths) and on a random case, and compares with `cnnlib`:
+# heights and widths) and on a random case, and compares with `cnnlib`. Until your cell is filled in it says
+# so. Stuck? Ask the result for help, one step at a time: `corr2d_result.hint(1)`, `.hint(2)`, `.hint(3)`,
+# and if you still are, `corr2d_result.solution()` shows one solution. Put them in a new cell.
 
 # %%
-check_corr2d(corr2d)
+corr2d_result = check_corr2d(corr2d)
+corr2d_result
 
 # %% [markdown]
-# A version with the kernel flipped by mistake gets a diagnosis instead:
+# A wrong version gets a diagnosis, not just "wrong". Here is what the checker says to a `corr2d` that
+# flips the kernel by mistake (computed with `cnnlib`'s own correlation, so it does not depend on yours):
 
 # %%
 def corr2d_flipped(x, k):
-    return corr2d(x, k[::-1, ::-1])
+    return conv2d(x[None, None], k[::-1, ::-1][None, None])[0, 0]  # the kernel rotated by 180°: convolution
 
 
 check_corr2d(corr2d_flipped)
@@ -247,25 +246,37 @@ layer = Conv2D(in_channels=3, out_channels=2, kernel_size=3, seed=0)
 print("W:", layer.params["W"].shape, "  b:", layer.params["b"].shape)
 
 # %% [markdown]
-# **Derive** the layer with your `corr2d`: for each filter $f$, add up the channels, then the bias.
+# **Exercise.** Derive the layer with your `corr2d`: for each filter $f$, add up the channels, then the bias.
 #
 # $$\text{out}[f] = b[f] + \sum_{c=0}^{C_{in}-1} \text{corr2d}\big(x[c],\ W[f, c]\big)$$
+#
+# Replace the `...` with your code; `check_conv_layer` compares it with `cnnlib` and names the usual slips
+# (a bias per channel, a channel left out, …). The same help is there: `.hint(1)` to `.hint(3)`, then
+# `.solution()`.
 
 # %%
 def conv_layer_by_hand(x, W, b):
     """x (C_in, H, W), W (C_out, C_in, KH, KW), b (C_out,) -> (C_out, H_out, W_out)."""
-    maps = []
-    for f in range(W.shape[0]):
-        total = sum(corr2d(x[c], W[f, c]) for c in range(W.shape[1]))
-        maps.append(total + b[f])
-    return np.stack(maps)
+    # your code: one map per filter, each the sum over the input channels plus that filter's bias
+    ...
 
+
+# %%
+layer_result = check_conv_layer(conv_layer_by_hand)
+layer_result
+
+# %% [markdown]
+# Now one solution; compare it with yours. It is the same double loop inside two more, written with
+# `cnnlib`'s reference `corr2d`, and it gives `cnnlib`'s numbers on a tiny $5 \times 5$ RGB image:
+
+# %%
+print(inspect.getsource(conv_layer_solution))
 
 rng = np.random.default_rng(0)
 image = rng.integers(0, 4, size=(3, 5, 5)).astype(np.float64)  # a tiny 5x5 RGB "image"
 layer.params["b"][:] = [0.5, -1.0]  # non-zero biases, so they are checked too
 
-by_hand = conv_layer_by_hand(image, layer.params["W"], layer.params["b"])
+by_hand = conv_layer_solution(image, layer.params["W"], layer.params["b"])
 by_cnnlib = layer(image[None])[0]  # the layer takes a batch: (1, 3, 5, 5) -> (1, 2, 3, 3)
 print("output shape:", by_cnnlib.shape)
 print("same numbers:", np.allclose(by_hand, by_cnnlib, atol=1e-5))

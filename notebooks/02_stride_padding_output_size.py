@@ -29,8 +29,8 @@ import numpy as np
 
 from cnnlib.exercises.output_size import check_output_size, check_same_padding
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D
-from cnnlib.shapes import (conv_output_shape, conv_output_size, explain_conv_output_size, pool_output_size,
-                           resolve_padding, same_padding)
+from cnnlib.shapes import (conv_output_shape, conv_output_size, explain_conv_output_size, keras_same_padding,
+                           pool_output_size, resolve_padding, same_padding)
 from cnnlib.viz import show
 from cnnlib.widgets import output_size_view, output_size_widget, sliding_window_view, sliding_window_widget
 
@@ -202,13 +202,58 @@ print("'same' output shape:", same(image).shape)
 print("equal to manual bottom/right padding:", np.allclose(same(image), manual(padded)))
 
 # %% [markdown]
-# 'same' only works at stride 1: with stride 2 the output is about half the input whatever the padding.
+# ### 'same' with a stride: PyTorch and Keras disagree
+#
+# With stride 2 the output is about half the input whatever the padding, so "same size" cannot hold. The two
+# big frameworks answer this differently:
+#
+# - **PyTorch** (`nn.Conv2d(..., padding='same')`) accepts `'same'` only at stride 1 and raises an error for a
+#   stride > 1.
+# - **Keras/TensorFlow** (the framework of the course's theory notes) accepts `padding='same'` at any stride and
+#   makes the output $H_{out} = \lceil H / S \rceil$.
+#
+# Keras pads just enough for those $H_{out}$ windows: they span $(H_{out} - 1) \cdot S + K_{eff}$ rows, so
+#
+# $$P_{total} = \max\big((H_{out} - 1) \cdot S + K_{eff} - H,\ 0\big), \qquad K_{eff} = D\,(K - 1) + 1,$$
+#
+# split as evenly as possible, the odd extra pixel **after** (bottom/right), as at stride 1. At $S = 1$ this is
+# the $K_{eff} - 1$ from above.
+#
+# By hand, with $K = 3$ and $S = 2$:
+#
+# - $H = 7$: $H_{out} = \lceil 7/2 \rceil = 4$, $P_{total} = (4 - 1) \cdot 2 + 3 - 7 = 2$: one zero on each side.
+# - $H = 8$: $H_{out} = \lceil 8/2 \rceil = 4$, $P_{total} = (4 - 1) \cdot 2 + 3 - 8 = 1$: none on top, one at
+#   the bottom.
+#
+# `cnnlib.shapes.keras_same_padding(H, K, S)` computes Keras' `(before, after)`, and
+# `conv_output_size(H, K, S, pads=(before, after))` confirms the $\lceil H/S \rceil$ outputs:
+
+# %%
+for H in (7, 8):
+    pads = keras_same_padding(H, kernel_size=3, stride=2)
+    print(f"H={H}, K=3, S=2: Keras 'same' pads {pads} (before, after) ->",
+          conv_output_size(H, 3, stride=2, pads=pads), "outputs; ceil(H/S) =", -(-H // 2))
+
+# %% [markdown]
+# Note that the padding depends on $H$ (2 for $H = 7$, 1 for $H = 8$). At stride 1 it does not, so a layer can
+# fix it when it is built, before it has seen an image. `cnnlib` follows **PyTorch**, whose argument names and
+# layout it uses throughout: `padding='same'` with a stride > 1 raises, and the message gives Keras' rule and
+# the way around it:
 
 # %%
 try:
     Conv2D(1, 1, kernel_size=3, stride=2, padding="same")
 except ValueError as err:
     print(err)
+
+# %% [markdown]
+# The way around it: compute Keras' padding for your input size and pass it per side,
+# `padding=((top, bottom), (left, right))`. An $8 \times 8$ image then gives Keras' $4 \times 4$:
+
+# %%
+pads = keras_same_padding(8, kernel_size=3, stride=2)  # (0, 1): the same for the rows and the columns
+strided = Conv2D(1, 1, kernel_size=3, stride=2, padding=(pads, pads), seed=0)
+print(strided, "-> output", strided(np.ones((1, 1, 8, 8))).shape)
 
 # %% [markdown]
 # ## Shapes through a whole network
@@ -314,12 +359,25 @@ check_same_padding(4, my_padding)
 print(check_same_padding(4, (2, 1)))  # the right total on the wrong side
 
 # %% [markdown]
+# **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 3$, $S = 2$?
+# (PyTorch and `cnnlib` would refuse `padding='same'` here.)
+
+# %%
+my_keras_padding = None
+check_same_padding(3, my_keras_padding, size=10, stride=2)
+
+# %%
+print(check_same_padding(3, (1, 1), size=10, stride=2))  # the stride-1 answer
+
+# %% [markdown]
 # ## Summary
 #
 # - $H_{out} = \lfloor (H + 2P - K_{eff}) / S \rfloor + 1$ with $K_{eff} = K + (K-1)(D-1)$.
 # - The floor drops the last cells when the stride does not fit exactly.
 # - `'valid'` is $P = 0$; `'same'` pads $K_{eff} - 1$ in total at stride 1, the odd extra zero at the
 #   bottom/right.
+# - At a stride > 1, PyTorch (and `cnnlib`) refuse `'same'`; Keras/TensorFlow give $\lceil H/S \rceil$ outputs
+#   with $P_{total} = \max((\lceil H/S \rceil - 1) S + K_{eff} - H, 0)$ (`keras_same_padding`).
 # - A network's shapes follow from applying the formula layer by layer; `cnnlib.shapes` does it for you.
 #
 # Next: **`03_filters_and_feature_maps`**, with real kernels on a real photograph.

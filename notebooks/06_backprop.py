@@ -309,6 +309,69 @@ print("dx = dx_pad[1:5, 1:5] matches cnnlib:", np.array_equal(dx_pad[1:5, 1:5], 
 # With `dout` all ones, each cell of $dx$ is the sum of the weights that touched it: inside, every cell met
 # all four weights ($1 + 0 - 1 + 1 = 1$); the border of $dx_{pad}$, which is padding, is cut off.
 #
+# ### When the stride does not fit: zeros at the bottom and right too
+#
+# The output size rounds down: $H_{out} = \lfloor (H + 2P - K)/S \rfloor + 1$. When $S$ does not divide
+# $H + 2P - K$, the remainder
+#
+# $$r = (H + 2P - K) \bmod S$$
+#
+# counts the last rows of the padded input that **no window reached**: the last window starts at row
+# $(H_{out} - 1)S$ and ends at row $(H_{out} - 1)S + K - 1 = H + 2P - 1 - r$. Those $r$ rows never met a
+# weight, so their gradient is **0**. (Columns: the same with $W$, at the right.)
+#
+# The correlation form has to produce those zeros too. The dilated `dout` has $(H_{out} - 1)S + 1$ rows;
+# padded by $K - 1$ on both sides and correlated with the $K$-row kernel it gives
+# $(H_{out} - 1)S + K = H + 2P - r$ rows: $r$ short of $x_{pad}$. So the recipe is
+#
+# 1. dilate `dout` ($S - 1$ zeros between entries);
+# 2. pad it with $K - 1$ zeros on every side **plus $r$ extra zeros at the bottom** (and
+#    $(W + 2P - K) \bmod S$ at the right);
+# 3. full correlation with the kernel rotated 180°: this is $dx_{pad}$, with $x_{pad}$'s shape, and its last
+#    $r$ rows are 0;
+# 4. crop $P$ from every side to get $dx$. If $r \le P$, the dropped rows were all padding and are cropped
+#    away; if $r > P$, the last $r - P$ rows of $x$ itself get zero gradient.
+#
+# By hand: $H = 6$, $K = 3$, $S = 2$, $P = 0$. $H_{out} = \lfloor 3/2 \rfloor + 1 = 2$: the windows start at
+# rows 0 and 2 and cover rows 0 to 4; row 5 is never used, and indeed $r = (6 - 3) \bmod 2 = 1$. The
+# $2 \times 2$ `dout` dilates to $3 \times 3$; with $K - 1 = 2$ zeros around it is $7 \times 7$, and the full
+# correlation with a $3 \times 3$ kernel gives $5 \times 5$, one short of $6 \times 6$. With one extra zero
+# row and column it is $8 \times 8$, and $dx$ is $6 \times 6$:
+
+# %%
+x6 = np.arange(36, dtype=float).reshape(6, 6) % 5
+W3 = np.array([[1, 0, -1],
+               [2, 1, 0],
+               [0, -1, 1]], dtype=float)
+dout6 = np.array([[1, 2],
+                  [-1, 1]], dtype=float)  # 2×2: (6 - 3) // 2 + 1 = 2
+S, K, P = 2, 3, 0
+extra = (6 + 2 * P - K) % S  # rows (and columns) the floor dropped
+d6 = dilate(dout6, S)  # 3×3
+W3_rot = W3[::-1, ::-1]
+too_small = conv2d(d6[None, None], W3_rot[None, None], padding=K - 1)[0, 0]
+print("extra =", extra, "  without the extra zeros dx would be", too_small.shape, "but x is", x6.shape)
+d6_full = np.pad(d6, ((K - 1, K - 1 + extra), (K - 1, K - 1 + extra)))  # 2 around + 1 at the bottom/right: 8×8
+dx6 = conv2d(d6_full[None, None], W3_rot[None, None])[0, 0]  # 6×6
+print("dout dilated and padded:\n", d6_full)
+print("dx =\n", dx6)
+
+conv6 = Conv2D(1, 1, 3, stride=2, dtype=np.float64, seed=0)
+conv6.params["W"][0, 0] = W3
+conv6.params["b"][:] = 0
+conv6.forward(x6[None, None])
+print("equals Conv2D.backward:", np.allclose(conv6.backward(dout6[None, None])[0, 0], dx6))
+print("row 5 and column 5, which no window reached, get 0:", not dx6[5].any() and not dx6[:, 5].any())
+
+# %% [markdown]
+# The widget draws these extra zeros hatched, and its title counts them. With its $4 \times 4$ input and
+# $2 \times 2$ kernel at stride 3 and no padding, $r = (4 - 2) \bmod 3 = 2$: the only window covers rows and
+# columns 0 and 1, so rows and columns 2 and 3 of $dx$ are 0. (At padding 1, $r = 1 \le P$: only a padding
+# row is dropped, and it is cropped off anyway.)
+
+# %%
+show(backprop_pass_view(stride=3).fig)
+#
 # ### Dilation: zeros inserted into the kernel
 #
 # A dilated convolution (lesson 02) is an ordinary convolution with a kernel that has $D - 1$ zeros between
@@ -593,7 +656,9 @@ diagnose_batchnorm_backward(fixed)
 #   into $\partial L/\partial\text{in}$ and fills the layer's own gradients.
 # - Softmax + cross-entropy: $\partial L / \partial z = p - y$.
 # - Convolution: $dW$ = correlation of the input with `dout`; $dx$ = full correlation of `dout` with the
-#   kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first. Padding: crop it from $dx$.
+#   kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first, and when $S$ does not divide
+#   $H + 2P - K$ add $(H + 2P - K) \bmod S$ zeros at its bottom/right (those rows get no gradient).
+#   Padding: crop it from $dx$.
 #   Dilation: dilate the kernel.
 # - Max pooling sends each gradient to the window's maximum; average pooling spreads it evenly.
 # - Check every backward pass with central differences in float64; a relative error near $10^{-7}$ or

@@ -44,6 +44,7 @@ from cnnlib.optim import Adam
 from cnnlib.profiling import profile_step, time_call
 from cnnlib.viz import draw_grid, draw_profile, draw_timings, show
 from cnnlib.viz.style import new_figure
+from cnnlib.widgets import im2col_view, im2col_widget
 
 # %% [markdown]
 # ## How much work is a training epoch?
@@ -153,6 +154,27 @@ print(cols_small.astype(int))
 row = k_small.reshape(1, -1)  # (1, KH*KW) = [[1, 0, -1, 1]]
 print(row @ cols_small)
 print((row @ cols_small).reshape(3, 3))
+
+# %% [markdown]
+# ### Explore: one window, one column, one number
+#
+# Pick a window with the sliders. Its four numbers, read row by row, are one column of `cols` (blue, outlined,
+# labelled): window $(i, j)$ is column $k = i \cdot W_{out} + j$, because the columns run over the output row
+# by row. The kernel, flattened to the weights `w` (beside the matrix), times that one column gives the one
+# output value `out[i, j]`, the same number lesson 01 computed by sliding the window. The equation on top
+# writes the dot product out. Here is window (1, 2), as a still picture:
+
+# %%
+show(im2col_view(row=1, col=2))
+
+# %% tags=["nbval-ignore-output"]
+im2col_widget(row=1, col=2)
+
+# %% [markdown]
+# Things to try: which windows contain `x[1, 1]` (the 1 in the second row), and in which row of each of their
+# columns does it appear? (Every pixel is copied once per window that contains it: that is why the matrix is
+# about $K_H K_W$ times bigger than the input, see below.) Which windows give the largest output, 4, and why,
+# looking at the weights?
 
 # %% [markdown]
 # With many filters and channels it is the same picture: stack the flattened filters as the rows of a

@@ -282,7 +282,15 @@ show(draw_filters(model.layers[0].params["W"]))
 # Notice how the maps get smaller and more abstract layer by layer: early channels still look like the
 # garment (edges, outlines), later ones respond to parts of it.
 #
-# Here is one image through the first ReLU (a static picture, in case the widget below cannot run):
+# Layers are numbered as in the `#` column of `model.summary()`, their index in `model.layers` (from 0); the
+# menu shows each number with the layer's name, e.g. "1 · ReLU":
+
+# %%
+model.summary((1, 28, 28))
+
+# %% [markdown]
+# Here is one image through layer 1, the ReLU after the first conv (a static picture, in case the widget below
+# cannot run):
 
 # %%
 show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES).fig)
@@ -291,9 +299,9 @@ show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FA
 feature_map_widget(model, x_test, y_test, FASHION_MNIST_CLASSES, index=0, layer=1)
 
 # %% [markdown]
-# Things to try: compare layer 1 (ReLU after conv 1) with layer 4 (ReLU after conv 2) for a sneaker and for a
-# trouser; find channels that are black for most images (they respond to rare patterns); look at a
-# misclassified image from the pairs above.
+# Things to try: compare layer 1 (ReLU after the first conv, layer 0) with layer 4 (ReLU after the second conv,
+# layer 3) for a sneaker and for a trouser; find channels that are black for most images (they respond to rare
+# patterns); look at a misclassified image from the pairs above.
 #
 # ## Adding batch normalization
 #

@@ -137,8 +137,9 @@ print("\nclass probabilities of patch 0:", probs[0].round(2), " sum:", probs[0].
 # random 3×3×3 filters mix the colour channels into 32 feature maps (after ReLU):
 
 # %%
-first_maps = ReLU()(model.layers[0](batch[:1]))[0]  # (32, 30, 30)
-show(draw_layer_channels(patches[0], first_maps, title="patch 0 through conv 1 + ReLU (random filters): 32 maps",
+first_maps = model.layers[1](model.layers[0](batch[:1]))[0]  # (32, 30, 30): layers 0 (Conv2D) and 1 (ReLU)
+show(draw_layer_channels(patches[0], first_maps, title="patch 0 through layer 0 · Conv2D and 1 · ReLU "
+                         "(random filters): 32 maps",
                          caption="input patch"))
 
 # %% [markdown]
@@ -186,19 +187,25 @@ print("im2col gives", im2col(tiny_input, 3, 3).shape[1], "windows")
 # $$r_{l} = r_{l-1} + (K - 1)\, j_{l-1}, \qquad j_{l} = j_{l-1} \cdot S, \qquad r_0 = j_0 = 1$$
 #
 # A 3×3 conv adds $2j$ to the field; a pooling layer with stride 2 doubles the jump, so every later layer
-# grows the field twice as fast. `cnnlib.shapes.receptive_field` computes the table:
+# grows the field twice as fast. `cnnlib.shapes.receptive_field` computes the table for the layers before
+# `Flatten`. Only conv and pooling layers change the field (a ReLU keeps it), so only they get a row; `#` is
+# the layer's index in `model.layers`, the `#` column of `model.summary()`, the numbering the widget below
+# uses too:
+
+# %%
+summary
 
 # %%
 rows = receptive_field(model.layers[:8], input_size=(32, 32))
-print(f"{'layer':<24}{'output':>8}{'receptive field':>17}{'jump':>6}")
+print(f"{'#':>2}  {'layer':<24}{'output':>8}{'receptive field':>17}{'jump':>6}")
 for rf in rows:
-    print(f"{rf.name:<24}{f'{rf.output_size[0]}×{rf.output_size[1]}':>8}{f'{rf.size[0]}×{rf.size[1]}':>17}"
-          f"{rf.jump[0]:>6}")
+    print(f"{rf.index:>2}  {rf.name:<24}{f'{rf.output_size[0]}×{rf.output_size[1]}':>8}"
+          f"{f'{rf.size[0]}×{rf.size[1]}':>17}{rf.jump[0]:>6}")
 
 # %% [markdown]
-# So a unit of the last conv layer sees 18×18 of the 32×32 input, more than half of the image in each
+# So a unit of the last conv layer (layer 6) sees 18×18 of the 32×32 input, more than half of the image in each
 # direction, while having only 3×3 weights per input channel. That is how a deep stack of small kernels sees
-# large objects. `receptive_field_region` says exactly which pixels; e.g. unit (2, 1) of the last layer:
+# large objects. `receptive_field_region` says exactly which pixels; e.g. unit (2, 1) of layer 6:
 
 # %%
 (top, bottom), (left, right) = receptive_field_region(rows[-1], 2, 1, input_size=(32, 32))
@@ -206,18 +213,20 @@ print(f"input rows {top}..{bottom - 1}, columns {left}..{right - 1}")
 
 # %% [markdown]
 # The widget below draws it: choose a layer and a unit (red). Blue cells are what it depends on in every earlier
-# layer, and the green frame is its receptive field on the input patch. The static picture first:
+# layer, and the green frame is its receptive field on the input patch. The menu lists the conv and pooling
+# layers as "6 · Conv2D 3×3", by the same `model.layers` index as the summary and the table above. The static
+# picture first:
 
 # %%
-show(receptive_field_view(layer=5, i=2, j=1).fig)
+show(receptive_field_view(layer=6, i=2, j=1).fig)
 
 # %% tags=["nbval-ignore-output"]
-receptive_field_widget(layer=5, i=2, j=1)
+receptive_field_widget(layer=6, i=2, j=1)
 
 # %% [markdown]
-# Things to try: move a unit of layer 1 one step right (the window moves 1 pixel), then a unit of layer 5
-# (it moves 4: the jump); find the units whose fields overlap the most; count how many units of layer 3 feed
-# one unit of layer 5.
+# Things to try: move a unit of layer 0 (the first conv) one step right (the window moves 1 pixel), then a unit
+# of layer 6 (the last conv: it moves 4, the jump); find the units whose fields overlap the most; count how many
+# units of layer 3 (the second conv) feed one unit of layer 6.
 #
 # ## The same model in cnnlib, Keras and PyTorch
 #
@@ -235,7 +244,7 @@ receptive_field_widget(layer=5, i=2, j=1)
 # | data layout | NCHW `(N, 3, 32, 32)` | NHWC `(N, 32, 32, 3)` | NCHW `(N, 3, 32, 32)` |
 # | conv weights | `(C_out, C_in, KH, KW)` | `(KH, KW, C_in, C_out)` | `(C_out, C_in, KH, KW)` |
 # | dense weights | `(in, out)`, `x @ W` | `(in, out)` | `(out, in)`, `x @ W.T` |
-# | padding | `0`, `1`, `'valid'`, `'same'` | `'valid'` (default) or `'same'` | `0`, `1`, `'valid'`, `'same'` (stride 1) |
+# | padding | `0`, `1`, `'valid'`, `'same'` (stride 1 only), per side `((0, 1), (0, 1))` | `'valid'` (default) or `'same'` (any stride: $\lceil H/S \rceil$ outputs) | `0`, `1`, `'valid'`, `'same'` (stride 1 only) |
 #
 # The conventions that trip people up when moving between them:
 #
@@ -245,7 +254,10 @@ receptive_field_widget(layer=5, i=2, j=1)
 # 3. **Where the softmax lives.** Keras puts it in the last layer; PyTorch and `cnnlib` put it in the loss and
 #    the model returns logits. Do not apply it twice.
 # 4. **Padding.** Keras only knows `'valid'` and `'same'`; PyTorch and `cnnlib` also take a number of pixels.
-#    For `'same'` with an even kernel, all three put the extra pixel at the bottom/right (lesson 02).
+#    For `'same'` with an even kernel, all three put the extra pixel at the bottom/right (lesson 02). With a
+#    stride > 1, Keras' `'same'` gives $\lceil H/S \rceil$ outputs, padding what that needs for the input size;
+#    PyTorch and `cnnlib` raise an error, so port it with explicit padding (`cnnlib.shapes.keras_same_padding`
+#    computes Keras' amount, lesson 02).
 # 5. **Flatten order.** Flattening `(C, H, W)` and `(H, W, C)` orders the same numbers differently, so the
 #    first dense layer's weights must be permuted when porting a trained model.
 #

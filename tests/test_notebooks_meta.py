@@ -69,7 +69,7 @@ def test_widget_cells_are_ignored_by_nbval_and_have_a_static_picture(notebook):
             f"{path.name}: the widget cell `{first_line}` needs the tag {IGNORE_TAG} (widget output is not reproducible)."
         )
         neighbours = code[max(i - 1, 0) : i] + code[i + 1 : i + 2]
-        assert any(_has(c, "image/png") for c in neighbours), (
+        assert any(_has(c, "image/png") or _has(c, "image/svg+xml") for c in neighbours), (
             f"{path.name}: the widget cell `{first_line}` needs a static picture of its default state in the code "
             "cell just before or after it, for readers without a kernel."
         )

@@ -243,7 +243,8 @@ def test_predict_and_evaluate_run_in_eval_mode_and_restore_it():
 def test_predict_batches_equal_one_forward():
     x, _ = _blobs(50)
     model = _mlp()
-    np.testing.assert_allclose(model.predict(x, batch_size=7), model.eval()(x), rtol=1e-6)
+    # float32: BLAS may sum a 7-row batch in another order than all 50 rows, a few units in the last place
+    np.testing.assert_allclose(model.predict(x, batch_size=7), model.eval()(x), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ numbers come from, or are tested against, :mod:`cnnlib.functional`.
 * :mod:`~cnnlib.demos.translation`: how much a small shift changes a map, before and after pooling;
 * :mod:`~cnnlib.demos.activations`: activation curves, gradients through a deep stack;
 * :mod:`~cnnlib.demos.batchnorm`: a batch before and after ``BatchNorm2D``;
+* :mod:`~cnnlib.demos.im2col`: one window followed through im2col to its column and its output value;
 * :mod:`~cnnlib.demos.conv_backward`: the convolution's backward pass cell by cell and as correlations;
 * :mod:`~cnnlib.demos.feature_maps`: every layer's output for one image;
 * :mod:`~cnnlib.demos.receptive_field`: the region of every layer one unit depends on;
+* :mod:`~cnnlib.demos.training`: learning-rate sweeps, activations through depth, stable BCE, early stopping;
 * :mod:`~cnnlib.demos.formatting`: numbers written the way the lessons write them.
 """
 from .activations import activation_curve, activation_curves, gradient_through_depth, gradients_through_depth
@@ -22,16 +24,20 @@ from .batchnorm import batchnorm_demo
 from .conv_backward import cell_equations, conv_backward_steps, dilate
 from .feature_maps import layer_outputs, spatial_layers, tile_channels
 from .filters import apply_kernel, edge_map, filter_channels
+from .im2col import im2col_window
 from .output_size import output_size_layout
 from .pooling import pool_backward, pool_layout, pool_windows
 from .receptive_field import receptive_field_layout
 from .sliding_window import SEED_INPUT, SEED_KERNEL, sliding_window_steps
+from .training import (activation_stats, bce_naive, bce_stable, early_stopping, lr_sweep, naive_sigmoid,
+                       small_mlp)
 from .translation import compare_shift
 
 __all__ = [
     "activation_curve", "activation_curves", "gradient_through_depth", "gradients_through_depth",
     "batchnorm_demo", "cell_equations", "conv_backward_steps", "dilate", "layer_outputs", "spatial_layers",
-    "tile_channels", "apply_kernel", "edge_map", "filter_channels", "output_size_layout", "pool_backward",
+    "tile_channels", "im2col_window", "apply_kernel", "edge_map", "filter_channels", "output_size_layout", "pool_backward",
     "pool_layout", "pool_windows", "receptive_field_layout", "SEED_INPUT", "SEED_KERNEL", "sliding_window_steps",
-    "compare_shift",
+    "compare_shift", "activation_stats", "bce_naive", "bce_stable", "early_stopping", "lr_sweep", "naive_sigmoid",
+    "small_mlp",
 ]

@@ -16,6 +16,11 @@ Summed over every cell this is two correlations. ``dout`` is first *dilated*
 * :math:`dW = x_{pad} \star dout_{dil}` (valid cross-correlation),
 * :math:`dx_{pad} = dout_{dil} \star_{full} \mathrm{rot180}(W)` (pad by
   :math:`K - 1`, then cross-correlate with the kernel rotated by 180°),
+* when the stride does not divide :math:`H + 2P - K`, the floor in the
+  output size drops the last :math:`r = (H + 2P - K) \bmod S` rows of
+  :math:`x_{pad}`: no window reaches them, so their gradient is 0, and
+  :math:`dout_{dil}` gets :math:`r` extra zero rows at the bottom (columns
+  likewise, at the right) so that :math:`dx_{pad}` has :math:`x_{pad}`'s shape,
 * :math:`dx` is :math:`dx_{pad}` with the padding cropped off, and
   :math:`db = \sum dout`.
 
@@ -76,9 +81,11 @@ class ConvBackward:
     """Both views of ``conv2d``'s backward pass for a 2-D input, kernel and ``dout``.
 
     Padded coordinates start at the first padding cell. ``dout_full`` is
-    ``dout_dilated`` with ``K - 1`` zeros around it (plus the rows and
-    columns the floor dropped, at the bottom/right), so that
-    ``correlate(dout_full, kernel_rot)`` has the padded input's shape.
+    ``dout_dilated`` with ``K - 1`` zeros around it plus ``extra`` more at
+    the bottom/right, so that ``correlate(dout_full, kernel_rot)`` has the
+    padded input's shape. ``extra = ((H + 2P - KH) % S, (W + 2P - KW) % S)``
+    counts the rows and columns of the padded input that the floor in the
+    output size dropped: no window reaches them and their gradient is 0.
     ``inserted`` marks the zeros the stride put between entries of ``dout``.
     """
 
@@ -98,6 +105,23 @@ class ConvBackward:
     dout_full: np.ndarray
     full_offset: tuple  # (row, col) of dout_dilated[0, 0] inside dout_full
     kernel_rot: np.ndarray
+    extra: tuple = (0, 0)  # (rows, cols) the floor dropped: extra zeros at the bottom/right of dout_full
+
+    @property
+    def around(self) -> tuple:
+        """``(KH - 1, KW - 1)``: the zeros on every side of the dilated ``dout`` for the full correlation."""
+        return self.full_offset
+
+    @property
+    def full_padding(self) -> tuple:
+        """``((top, bottom), (left, right))``: the zeros around ``dout_dilated`` inside ``dout_full``."""
+        (r0, c0), (er, ec) = self.full_offset, self.extra
+        return (r0, r0 + er), (c0, c0 + ec)
+
+    @property
+    def uncovered(self) -> tuple:
+        """``(rows, cols)`` of ``x`` itself (not padding) that no window reached: ``max(extra - P, 0)``."""
+        return tuple(max(e - self.padding, 0) for e in self.extra)
 
     @property
     def crop(self) -> tuple:
@@ -128,6 +152,8 @@ def conv_backward_steps(x=None, kernel=None, dout=None, stride: int = 1, padding
     Shape:
         ``dout``: ``(H_out, W_out)``, ``H_out = (H + 2P - KH) // S + 1``;
         ``dout_dilated``: ``((H_out - 1) S + 1, (W_out - 1) S + 1)``;
+        ``dout_full``: ``dout_dilated`` padded by ``K - 1`` on every side plus
+        ``extra = (H + 2P - KH) % S`` at the bottom (columns likewise);
         ``dx_padded``: ``(H + 2P, W + 2P)``; ``dx``: like ``x``; ``dW``: like ``kernel``.
 
     >>> conv_backward_steps().dW
@@ -160,15 +186,18 @@ def conv_backward_steps(x=None, kernel=None, dout=None, stride: int = 1, padding
     inserted = np.ones(dout_dilated.shape, dtype=bool)
     inserted[::stride, ::stride] = False
     hd, wd = dout_dilated.shape
-    extra_h = padded.shape[0] - (hd + kh - 1)  # rows the floor dropped: no window reached them
-    extra_w = padded.shape[1] - (wd + kw - 1)
+    # The floor in H_out dropped the last (H + 2P - KH) % S rows of x_pad: no window reached them, so they get
+    # zero gradient, and dout_full needs that many extra zero rows at the bottom (columns: at the right).
+    extra_h = (padded.shape[0] - kh) % stride
+    extra_w = (padded.shape[1] - kw) % stride
+    assert (hd + kh - 1 + extra_h, wd + kw - 1 + extra_w) == padded.shape, "full correlation must give x_pad's shape"
     dout_full = np.pad(dout_dilated, ((kh - 1, kh - 1 + extra_h), (kw - 1, kw - 1 + extra_w)))
     kernel_rot = kernel[::-1, ::-1]  # rotate by 180°
     dx_padded = correlate(dout_full, kernel_rot)  # (H + 2P, W + 2P)
     dW = correlate(padded[: hd + kh - 1, : wd + kw - 1], dout_dilated)  # (KH, KW)
     dx = dx_padded[padding : padding + x.shape[0], padding : padding + x.shape[1]]
     return ConvBackward(x, kernel, dout, stride, padding, padded, cells, dW, float(dout.sum()), dx_padded, dx,
-                        dout_dilated, inserted, dout_full, (kh - 1, kw - 1), kernel_rot)
+                        dout_dilated, inserted, dout_full, (kh - 1, kw - 1), kernel_rot, (extra_h, extra_w))
 
 
 def cell_equations(cb: ConvBackward, index: int) -> str:

@@ -45,6 +45,22 @@ def spatial_layers(model, input_shape) -> list[int]:
     return found
 
 
+def spatial_layer_labels(model, input_shape) -> list[tuple[str, int]]:
+    """``(label, index)`` for each layer before ``Flatten``: ``"index · name → C×H×W"``, as a layer menu shows it.
+
+    The index is the layer's position in ``model.layers``, the ``#`` column of ``model.summary()``.
+
+    >>> spatial_layer_labels(model, (1, 28, 28))[:2]
+    [('0 · Conv2D → 32×26×26', 0), ('1 · ReLU → 32×26×26', 1)]
+    """
+    shape, labels = tuple(input_shape), []
+    for i, layer in enumerate(model.layers):
+        shape = tuple(layer.output_shape(shape))
+        if len(shape) == 3:
+            labels.append((f"{i} · {type(layer).__name__} → {shape[0]}×{shape[1]}×{shape[2]}", i))
+    return labels
+
+
 def tile_channels(maps, ncols: int | None = None, gap: int = 1) -> np.ndarray:
     """Tile ``(C, H, W)`` maps into one ``(rows*(H+gap)-gap, cols*(W+gap)-gap)`` array, NaN in the gaps.
 

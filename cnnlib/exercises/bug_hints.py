@@ -1,10 +1,11 @@
-"""Staged hints for the find-the-bug exercises: what fails, then where to look, then the fix.
+"""Staged hints for the exercises: what is wrong, then where to look, then the fix.
 
-Each entry is a ``(what, where, fix)`` triple. The checkers in
-:mod:`cnnlib.exercises.gradcheck_diagnosis` show only ``what`` at first; a
-student asks for ``where`` and ``fix`` one at a time, so reading the
-diagnosis does not solve the exercise. ``{…}`` fields are filled with the
-failing setting.
+Each entry is a ``(what, where, fix)`` triple. The checkers (the find-the-bug
+ones in :mod:`cnnlib.exercises.gradcheck_diagnosis`, the write-a-function ones
+in :mod:`cnnlib.exercises.sliding_window`) show only ``what`` at first; a
+student asks for ``where`` and ``fix`` one at a time with
+:meth:`~cnnlib.exercises.feedback.Feedback.hint`, so reading the diagnosis does
+not solve the exercise. ``{…}`` fields are filled with the failing setting.
 """
 from __future__ import annotations
 
@@ -172,6 +173,92 @@ HINTS = {
             "dgamma = Σ dout·x̂ and dbeta = Σ dout, summed over (N, H, W) for each channel: "
             "(dout * x_hat).sum(axis=(0, 2, 3)) and dout.sum(axis=(0, 2, 3))."
         ),
+    ),
+    # -- lesson 00: multiply_and_add(patch, kernel), one window ---------------------------------------------------
+    "window_unwritten": (
+        "the answer is ONE number: every patch value times the kernel weight at the same position, all added up.",
+        "two loops, over the rows m and the columns n of the kernel (KH, KW = kernel.shape), and a running total "
+        "that starts at 0.",
+        "total = 0; for m in range(KH): for n in range(KW): total += patch[m, n] * kernel[m, n]; then return total.",
+    ),
+    "window_no_weights": (
+        "you added the patch values without their weights.",
+        "look at what you add to the total inside the loops.",
+        "add patch[m, n] * kernel[m, n], not patch[m, n].",
+    ),
+    "window_no_sum": (
+        "you returned the products, not their sum: the answer is one number.",
+        "look at what you return: is it a single number?",
+        "add the products up: a running total inside the loops, or np.sum(patch * kernel).",
+    ),
+    "window_rotated": (
+        "you used the kernel rotated by 180°: that is convolution; CNNs compute cross-correlation.",
+        "look at which kernel weight you multiply patch[m, n] with.",
+        "patch[m, n] meets kernel[m, n], the weight at the SAME position: no flipping of the indices.",
+    ),
+    "window_partial": (
+        "only some of the products were added: {why}.",
+        "look at the ranges of your loops: do they cover every row AND every column, also for a 2×3 kernel?",
+        "KH, KW = kernel.shape; for m in range(KH): for n in range(KW): ... (rows with KH, columns with KW).",
+    ),
+    # -- lesson 01: corr2d(x, k), the double loop --------------------------------------------------------------
+    "corr2d_unwritten": (
+        "the output has H − KH + 1 rows and W − KW + 1 columns; out[i, j] is the patch of x at (i, j) times the "
+        "kernel, summed.",
+        "make out = np.zeros((H_out, W_out)), then loop over i in range(H_out) and j in range(W_out); the patch of "
+        "out[i, j] is x[i:i + KH, j:j + KW].",
+        "H_out, W_out = x.shape[0] - KH + 1, x.shape[1] - KW + 1; inside the two loops "
+        "out[i, j] = np.sum(x[i:i + KH, j:j + KW] * k); return out after the loops.",
+    ),
+    "corr2d_shape": (
+        "the output has the wrong shape: {why}",
+        "look at H_out and W_out, and at the ranges of your two loops.",
+        "a K-wide window fits H − K + 1 times into H: H_out, W_out = x.shape[0] - KH + 1, x.shape[1] - KW + 1, "
+        "rows first.",
+    ),
+    "corr2d_kernel": (
+        "the right windows, the wrong kernel: {why}",
+        "look at the kernel you multiply each patch with: is it k itself?",
+        "multiply the patch by k exactly as given, np.sum(x[i:i + KH, j:j + KW] * k): no flipping, no transposing.",
+    ),
+    "corr2d_cell": (
+        "some output cells are wrong: {why}",
+        "look at the patch of out[i, j]: which rows and columns of x does it take, and are KH and KW in the right "
+        "places?",
+        "out[i, j] = np.sum(x[i:i + KH, j:j + KW] * k): rows i .. i + KH − 1, columns j .. j + KW − 1.",
+    ),
+    # -- lesson 01: conv_layer_by_hand(x, W, b), channels, filters and biases ----------------------------------
+    "layer_unwritten": (
+        "one output map per filter f: add corr2d(x[c], W[f, c]) over the input channels c, then add b[f].",
+        "loop over the filters f in range(W.shape[0]); inside, sum over c in range(W.shape[1]); stack the maps "
+        "with np.stack.",
+        "maps = [sum(corr2d(x[c], W[f, c]) for c in range(W.shape[1])) + b[f] for f in range(W.shape[0])]; "
+        "return np.stack(maps).",
+    ),
+    "layer_shape": (
+        "the output has the wrong shape: {why}",
+        "look at what you stack: one 2-D map per filter, each the sum over ALL input channels.",
+        "for each f: total = sum of corr2d(x[c], W[f, c]) over c, plus b[f]; np.stack the C_out totals.",
+    ),
+    "layer_bias": (
+        "{why}",
+        "look at where b[f] is added: once per filter, after the sum over the channels.",
+        "total = sum(corr2d(x[c], W[f, c]) for c in range(C_in)); then total + b[f], once.",
+    ),
+    "layer_channels": (
+        "{why}",
+        "look at the sum over the input channels: does it visit every c, and pair x[c] with W[f, c]?",
+        "sum(corr2d(x[c], W[f, c]) for c in range(W.shape[1])): channel c of the input meets kernel c of filter f.",
+    ),
+    "function_crash": (
+        "{name} raised {problem}.",
+        "read the error: which line raised it, and with which shapes? Print the shapes of the arrays there.",
+        "make it run on the example first ({example}), then compare its numbers with the check's.",
+    ),
+    "function_other": (
+        "{why}",
+        "compute that cell by hand, then print what your function computes for it, step by step.",
+        "compare your code with the formula above the exercise, line by line.",
     ),
     # -- anything else -----------------------------------------------------------------------------------------
     "crash": (

@@ -1,17 +1,41 @@
-"""The answer of every exercise checker: right or not, and why."""
+"""The answer of every exercise checker: right or not, why, and staged hints on request.
+
+A checker's message says *what* is wrong. A student who is stuck asks the
+result for more, one step at a time: ``result.hint(2)`` says where to look,
+``result.hint(3)`` gives the fix, and, for the exercises where the student
+writes a whole function, ``result.solution()`` shows a reference solution.
+The texts of the hints live in :mod:`cnnlib.exercises.bug_hints`.
+"""
 from __future__ import annotations
+
+#: Hint levels: 1 what is wrong (it is in the message), 2 where to look, 3 the fix.
+HINT_LEVELS = (1, 2, 3)
+
+
+class Text(str):
+    """A string that a notebook shows as plain text (no quotes)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 class Feedback:
     """Result of a check: truthy when the answer is right; prints as a one-paragraph explanation.
 
+    ``hints`` is a ``(what, where, fix)`` triple shown one at a time by :meth:`hint`;
+    ``solution_code`` a reference solution shown by :meth:`solution`.
+
     >>> Feedback(True, "2 is right.")
     ✔ Correct: 2 is right.
+    >>> Feedback(False, "not 3.", hints=("not 3", "look at row 0", "add the products")).hint(2)
+    look at row 0
     """
 
-    def __init__(self, correct: bool, message: str) -> None:
+    def __init__(self, correct: bool, message: str, *, hints=(), solution_code: str | None = None) -> None:
         self.correct = bool(correct)
         self.message = message
+        self.hints = tuple(hints)
+        self.solution_code = solution_code
 
     def __bool__(self) -> bool:
         return self.correct
@@ -21,7 +45,28 @@ class Feedback:
 
     __str__ = __repr__
 
+    def hint(self, level: int) -> str:
+        """Hint ``level``: 1 what is wrong, 2 where to look, 3 the fix."""
+        if level not in HINT_LEVELS:
+            raise ValueError(f"level must be 1, 2 or 3 (what fails, where to look, the fix), got {level!r}.")
+        if not self.hints:
+            return Text("nothing to hint: " + self.message)
+        return Text(self.hints[level - 1])
+
+    def solution(self) -> str:
+        """A reference solution (shown as code), for when the hints were not enough."""
+        if self.solution_code is None:
+            return Text("no reference solution for this exercise: " + self.message)
+        return Text("One solution (yours may differ and still be right):\n\n" + self.solution_code)
+
 
 def not_answered(what: str = "your answer") -> Feedback:
     """The feedback for an exercise cell still holding ``None``."""
     return Feedback(False, f"replace None with {what}, then run the cell again.")
+
+
+def not_written(name: str, *, hints=(), solution_code: str | None = None) -> Feedback:
+    """The feedback for a function exercise whose cell still holds the skeleton (it returned None)."""
+    stuck = " Stuck? On this result, .hint(1), .hint(2) and .hint(3) help one step at a time; .solution() shows one."
+    return Feedback(False, f"{name} is not written yet — fill in the cell above, run it, then run this check again."
+                    + (stuck if hints else ""), hints=hints, solution_code=solution_code)

@@ -65,13 +65,6 @@ class CheckResult:
             ("" if self.passed else "   ✘")
 
 
-class _Text(str):
-    """A string that a notebook shows as plain text (no quotes)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
 class Diagnosis(Feedback):
     """A :class:`Feedback` that also keeps the gradient checks, the mistakes found and staged hints.
 
@@ -80,19 +73,10 @@ class Diagnosis(Feedback):
 
     def __init__(self, correct: bool, message: str, mistake: str | None = None, results=(), hints=(),
                  mistakes=()) -> None:
-        super().__init__(correct, message)
+        super().__init__(correct, message, hints=hints)  # hint(level) comes from Feedback
         self.mistake = mistake
         self.mistakes = tuple(mistakes) or ((mistake,) if mistake else ())
         self.results = list(results)
-        self.hints = tuple(hints)
-
-    def hint(self, level: int) -> str:
-        """Hint ``level``: 1 what fails, 2 where to look, 3 the fix."""
-        if level not in (1, 2, 3):
-            raise ValueError(f"level must be 1, 2 or 3 (what fails, where to look, the fix), got {level!r}.")
-        if not self.hints:
-            return _Text("nothing to hint: " + self.message)
-        return _Text(self.hints[level - 1])
 
     def table(self) -> str:
         """One line per setting: the relative error of each gradient against central differences."""

@@ -1,4 +1,4 @@
-r"""Lesson 02 checkers: output sizes and 'same' padding.
+r"""Lesson 02 checkers: output sizes and 'same' padding (stride 1, and Keras' rule at a stride).
 
 Wrong answers are matched against the usual slips with the formula
 :math:`H_{out} = \lfloor (H + 2P - K_{eff})/S \rfloor + 1`: the missing
@@ -7,8 +7,9 @@ Wrong answers are matched against the usual slips with the formula
 from __future__ import annotations
 
 import math
+import numbers
 
-from ..shapes import conv_output_size, effective_kernel_size, same_padding
+from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
 from .feedback import Feedback, not_answered
 
 
@@ -60,22 +61,79 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
     return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K)/S⌋ + 1.")
 
 
-def check_same_padding(kernel_size: int, answer, dilation: int = 1) -> Feedback:
-    """Check ``(before, after)`` padding that makes a stride-1 output as large as the input.
-
-    >>> bool(check_same_padding(4, (1, 2)))
-    True
-    """
-    if answer is None:
-        return not_answered(f"your padding (before, after) for kernel size {kernel_size}")
-    right = same_padding(kernel_size, dilation)
-    total = right[0] + right[1]
+def _pair_answer(answer):
+    """``answer`` as two floats ``(before, after)``; one number means the same on both sides."""
     if isinstance(answer, (int, float)):
         answer = (answer, answer)
     try:
         before, after = (float(v) for v in answer)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a pair (before, after), got {answer!r}.") from None
+    return before, after
+
+
+def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, dilation: int) -> Feedback:
+    """Keras/TensorFlow's 'same' at a stride > 1: the least padding for ⌈H/S⌉ outputs, odd pixel after."""
+    h, k, s, d = size, kernel_size, stride, dilation
+    setting = f"H={h}, K={k}, S={s}" + (f", D={d}" if d != 1 else "")
+    if answer is None:
+        return not_answered(f"your Keras 'same' padding (before, after) for {setting}")
+    right = keras_same_padding(h, k, s, d)
+    total = right[0] + right[1]
+    k_eff = effective_kernel_size(k, d)
+    h_out = -(-h // s)
+    rule = (f"Keras makes ⌈H/S⌉ = ⌈{h}/{s}⌉ = {h_out} outputs and pads only what they need: "
+            "P_total = max((H_out − 1)·S + K_eff − H, 0)")
+    before, after = _pair_answer(answer)
+    if not (before.is_integer() and after.is_integer()):
+        return Feedback(False, f"you answered {answer!r}: padding is a whole number of rows of zeros on each side. "
+                               f"{rule}; when the total is odd the extra row goes after (bottom/right).")
+    before, after = int(before), int(after)
+    if (before, after) == right:
+        why = (f"⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff = {(h_out - 1) * s + k_eff} rows, the input "
+               f"has {h}, so P_total = {total}")
+        extra = ", odd, so the extra row goes after (bottom/right)" if right[0] != right[1] else ""
+        return Feedback(True, f"{setting}: Keras pads {right}: {why}{extra}. (PyTorch and cnnlib refuse "
+                              "padding='same' at this stride; pass this padding explicitly.)")
+    if (after, before) == right:
+        return Feedback(False, "right total, wrong side: Keras/TensorFlow put the extra row after (bottom/right).")
+    if (before, after) == same_padding(k, d):
+        return Feedback(False, f"that is the stride-1 'same' padding, K_eff − 1 = {k_eff - 1} in total, which keeps "
+                               f"the size at stride 1. At stride {s} the output cannot keep the size: {rule}.")
+    if before + after != total:
+        return Feedback(False, f"yours adds up to {before + after}. {rule}.")
+    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra row after "
+                           "(bottom/right).")
+
+
+def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None, stride: int = 1) -> Feedback:
+    """Check ``(before, after)`` 'same' padding along one axis.
+
+    At stride 1 (default) the padding must keep the size: PyTorch, Keras and
+    cnnlib agree. With ``stride > 1`` give the input ``size``: the answer is
+    Keras/TensorFlow's (⌈H/S⌉ outputs, see :func:`~cnnlib.shapes.keras_same_padding`),
+    which PyTorch and cnnlib do not offer as ``padding='same'``.
+
+    >>> bool(check_same_padding(4, (1, 2)))
+    True
+    >>> bool(check_same_padding(3, (0, 1), size=8, stride=2))
+    True
+    """
+    if not (isinstance(stride, numbers.Integral) and not isinstance(stride, bool) and stride >= 1):
+        raise ValueError(f"stride must be an int >= 1, got {stride!r}.")
+    if stride != 1:
+        if size is None:
+            raise TypeError(f"check_same_padding(..., stride={stride}) needs the input size: at a stride > 1 "
+                            "Keras' 'same' padding depends on H. Hint: pass size=H, e.g. "
+                            f"check_same_padding({kernel_size}, answer, size=8, stride={stride}).")
+        return _check_keras_same_padding(size, kernel_size, stride, answer, dilation)
+    if answer is None:
+        return not_answered(f"your padding (before, after) for kernel size {kernel_size}")
+    right = same_padding(kernel_size, dilation)
+    total = right[0] + right[1]
+    if isinstance(answer, (int, float)):
+        answer = (answer, answer)
+    before, after = _pair_answer(answer)
     if not (before.is_integer() and after.is_integer()):
         half = " That is (K_eff − 1)/2: the total is odd, so it cannot be split evenly." if (
             before == after == total / 2) else ""

@@ -138,9 +138,13 @@ class Geometry2D:
         if pads == "same":
             if stride_hw != (1, 1):
                 raise ValueError(
-                    f"padding='same' requires stride 1, got stride={stride!r}. "
-                    "Hint: with a larger stride the output cannot keep the input size; "
-                    "use an explicit integer padding instead."
+                    f"padding='same' requires stride 1, got stride={stride!r} (PyTorch's rule, which cnnlib "
+                    "follows). Keras/TensorFlow's 'same' does take a stride: it gives H_out = ceil(H/S) with "
+                    "P_total = max((H_out - 1)*S + K_eff - H, 0), the extra pixel bottom/right, so the padding "
+                    "depends on the input size H, which a layer does not know when it is built. "
+                    "Hint: compute it with cnnlib.shapes.keras_same_padding(H, K, S) and pass it per side, "
+                    "padding=((top, bottom), (left, right)) (pads=(before, after) in conv_output_size), "
+                    "or use an integer padding."
                 )
             pads = same_padding(kernel[0], dilation_hw[0]), same_padding(kernel[1], dilation_hw[1])
         elif pads == "valid":

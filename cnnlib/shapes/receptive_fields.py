@@ -21,6 +21,8 @@ class ReceptiveField(NamedTuple):
     ``start``: input row/column of the top-left pixel seen by unit ``(0, 0)``; negative
     when the window reaches into the padding.
     ``output_size``: the layer's ``(H_out, W_out)``, or None when no input size was given.
+    ``index``: the layer's position in the ``layers`` given to :func:`receptive_field`, so for
+    ``model.layers[:k]`` its ``model.layers`` index, the ``#`` column of ``model.summary()``.
     """
 
     name: str
@@ -30,6 +32,7 @@ class ReceptiveField(NamedTuple):
     jump: tuple[int, int]
     start: tuple[int, int]
     output_size: tuple[int, int] | None
+    index: int | None = None
 
 
 def _spatial_step(layer) -> tuple[str, Geometry2D] | None:
@@ -83,7 +86,7 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
             ``(kernel_size, stride[, padding[, dilation]])``.
         input_size: optional input ``(H, W)`` (or one int) to also compute each output size.
 
-    Returns one :class:`ReceptiveField` per spatial layer.
+    Returns one :class:`ReceptiveField` per spatial layer; its ``index`` is the layer's position in ``layers``.
 
     >>> [rf.size[0] for rf in receptive_field([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1)])]
     [3, 4, 8, 10, 18]
@@ -92,7 +95,7 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
         hw = as_pair(input_size, "input_size")
     rows = []
     size, jump, start = [1, 1], [1, 1], [0, 0]
-    for layer in layers:
+    for index, layer in enumerate(layers):
         step = _spatial_step(layer)
         if step is None:
             continue
@@ -105,7 +108,7 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
         out = None
         if input_size is not None:
             hw = out = g.output_hw(hw)
-        rows.append(ReceptiveField(name, g.kernel_size, g.stride, tuple(size), tuple(jump), tuple(start), out))
+        rows.append(ReceptiveField(name, g.kernel_size, g.stride, tuple(size), tuple(jump), tuple(start), out, index))
     return rows
 
 

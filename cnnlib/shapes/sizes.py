@@ -94,12 +94,44 @@ def resolve_padding(padding, kernel_size, stride=1, dilation=1) -> tuple[tuple[i
     """Turn a layer's ``padding`` argument into ``((top, bottom), (left, right))``.
 
     ``padding`` is an int, an ``(ph, pw)`` pair, ``"valid"`` (no padding),
-    ``"same"`` (stride 1 only; extra pixel bottom/right) or already per side.
+    ``"same"`` (stride 1 only, as in PyTorch; extra pixel bottom/right) or already per side.
+    For Keras' ``'same'`` at a stride > 1 see :func:`keras_same_padding`.
 
     >>> resolve_padding("same", 4)
     ((1, 2), (1, 2))
     """
     return Geometry2D.conv(kernel_size, stride, padding, dilation).pads
+
+
+def keras_same_padding(size: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    r"""Keras/TensorFlow's ``padding='same'`` along one axis, at any stride: ``(before, after)``.
+
+    TensorFlow makes the output :math:`H_{out} = \lceil H / S \rceil` and pads
+    :math:`P_{total} = \max((H_{out} - 1) S + K_{eff} - H,\ 0)`, the odd extra
+    pixel *after* (bottom/right). At stride 1 that is :func:`same_padding`'s
+    ``K_eff - 1``, whatever ``H``; at a larger stride it depends on ``H``, which
+    is why PyTorch's (and cnnlib's) ``padding='same'`` refuses a stride > 1.
+    Pass the result on: ``conv_output_size(H, K, S, pads=...)``, or per side to
+    ``Conv2D(..., stride=S, padding=((top, bottom), (left, right)))``.
+
+    Args:
+        size: input length ``H``.
+        kernel_size: ``K``.
+        stride: ``S`` (default 1).
+        dilation: ``D`` (default 1); the kernel spans ``K_eff = D(K - 1) + 1``.
+
+    >>> keras_same_padding(7, 3, stride=2)  # ceil(7/2) = 4 outputs: (4-1)*2 + 3 - 7 = 2
+    (1, 1)
+    >>> keras_same_padding(8, 3, stride=2)  # ceil(8/2) = 4 outputs: (4-1)*2 + 3 - 8 = 1
+    (0, 1)
+    """
+    h = check_positive_int(size, "size")
+    s = check_positive_int(stride, "stride")
+    k_eff = effective_kernel_size(kernel_size, dilation)  # checks kernel_size and dilation
+    h_out = -(-h // s)  # ceil(H / S)
+    total = max((h_out - 1) * s + k_eff - h, 0)
+    before = total // 2
+    return before, total - before
 
 
 def explain_conv_output_size(size: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1, *,

@@ -8,13 +8,17 @@ Both figures draw a :class:`~cnnlib.demos.conv_backward.ConvBackward` (from
 ``dx_pad`` as they fill up cell by cell. :func:`draw_backward_pass`, every
 cell at once: ``dout`` with the stride's zeros inserted (yellow) and
 ``K - 1`` zeros around it (gray), the kernel rotated 180°, their full
-correlation ``dx_pad`` and, cropped out of it, ``dx``. They are two figures
-so that a widget stepping through the cells redraws only the first.
+correlation ``dx_pad`` and, cropped out of it, ``dx``. When the stride does
+not divide ``H + 2P − K``, the rows and columns the floor dropped add
+``extra`` zeros at the bottom/right (gray, hatched). The title of the first
+grid (:func:`full_dout_title`) states the padding it draws. They are two
+figures so that a widget stepping through the cells redraws only the first.
 """
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from ..demos.conv_backward import ConvBackward
 from ..demos.formatting import format_value, paren
@@ -31,6 +35,41 @@ def _overlay(ax, mask, face) -> None:
     rgba = np.zeros(mask.shape + (4,))
     rgba[mask] = face
     ax.imshow(rgba, interpolation="nearest", zorder=0.6)
+
+
+def _zeros(n: int) -> str:
+    return f"{n} zero{'' if n == 1 else 's'}"
+
+
+def full_dout_title(cb: ConvBackward) -> str:
+    """What the first grid of :func:`draw_backward_pass` shows, with the numbers of the padding it draws.
+
+    >>> from cnnlib.demos.conv_backward import conv_backward_steps
+    >>> print(full_dout_title(conv_backward_steps(stride=3)))
+    dout + 1 around
+    + 2 bottom/right
+    """
+    title = "dout"
+    if cb.inserted.any():  # a 1×1 dout has no neighbours to put zeros between
+        title += f" + {_zeros(cb.stride - 1)} between"
+    (kh1, kw1), (er, ec) = cb.around, cb.extra
+    title += f" + {kh1} around" if kh1 == kw1 else f" + {kh1} above/below, {kw1} left/right"
+    if er == ec and er:
+        title += f"\n+ {er} bottom/right"
+    elif er or ec:
+        title += "\n" + " ".join(part for part in (f"+ {er} bottom" if er else "", f"+ {ec} right" if ec else "")
+                                 if part)
+    return title
+
+
+def _hatch_extra(ax, cb: ConvBackward) -> None:
+    """Hatch the extra zero rows (bottom) and columns (right) of ``dout_full``: the rows the floor dropped."""
+    h, w = cb.dout_full.shape
+    er, ec = cb.extra
+    for top, left, height, width in ((h - er, 0, er, w), (0, w - ec, h, ec)):
+        if height and width:
+            ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False, hatch="//",
+                                   edgecolor="#555555", linewidth=0, zorder=0.7))
 
 
 def draw_backward_cell(cb: ConvBackward, index: int, *, figure: Figure | None = None) -> Figure:
@@ -83,12 +122,9 @@ def draw_backward_pass(cb: ConvBackward, *, figure: Figure | None = None) -> Fig
     hd, wd = cb.dout_dilated.shape
     border = np.ones(cb.dout_full.shape, dtype=bool)
     border[r0 : r0 + hd, c0 : c0 + wd] = False
-    title = "dout"
-    if s > 1:
-        title += f" + {s - 1} zero{'s' if s > 2 else ''} between"
-    draw_grid(ax_full, cb.dout_full, title=title + f" + {kh - 1} around", padding_mask=border, ticks=False,
-              **_NO_LABELS)
-    if s > 1:
+    draw_grid(ax_full, cb.dout_full, title=full_dout_title(cb), padding_mask=border, ticks=False, **_NO_LABELS)
+    _hatch_extra(ax_full, cb)
+    if cb.inserted.any():
         inserted = np.zeros(cb.dout_full.shape, dtype=bool)
         inserted[r0 : r0 + hd, c0 : c0 + wd] = cb.inserted
         _overlay(ax_full, inserted, INSERTED_FACE)
@@ -101,9 +137,13 @@ def draw_backward_pass(cb: ConvBackward, *, figure: Figure | None = None) -> Fig
         draw_grid(axes[3], cb.dx, title=f"dx: crop {p} off each side", ticks=False, **_NO_LABELS)
     else:
         set_labels(ax_corr, "no padding: nothing to crop", None, fontsize=LABEL_SIZE)
-    set_labels(ax_full, ("yellow: the stride's zeros, " if s > 1 else "") + f"gray: {kh - 1} zero(s) around", None,
-               fontsize=LABEL_SIZE)
+    label = ("yellow: the stride's zeros, " if cb.inserted.any() else "") + f"gray: {_zeros(kh - 1)} around"
+    if any(cb.extra):
+        er, ec = cb.extra
+        label += f";\nhatched: {er} row{'s' * (er != 1)}, {ec} col{'s' * (ec != 1)} no window reached"
+    set_labels(ax_full, label, None, fontsize=LABEL_SIZE)
     set_labels(ax_rot, f"db = sum(dout) = {format_value(cb.db)}", None, fontsize=LABEL_SIZE)
-    fig.suptitle("all cells at once: dx_pad = (dout dilated, padded by K − 1) ⋆ (W rotated 180°)",
+    dropped = " + the dropped rows" if any(cb.extra) else ""
+    fig.suptitle(f"all cells at once: dx_pad = (dout dilated, padded by K − 1{dropped}) ⋆ (W rotated 180°)",
                  fontsize=TITLE_SIZE, fontweight="bold", y=1 - 0.12 / fig.get_figheight())
     return fig

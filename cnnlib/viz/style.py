@@ -11,6 +11,8 @@ figures: nothing global to close, and a widget can redraw them quickly.
 """
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
@@ -228,12 +230,20 @@ def figure_to_png(fig: Figure, compress_level: int = 6) -> bytes:
     return render_png(fig, compress_level)
 
 
-def show(fig: Figure):
-    """Display ``fig`` in a notebook as a PNG image and return nothing.
+def show(fig):
+    """Display ``fig`` in a notebook as a PNG image and return nothing; a view with ``.svg`` is shown as SVG.
 
     Works whatever matplotlib backend is active, so a lesson's static
-    rendering looks the same in JupyterLab, Voilà and a static viewer.
+    rendering looks the same in JupyterLab, Voilà and a static viewer. An
+    SVG goes out twice: as ``image/svg+xml`` (GitHub, nbviewer, ``make html``)
+    and as an HTML ``<img>`` of it, which JupyterLab shows even in a notebook
+    that has not been run yet (it does not show the SVG of an untrusted notebook).
     """
     from IPython.display import Image, display
 
-    display(Image(data=figure_to_png(fig), format="png"))
+    if hasattr(fig, "svg"):
+        data = base64.b64encode(fig.svg.encode()).decode("ascii")
+        img = f'<img alt="figure" src="data:image/svg+xml;base64,{data}">'
+        display({"text/html": img, "image/svg+xml": fig.svg, "text/plain": "<figure>"}, raw=True)
+    else:
+        display(Image(data=figure_to_png(fig), format="png"))

@@ -12,14 +12,18 @@ by name) above one or more :class:`FigurePanel` (``panels``; the first is
 * :func:`pooling_view` / :func:`pooling_widget`, :func:`shift_view` / :func:`shift_widget`: pooling an edge map;
 * :func:`batchnorm_view` / :func:`batchnorm_widget`: a batch before and after batch norm;
 * :func:`backprop_view`, :func:`backprop_pass_view` / :func:`backprop_widget`: the backward pass (two panels);
+* :func:`im2col_view` / :func:`im2col_widget`: one window, its column of im2col's matrix and its output (SVG);
 * :func:`feature_map_view` / :func:`feature_map_widget`: every channel of a layer;
-* :func:`receptive_field_view` / :func:`receptive_field_widget`: what one unit sees.
+* :func:`receptive_field_view` / :func:`receptive_field_widget`: what one unit sees;
+* :func:`learning_rate_view` / :func:`learning_rate_widget`: loss curves on a log-scale learning-rate slider.
 """
 from .backprop import BackpropPassView, BackpropView, backprop_pass_view, backprop_view, backprop_widget
 from .batchnorm import BatchNormView, batchnorm_view, batchnorm_widget
 from .feature_maps import FeatureMapView, feature_map_view, feature_map_widget
 from .live_plot import LivePlot
+from .learning_rate import LearningRateView, learning_rate_view, learning_rate_widget
 from .filters import FilterView, KernelInput, filter_view, filter_widget
+from .im2col import Im2colView, im2col_view, im2col_widget
 from .output_size import OutputSizeView, output_size_view, output_size_widget
 from .pooling import PoolingView, ShiftView, pooling_view, pooling_widget, shift_view, shift_widget
 from .receptive_field import ReceptiveFieldView, receptive_field_view, receptive_field_widget
@@ -31,7 +35,9 @@ __all__ = [
     "BackpropPassView", "BackpropView", "backprop_pass_view", "backprop_view", "backprop_widget",
     "BatchNormView", "batchnorm_view", "batchnorm_widget",
     "FeatureMapView", "feature_map_view", "feature_map_widget",
+    "LearningRateView", "learning_rate_view", "learning_rate_widget",
     "FilterView", "KernelInput", "filter_view", "filter_widget",
+    "Im2colView", "im2col_view", "im2col_widget",
     "OutputSizeView", "output_size_view", "output_size_widget",
     "PoolingView", "ShiftView", "pooling_view", "pooling_widget", "shift_view", "shift_widget",
     "ReceptiveFieldView", "receptive_field_view", "receptive_field_widget",

@@ -53,7 +53,11 @@ class BackpropView:
 
 @dataclass(frozen=True)
 class BackpropPassView:
-    """What the whole-pass picture drew; ``crop`` is ``(top, left, H, W)`` of ``dx`` inside ``dx_padded``."""
+    """What the whole-pass picture drew; ``crop`` is ``(top, left, H, W)`` of ``dx`` inside ``dx_padded``.
+
+    ``extra`` is ``(rows, cols)``, the zeros at the bottom/right of ``dout_full`` for the rows and columns
+    the floor dropped, ``(H + 2P - KH) % S``; ``title`` the first grid's title, which states the padding drawn.
+    """
 
     fig: Figure
     dout_dilated: np.ndarray
@@ -66,6 +70,8 @@ class BackpropPassView:
     db: float
     crop: tuple
     message: str
+    extra: tuple = (0, 0)
+    title: str = ""
 
 
 def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None,
@@ -100,10 +106,17 @@ def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, d
     kh = cb.kernel.shape[0]
     message = (f"stride {stride}: {stride - 1} zero(s) between the entries of dout; full correlation: "
                f"{kh - 1} zero(s) around; ")
+    er, ec = cb.extra
+    if er or ec:
+        mod = f"{er}" if er == ec else f"{er} (rows), {ec} (columns)"
+        message += (f"(H + 2P − K) mod S = {mod}: the floor dropped the last {er} row(s) and {ec} column(s) of x_pad, "
+                    f"no window reached them, so dout gets {er} extra zero row(s) at the bottom and {ec} column(s) at "
+                    f"the right, and their gradient is 0; ")
     message += (f"padding {padding}: dx = dx_pad[{padding}:{padding + cb.x.shape[0]}, "
                 f"{padding}:{padding + cb.x.shape[1]}]" if padding else "padding 0: nothing to crop")
-    return BackpropPassView(draw_backward_pass(cb, figure=figure), cb.dout_dilated, cb.inserted, cb.dout_full,
-                            cb.kernel_rot, cb.dx_padded, cb.dx, cb.dW, cb.db, cb.crop, message)
+    fig = draw_backward_pass(cb, figure=figure)
+    return BackpropPassView(fig, cb.dout_dilated, cb.inserted, cb.dout_full, cb.kernel_rot, cb.dx_padded, cb.dx,
+                            cb.dW, cb.db, cb.crop, message, cb.extra, fig.axes[0].get_title())
 
 
 def _backward(x, kernel, dout, stride, padding) -> ConvBackward:

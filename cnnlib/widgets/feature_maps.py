@@ -1,5 +1,8 @@
 """The feature-map explorer: pick a test image and a layer, see every channel that layer produces.
 
+Layers are numbered by their index in ``model.layers``, the ``#`` column of
+``model.summary()``; the menu, title and message write ``"4 · ReLU"``.
+
 >>> view = feature_map_view(model, x_test, index=0, layer=0, labels=y_test, classes=FASHION_MNIST_CLASSES)
 >>> view.maps.shape          # the first Conv2D's 32 maps of 26×26
 (32, 26, 26)
@@ -13,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..demos.feature_maps import layer_outputs, spatial_layers
+from ..demos.feature_maps import layer_outputs, spatial_layer_labels, spatial_layers
 from ..layers import Softmax
 from ..viz.feature_maps import draw_layer_channels
 from .view_widget import ViewWidget
@@ -38,7 +41,8 @@ def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
         raise ValueError(f"index must be in [0, {len(images)}), got {index}.")
     if layer not in allowed:
         raise ValueError(f"layer {layer} does not output feature maps; choose one of {allowed} "
-                         "(the layers before Flatten).")
+                         "(the layers before Flatten, numbered by their index in model.layers: "
+                         "the # column of model.summary()).")
 
 
 def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
@@ -49,7 +53,8 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
         model: a trained ``Sequential`` ending in class scores.
         images: ``(N, C, H, W)``, e.g. the test images.
         index: which image (default 0).
-        layer: which layer's output (must be before ``Flatten``; default 0).
+        layer: the index in ``model.layers`` (the ``#`` column of ``model.summary()``) of the layer whose
+            output is drawn (must be before ``Flatten``; default 0).
         labels, classes: optional true labels ``(N,)`` and class names, for the caption.
         outputs: ``layer_outputs(model, images[index])`` if already computed (the widget keeps them).
     """
@@ -65,21 +70,24 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
     caption += f"\npredicted: {name(pred)} ({probs[pred]:.0%})"
     maps = outs[layer]
     lyr = model.layers[layer]
-    title = f"layer {layer}: {lyr!r} → {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}"
+    title = f"layer {layer} · {lyr!r} → {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}"
     fig = draw_layer_channels(images[index], maps, title=title, caption=caption)
-    message = (f"layer {layer} {type(lyr).__name__}: output {maps.shape}, "
+    message = (f"layer {layer} · {type(lyr).__name__}: output {maps.shape}, "
                f"{int((maps.reshape(len(maps), -1).max(axis=1) <= 0).sum())} of {len(maps)} channels all ≤ 0")
     return FeatureMapView(fig, np.asarray(images[index]), maps, layer, type(lyr).__name__, pred,
                           float(probs[pred]), message)
 
 
 def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> ViewWidget:
-    """An image slider and a layer menu driving :func:`feature_map_view`."""
-    allowed = spatial_layers(model, images.shape[1:])
+    """An image slider and a layer menu driving :func:`feature_map_view`.
+
+    The menu lists the layers before ``Flatten`` as ``"index · name → C×H×W"``, with their ``model.layers``
+    index (the ``#`` column of ``model.summary()``).
+    """
     controls = {
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="test image",
                                    style={"description_width": "80px"}, layout=widgets.Layout(width="420px")),
-        "layer": widgets.Dropdown(options=[(f"{i}: {model.layers[i]!r}", i) for i in allowed], value=layer,
+        "layer": widgets.Dropdown(options=spatial_layer_labels(model, images.shape[1:]), value=layer,
                                   description="layer", style={"description_width": "80px"},
                                   layout=widgets.Layout(width="420px")),
     }

@@ -1,6 +1,9 @@
 """The receptive-field widget: pick a layer and a unit, see the input region it depends on.
 
->>> view = receptive_field_view(layer=5, i=0, j=0)   # the 32×32×3 network's last conv
+Layers are numbered by their index in ``model.layers`` (the ``#`` column of
+``model.summary()``); only the conv and pooling layers can be chosen.
+
+>>> view = receptive_field_view(layer=6, i=0, j=0)   # the 32×32×3 network's last conv, model.layers[6]
 >>> view.input_region
 ((0, 18), (0, 18))
 """
@@ -44,12 +47,14 @@ def _default_setup():
     return layers, patch
 
 
-def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, input_size=None,
+def receptive_field_view(layer: int = 6, i: int = 0, j: int = 0, layers=None, input_size=None,
                          image=None) -> ReceptiveFieldView:
-    """Draw what unit ``(i, j)`` of conv/pool layer ``layer`` (from 1) sees in every earlier layer.
+    """Draw what unit ``(i, j)`` of layer ``layers[layer]`` (a conv or pooling layer) sees in every earlier layer.
 
     Args:
-        layer, i, j: the unit.
+        layer: the layer's index in ``layers`` (for a model, in ``model.layers``: the ``#`` column of
+            ``model.summary()``; default 6, the last conv of lesson 10's network).
+        i, j: the unit's row and column in that layer's output.
         layers: layers before ``Flatten`` (default: the 32×32×3 network of lesson 10).
         input_size: ``(H, W)`` of the input (default 32×32, or the image's size).
         image: an ``(H, W, 3)`` or ``(H, W)`` picture drawn under the input grid
@@ -63,23 +68,25 @@ def receptive_field_view(layer: int = 5, i: int = 0, j: int = 0, layers=None, in
     layout = receptive_field_layout(list(layers), input_size, layer, i, j)
     (t, b), (l, r) = layout.regions[0]
     rf = layout.rf
-    message = (f"unit ({i}, {j}) of layer {layer} ({layout.names[layer]}): receptive field {rf.size[0]}×{rf.size[1]}, "
+    message = (f"unit ({i}, {j}) of layer {layout.label(layout.stage)}: receptive field {rf.size[0]}×{rf.size[1]}, "
                f"input rows {t}..{b - 1}, columns {l}..{r - 1}")
     return ReceptiveFieldView(draw_receptive_field(layout, image), layout, message)
 
 
-def receptive_field_widget(layer: int = 5, i: int = 0, j: int = 0, layers=None, input_size=None,
+def receptive_field_widget(layer: int = 6, i: int = 0, j: int = 0, layers=None, input_size=None,
                            image=None) -> ViewWidget:
     """A layer menu and row/column sliders driving :func:`receptive_field_view`.
 
-    The sliders' ranges follow the chosen layer's output size.
+    The menu offers the conv and pooling layers only, each as ``"index · name (H×W)"`` with its
+    ``model.layers`` index; the sliders' ranges follow the chosen layer's output size.
     """
     first = receptive_field_view(layer, i, j, layers, input_size, image)
-    names, sizes = first.layout.names, first.layout.sizes
+    lay = first.layout
+    sizes = {lay.indices[s]: lay.sizes[s] for s in range(1, len(lay.sizes))}  # layer index -> (H, W)
     narrow = {"style": {"description_width": "60px"}}
     controls = {
-        "layer": widgets.Dropdown(options=[(f"{s}: {names[s]} ({sizes[s][0]}×{sizes[s][1]})", s)
-                                           for s in range(1, len(names))],
+        "layer": widgets.Dropdown(options=[(f"{lay.label(s)} ({lay.sizes[s][0]}×{lay.sizes[s][1]})", lay.indices[s])
+                                           for s in range(1, len(lay.sizes))],
                                   value=layer, description="layer", layout=widgets.Layout(width="360px"), **narrow),
         "i": widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i", **narrow),
         "j": widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j", **narrow),

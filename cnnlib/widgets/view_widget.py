@@ -1,11 +1,13 @@
 """The one helper behind every lesson widget: controls above panels, each panel drawing a view of their values.
 
 A *view* is a plain function of the settings that returns a result with a
-``.fig`` (and, optionally, a ``.message`` shown under it and an ``.error``
-that shows the message in red); tests and static pictures call it directly.
+``.fig`` (a matplotlib figure) or an ``.svg`` (an SVG document as a string,
+for number grids: the browser draws it crisply and at its natural size),
+and, optionally, a ``.message`` shown under it and an ``.error`` that shows
+the message in red; tests and static pictures call it directly.
 :class:`ViewWidget` does the rest: it calls each panel's view when a control
-it reads changes, renders the figure to PNG (keeping the PNGs already drawn,
-so going back to a setting is instant), redraws in place and turns a
+it reads changes, renders a figure to PNG (keeping what it already drew, so
+going back to a setting is instant), redraws in place and turns a
 ``ValueError``/``TypeError`` into a red message.
 
 >>> from types import SimpleNamespace
@@ -43,7 +45,7 @@ def _parameters(view) -> frozenset | None:
 
 
 class FigurePanel(widgets.VBox):
-    """One view's figure, as a PNG image above a one-line message.
+    """One view's figure, as a PNG image (or an inline SVG) above a one-line message.
 
     Args:
         view: ``view(**settings) -> result`` with ``.fig`` (optional ``.message``, ``.error``).
@@ -55,8 +57,9 @@ class FigurePanel(widgets.VBox):
 
     view: Callable
     uses: frozenset | None  # None: every setting
-    cache: dict  # (png, message, is_error) by the settings the view read
+    cache: dict  # (png bytes or svg text, message, is_error) by the settings the view read
     image: widgets.Image
+    svg: widgets.HTML  # shown instead of ``image`` when the view returns ``.svg``
     message: widgets.HTML
 
     def __init__(self, view: Callable, uses=None) -> None:
@@ -65,10 +68,12 @@ class FigurePanel(widgets.VBox):
         self.uses = frozenset(uses) if uses is not None else params
         self.cache = {}
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        # overflow: a figure wider than the page scrolls instead of shrinking below its natural size
+        self.svg = widgets.HTML(value="", layout=widgets.Layout(display="none", overflow="auto", max_width="100%"))
         self.message = widgets.HTML(value="")
         self._redraws = params is None or "figure" in params
         self._figure = None
-        super().__init__([self.image, self.message])
+        super().__init__([self.image, self.svg, self.message])
 
     def reads(self, names) -> bool:
         """True if the view reads any of the settings ``names``."""
@@ -85,9 +90,9 @@ class FigurePanel(widgets.VBox):
                 self.show_error(str(exc))
                 return
             if self._redraws:
-                self._figure = result.fig
-            self.cache[key] = (self.render(result.fig), getattr(result, "message", ""),
-                               bool(getattr(result, "error", None)))
+                self._figure = getattr(result, "fig", None)
+            drawing = result.svg if hasattr(result, "svg") else self.render(result.fig)
+            self.cache[key] = (drawing, getattr(result, "message", ""), bool(getattr(result, "error", None)))
             if len(self.cache) > CACHE_SIZE:
                 del self.cache[next(iter(self.cache))]  # dicts keep insertion order: drop the oldest
         self.show_png(*self.cache[key])
@@ -96,9 +101,14 @@ class FigurePanel(widgets.VBox):
         """The PNG bytes of ``fig`` (fast to encode: they only travel to the browser)."""
         return figure_to_png(fig, compress_level=WIDGET_PNG_COMPRESSION)
 
-    def show_png(self, png: bytes, message: str = "", error: bool = False) -> None:
-        """Show an already rendered figure and an optional plain-text message (red if ``error``)."""
-        self.image.value = png
+    def show_png(self, png: bytes | str, message: str = "", error: bool = False) -> None:
+        """Show an already rendered figure (PNG bytes, or SVG text) and a plain-text message (red if ``error``)."""
+        if isinstance(png, str):
+            self.svg.value = png
+            self.svg.layout.display, self.image.layout.display = None, "none"
+        else:
+            self.image.value = png
+            self.image.layout.display, self.svg.layout.display = None, "none"
         self.message.value = _as_html(message, ERROR_COLOR if error else TEXT_COLOR)
 
     def show_error(self, message: str) -> None:

@@ -24,8 +24,9 @@ BARE_WIDGET_JS = r"""
 
 # Returns a string that changes whenever any figure in ``area`` changes.
 FIGURE_KEY_JS = r"""
-(area) => Array.from(area.querySelectorAll('img, svg.main-svg, canvas'))
-  .map(e => e.src ? (e.src.length + ':' + e.src.slice(-200)) : e.outerHTML.length).join('|')
+(area) => Array.from(area.querySelectorAll('img, svg.main-svg, svg.cnnlib-figure, canvas'))
+  .map(e => e.src ? (e.src.length + ':' + e.src.slice(-200))
+                  : (e.classList.contains('cnnlib-figure') ? e.outerHTML : e.outerHTML.length)).join('|')
 """
 
 # Start watching ``area``: resolves ``window.__redraw`` with the ms from the

@@ -48,3 +48,25 @@ def test_check_same_padding_diagnoses_a_fraction():
 def test_check_output_size_recognises_same_and_k_times_d(answer, args, phrase):
     fb = check_output_size(answer, **args)
     assert not fb and phrase in fb.message
+
+
+@pytest.mark.parametrize("answer, right, phrase", [
+    ((0, 1), True, "⌈10/2⌉ = 5 windows span (H_out − 1)·S + K_eff = 11 rows"),
+    ((1, 0), False, "wrong side"),
+    ((1, 1), False, "the stride-1 'same' padding"),  # K - 1 = 2: right at stride 1, too much at stride 2
+    ((2, 2), False, "yours adds up to 4"),
+    ((0.5, 0.5), False, "whole number"),
+    (None, False, "replace None"),
+])
+def test_check_same_padding_at_a_stride_uses_keras_rule(answer, right, phrase):
+    fb = check_same_padding(3, answer, size=10, stride=2)
+    assert bool(fb) is right and phrase in fb.message
+    if answer is not None and not right:
+        assert "(0, 1)" not in fb.message  # the diagnosis does not give the answer away
+
+
+def test_check_same_padding_at_a_stride_needs_the_size():
+    with pytest.raises(TypeError, match=r"stride=2\) needs the input size.*size=H"):
+        check_same_padding(3, (0, 1), stride=2)
+    with pytest.raises(ValueError, match=r"stride must be an int >= 1, got 0"):
+        check_same_padding(3, (0, 1), size=8, stride=0)

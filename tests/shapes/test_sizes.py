@@ -83,3 +83,11 @@ def test_explanations_substitute_the_numbers():
 def test_conv_output_size_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
         conv_output_size(**kwargs)
+
+
+def test_keras_same_padding_hand_cases():
+    from cnnlib.shapes import keras_same_padding
+    assert keras_same_padding(7, 3, stride=2) == (1, 1)  # ceil(7/2) = 4 outputs, total (4-1)*2 + 3 - 7 = 2
+    assert keras_same_padding(8, 3, stride=2) == (0, 1)  # ceil(8/2) = 4 outputs, total 1: the odd pixel after
+    assert keras_same_padding(8, 1, stride=2) == (0, 0)  # a 1×1 kernel at stride 2 needs none
+    assert keras_same_padding(6, 3, stride=1, dilation=2) == (2, 2)  # K_eff = 5, stride 1: K_eff - 1

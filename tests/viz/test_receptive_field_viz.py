@@ -8,7 +8,7 @@ LAYERS = cifar_cnn().layers[:8]
 
 
 def test_drawing_highlights_the_regions():
-    lay = receptive_field_layout(LAYERS, (32, 32), layer=2, i=1, j=3)
+    lay = receptive_field_layout(LAYERS, (32, 32), layer=2, i=1, j=3)  # LAYERS[2]: the first max pool
     fig = draw_receptive_field(lay)
     assert len(fig.axes) == 6
     # Stage 1 (the first conv's output): the cells the unit sees are coloured, the rest white.
@@ -22,3 +22,8 @@ def test_drawing_highlights_the_regions():
     unit = (fig.axes[2].images[0].get_array()[..., :3] < 1).any(axis=-1)
     assert np.argwhere(unit).tolist() == [[1, 3]]
     assert "sees 4×4" in fig.axes[0].get_title()
+    # Panels and title number the layers by their index in LAYERS (model.layers): 0, 2, 3, 5, 6.
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == [
+        "input", "0 · Conv2D 3×3", "2 · MaxPool2D 2×2 stride 2", "3 · Conv2D 3×3", "5 · MaxPool2D 2×2 stride 2",
+        "6 · Conv2D 3×3"]
+    assert "unit (1, 3) of layer 2 · MaxPool2D" in fig._suptitle.get_text()

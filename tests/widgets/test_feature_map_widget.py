@@ -22,6 +22,9 @@ def test_view_draws_that_layers_output_for_that_image(index, layer):
     assert view.predicted == int(logits.argmax())
     assert f"true: {CLASSES[index]}" in view.fig.axes[0].get_title()
     assert f"output {expected.shape}" in view.message
+    name = type(MODEL.layers[layer]).__name__
+    assert view.fig._suptitle.get_text().startswith(f"layer {layer} · {name}(")
+    assert view.message.startswith(f"layer {layer} · {name}:")
 
 
 def test_view_refuses_layers_after_flatten_and_bad_indices():
@@ -35,6 +38,8 @@ def test_widget_controls_redraw_the_panel():
     box = feature_map_widget(MODEL, IMAGES, LABELS, CLASSES)
     image_s, menu = box.controls["index"], box.controls["layer"]
     assert image_s.max == 4 and [v for _, v in menu.options] == [0, 1, 2, 3, 4, 5]
+    assert [label for label, _ in menu.options][:4] == ["0 · Conv2D → 32×26×26", "1 · ReLU → 32×26×26",
+                                                       "2 · MaxPool2D → 32×13×13", "3 · Conv2D → 64×11×11"]
     first = bytes(box.panel.image.value)
     menu.value = 3
     assert "output (64, 11, 11)" in box.panel.message.value

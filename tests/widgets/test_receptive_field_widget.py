@@ -13,7 +13,7 @@ def test_default_view_is_the_32x32x3_network_on_a_photo_patch():
 
 def test_view_input_region_matches_the_calculator():
     layers = [(3, 1), (2, 2), (3, 1, 1)]
-    view = receptive_field_view(layer=3, i=2, j=5, layers=layers, input_size=(16, 16))
+    view = receptive_field_view(layer=2, i=2, j=5, layers=layers, input_size=(16, 16))  # layers[2]
     rf = receptive_field(layers, (16, 16))[-1]
     assert view.input_region == receptive_field_region(rf, 2, 5, input_size=(16, 16))
     assert view.fig.axes[0].images[0].get_array().shape == (16, 16, 4)  # no photo: a grid
@@ -22,12 +22,14 @@ def test_view_input_region_matches_the_calculator():
 def test_widget_sliders_follow_the_layer_size():
     box = receptive_field_widget()
     menu, row_s, col_s = box.controls["layer"], box.controls["i"], box.controls["j"]
+    assert [v for _, v in menu.options] == [0, 2, 3, 5, 6]  # model.layers indices of the convs and pools
+    assert menu.options[0][0] == "0 · Conv2D 3×3 (30×30)"
     assert (row_s.max, col_s.max) == (3, 3)
-    menu.value = 1
+    menu.value = 0
     assert (row_s.max, col_s.max) == (29, 29)
     row_s.value, col_s.value = 20, 7
     assert "input rows 20..22, columns 7..9" in box.panel.message.value
-    menu.value = 4  # 6×6: the sliders are clamped before drawing
+    menu.value = 5  # 6×6: the sliders are clamped before drawing
     assert (row_s.value, col_s.value) == (5, 5)
-    assert "unit (5, 5) of layer 4" in box.panel.message.value
-    assert len(box.cache) == 5  # one picture per move: none for the unclamped (4, 20, 7)
+    assert "unit (5, 5) of layer 5 · MaxPool2D" in box.panel.message.value
+    assert len(box.cache) == 5  # one picture per move: none for the unclamped (5, 20, 7)

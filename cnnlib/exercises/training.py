@@ -1,0 +1,364 @@
+r"""Lesson 08 checkers: the SGD update, the momentum update and the gradient of binary cross-entropy.
+
+Each runs the student's function next to cnnlib (``cnnlib.optim.SGD``,
+``SGD(momentum=...)``, ``BinaryCrossEntropy(from_logits=True)``), and when the
+numbers differ, tries the usual slips (the sign flipped, the learning rate
+missing, ``W`` updated but not ``b``, a velocity that does not carry over,
+:math:`\partial L/\partial p` instead of :math:`\partial L/\partial z`, …) to
+name the mistake. The message says what is wrong; ``result.hint(2)`` says
+where to look and ``result.hint(3)`` gives the fix, so the answer is never
+shown first.
+
+>>> check_sgd_update(reference_sgd_update).correct
+True
+>>> check_bce_grad(lambda z, y: y - 1 / (1 + np.exp(-z))).mistake
+'sign'
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers import Dense, ReLU
+from ..layers.activations import stable_sigmoid
+from ..losses import CrossEntropy
+from ..model import Sequential
+from ..optim import SGD
+from .gradcheck_diagnosis import Diagnosis
+
+LR, MOMENTUM = 0.1, 0.9
+
+
+def reference_sgd_update(model, lr):
+    """One plain SGD step by hand: every parameter moves against its gradient, in place."""
+    for layer in model.layers:
+        for name in layer.params:
+            layer.params[name] -= lr * layer.grads[name]
+
+
+def reference_momentum_update(w, grad, velocity, lr, momentum):
+    """One SGD-with-momentum step by hand, as ``torch.optim.SGD`` (velocity starts at zeros)."""
+    velocity = momentum * velocity + grad
+    w = w - lr * velocity
+    return w, velocity
+
+
+def reference_bce_grad(z, y):
+    """d(BCE)/dz for each sample: sigmoid(z) - y."""
+    return stable_sigmoid(np.asarray(z, dtype=float)) - y
+
+
+def _diagnosis(key: str, hints: dict) -> Diagnosis:
+    what, where, fix = hints[key]
+    return Diagnosis(False, what, mistake=key, hints=(what, where, fix))
+
+
+def _right(message: str) -> Diagnosis:
+    return Diagnosis(True, message)
+
+
+# -- (a) the SGD update ---------------------------------------------------------------------------------------
+SGD_HINTS = {
+    "not_answered": (
+        "no parameter changed: either the `...` of sgd_update is still there, or your update made new arrays "
+        "instead of changing the ones the layers hold (see hint(2)).",
+        "the update must change the arrays the layers hold, in place (`w = w - lr * g` only makes a new local "
+        "array): for every layer of model.layers, and every name in layer.params, move layer.params[name] against "
+        "layer.grads[name], by lr times it.",
+        "for layer in model.layers:\n    for name in layer.params:\n"
+        "        layer.params[name] -= lr * layer.grads[name]",
+    ),
+    "not_in_place": (
+        "your function returned something, but the model's parameters did not change: the update must change "
+        "the arrays the layers hold.",
+        "`w = w - lr * g` makes a new array and binds it to a local name; the layer still holds the old one.",
+        "write the update in place: layer.params[name] -= lr * layer.grads[name].",
+    ),
+    "sign": (
+        "the parameters moved by +lr × grad: uphill. The loss goes up instead of down.",
+        "look at the sign in your update line: the gradient points to where the loss grows.",
+        "subtract: layer.params[name] -= lr * layer.grads[name].",
+    ),
+    "no_lr": (
+        "the parameters moved by the whole gradient: the learning rate is missing.",
+        "the step is lr times the gradient; look for lr in your update line.",
+        "layer.params[name] -= lr * layer.grads[name].",
+    ),
+    "only_W": (
+        "W moved correctly but b did not: only the weights are updated.",
+        "a Dense layer has two parameters, W and b; loop over every name in layer.params.",
+        "for name in layer.params:\n    layer.params[name] -= lr * layer.grads[name]",
+    ),
+    "only_first": (
+        "the first layer moved correctly but the later ones did not.",
+        "the update has to visit every layer of model.layers (ReLU has no params: its loop is simply empty).",
+        "for layer in model.layers:\n    for name in layer.params:\n"
+        "        layer.params[name] -= lr * layer.grads[name]",
+    ),
+    "other": (
+        "the parameters moved, but not by -lr × grad.",
+        "compare, for one parameter, (after - before) with -lr * layer.grads[name].",
+        "layer.params[name] -= lr * layer.grads[name], for every layer and every name in layer.params.",
+    ),
+}
+
+
+def _sgd_setup(seed: int = 0):
+    """A small float64 model, a batch, and its gradients after one forward and backward."""
+    model = Sequential([Dense(4, 3, dtype=np.float64, seed=seed), ReLU(), Dense(3, 2, dtype=np.float64,
+                                                                              seed=seed + 1)])
+    rng = np.random.default_rng(seed + 10)
+    x, y = rng.standard_normal((6, 4)), np.arange(6) % 2
+    loss = CrossEntropy()
+    loss.forward(model.forward(x), y)
+    model.backward(loss.backward())
+    return model
+
+
+def _params(model) -> list[tuple[int, str, np.ndarray]]:
+    return [(i, name, layer.params[name].copy()) for i, layer in enumerate(model.layers) for name in layer.params]
+
+
+def check_sgd_update(fn) -> Diagnosis:
+    """Check ``fn(model, lr)``, one plain SGD step in place, against ``cnnlib.optim.SGD(model, lr).step()``."""
+    if not callable(fn):
+        raise TypeError(f"check_sgd_update takes your function sgd_update(model, lr), got {fn!r}. "
+                        "Hint: pass the function itself, without calling it: check_sgd_update(sgd_update).")
+    student, ref = _sgd_setup(), _sgd_setup()
+    before = _params(student)
+    grads = {(i, name): student.layers[i].grads[name].copy() for i, name, _ in before}
+    try:
+        returned = fn(student, LR)
+    except Exception as exc:  # the student's code: show what it raised
+        return Diagnosis(False, f"sgd_update(model, lr) raised {type(exc).__name__}: {exc}", mistake="raised",
+                         hints=(f"sgd_update raised {type(exc).__name__}: {exc}",) + SGD_HINTS["not_answered"][1:])
+    SGD(ref, lr=LR).step()
+    after = _params(student)
+    moved = {(i, name): a - b for (i, name, a), (_, _, b) in zip(after, before)}
+    right = {key: -LR * g for key, g in grads.items()}
+    if all(np.allclose(moved[k], right[k], rtol=1e-10, atol=1e-14) for k in right):
+        exact = all(np.array_equal(student.layers[i].params[n], ref.layers[i].params[n]) for i, n in right)
+        return _right("every parameter moved by -lr × grad, " + ("bit for bit" if exact else "to float precision")
+                      + " the same as cnnlib.optim.SGD(model, lr).step().")
+    if not any(np.any(m != 0) for m in moved.values()):
+        key = "not_answered" if returned is None or returned is Ellipsis else "not_in_place"
+        return _diagnosis(key, SGD_HINTS)
+
+    def all_match(keys, factor):
+        return all(np.allclose(moved[k], factor * grads[k]) for k in keys)
+
+    keys = list(right)
+    if all_match(keys, LR):
+        return _diagnosis("sign", SGD_HINTS)
+    if all_match(keys, -1.0):
+        return _diagnosis("no_lr", SGD_HINTS)
+    weights = [k for k in keys if k[1] == "W"]
+    others = [k for k in keys if k[1] != "W"]
+    if all_match(weights, -LR) and not any(np.any(moved[k] != 0) for k in others):
+        return _diagnosis("only_W", SGD_HINTS)
+    first = [k for k in keys if k[0] == keys[0][0]]
+    rest = [k for k in keys if k[0] != keys[0][0]]
+    if all_match(first, -LR) and not any(np.any(moved[k] != 0) for k in rest):
+        return _diagnosis("only_first", SGD_HINTS)
+    return _diagnosis("other", SGD_HINTS)
+
+
+# -- (b) the momentum update ----------------------------------------------------------------------------------
+MOMENTUM_HINTS = {
+    "not_answered": (
+        "momentum_update did not return the pair (w, velocity) (two arrays of w's shape): fill in the `...` and "
+        "end with `return w, velocity`.",
+        "two lines: first the new velocity from the old one and the gradient, then the step of w along it.",
+        "velocity = momentum * velocity + grad\nw = w - lr * velocity\nreturn w, velocity",
+    ),
+    "plain_sgd": (
+        "w moves exactly like plain SGD, w - lr × grad, at every step: the velocity has no effect.",
+        "the step must use the velocity, and the velocity must carry over: the next call gets the one you return.",
+        "velocity = momentum * velocity + grad, then w = w - lr * velocity; return both.",
+    ),
+    "sign": (
+        "w moves uphill: the step has the wrong sign.",
+        "look at the sign of the step of w.",
+        "w = w - lr * velocity, with velocity = momentum * velocity + grad.",
+    ),
+    "ema": (
+        "the steps are 10× too small at first: that is the average (1 - momentum) × grad of Adam's first moment.",
+        "SGD's momentum adds the whole gradient to the decayed velocity; it does not scale it by (1 - momentum).",
+        "velocity = momentum * velocity + grad.",
+    ),
+    "old_velocity": (
+        "the first step does not move w: the step uses the velocity from before this gradient was added.",
+        "update the velocity first, then take the step with the new velocity.",
+        "velocity = momentum * velocity + grad\nw = w - lr * velocity",
+    ),
+    "other": (
+        "w does not follow SGD(momentum=0.9) over three steps: check that you return (w, velocity) in that "
+        "order, that the first step (velocity all zeros) moves w by -lr × grad, and that the velocity carries over.",
+        "on the first step (velocity all zeros) w must move by -lr × grad; from the second on, the velocity "
+        "remembers the earlier gradients, decayed by momentum.",
+        "velocity = momentum * velocity + grad\nw = w - lr * velocity\nreturn w, velocity",
+    ),
+}
+
+
+def _momentum_runs(update, w0, grads):
+    """Apply ``update(w, g, v)`` over the gradient sequence from a zero velocity; return w after each step."""
+    w, v, out = w0.copy(), np.zeros_like(w0), []
+    for g in grads:
+        w, v = update(w, g, v)
+        out.append(np.asarray(w, dtype=float).copy())
+    return out
+
+
+def _momentum_candidates():
+    def plain(w, g, v):
+        return w - LR * g, v
+
+    def sign(w, g, v):
+        v = MOMENTUM * v + g
+        return w + LR * v, v
+
+    def ema(w, g, v):
+        v = MOMENTUM * v + (1 - MOMENTUM) * g
+        return w - LR * v, v
+
+    def old_velocity(w, g, v):
+        return w - LR * v, MOMENTUM * v + g
+
+    return {"plain_sgd": plain, "sign": sign, "ema": ema, "old_velocity": old_velocity}
+
+
+def check_momentum_update(fn) -> Diagnosis:
+    """Check ``fn(w, grad, velocity, lr, momentum) -> (w, velocity)`` over 3 steps against ``SGD(momentum=0.9)``."""
+    if not callable(fn):
+        raise TypeError(f"check_momentum_update takes your function momentum_update(w, grad, velocity, lr, "
+                        f"momentum), got {fn!r}. Hint: check_momentum_update(momentum_update).")
+    rng = np.random.default_rng(1)
+    w0 = rng.standard_normal((3, 2))
+    grads = [rng.standard_normal((3, 2)) for _ in range(3)]
+    layer = Dense(3, 2, dtype=np.float64, seed=0)
+    layer.params["W"][...] = w0
+    opt = SGD([layer], lr=LR, momentum=MOMENTUM)
+    expected = []
+    for g in grads:
+        layer.grads = {"W": g.copy(), "b": np.zeros(2)}
+        opt.step()
+        expected.append(layer.params["W"].copy())
+    w, v, got = w0.copy(), np.zeros_like(w0), []
+    for g in grads:
+        try:
+            result = fn(w.copy(), g.copy(), v.copy(), LR, MOMENTUM)
+        except Exception as exc:  # the student's code: show what it raised
+            return Diagnosis(False, f"momentum_update raised {type(exc).__name__}: {exc}", mistake="raised",
+                             hints=(f"momentum_update raised {type(exc).__name__}: {exc}",)
+                             + MOMENTUM_HINTS["not_answered"][1:])
+        if not (isinstance(result, tuple) and len(result) == 2):
+            return _diagnosis("not_answered", MOMENTUM_HINTS)
+        try:
+            w, v = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
+        except (TypeError, ValueError):
+            return _diagnosis("not_answered", MOMENTUM_HINTS)
+        if w.shape != w0.shape or v.shape != w0.shape:
+            return _diagnosis("not_answered", MOMENTUM_HINTS)
+        got.append(w.copy())
+    if all(np.allclose(a, b, rtol=1e-12, atol=1e-14) for a, b in zip(got, expected)):
+        return _right("three steps match cnnlib.optim.SGD(momentum=0.9) (and torch.optim.SGD): the velocity "
+                      "adds up the gradients, each step decaying the older ones by 0.9.")
+    for key, update in _momentum_candidates().items():
+        if all(np.allclose(a, b) for a, b in zip(got, _momentum_runs(update, w0, grads))):
+            return _diagnosis(key, MOMENTUM_HINTS)
+    return _diagnosis("other", MOMENTUM_HINTS)
+
+
+# -- (c) the gradient of binary cross-entropy ------------------------------------------------------------------
+BCE_Z = np.array([2.0, -1.0, 0.5, 0.0, 40.0, -800.0])
+BCE_Y = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])
+
+BCE_HINTS = {
+    "not_answered": (
+        "bce_grad returned nothing usable yet: fill in the `...` so it returns dL/dz, one number per sample.",
+        "the chain rule through the sigmoid simplifies to something very short: see the derivation above.",
+        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
+    ),
+    "shape": (
+        "bce_grad must return one number per sample, an array shaped like z; did you take a mean or a sum?",
+        "the exercise asks for each sample's own dL/dz: no mean, no sum over the samples.",
+        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
+    ),
+    "sign": (
+        "wrong sign: that is y - p. A sample with y = 1 must get a negative gradient, so that the step raises z.",
+        "dL/dz = p - y: the prediction minus the target.",
+        "return sigmoid(z) - y",
+    ),
+    "forgot_y": (
+        "that is p = sigmoid(z): the target is missing.",
+        "dL/dz compares the prediction with the target.",
+        "return sigmoid(z) - y",
+    ),
+    "sigmoid_only": (
+        "that is p (1 - p), the derivative of the sigmoid alone: the loss's own factor is missing.",
+        "the chain rule multiplies dL/dp = -y/p + (1-y)/(1-p) by dp/dz = p(1-p); multiply out before coding it.",
+        "the product simplifies to p - y: return sigmoid(z) - y",
+    ),
+    "dL_dp": (
+        "that is dL/dp = -y/p + (1-y)/(1-p), the gradient with respect to the probability, not the logit.",
+        "go one step further down the chain rule: multiply by dp/dz = p(1 - p) and simplify.",
+        "return sigmoid(z) - y",
+    ),
+    "mean": (
+        "right up to a factor: you divided by the number of samples. We asked for each sample's own loss.",
+        "the mean over a batch divides by N; BinaryCrossEntropy.backward() does that, but here we want one sample.",
+        "return sigmoid(z) - y   (without / len(z))",
+    ),
+    "unsimplified": (
+        "right for moderate z, but not finite at z = 40 or z = -800: there p rounds to exactly 1 or 0, and "
+        "(-y/p + (1-y)/(1-p)) · p(1-p) becomes inf · 0 = NaN.",
+        "do the algebra first: multiply out the chain rule by hand and the divisions by p and 1 - p cancel.",
+        "return sigmoid(z) - y",
+    ),
+    "other": (
+        "not dL/dz yet: for z = 0 and y = 1 the answer is -0.5; for z = 2 and y = 1 it is sigmoid(2) - 1 ≈ -0.12.",
+        "follow the derivation above: dL/dp times dp/dz.",
+        "return sigmoid(z) - y",
+    ),
+}
+
+
+def check_bce_grad(fn) -> Diagnosis:
+    """Check ``fn(z, y)`` returns :math:`\\partial L/\\partial z = \\sigma(z) - y` per sample, even at z = 40 and -800.
+
+    The answer is also compared with ``BinaryCrossEntropy(from_logits=True).backward()``
+    (times the number of samples, since that one is the gradient of the mean).
+    """
+    if not callable(fn):
+        raise TypeError(f"check_bce_grad takes your function bce_grad(z, y), got {fn!r}. "
+                        "Hint: check_bce_grad(bce_grad).")
+    z, y = BCE_Z.copy(), BCE_Y.copy()
+    try:
+        with np.errstate(all="ignore"):
+            got = fn(z.copy(), y.copy())
+    except Exception as exc:  # the student's code: show what it raised
+        return Diagnosis(False, f"bce_grad raised {type(exc).__name__}: {exc}", mistake="raised",
+                         hints=(f"bce_grad raised {type(exc).__name__}: {exc}",) + BCE_HINTS["not_answered"][1:])
+    if got is None or got is Ellipsis:
+        return _diagnosis("not_answered", BCE_HINTS)
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return _diagnosis("not_answered", BCE_HINTS)
+    if got.shape != z.shape:
+        return _diagnosis("shape", BCE_HINTS)
+    right = reference_bce_grad(z, y)
+    if np.allclose(got, right, rtol=1e-9, atol=1e-12):
+        return _right("dL/dz = sigmoid(z) - y, finite even at z = 40 and z = -800; BinaryCrossEntropy(from_logits="
+                      "True).backward() returns the same divided by the batch size.")
+    p = stable_sigmoid(z)
+    with np.errstate(all="ignore"):
+        candidates = {"sign": y - p, "forgot_y": p, "sigmoid_only": p * (1 - p),
+                      "dL_dp": -y / p + (1 - y) / (1 - p), "mean": right / len(z)}
+    moderate = np.abs(z) < 30
+    for key, guess in candidates.items():
+        if np.allclose(got[moderate], guess[moderate]):
+            return _diagnosis(key, BCE_HINTS)
+    if np.allclose(got[moderate], right[moderate]):
+        return _diagnosis("unsimplified", BCE_HINTS)
+    return _diagnosis("other", BCE_HINTS)

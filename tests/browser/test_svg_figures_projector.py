@@ -1,0 +1,64 @@
+"""SVG figures read from the back of the room: at a projector's 1024×768, every text is >= 18 CSS px and
+no figure is drawn below its natural width (issue 13). Checked on the lessons as stored, before running them,
+which is also what a student sees first.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import lesson_names
+
+PROJECTOR = {"width": 1024, "height": 768}
+MIN_TEXT_PX = 18
+
+OPEN_JS = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  return !!(w && w.content && w.content.widgets && w.content.widgets.length > 0);
+}"""
+
+# Every cnnlib SVG figure in the page: its natural and displayed width, its smallest text as displayed.
+# JupyterLab shows a stored image/svg+xml output as an <img> (a data: URL), a widget shows it inline: for an
+# <img> the text sizes are read from the SVG source and scaled by displayed / natural width.
+MEASURE_JS = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll('svg.cnnlib-figure')) {
+    const sizes = Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize));
+    found.push({kind: 'inline', natural: parseFloat(svg.getAttribute('width')),
+                shown: svg.getBoundingClientRect().width, smallest: Math.min(...sizes), texts: sizes.length});
+  }
+  for (const img of document.querySelectorAll('img[src^="data:image/svg+xml"]')) {
+    const src = img.getAttribute('src');
+    const body = src.includes(';base64,') ? atob(src.split(',')[1]) : decodeURIComponent(src.split(',')[1]);
+    if (!body.includes('cnnlib-figure')) continue;
+    const sizes = Array.from(body.matchAll(/font-size="([0-9.]+)px"/g)).map(m => parseFloat(m[1]));
+    const shown = img.getBoundingClientRect().width, natural = img.naturalWidth;
+    found.push({kind: 'img', natural, shown, smallest: Math.min(...sizes) * shown / natural, texts: sizes.length});
+  }
+  return found;
+}"""
+
+
+def _lessons_with_svg_figures() -> list[str]:
+    from .servers import ROOT
+    return [n for n in lesson_names() if "cnnlib-figure" in (ROOT / "notebooks" / n).read_text()]
+
+
+@pytest.mark.parametrize("name", _lessons_with_svg_figures())
+def test_svg_figures_are_legible_at_1024x768(browser, lab, name):
+    page = browser.new_page(viewport=PROJECTOR)
+    try:
+        page.goto(lab.url(f"/lab/tree/notebooks/{name}") + "&reset")
+        page.wait_for_function(OPEN_JS, timeout=120_000)
+        page.evaluate("window.jupyterapp.shell.collapseLeft()")
+        page.evaluate("window.jupyterapp.shell.collapseRight && window.jupyterapp.shell.collapseRight()")
+        page.wait_for_selector('img[src^="data:image/svg+xml"], svg.cnnlib-figure', state="attached", timeout=60_000)
+        page.wait_for_timeout(1000)
+        figures = page.evaluate(MEASURE_JS)
+        assert figures, f"{name}: no SVG figure found in the stored outputs"
+        for i, f in enumerate(figures):
+            assert f["texts"] > 0
+            assert f["smallest"] >= MIN_TEXT_PX - 0.01, f"{name}: figure {i} ({f['kind']}) has text at {f['smallest']:.1f} px"
+            assert abs(f["shown"] - f["natural"]) < 1, (
+                f"{name}: figure {i} is drawn {f['shown']:.0f} px wide, its natural width is {f['natural']:.0f} px")
+    finally:
+        page.close()

@@ -1,0 +1,43 @@
+"""The category colours survive colour-vision deficiency (Machado et al. 2009 simulation, CIE76 ΔE)."""
+import numpy as np
+import pytest
+
+from cnnlib.viz.im2col import PICK_EDGE, PICK_FILL, PLAIN, WEIGHT_FILL
+from cnnlib.viz.palette import OKABE_ITO, delta_e, min_delta_e, simulate_cvd, to_rgb
+
+DEFICIENCIES = ("deuteranopia", "protanopia", "tritanopia")
+DISTINGUISHABLE = 10.0  # ΔE: clearly different side by side on a projector (2.3 is just noticeable)
+
+#: Every set of category colours a figure puts side by side, by figure.
+CATEGORY_SETS = {
+    "okabe-ito": list(OKABE_ITO.values()),
+    "im2col explorer cells": [PICK_FILL, WEIGHT_FILL, PLAIN],
+    "im2col explorer outline vs cells": [PICK_EDGE, PICK_FILL, WEIGHT_FILL],
+}
+
+
+@pytest.mark.parametrize("kind", DEFICIENCIES)
+@pytest.mark.parametrize("name", sorted(CATEGORY_SETS))
+def test_every_pair_of_category_colours_stays_distinguishable(name, kind):
+    colors = CATEGORY_SETS[name]
+    worst = min_delta_e(colors, kind)
+    assert worst >= DISTINGUISHABLE, f"{name}: two colours are only ΔE {worst:.1f} apart with {kind}"
+
+
+def test_the_check_catches_a_red_green_pair():
+    red, green = "#d62728", "#2ca02c"  # matplotlib's default red and green
+    assert delta_e(red, green) > 60  # very different with normal vision
+    assert delta_e(red, green, "deuteranopia") < DISTINGUISHABLE  # and not with deuteranopia
+
+
+def test_simulation_keeps_grays_and_matches_machado_rows_summing_to_one():
+    grays = ["#000000", "#777777", "#ffffff"]
+    for kind in DEFICIENCIES:
+        assert np.allclose(simulate_cvd(grays, kind), to_rgb(grays), atol=2e-3), kind
+
+
+def test_bad_colours_are_named():
+    with pytest.raises(ValueError, match="must be a '#rrggbb' string, got 'red'"):
+        to_rgb("red")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        simulate_cvd("#000000", "colourblind")
