@@ -96,7 +96,8 @@ benchmark: $(VENV)/.test-installed
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/train_step.py
 
 # Voila as a Jupyter server extension: the server's token and its Host-header
-# check apply, as in make lab. The token goes through the environment, not argv
+# check apply, as in make lab. The cnnlib-present template (tools/jupyter/voila/templates/)
+# hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding. The token goes through the environment, not argv
 # (other users can read a process's arguments).
 LESSON ?= 00
 present: $(VENV)/.lab-installed
@@ -104,8 +105,10 @@ present: $(VENV)/.lab-installed
 	if [ -z "$$nb" ]; then echo "No lesson matches notebooks/$(LESSON)*.ipynb; try LESSON=02"; exit 2; fi; \
 	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo "Presenting $$nb: open http://$(HOST):$(PORT)/voila/render/$$nb?token=$$token"; \
-	JUPYTER_TOKEN=$$token $(VENV)/bin/jupyter server $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) \
+	JUPYTER_TOKEN=$$token JUPYTER_PATH=$(CURDIR)/tools/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
+	  $(VENV)/bin/jupyter server $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) \
 	  --ServerApp.root_dir=. --no-browser --VoilaConfiguration.strip_sources=True \
+	  --VoilaConfiguration.template=cnnlib-present \
 	  --ServerApp.default_url=/voila/render/$$nb
 
 html: $(VENV)/.lab-installed

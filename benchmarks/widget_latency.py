@@ -14,7 +14,8 @@ size, every update to a different slider value, after one untimed warm-up:
   picture caches emptied first), which runs the observer, the callback(s)
   and the update of the image widget(s).
 
-The backward-pass widget draws two pictures: moving the output cell redraws
+Views that return SVG (``.svg``) have no PNG to encode: their callback is
+the view function alone. The backward-pass widget draws two pictures: moving the output cell redraws
 only the first, moving the stride or padding redraws both. Not included:
 the browser's round trip (``tests/browser`` measures it).
 """
@@ -64,7 +65,10 @@ def _callback(*view_fns, reuse: bool = False, **fixed):
     def run(v):
         for k, view_fn in enumerate(view_fns):
             again = {"figure": figures[k]} if reuse and figures[k] is not None else {}
-            figures[k] = view_fn(**{**fixed, **v, **again}).fig
+            result = view_fn(**{**fixed, **v, **again})
+            if hasattr(result, "svg"):  # an SVG view: the widget sends the text as it is
+                continue
+            figures[k] = result.fig
             figure_to_png(figures[k], compress_level=WIDGET_PNG_COMPRESSION)
 
     return run
@@ -114,6 +118,9 @@ def measure() -> list[tuple[str, str, str, float, float]]:
         ("backward pass (06)", "4×4 ⋆ 2×2, cell 1", "stride 1…3 (both pictures)",
          _median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"stride": s} for s in (1, 2, 3)]),
          _median_ms(_slider(backprop_widget(), "stride"), [1, 2, 3])),
+        ("backward pass (06)", "4×4 ⋆ 2×2, cell 1, stride 1", "padding 0…2 (both pictures)",
+         _median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"padding": p} for p in (0, 1, 2)]),
+         _median_ms(_slider(backprop_widget(), "padding"), [0, 1, 2])),
     ]
 
 

@@ -9,7 +9,10 @@ control of a built widget with its picture cache emptied.
 
 * feature-map explorer (lesson 09): the 28×28 network on Fashion-MNIST test
   images (weights untrained: drawing costs the same), moving the image slider
-  on the default layer (32 maps of 26×26) and on the 64-channel layer;
+  on the default layer (32 maps of 26×26) and on the 64-channel layer, and
+  the layer menu. The callback runs the image's forward pass and redraws the
+  figure drawn last (as the widget does); the widget also keeps the forward
+  passes, computed 8 images at a time (``layer_outputs_cache``);
 * receptive field (lesson 10): the 32×32×3 network, moving the row slider.
 """
 from __future__ import annotations
@@ -44,8 +47,11 @@ def main() -> int:
     model = fashion_mnist_cnn(seed=0)
     rows = []
     for layer in (1, 4):
-        def callback(i, layer=layer):
-            figure_to_png(feature_map_view(model, x, i, layer, y).fig, compress_level=WIDGET_PNG_COMPRESSION)
+        last = {}
+
+        def callback(i, layer=layer, last=last):  # a new image: its forward pass, drawn on the last figure
+            last["fig"] = feature_map_view(model, x, i, layer, y, figure=last.get("fig")).fig
+            figure_to_png(last["fig"], compress_level=WIDGET_PNG_COMPRESSION)
 
         box = feature_map_widget(model, x, y, layer=layer)
 
@@ -55,6 +61,21 @@ def main() -> int:
 
         rows.append((f"feature maps (09), layer {layer}", "test image 1…21", median_ms(callback, range(1, 22)),
                      median_ms(move, range(1, 22))))
+
+    menu_box = feature_map_widget(model, x, y, layer=1)
+    last_menu = {}
+
+    def menu_callback(layer):
+        last_menu["fig"] = feature_map_view(model, x, 0, layer, y, figure=last_menu.get("fig")).fig
+        figure_to_png(last_menu["fig"], compress_level=WIDGET_PNG_COMPRESSION)
+
+    def menu_move(layer):
+        menu_box.cache.clear()
+        menu_box.controls["layer"].value = layer
+
+    layers = [0, 1, 2, 3, 4, 5] * 4
+    rows.append(("feature maps (09), image 0", "layer menu 0…5", median_ms(menu_callback, layers),
+                 median_ms(menu_move, layers)))
 
     def rf_callback(i):
         figure_to_png(receptive_field_view(layer=3, i=i, j=4).fig, compress_level=WIDGET_PNG_COMPRESSION)

@@ -45,7 +45,7 @@
 # **Exercise.** Write it as two loops, over the rows `m` and the columns `n` of the kernel. Replace the `...`
 # with your code, run the cell, then run the check below it.
 
-# %%
+# %% tags=["presentation-hide"]
 def multiply_and_add(patch, kernel):
     """Sum of patch[m, n] * kernel[m, n] over every position (m, n); patch and kernel have the same shape."""
     KH, KW = kernel.shape
@@ -65,7 +65,7 @@ def multiply_and_add(patch, kernel):
 #
 # Lesson 01's exercises work the same way, and lesson 06's find-the-bug exercises give the same staged hints.
 
-# %%
+# %% tags=["presentation-hide"]
 from cnnlib.exercises.sliding_window import check_multiply_and_add
 
 result = check_multiply_and_add(multiply_and_add)
@@ -110,7 +110,7 @@ setup_ok = check_environment()
 #
 # Here is the widget of the next lesson. First the still picture:
 
-# %%
+# %% tags=["presentation-hide"]
 from cnnlib.viz import show
 from cnnlib.widgets import sliding_window_view, sliding_window_widget
 
@@ -120,9 +120,11 @@ show(sliding_window_view(step=1).fig)
 # **If you see a slider and a Play button below**, widgets work: press Play and watch the green window walk
 # over the input.
 #
-# If instead you see a line of plain text that names the widget (a `VBox` or an `IntSlider` with its
-# settings in brackets), the widget extension is not active: open the lessons with `make lab` (JupyterLab
-# from the course's environment) and run the cell again.
+# Before the cell has run (a lesson you just opened), its place shows one line starting with
+# "▶ Interactive figure" and the settings it starts with: run the notebook and the widget appears there.
+# If, after running, you see a line of plain text that names the widget (a `VBox` or an `IntSlider` with
+# its settings in brackets), the widget extension is not active: open the lessons with `make lab`
+# (JupyterLab from the course's environment) and run the cell again.
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget()

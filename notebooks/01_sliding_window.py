@@ -70,7 +70,7 @@ print(f"Dense(3072 -> {outputs:,}) would have {3072 * outputs + outputs:,} param
 # **Exercise.** How many parameters does `Conv2D(in_channels=3, out_channels=64, kernel_size=5)` have?
 # Replace `None` with your number and run the cell.
 
-# %%
+# %% tags=["presentation-hide"]
 my_count = None
 check_conv_params(my_count, in_channels=3, out_channels=64, kernel_size=5)
 
@@ -126,7 +126,7 @@ k = np.array([[1, 0],
 # So the first output row is $[2, 3, 4]$. The picture below is step 2: the green square is the patch, the
 # middle grids are the kernel and the element-wise products, and the output fills in as the window moves.
 
-# %%
+# %% tags=["presentation-hide"]
 show(sliding_window_view(step=2, x=x, kernel=k).fig)
 
 # %% [markdown]
@@ -149,7 +149,7 @@ print(out)
 # %% [markdown]
 # **Exercise.** Predict `out[1, 0]` by hand (the window one row down from the start), then run the cell.
 
-# %%
+# %% tags=["presentation-hide"]
 my_answer = None
 check_output_cell(1, 0, my_answer, x, k)
 
@@ -178,7 +178,7 @@ print("true convolution (kernel flipped):\n", conv2d(x[None, None], k_flipped[No
 # `x[i:i+KH, j:j+KW]`, multiply it element-wise by the kernel and sum. The output has $H - K_H + 1$ rows and
 # $W - K_W + 1$ columns. Replace the `...` with your code and run the cell.
 
-# %%
+# %% tags=["presentation-hide"]
 def corr2d(x, k):
     """2-D cross-correlation of x (H, W) with k (KH, KW): stride 1, no padding."""
     KH, KW = k.shape
@@ -194,7 +194,7 @@ def corr2d(x, k):
 # so. Stuck? Ask the result for help, one step at a time: `corr2d_result.hint(1)`, `.hint(2)`, `.hint(3)`,
 # and if you still are, `corr2d_result.solution()` shows one solution. Put them in a new cell.
 
-# %%
+# %% tags=["presentation-hide"]
 corr2d_result = check_corr2d(corr2d)
 corr2d_result
 
@@ -254,14 +254,14 @@ print("W:", layer.params["W"].shape, "  b:", layer.params["b"].shape)
 # (a bias per channel, a channel left out, …). The same help is there: `.hint(1)` to `.hint(3)`, then
 # `.solution()`.
 
-# %%
+# %% tags=["presentation-hide"]
 def conv_layer_by_hand(x, W, b):
     """x (C_in, H, W), W (C_out, C_in, KH, KW), b (C_out,) -> (C_out, H_out, W_out)."""
     # your code: one map per filter, each the sum over the input channels plus that filter's bias
     ...
 
 
-# %%
+# %% tags=["presentation-hide"]
 layer_result = check_conv_layer(conv_layer_by_hand)
 layer_result
 
@@ -297,7 +297,7 @@ print(f"one bias per position: {per_position:,}   one bias per filter: {16}")
 # **Exercise.** How many parameters does a dense layer from a flattened 28×28 grayscale image to 128 units
 # have?
 
-# %%
+# %% tags=["presentation-hide"]
 my_dense_count = None
 check_dense_params(my_dense_count, in_features=28 * 28, out_features=128)
 

@@ -43,7 +43,7 @@ k = np.array([[1, 0], [-1, 1]])
 # With stride $S$, the window for output cell $(i, j)$ starts at $(i \cdot S,\ j \cdot S)$. On lesson 01's
 # example, stride 2 keeps every other window: a $2 \times 2$ output instead of $3 \times 3$.
 
-# %%
+# %% tags=["presentation-hide"]
 show(sliding_window_view(step=2, x=x, kernel=k, stride=2).fig)
 
 # %% tags=["nbval-ignore-output"]
@@ -56,7 +56,7 @@ sliding_window_widget(x, k, stride=2)
 # centre ones. Padding adds $P$ rows and columns of zeros on **each** side (gray below). With $P = 1$ the
 # example's output grows to $5 \times 5$: the window now also starts on the border.
 
-# %%
+# %% tags=["presentation-hide"]
 show(sliding_window_view(step=7, x=x, kernel=k, padding=1).fig)
 
 # %% tags=["nbval-ignore-output"]
@@ -83,21 +83,24 @@ sliding_window_widget(x, k, padding=1)
 # %% [markdown]
 # ## The widget
 #
-# Five sliders: input size $H$, kernel $K$, stride $S$, padding $P$ and dilation $D$. The big grid is the
-# padded input (gray: padding) with the first window (solid) and the last one (dashed); the dots are the
-# cells the kernel actually touches. Above it, one bar per window position. Right: the output. Below: the
-# formula with your numbers.
+# Five sliders: input size $H$, kernel $K$, stride $S$, padding $P$ and dilation $D$. At the top, right under
+# the sliders: the formula with your numbers. The big grid is the padded input (gray: padding) with the first
+# window (solid) and the last one (dashed); the dots are the cells the kernel actually touches. Above it, one
+# bar per window position. Right: the output, and a legend of the cell colours. Every number in the figure
+# (axes, window starts, dropped cells) counts cells of the **padded** input: 0 is the first padding column.
 #
 # Its starting state:
 
-# %%
+# %% tags=["presentation-hide"]
 show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1).fig)
 
 # %% [markdown]
 # Things to try:
 #
-# - stride 3 with $H = 8$: the windows no longer reach the end; the cells they miss turn **red**;
-# - kernel 2 with stride 3: the windows no longer touch each other; the cells in between turn **orange**;
+# - stride 3 with $H = 8$: the windows no longer reach the end; the cells they miss turn **red-orange,
+#   cross-hatched** (dropped by the floor);
+# - kernel 2 with stride 3: the windows no longer touch each other; the cells in between turn **yellow,
+#   striped** (skipped by the stride);
 # - kernel 7 on a small input with no padding: no window fits, and the widget says why;
 # - dilation 2: the same 3×3 kernel covers a 5×5 area.
 
@@ -351,7 +354,7 @@ print(check_output_size(8, 10, 3, stride=1, dilation=2))  # right answer 6: igno
 # %% [markdown]
 # **'same' padding.** Which `(before, after)` padding makes a $4 \times 4$ kernel keep the size at stride 1?
 
-# %%
+# %% tags=["presentation-hide"]
 my_padding = None
 check_same_padding(4, my_padding)
 
@@ -362,7 +365,7 @@ print(check_same_padding(4, (2, 1)))  # the right total on the wrong side
 # **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 3$, $S = 2$?
 # (PyTorch and `cnnlib` would refuse `padding='same'` here.)
 
-# %%
+# %% tags=["presentation-hide"]
 my_keras_padding = None
 check_same_padding(3, my_keras_padding, size=10, stride=2)
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from cnnlib.datasets.images import LUMA, load_sample_image
 from cnnlib.exercises.output_size import check_output_size
-from cnnlib.image_filters import DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
+from cnnlib.image_filters import ALL_KERNEL_NAMES, DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
 from cnnlib.layers import Conv2D, ReLU
 from cnnlib.viz import draw_feature_maps, draw_images, draw_rgb_filter, show
 from cnnlib.widgets import filter_view, filter_widget
@@ -57,18 +57,55 @@ show(draw_images([rgb, gray], ["RGB", "gray"]))
 # %% [markdown]
 # ## The classic kernels
 #
-# Seven $3 \times 3$ kernels, each with a job:
+# Seven classic $3 \times 3$ kernels, each with a job, and two more (`brighten`, `darken`) to make one point:
 
 # %%
-for name in KERNEL_NAMES:
+for name in ALL_KERNEL_NAMES:
     print(f"{name:<10} sum {get_kernel(name).sum():>4.1f}   {DESCRIPTIONS[name]}")
 
 # %% [markdown]
-# The **sum** of the weights tells you what happens on a flat, uniform patch of the image:
+# The **sum** of the weights tells you what happens on a flat, uniform patch of the image: every pixel under
+# the kernel has the same brightness $b$, so the output is $b \times$ (sum of the weights).
 #
-# - sum 1 (identity, blurs, sharpen): the output keeps the brightness. We show these maps as photos.
+# - sum 1 (identity, blurs, sharpen): the output keeps the brightness.
+# - sum 2 (brighten): twice as bright; sum 0.5 (darken): half as bright.
 # - sum 0 (Sobel, Laplacian): a flat patch gives **0**; only changes in brightness (edges) respond, with a
-#   sign. We show these maps in red (positive) and blue (negative), white at 0.
+#   sign: positive or negative.
+#
+# ## Seeing brightness needs a fixed colour scale
+#
+# To compare brightness, every map must be drawn on the **same colour scale**. Below, the *fixed* scale:
+# gray from 0 (black) to 1 (white), exactly like the photo (values above 1 are drawn white; the arrow on the
+# colour bar says so), and for maps with negative values $-1 \ldots +1$, blue below 0, white at 0, red
+# above. Each map's title and colour bar give its limits.
+
+# %%
+demo_names = ["identity", "brighten", "darken", "sobel_x"]
+demo_conv = Conv2D(1, len(demo_names), kernel_size=3, padding=1, bias=False)
+demo_conv.params["W"][...] = kernel_bank(demo_names)  # (4, 1, 3, 3)
+demo_maps = demo_conv(gray[None, None])[0]  # (4, 150, 128)
+show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], scale="fixed",
+                       suptitle="fixed colour scale: the weights' sum shows as brightness"))
+for name, m in zip(demo_names, demo_maps):
+    print(f"{name:<9} weights sum {get_kernel(name).sum():>3.1f}   mean of the map {m.mean():5.2f}"
+          f"   (the photo's mean is {gray.mean():.2f})")
+
+# %% [markdown]
+# The numbers match the pictures: `brighten` (sum 2) doubles the mean brightness and 28% of its pixels
+# go past 1 (drawn white), `darken` (sum 0.5) halves it, and `sobel_x` (sum 0) averages about 0: white
+# everywhere the photo is flat, colour only at the edges.
+#
+# Now the same four maps, each **stretched** to its own range (what many image viewers do, and what this
+# lesson's figures did before): black at 0, white at the map's own maximum.
+
+# %%
+show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], scale="stretched",
+                       suptitle="stretched colour scale: every map fills its own range"))
+
+# %% [markdown]
+# `identity`, `brighten` and `darken` now look **identical**: stretching divides the brightness back out, so
+# only the colour bars (0 … 1, 0 … 2, 0 … 0.5) still tell them apart. Stretching has its use: it shows the
+# detail of a faint map. But to see what the sum of the weights does, use the fixed scale.
 
 # %% [markdown]
 # ## Derive, check, switch
@@ -102,12 +139,13 @@ print("same feature map:", np.allclose(edges, edges_by_hand, atol=1e-5))
 # %% [markdown]
 # **Switch**: from now on `Conv2D` does the work. Input, kernel and feature map side by side:
 
-# %%
-show(filter_view("sobel_x", stride=1, padding=1).fig)
+# %% tags=["presentation-hide"]
+show(filter_view("sobel_x", stride=1, padding=1).fig)  # the widget below starts here
 
 # %% [markdown]
 # Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
-# darker: the vertical edges of the flag stripes, the collar, the face. The blue line down the right border
+# darker (on the fixed scale $-1 \ldots +1$: the arrows on the colour bar mark the strongest edges, beyond
+# $\pm 1$): the vertical edges of the flag stripes, the collar, the face. The blue line down the right border
 # is made by the padding: the image is bright there, and the zeros added beyond it look like a sudden drop to
 # black, an "edge" that is not in the photo.
 #
@@ -115,15 +153,22 @@ show(filter_view("sobel_x", stride=1, padding=1).fig)
 #
 # Pick a kernel from the menu, **or type your own numbers** in the 3×3 boxes (the menu switches to
 # *custom*). The sliders set stride and padding; the title gives the feature map's size, and the picture
-# shrinks with it. Tick ReLU to keep only the positive responses.
+# shrinks with it. Tick ReLU to keep only the positive responses. The buttons at the bottom set the **colour
+# scale**: *fixed* (the default, the same limits for every kernel) or *per map (stretched)*.
 
 # %% tags=["nbval-ignore-output"]
 filter_widget()
 
 # %% [markdown]
-# Things to try: `gaussian` then `sharpen` (opposites); `sobel_y` (horizontal edges); stride 2 and 3 (the
-# map shrinks, detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one
-# pixel).
+# Things to try:
+#
+# - With the **fixed** scale, step through `identity` (sum 1), `brighten` (sum 2: brighter, with white
+#   patches where values pass 1) and `sobel_x` (sum 0: white except at the edges). The message under the
+#   picture gives the weights' sum and the map's mean value. Then press **per map (stretched)** and step
+#   through them again: `identity` and `brighten` look the same, only the colour bar's top changes (1 → 2).
+# - Type your own weights: put 3 in the centre (sum 3), or 0.25 in all four corners (sum 1: a blur).
+# - `gaussian` then `sharpen` (opposites); `sobel_y` (horizontal edges); stride 2 and 3 (the map shrinks,
+#   detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one pixel).
 
 # %% [markdown]
 # ## Stride and padding on a photo
@@ -140,7 +185,7 @@ for stride, padding in [(1, 0), (1, 1), (1, "same"), (2, 1), (3, 0)]:
 # **Exercise.** What height does `Conv2D(1, 8, kernel_size=5, stride=2, padding=2)` give on this
 # 150-pixel-tall image?
 
-# %%
+# %% tags=["presentation-hide"]
 my_height = None
 check_output_size(my_height, size=150, kernel_size=5, stride=2, padding=2)
 
@@ -198,6 +243,9 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
                        suptitle="one layer, 7 filters, 7 feature maps"))
 
 # %% [markdown]
+# On the fixed scale the four sum-1 kernels keep the photo's brightness; the three sum-0 kernels are white
+# (0) wherever the photo is flat.
+#
 # In a CNN nobody chooses these numbers: the network **learns** its filters from data, and the first
 # layer's usually resemble these blurs and edge detectors (you will see them in lesson 09).
 

@@ -61,7 +61,7 @@ from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widge
 # ## A small example you can check by hand
 #
 # Here is a $4 \times 4$ feature map. Max pooling with $2 \times 2$ windows and stride 2 cuts it into four
-# windows (one colour each) and keeps the largest number of each, circled:
+# windows (one colour and outline style each) and keeps the largest number of each, circled:
 
 # %%
 x = np.array([[1, 3, 2, 1],
@@ -81,7 +81,7 @@ show(draw_pool_windows(pool_windows(x, kernel_size=2, pool="average")))
 # **Exercise.** Max pooling with $2 \times 2$ windows and **stride 1**: the windows now overlap, and the
 # output is $3 \times 3$. Write it down by hand, then run the cell.
 
-# %%
+# %% tags=["presentation-hide"]
 my_pooled = None  # e.g. [[6, 6, 5], [?, ?, ?], [?, ?, ?]]
 check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
 
@@ -183,7 +183,7 @@ print(explain_conv_output_size(13, kernel_size=2, stride=2))
 # never looked at. **Exercise:** what is the output size for a $27 \times 27$ map, $3 \times 3$ windows,
 # stride 2?
 
-# %%
+# %% tags=["presentation-hide"]
 my_size = None
 check_output_size(my_size, size=27, kernel_size=3, stride=2)
 
@@ -192,10 +192,10 @@ check_output_size(my_size, size=27, kernel_size=3, stride=2)
 #
 # Back to lesson 03's photo. Its Sobel-x edge map, after ReLU, is bright where the photo gets brighter to
 # the right. Pooling it with $2 \times 2$ windows gives a map a quarter of the size that still shows every
-# strong edge. On the right, a $12 \times 12$ zoom (the green box): orange lines are the windows, and the red
-# circles are the pixels max pooling kept.
+# strong edge. On the right, a $12 \times 12$ zoom (the green box): light-blue lines are the windows, and the
+# red-orange circles are the pixels max pooling kept.
 
-# %%
+# %% tags=["presentation-hide"]
 view = pooling_view("max", kernel_size=2, stride=2)
 show(view.fig)
 
@@ -231,7 +231,7 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # We measure how alike two maps are with their **similarity** (the correlation coefficient): 1 means the
 # same pattern, 0 means unrelated.
 
-# %%
+# %% tags=["presentation-hide"]
 show(shift_view(shift=1, kernel_size=2).fig)
 
 # %% [markdown]

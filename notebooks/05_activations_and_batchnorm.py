@@ -119,7 +119,7 @@ for name, layer, f, f_grad in cases:
 # %% [markdown]
 # ## Switch: the plots, from `cnnlib`'s layers
 #
-# Blue is the function, red dashed its derivative (both computed by the layers, as above).
+# Blue (solid) is the function, red-orange (dashed) its derivative (both computed by the layers, as above).
 
 # %%
 show(draw_activations(activation_curves()))
@@ -136,7 +136,7 @@ show(draw_activations(activation_curves()))
 #
 # **Exercise.** What is $\sigma'(0)$? Then try $\sigma'(2)$ with `x=2.0`.
 
-# %%
+# %% tags=["presentation-hide"]
 my_slope = None
 check_sigmoid_grad(my_slope, x=0.0)
 
@@ -198,7 +198,7 @@ for name, g in norms.items():
 #
 # **Exercise.** Over which axes of an NCHW array is the mean taken? Answer with a tuple such as `(0, 1)`.
 
-# %%
+# %% tags=["presentation-hide"]
 my_axes = None
 check_bn_axes(my_axes)
 
@@ -316,9 +316,10 @@ except ValueError as error:
 # mode, whatever you do to the batch, every channel comes out with mean $\beta$ and standard deviation
 # $\gamma$. Switch to **eval** mode: the layer now uses the running statistics it collected on unshifted
 # batches, so a shifted or rescaled batch comes out shifted or rescaled. (That is what happens when the
-# test images differ from the training images.)
+# test images differ from the training images.) The channels are told apart by colour, hatching and outline:
+# channel 0 blue, solid, hatched `//`; channel 1 orange, dashed, `\\`; channel 2 green, dotted, dots.
 
-# %%
+# %% tags=["presentation-hide"]
 show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0).fig)
 
 # %% tags=["nbval-ignore-output"]

@@ -147,7 +147,7 @@ print("CrossEntropy on the logits gives the same:", np.allclose(fused.backward()
 # %% [markdown]
 # **Exercise.** A sample of class 0 has $p = (0.7, 0.2, 0.1)$. What is $\partial L / \partial z$?
 
-# %%
+# %% tags=["presentation-hide"]
 my_grad = None
 check_softmax_ce_grad(my_grad, p=[0.7, 0.2, 0.1], label=0)
 
@@ -245,20 +245,20 @@ print("dx:", np.array_equal(dx_lib[0, 0], dx), "  dW:", np.array_equal(dW_lib[0,
 # %% [markdown]
 # ## Watch it: the backward-pass widget
 #
-# The first picture follows **one output cell**: the green window is the part of the input it used, and
+# The first picture follows **one output cell**: the window outlined in blue is the part of the input it used, and
 # all of $W$ was used. Its gradient $g = \text{dout}[i,j]$ flows back along the same connections:
 # $g \times$ window is added to $dW$, and $g \times W$ is added to the window of $dx$. Step through the nine
 # cells and watch $dW$ and $dx$ fill up to the values above. This is cell 4, `out[1, 0]`:
 
 # %%
-show(backprop_view(cell=4).fig)
+show(backprop_view(cell=4))
 
 # %% [markdown]
 # The second picture is **every cell at once**: `dout` padded with $K - 1$ zeros (gray), the kernel rotated
 # by 180°, and their correlation, which is $dx$:
 
-# %%
-show(backprop_pass_view().fig)
+# %% tags=["presentation-hide"]
+show(backprop_pass_view())
 
 # %% [markdown]
 # Press **Play**, or drag the **output cell** slider. Then change the **stride** and the **padding** and
@@ -370,7 +370,7 @@ print("row 5 and column 5, which no window reached, get 0:", not dx6[5].any() an
 # row is dropped, and it is cropped off anyway.)
 
 # %%
-show(backprop_pass_view(stride=3).fig)
+show(backprop_pass_view(stride=3))
 #
 # ### Dilation: zeros inserted into the kernel
 #
@@ -417,7 +417,7 @@ print("max pooling dx from cnnlib:\n", pool.backward(doutp[None, None])[0, 0] + 
 # **Exercise.** With the same `xp`, max pooling $2 \times 2$, stride 2, and `dout = [[1, 2], [3, 4]]`,
 # what is $dx$?
 
-# %%
+# %% tags=["presentation-hide"]
 my_dx = None
 check_maxpool_grad(my_dx, xp, [[1, 2], [3, 4]])
 

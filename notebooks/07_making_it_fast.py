@@ -164,7 +164,7 @@ print((row @ cols_small).reshape(3, 3))
 # output value `out[i, j]`, the same number lesson 01 computed by sliding the window. The equation on top
 # writes the dot product out. Here is window (1, 2), as a still picture:
 
-# %%
+# %% tags=["presentation-hide"]
 show(im2col_view(row=1, col=2))
 
 # %% tags=["nbval-ignore-output"]

@@ -92,7 +92,7 @@ print("train", x_train.shape, " validation", x_val.shape, " test", x_test.shape)
 # **Exercise (a).** Write the update: one plain SGD step that moves every parameter of every layer of
 # `model.layers` against its gradient, by `lr` times it, **in place** (the layers must keep their arrays).
 
-# %%
+# %% tags=["presentation-hide"]
 def sgd_update(model, lr):
     """One SGD step: every parameter w of every layer becomes w - lr * (its gradient), in place."""
     ...  # your code here
@@ -210,7 +210,7 @@ for k, rate in enumerate(sweep.lrs):
 # %% [markdown]
 # The static picture of the widget's default setting, lr = 0.1:
 
-# %%
+# %% tags=["presentation-hide"]
 show(learning_rate_view(sweep, lr=0.1).fig)
 
 # %% [markdown]
@@ -281,7 +281,7 @@ print(f"hidden units that output 0 for all 1,000 images: {np.all(hidden == 0, ax
 # **Exercise (b).** Write one momentum step. `momentum_update(w, grad, velocity, lr, momentum)` returns the new
 # `(w, velocity)`; the first call gets a velocity of zeros.
 
-# %%
+# %% tags=["presentation-hide"]
 def momentum_update(w, grad, velocity, lr, momentum):
     """One step of SGD with momentum: return (new w, new velocity)."""
     ...  # your code here
@@ -372,7 +372,7 @@ print("their gradients:                     ", np.round(adam_grads[0].ravel()[:4
 # **Exercise (c).** Write `bce_grad(z, y)`: $\partial L / \partial z$ for each sample (arrays of logits and 0/1
 # targets). The checker also tries $z = 40$ and $z = -800$.
 
-# %%
+# %% tags=["presentation-hide"]
 def bce_grad(z, y):
     """dL/dz of the binary cross-entropy of each sample, from its logit z and target y."""
     ...  # your code here

@@ -233,7 +233,8 @@ for i in range(4):
 # ## Beyond accuracy: what does it get wrong?
 #
 # One number hides *which* mistakes the network makes. The **confusion matrix** counts, for every true class
-# (row), how often each class was predicted (column). The diagonal holds the right answers.
+# (row), how often each class was predicted (column). The diagonal (outlined) holds the right answers; darker
+# cells hold more images (the colour bar gives the scale, and every count is written in its cell).
 
 # %%
 cm = confusion_matrix(y_test, predictions, num_classes=10)
@@ -278,7 +279,8 @@ show(draw_filters(model.layers[0].params["W"]))
 # ## Feature-map explorer
 #
 # What does each layer *do* with an image? Pick a test image and a layer: the figure shows every channel of
-# that layer's output. Conv outputs are signed (red/blue); after ReLU they are non-negative (black is 0).
+# that layer's output. Conv outputs are signed (red/blue, white is 0); after ReLU they are non-negative (black
+# is 0). The colour bar on the right gives the values.
 # Notice how the maps get smaller and more abstract layer by layer: early channels still look like the
 # garment (edges, outlines), later ones respond to parts of it.
 #
@@ -292,7 +294,7 @@ model.summary((1, 28, 28))
 # Here is one image through layer 1, the ReLU after the first conv (a static picture, in case the widget below
 # cannot run):
 
-# %%
+# %% tags=["presentation-hide"]
 show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES).fig)
 
 # %% tags=["nbval-ignore-output"]

@@ -217,7 +217,7 @@ print(f"input rows {top}..{bottom - 1}, columns {left}..{right - 1}")
 # layers as "6 · Conv2D 3×3", by the same `model.layers` index as the summary and the table above. The static
 # picture first:
 
-# %%
+# %% tags=["presentation-hide"]
 show(receptive_field_view(layer=6, i=2, j=1).fig)
 
 # %% tags=["nbval-ignore-output"]

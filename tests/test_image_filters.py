@@ -1,17 +1,19 @@
 import numpy as np
 import pytest
 
-from cnnlib.image_filters import DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
+from cnnlib.image_filters import ALL_KERNEL_NAMES, DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
 from cnnlib.layers import Conv2D
 
 
 def test_names_and_descriptions():
     assert KERNEL_NAMES == ("identity", "box_blur", "gaussian", "sharpen", "sobel_x", "sobel_y", "laplacian")
-    assert set(DESCRIPTIONS) == set(KERNEL_NAMES)
+    assert ALL_KERNEL_NAMES == KERNEL_NAMES + ("brighten", "darken")
+    assert set(DESCRIPTIONS) == set(ALL_KERNEL_NAMES)
 
 
 @pytest.mark.parametrize("name, total", [("identity", 1), ("box_blur", 1), ("gaussian", 1), ("sharpen", 1),
-                                         ("sobel_x", 0), ("sobel_y", 0), ("laplacian", 0)])
+                                         ("sobel_x", 0), ("sobel_y", 0), ("laplacian", 0),
+                                         ("brighten", 2), ("darken", 0.5)])
 def test_weights_sum(name, total):
     k = get_kernel(name)
     assert k.shape == (3, 3) and k.dtype == np.float32

@@ -5,6 +5,7 @@ no window reaches them, their gradient is 0, and the dilated dout needs r extra 
 before the full correlation. The widget's figure must say exactly the padding it draws, at every setting.
 """
 import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
@@ -14,6 +15,8 @@ from cnnlib.demos.sliding_window import SEED_INPUT, SEED_KERNEL
 from cnnlib.layers import Conv2D
 from cnnlib.widgets import backprop_pass_view
 from cnnlib.widgets.backprop import RANGES
+
+NS = "{http://www.w3.org/2000/svg}"
 
 SETTINGS = [(s, p) for s in range(RANGES["stride"][0], RANGES["stride"][1] + 1)
             for p in range(RANGES["padding"][0], RANGES["padding"][1] + 1)]
@@ -33,11 +36,21 @@ def _number(pattern, title):
     return int(m.group(1)) if m else 0
 
 
-def drawn_padding(fig):
+def drawn_first_grid(svg):
+    """``(values, kinds)`` of the first grid drawn in the SVG (dout_full), cell by cell."""
+    root = ET.fromstring(svg)
+    g = root.find(f"{NS}g[@data-grid='dout_full']")
+    cells = [r for r in g.findall(NS + "rect") if r.get("data-kind")]
+    n_cols = len({r.get("x") for r in cells})
+    values = np.array([float(t.text) for t in g.findall(NS + "text")]).reshape(-1, n_cols)
+    kinds = np.array([r.get("data-kind") for r in cells], dtype=object).reshape(-1, n_cols)
+    return values, kinds
+
+
+def drawn_padding(svg):
     """(between, around, bottom extra, right extra), measured on the drawn first grid."""
-    ax = fig.axes[0]
-    drawn = ax.images[0].get_array()  # the border zeros are drawn as padding: masked
-    mask = np.ma.getmaskarray(drawn)
+    drawn, kinds = drawn_first_grid(svg)
+    mask = np.isin(kinds, ["padding", "extra"])  # the border zeros are drawn as padding (gray), the dropped hatched
     rows = np.flatnonzero(~mask.all(axis=1))
     cols = np.flatnonzero(~mask.all(axis=0))
     top, bottom = rows[0], mask.shape[0] - 1 - rows[-1]
@@ -52,20 +65,26 @@ def drawn_padding(fig):
 @pytest.mark.parametrize("stride, padding", SETTINGS)
 def test_the_label_states_exactly_the_padding_drawn(stride, padding):
     view = backprop_pass_view(stride, padding)
-    title = view.fig.axes[0].get_title()
-    assert title == view.title
-    between, around, extra_bottom, extra_right = drawn_padding(view.fig)
+    title = view.title
+    texts = [t.text or "" for t in ET.fromstring(view.svg).iter(NS + "text")]
+    assert " ".join(title.split()) in " ".join(" ".join(texts).split())  # drawn as it says (lines may wrap)
+    between, around, extra_bottom, extra_right = drawn_padding(view.svg)
     said = (_number(r"(\d+) zeros? between", title), _number(r"(\d+) around", title),
             _number(r"(\d+) bottom", title), _number(r"(\d+) (?:bottom/)?right", title))
     assert said == (between, around, extra_bottom, extra_right), title
     r = (4 + 2 * padding - 2) % stride  # (H + 2P − K) mod S for the 4×4 ⋆ 2×2 example
     assert view.extra == (r, r) and (extra_bottom, extra_right) == (r, r)
     assert ("bottom/right" in title) == (r > 0)
-    hatched = [p for p in view.fig.axes[0].patches if p.get_hatch()]
-    assert len(hatched) == (2 if r else 0)
-    assert sorted(min(p.get_width(), p.get_height()) for p in hatched) == ([r, r] if r else [])
+    _, kinds = drawn_first_grid(view.svg)
+    hatched = kinds == "extra"  # drawn gray and hatched
+    expected = np.zeros(kinds.shape, dtype=bool)
     if r:
-        assert f"{r} rows" in view.fig.axes[0].get_xlabel() or f"{r} row," in view.fig.axes[0].get_xlabel()
+        expected[-r:, :] = expected[:, -r:] = True
+    np.testing.assert_array_equal(hatched, expected)
+    assert view.svg.count('fill="url(#hatch)"') == hatched.sum() + (1 if r else 0)  # + the legend's swatch
+    if r:
+        legend = [t for t in texts if t.startswith("hatched:")]
+        assert legend and (f"{r} rows" in legend[0] or f"{r} row," in legend[0])
         assert f"mod S = {r}" in view.message
 
 

@@ -16,6 +16,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IGNORE_TAG = "nbval-ignore-output"
+PRESENT_HIDE_TAG = "presentation-hide"  # hidden by make present's Voilà template
 FIX = "Hint: run `make notebooks` (tools/run_notebooks.py) to re-execute and re-sync."
 
 pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
@@ -68,7 +69,17 @@ def test_widget_cells_are_ignored_by_nbval_and_have_a_static_picture(notebook):
         assert IGNORE_TAG in cell.metadata.get("tags", ()), (
             f"{path.name}: the widget cell `{first_line}` needs the tag {IGNORE_TAG} (widget output is not reproducible)."
         )
+        widget_outputs = [o for o in cell.outputs if WIDGET_MIME in o.get("data", {})]
+        assert all("cnnlib-widget-fallback" in o["data"].get("text/html", "") for o in widget_outputs), (
+            f"{path.name}: the widget cell `{first_line}` has no text/html fallback, so a reader without a kernel "
+            f"sees its repr (VBox(children=...)). Widgets must be ViewWidgets. {FIX}"
+        )
         neighbours = code[max(i - 1, 0) : i] + code[i + 1 : i + 2]
+        stills = [c for c in neighbours if _has(c, "image/png") or _has(c, "image/svg+xml")][:1]  # before, else after
+        assert all(PRESENT_HIDE_TAG in c.metadata.get("tags", ()) for c in stills), (
+            f"{path.name}: the still picture next to the widget cell `{first_line}` needs the tag "
+            f"{PRESENT_HIDE_TAG}: in make present, Voilà shows the live widget, not the same picture twice."
+        )
         assert any(_has(c, "image/png") or _has(c, "image/svg+xml") for c in neighbours), (
             f"{path.name}: the widget cell `{first_line}` needs a static picture of its default state in the code "
             "cell just before or after it, for readers without a kernel."

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from typing import Callable
 
 import numpy as np
 
@@ -29,6 +31,45 @@ def layer_outputs(model, image) -> list[np.ndarray]:
             h = layer.forward(h)
             outs.append(h[0])
     return outs
+
+
+def layer_outputs_cache(model, images, maxsize: int = 64, block: int = 8) -> Callable[[int], list]:
+    """``outputs(index)``: :func:`layer_outputs` of ``images[index]``, kept for the last ``maxsize`` images.
+
+    A widget that moves between images and layers runs the forward pass once
+    per image: changing the layer, or coming back to an image, costs nothing.
+    A miss runs the ``block`` images around ``index`` as one batch (images
+    ``index // block * block`` on): the next moves of a slider are then free,
+    and a batch of 8 costs little more than one image. The model must not
+    change while the cache is in use (build it after training).
+
+    >>> outputs = layer_outputs_cache(model, x)
+    >>> outputs(0) is outputs(0)
+    True
+    """
+    for name, value in (("maxsize", maxsize), ("block", block)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}. Hint: the defaults are 64 and 8.")
+    kept: OrderedDict = OrderedDict()
+
+    def outputs(index: int) -> list:
+        if index not in kept:
+            start = index // block * block
+            batch = np.asarray(images[start:start + block])  # (B, C, H, W)
+            with mode(model, False):
+                h, per_layer = batch, []
+                for layer in model.layers:
+                    h = layer.forward(h)
+                    per_layer.append(h)
+            for k in range(len(batch)):
+                kept[start + k] = [out[k] for out in per_layer]
+                kept.move_to_end(start + k)
+            while len(kept) > max(maxsize, block):
+                kept.popitem(last=False)  # the least recently used image
+        kept.move_to_end(index)
+        return kept[index]
+
+    return outputs
 
 
 def spatial_layers(model, input_shape) -> list[int]:

@@ -106,13 +106,11 @@ def formula_lines(lay: OutputSizeLayout) -> list[str]:
         f" = {numerator // s} + 1 = {lay.out_size}"
     )
     if lay.skipped:
-        lines.append(
-            f"The stride {s} is larger than the kernel ({lay.k_eff} cells): the cells between windows are skipped (orange)."
-        )
+        lines.append(f"stride {s} > kernel {lay.k_eff}: the cells between windows are skipped (yellow, striped /).")
     if lay.dropped:
         n = len(lay.dropped)
         rows = f"{n} row{'s' if n > 1 else ''} and column{'s' if n > 1 else ''}"
-        lines.append(f"{numerator} / {s} leaves a remainder of {numerator % s}: the floor drops the last {rows} (red).")
+        lines.append(f"{numerator} / {s} leaves {numerator % s}: the floor drops the last {rows} (red-orange, crossed ×).")
     return lines
 
 

@@ -134,18 +134,27 @@ def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None
     if isinstance(answer, (int, float)):
         answer = (answer, answer)
     before, after = _pair_answer(answer)
+    hints = (f"'same' keeps the size: H + P_before + P_after − K_eff + 1 must equal H, so the total padding is "
+             f"K_eff − 1 = {total}.",
+             "Split the total as evenly as possible; when it is odd, PyTorch and TensorFlow put the extra row after "
+             "(bottom/right).",
+             f"The answer: {right}.")
+    more = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
     if not (before.is_integer() and after.is_integer()):
         half = " That is (K_eff − 1)/2: the total is odd, so it cannot be split evenly." if (
             before == after == total / 2) else ""
         return Feedback(False, f"you answered {tuple(answer) if len(set(answer)) > 1 else answer[0]}: padding is a "
-                               f"whole number of rows of zeros on each side, so a fraction cannot be padded.{half} "
-                               f"The answer is {right}" + (", the extra row after (bottom/right)." if right[0] != right[1] else "."))
+                               f"whole number of rows of zeros on each side, so a fraction cannot be padded.{half}"
+                               + more, hints=hints)
     before, after = int(before), int(after)
     if (before, after) == right:
         extra = " The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and TensorFlow." if right[0] != right[1] else ""
         return Feedback(True, f"padding {right} keeps the size: total K_eff − 1 = {total}.{extra}")
     if (after, before) == right:
-        return Feedback(False, f"right total, wrong side: PyTorch and TensorFlow put the extra pixel after (bottom/right), so {right}.")
+        return Feedback(False, "right total, wrong side: PyTorch and TensorFlow put the extra pixel after "
+                               "(bottom/right)." + more, hints=hints)
     if before + after != total:
-        return Feedback(False, f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; yours adds up to {before + after}.")
-    return Feedback(False, f"split the total {total} as evenly as possible, the extra pixel after: {right}.")
+        return Feedback(False, f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; "
+                               f"yours adds up to {before + after}." + more, hints=hints)
+    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra pixel after." + more,
+                    hints=hints)

@@ -10,22 +10,27 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..demos.activations import ACTIVATIONS, SATURATED, ActivationCurve
+from .palette import OKABE_ITO
 from .style import LABEL_SIZE, TITLE_SIZE, new_figure
 
-_FUNC_COLOR, _GRAD_COLOR, _SAT_COLOR = "#1f77b4", "#d62728", "#f5c26b"
-_DEPTH_COLORS = {"sigmoid": "#d62728", "relu": "#1f77b4", "tanh": "#9467bd", "leaky_relu": "#2ca02c"}
+#: The function (solid), its derivative (dashed) and the saturated zones (shaded, named in the title): Okabe–Ito.
+FUNC_COLOR, GRAD_COLOR, SAT_COLOR = OKABE_ITO["blue"], OKABE_ITO["vermillion"], "#f7f1a0"  # yellow, 50 %
+#: One colour and one marker shape per activation in the depth figure.
+DEPTH_COLORS = {"sigmoid": OKABE_ITO["vermillion"], "relu": OKABE_ITO["blue"], "tanh": OKABE_ITO["reddish purple"],
+                "leaky_relu": OKABE_ITO["bluish green"]}
+DEPTH_MARKERS = {"sigmoid": "o", "relu": "s", "tanh": "^", "leaky_relu": "D"}
 _Y_LIMITS = {"relu": (-0.2, 3.2), "sigmoid": (-0.2, 1.6), "tanh": (-1.2, 1.6), "leaky_relu": (-1.2, 1.6)}
 
 
 def draw_activations(curves: list[ActivationCurve]) -> Figure:
-    """One panel per curve: the function (blue), its derivative (red, dashed), saturated zones shaded."""
+    """One panel per curve: the function (blue, solid), its derivative (red-orange, dashed), saturated zones shaded."""
     fig = new_figure(3.6 * len(curves), 3.8)
     axes = fig.subplots(1, len(curves), squeeze=False)[0]
     for ax, c in zip(axes, curves):
         for a, b in c.saturated:
-            ax.axvspan(a, b, color=_SAT_COLOR, alpha=0.35, linewidth=0)
-        ax.plot(c.x, c.y, color=_FUNC_COLOR, linewidth=2.5, label="f(x)")
-        ax.plot(c.x, c.dy, color=_GRAD_COLOR, linewidth=2, linestyle="--", label="f′(x)")
+            ax.axvspan(a, b, color=SAT_COLOR, linewidth=0)
+        ax.plot(c.x, c.y, color=FUNC_COLOR, linewidth=2.5, label="f(x)")
+        ax.plot(c.x, c.dy, color=GRAD_COLOR, linewidth=2, linestyle="--", label="f′(x)")
         ax.axhline(0, color="#888888", linewidth=0.8)
         ax.axvline(0, color="#888888", linewidth=0.8)
         ax.set_title(c.label, fontsize=TITLE_SIZE)
@@ -49,7 +54,8 @@ def draw_gradient_through_depth(norms: dict[str, np.ndarray]) -> Figure:
     ax = fig.add_subplot()
     depth = len(next(iter(norms.values())))
     for name, values in norms.items():
-        ax.semilogy(np.arange(1, depth + 1), values, "o-", color=_DEPTH_COLORS.get(name), label=ACTIVATIONS[name][1])
+        ax.semilogy(np.arange(1, depth + 1), values, color=DEPTH_COLORS.get(name), marker=DEPTH_MARKERS.get(name, "o"),
+                    label=ACTIVATIONS[name][1])
     ax.set_xlabel("layer (1 = closest to the input)", fontsize=LABEL_SIZE)
     ax.set_ylabel("gradient size (RMS)", fontsize=LABEL_SIZE)
     ax.set_xticks(np.arange(1, depth + 1))

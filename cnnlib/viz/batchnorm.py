@@ -7,19 +7,33 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..demos.batchnorm import BatchNormDemo
+from .palette import OKABE_ITO
 from .style import LABEL_SIZE, TITLE_SIZE, axes_at, reuse_figure, set_labels, set_title
 
-CHANNEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+#: Channel ``c`` is drawn in ``CHANNEL_COLORS[c]`` (Okabe–Ito) with hatching ``CHANNEL_HATCHES[c]`` and outline
+#: ``CHANNEL_STYLES[c]``: the channels differ by more than their hue, and the legend shows all three cues.
+CHANNEL_COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish green"])
+CHANNEL_HATCHES = ("//", "\\\\", "..")
+CHANNEL_STYLES = ("-", "--", ":")
+FIG_W, FIG_H = 10.2, 5.2
 
 
 def _draw_histograms(ax, edges, counts) -> None:
-    """Per-channel histograms as outlines (``stairs`` is much faster than ``hist``)."""
+    """Per-channel histograms: a light hatched fill and an outline in the channel's line style (``stairs``: fast)."""
     for c, h in enumerate(counts):
-        ax.stairs(h, edges, color=CHANNEL_COLORS[c], fill=True, alpha=0.35)
-        ax.stairs(h, edges, color=CHANNEL_COLORS[c], linewidth=1.8)
+        ax.stairs(h, edges, facecolor=CHANNEL_COLORS[c], edgecolor=CHANNEL_COLORS[c], fill=True, alpha=0.3,
+                  hatch=CHANNEL_HATCHES[c], linewidth=0)
+        ax.stairs(h, edges, color=CHANNEL_COLORS[c], linewidth=2.2, linestyle=CHANNEL_STYLES[c])
+
+
+def _channel_handle(c: int, label: str) -> Patch:
+    """The legend entry of channel ``c``: its colour, hatching and outline style."""
+    return Patch(facecolor=CHANNEL_COLORS[c] + "4d", edgecolor=CHANNEL_COLORS[c], hatch=CHANNEL_HATCHES[c],
+                 linestyle=CHANNEL_STYLES[c], linewidth=2, label=label)
 
 
 def draw_batchnorm(demo: BatchNormDemo, *, figure: Figure | None = None) -> Figure:
@@ -27,22 +41,21 @@ def draw_batchnorm(demo: BatchNormDemo, *, figure: Figure | None = None) -> Figu
 
     ``figure``: redraw this figure (one drawn by this function before) instead of making a new one.
     """
-    fig_w, fig_h = 12.5, 5.0
-    fig = reuse_figure(figure, fig_w, fig_h)
-    ax_in = axes_at(fig, 0, (0.06, 0.17, 0.4, 0.6))
-    ax_out = axes_at(fig, 1, (0.56, 0.17, 0.4, 0.6))
+    fig = reuse_figure(figure, FIG_W, FIG_H)
+    ax_in = axes_at(fig, 0, (0.075, 0.13, 0.41, 0.64))
+    ax_out = axes_at(fig, 1, (0.575, 0.13, 0.41, 0.64))
     x = demo.x
     _draw_histograms(ax_in, *demo.histograms["before"])
     _draw_histograms(ax_out, *demo.histograms["after"])
-    for c in range(3):
-        ax_in.plot([], [], color=CHANNEL_COLORS[c], linewidth=6,
-                   label=f"channel {c}: mean {_signed(demo.batch_mean[c])}, std {np.sqrt(demo.batch_var[c]):.2f}")
-        ax_out.plot([], [], color=CHANNEL_COLORS[c], linewidth=6,
-                    label=f"channel {c}: mean {_signed(demo.out_mean[c])}, std {demo.out_std[c]:.2f}")
-    top = max(h.max() for _, counts in demo.histograms.values() for h in counts) * 1.45
-    for ax in (ax_in, ax_out):
-        ax.legend(fontsize=LABEL_SIZE - 2, loc="upper left", framealpha=0.85)
-        ax.tick_params(labelsize=LABEL_SIZE - 2)
+    before = [_channel_handle(c, f"channel {c}: mean {_signed(demo.batch_mean[c])}, "
+                                 f"std {np.sqrt(demo.batch_var[c]):.2f}") for c in range(3)]
+    after = [_channel_handle(c, f"channel {c}: mean {_signed(demo.out_mean[c])}, std {demo.out_std[c]:.2f}")
+             for c in range(3)]
+    top = max(h.max() for _, counts in demo.histograms.values() for h in counts) * 1.5
+    for ax, handles in ((ax_in, before), (ax_out, after)):
+        ax.legend(handles=handles, fontsize=LABEL_SIZE - 1, loc="upper left", framealpha=0.85, handlelength=2.4,
+                  handleheight=1.0)
+        ax.tick_params(labelsize=LABEL_SIZE - 1)
         ax.set_ylim(0, top)
         ax.xaxis.set_major_locator(MaxNLocator(7))  # few ticks: each one costs redraw time
         ax.yaxis.set_major_locator(MaxNLocator(4))
@@ -54,7 +67,7 @@ def draw_batchnorm(demo: BatchNormDemo, *, figure: Figure | None = None) -> Figu
     stats = "this batch's μ and σ²" if demo.mode == "train" else "the running μ and σ² saved in training"
     set_title(ax_out, f"after BatchNorm2D, {demo.mode} mode\n(normalised with {stats})", fontsize=LABEL_SIZE + 1)
     fig.suptitle(f"γ = {demo.gamma:g}, β = {demo.beta:g}:  out = γ · (x − μ) / √(σ² + ε) + β, one μ, σ² per channel",
-                 fontsize=TITLE_SIZE, fontweight="bold", y=0.97)
+                 fontsize=TITLE_SIZE, fontweight="bold", y=0.975)
     return fig
 
 

@@ -9,105 +9,236 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
 
 from ..demos.filters import FilterChannels
 from .grids import draw_grid
-from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at, image_style,
+from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at,
                     new_figure, reuse_figure, robust_signed_norm, set_title, signed_norm)
 
 _PIXEL_INCH = 3.4 / 150  # inches per pixel: a 150-pixel-tall image is 3.4 inches
+SCALES = ("fixed", "stretched")
+FIXED_LIMIT = 1.0  # fixed scale: gray 0…1 like the photo, or −1…+1 (white 0) for signed maps
+_BAR_W, _BAR_GAP, _BAR_TICKS = 0.16, 0.08, 0.55  # colour bar: width, gap to its picture, room for tick labels
+_MAX_PADDING = 3  # the widget's padding slider goes to 3: the map can be 4 pixels bigger than the photo
 
 
 def _shape_text(shape) -> str:
     return "×".join(str(s) for s in shape)
 
 
-def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kernel_name: str | None = None,
-                       figure: Figure | None = None) -> Figure:
-    """Input image, the 3×3 kernel with its numbers, and the feature map, at the same pixel scale.
+def _check_scale(scale) -> str:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}. Hint: 'fixed' keeps one colour scale for "
+                         "every kernel (brightness can be compared); 'stretched' fits each map's own range.")
+    return scale
 
-    The feature map's title gives its shape, so stride and padding show up
-    both as a smaller picture and as numbers. Signed maps use the diverging
-    colour map centred at 0, with a colour bar. ``figure``: redraw this
-    figure (one drawn by this function before) instead of making a new one.
+
+def map_style(values, kernel=None, scale: str = "fixed") -> tuple[dict, str]:
+    """``imshow`` keywords for a feature map and a short text naming its colour scale's limits.
+
+    ``scale="fixed"``: the same limits whatever the kernel: gray 0…1 like the
+    photo for non-negative maps (and for kernels whose weights sum to 1:
+    brightness kept), else the diverging map at ±1, white = 0. A kernel whose
+    weights sum to 2 then looks twice as bright, one summing to 0 gives 0
+    (white, or black after ReLU) on flat regions. Values beyond the limits are
+    clipped. ``scale="stretched"``: the limits fit this map (gray 0…its
+    maximum, or ± the 98th percentile of ``|values|``): every map fills
+    the scale, whatever its brightness.
+
+    >>> map_style(np.array([[0.0, 2.0]]), scale="fixed")[1], map_style(np.array([[0.0, 2.0]]), scale="stretched")[1]
+    ('fixed: gray 0 … 1', 'stretched: gray 0 … 2')
+    """
+    values = np.asarray(values, dtype=float)
+    _check_scale(scale)
+    finite = values[np.isfinite(values)]
+    keeps_brightness = kernel is not None and abs(float(np.sum(kernel)) - 1.0) < 1e-6
+    signed = bool(finite.size and finite.min() < 0) and not (scale == "fixed" and keeps_brightness)
+    if scale == "fixed":
+        if signed:
+            return ({"cmap": SIGNED_CMAP, "norm": Normalize(-FIXED_LIMIT, FIXED_LIMIT)},
+                    f"fixed: −{FIXED_LIMIT:g} … +{FIXED_LIMIT:g}, white = 0")
+        return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, FIXED_LIMIT)}, f"fixed: gray 0 … {FIXED_LIMIT:g}"
+    if signed:
+        norm = robust_signed_norm(finite)
+        return {"cmap": SIGNED_CMAP, "norm": norm}, f"stretched: ±{_num(norm.vmax)}, white = 0"
+    top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, top)}, f"stretched: gray 0 … {_num(top)}"
+
+
+def _num(value: float) -> str:
+    """``value`` to 2 significant digits, with a true minus sign (as on the colour bars)."""
+    return f"{value:.2g}".replace("-", "−")
+
+
+def _share(fraction: float) -> str:
+    return "<1%" if 0 < fraction < 0.005 else f"{fraction:.0%}"
+
+
+def clipped_text(values, norm) -> str:
+    """How many pixels fall outside the colour scale ``norm`` (drawn at its end colours), or ``""`` if none.
+
+    >>> from matplotlib.colors import Normalize
+    >>> clipped_text(np.array([0.5, 1.5, 2.0, 0.2]), Normalize(0, 1))
+    '50% above 1: drawn as 1'
+    """
+    values = np.asarray(values, dtype=float)
+    n = max(values.size, 1)
+    parts = []
+    below, above = float(np.mean(values < norm.vmin - 1e-9)), float(np.mean(values > norm.vmax + 1e-9))
+    ends = []
+    if below * n >= 1:
+        parts.append(f"{_share(below)} below {_num(norm.vmin)}")
+        ends.append(_num(norm.vmin))
+    if above * n >= 1:
+        parts.append(f"{_share(above)} above {_num(norm.vmax)}")
+        ends.append(_num(norm.vmax))
+    if not parts:
+        return ""
+    return ", ".join(parts) + ": drawn as " + " and ".join(ends)
+
+
+def _extend(values, norm) -> str:
+    """The ``extend`` of a colour bar: a triangle at each end where values are clipped."""
+    values = np.asarray(values, dtype=float)
+    low, high = bool(np.any(values < norm.vmin - 1e-9)), bool(np.any(values > norm.vmax + 1e-9))
+    return {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}[(low, high)]
+
+
+def _draw_bar(ax, cmap, norm, extend: str = "neither") -> None:
+    """A light colour bar on a reusable Axes: a gradient from ``norm.vmin`` to ``norm.vmax``, ticks on the right.
+
+    What :meth:`Figure.colorbar` draws, without making a new Axes per redraw
+    (three times faster in a widget); a triangle marks each clipped end.
+    """
+    lo, hi = float(norm.vmin), float(norm.vmax)
+    ax.imshow(np.linspace(lo, hi, 256)[:, None], cmap=cmap, norm=norm, aspect="auto", origin="lower",
+              extent=(0, 1, lo, hi), interpolation="nearest")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(lo, hi)
+    ax.set_xticks([])
+    ticks = np.linspace(lo, hi, 5)  # the limits are labelled: they are what the title names
+    ax.yaxis.tick_right()
+    ax.set_yticks(ticks, [_num(t) if abs(t) > 1e-12 * max(abs(lo), abs(hi)) else "0" for t in ticks])
+    ax.tick_params(labelsize=LABEL_SIZE, length=3)
+    colours = colormaps[cmap] if isinstance(cmap, str) else cmap
+    for end, y0, tip in (("min", 0.0, -0.06), ("max", 1.0, 1.06)):
+        if extend in (end, "both"):
+            ax.add_patch(Polygon([(0, y0), (1, y0), (0.5, tip)], closed=True, transform=ax.transAxes, clip_on=False,
+                                 facecolor=colours(0.0 if end == "min" else 1.0), edgecolor="black", linewidth=0.8))
+
+
+def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kernel_name: str | None = None,
+                       scale: str = "fixed", figure: Figure | None = None) -> Figure:
+    """Input image, the 3×3 kernel with its numbers and their sum, and the feature map, at the same pixel scale.
+
+    Both pictures have a colour bar. ``scale`` (see :func:`map_style`):
+    ``"fixed"`` draws every map on the same limits (gray 0…1 like the photo,
+    or −1…+1 for signed maps), so the kernel's weight sum shows as
+    brightness; ``"stretched"`` fits the limits to this map. The map's title
+    gives its shape, stride, padding and the colour limits. The figure's
+    size depends on the image only (room for padding up to 3), so it does
+    not jump when a setting changes. ``figure``: redraw this figure (one
+    drawn by this function before) instead of making a new one.
     """
     image, kernel, fmap = (np.asarray(a, dtype=float) for a in (image, kernel, feature_map))
     ih, iw = image.shape[:2]
     fh, fw = fmap.shape
-    k_in = 0.55 * kernel.shape[1]
+    slot_h = max(ih + _MAX_PADDING + 1, fh) * _PIXEL_INCH
+    slot_w = max(iw + _MAX_PADDING + 1, fw) * _PIXEL_INCH
+    k_w, k_h = 0.62 * kernel.shape[1], 0.62 * kernel.shape[0]
     img_w, img_h = iw * _PIXEL_INCH, ih * _PIXEL_INCH
     map_w, map_h = fw * _PIXEL_INCH, fh * _PIXEL_INCH
-    left, gap, top, bottom = 0.5, 0.9, 0.75, 0.55
-    fig_w = left + img_w + gap + k_in + gap + max(map_w, 1.5) + 1.1
-    fig_h = top + max(img_h, map_h, 2.0) + bottom
+    bar = _BAR_GAP + _BAR_W + _BAR_TICKS
+    left, gap, top, bottom = 0.3, 0.55, 1.0, 0.55
+    fig_w = left + img_w + bar + gap + k_w + gap + slot_w + bar + 0.1
+    body = max(img_h, slot_h, 2.0)
+    fig_h = top + body + bottom
     fig = reuse_figure(figure, fig_w, fig_h)
-    body = max(img_h, map_h, 2.0)
 
-    def add(index, x, w, h):
-        return axes_at(fig, index, (x / fig_w, (bottom + (body - h) / 2) / fig_h, w / fig_w, h / fig_h))
+    def box(x, w, h):
+        return (x / fig_w, (bottom + (body - h) / 2) / fig_h, w / fig_w, h / fig_h)
 
-    ax_img = add(0, left, img_w, img_h)
-    ax_img.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
-    set_title(ax_img, f"input {_shape_text(image.shape)}")
+    ax_img = axes_at(fig, 0, box(left, img_w, img_h))
+    im_img = ax_img.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
+    set_title(ax_img, f"input {_shape_text(image.shape)}\ngray 0 … 1", fontsize=LABEL_SIZE + 1)
     ax_img.set_axis_off()
-    x = left + img_w + gap
-    ax_k = add(1, x, k_in, 0.55 * kernel.shape[0])
-    draw_grid(ax_k, kernel, title=kernel_name or "kernel", xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
-    x += k_in + gap
-    ax_map = add(2, x, map_w, map_h)
-    style = image_style(fmap, kernel)
+    x = left + img_w + bar + gap
+    ax_k = axes_at(fig, 1, box(x, k_w, k_h))
+    total = float(np.sum(kernel))
+    draw_grid(ax_k, kernel, title=None, xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
+    set_title(ax_k, f"{kernel_name or 'kernel'}\nweights sum to {total:.3g}", fontsize=LABEL_SIZE + 1)
+    x += k_w + gap
+    x_map = x + (slot_w - map_w) / 2
+    ax_map = axes_at(fig, 2, box(x_map, map_w, map_h))
+    style, scale_text = map_style(fmap, kernel, scale)
     im = ax_map.imshow(fmap, interpolation="nearest", **style)
     pad = padding if isinstance(padding, str) else f"{padding}"
-    set_title(ax_map, f"feature map {fh}×{fw}\n(stride {stride}, padding {pad})", fontsize=LABEL_SIZE + 1)
+    set_title(ax_map, f"feature map {fh}×{fw}\nstride {stride}, padding {pad}\n{scale_text}", fontsize=LABEL_SIZE + 1)
     ax_map.set_axis_off()
-    for old_bar in fig.axes[3:]:  # the colour bar of the last picture
-        fig.delaxes(old_bar)
-    if style["cmap"] != IMAGE_CMAP:
-        cax = fig.add_axes(((x + map_w + 0.1) / fig_w, (bottom + (body - map_h) / 2) / fig_h, 0.15 / fig_w,
-                            map_h / fig_h))
-        fig.colorbar(im, cax=cax)
-        cax.tick_params(labelsize=LABEL_SIZE - 3)
+    _draw_bar(axes_at(fig, 3, box(left + img_w + _BAR_GAP, _BAR_W, img_h)), IMAGE_CMAP, im_img.norm)
+    _draw_bar(axes_at(fig, 4, box(x_map + map_w + _BAR_GAP, _BAR_W, map_h)), style["cmap"], im.norm,
+              _extend(fmap, im.norm))
+    clipped = clipped_text(fmap, im.norm)
+    if clipped:
+        fig.text((x + slot_w / 2) / fig_w, 0.12 / fig_h, clipped, ha="center", va="bottom", fontsize=LABEL_SIZE)
     return fig
 
 
 def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptitle: str | None = None,
-                      signed: bool | None = None) -> Figure:
+                      signed: bool | None = None, scale: str = "fixed") -> Figure:
     """A grid of feature maps ``(C, H, W)``, each under its kernel if ``kernels`` ``(C, KH, KW)`` is given.
 
-    Signed maps use the diverging map centred at 0; non-negative ones gray.
-    ``signed=True`` draws every map on the diverging map, with one common
-    colour scale: the way to compare maps before and after ReLU.
+    Each map has its own colour bar and its scale in its title, chosen by
+    :func:`map_style` (``scale="fixed"``: the same limits for every map, so
+    brightness compares; ``"stretched"``: fitted to each map).
+    ``signed=True`` draws every map on the diverging map with one common
+    colour scale and one colour bar: the way to compare maps before and
+    after ReLU.
     """
     maps = np.asarray(maps, dtype=float)
+    _check_scale(scale)
     n = maps.shape[0]
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    per_row = 4.0 if kernels is not None else 2.6
-    fig = new_figure(2.6 * ncols, per_row * nrows + (0.5 if suptitle else 0))
+    per_row = 4.4 if kernels is not None else 3.0
+    fig = new_figure(3.1 * ncols + (0.8 if signed else 0), per_row * nrows + (0.5 if suptitle else 0))
     if kernels is not None:
         grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[1.3, 2.6] * nrows)
     else:
         grid = fig.add_gridspec(nrows, ncols)
     common = robust_signed_norm(maps) if signed else None
+    axes = []
     for c in range(n):
         r, col = divmod(c, ncols)
         title = titles[c] if titles is not None else f"channel {c}"
+        if signed:
+            style, scale_text = {"cmap": SIGNED_CMAP, "norm": common}, None
+        else:
+            style, scale_text = map_style(maps[c], kernels[c] if kernels is not None else None, scale)
         if kernels is not None:
             ax_k = fig.add_subplot(grid[2 * r, col])
-            draw_grid(ax_k, kernels[c], xlabel=None, ylabel=None, fontsize=9, ticks=False)
-            ax_k.set_title(title, fontsize=LABEL_SIZE)
+            draw_grid(ax_k, kernels[c], xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
+            ax_k.set_title(f"{title}\nsum {float(np.sum(kernels[c])):.3g}", fontsize=LABEL_SIZE + 1)
             ax = fig.add_subplot(grid[2 * r + 1, col])
-            ax.set_title(f"{maps.shape[1]}×{maps.shape[2]}", fontsize=LABEL_SIZE - 2)
+            ax.set_title(scale_text or f"{maps.shape[1]}×{maps.shape[2]}", fontsize=LABEL_SIZE)
         else:
             ax = fig.add_subplot(grid[r, col])
-            ax.set_title(title, fontsize=LABEL_SIZE)
-        if signed:
-            style = {"cmap": SIGNED_CMAP, "norm": common}
-        else:
-            style = image_style(maps[c], kernels[c] if kernels is not None else None)
-        ax.imshow(maps[c], interpolation="nearest", **style)
+            ax.set_title(title + (f"\n{scale_text}" if scale_text else ""), fontsize=LABEL_SIZE + 1)
+        im = ax.imshow(maps[c], interpolation="nearest", **style)
         ax.set_axis_off()
+        axes.append(ax)
+        if not signed:
+            bar = fig.colorbar(im, ax=ax, shrink=0.9, pad=0.03, extend=_extend(maps[c], im.norm))
+            bar.ax.tick_params(labelsize=LABEL_SIZE - 1)
+    if signed:
+        bar = fig.colorbar(im, ax=axes, shrink=0.7, extend=_extend(maps, common),
+                           label=f"one scale for every map: ±{common.vmax:.2g}, white = 0")
+        bar.ax.tick_params(labelsize=LABEL_SIZE)
+        bar.ax.yaxis.label.set_size(LABEL_SIZE)
     if suptitle:
         fig.suptitle(suptitle, fontsize=TITLE_SIZE, fontweight="bold")
     return fig
@@ -116,44 +247,52 @@ def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptit
 def draw_rgb_filter(image_rgb, weights, feature_map, *, bias: float = 0.0) -> Figure:
     """One RGB filter ``(3, KH, KW)``: each channel of the image meets its own kernel; the sum is one map.
 
-    Rows: red, green, blue channel | its kernel; right: the single feature map.
+    Rows: red, green, blue channel (tinted, named in its title, colour bar
+    0…1) | its kernel; right: the single feature map, with its colour bar.
     """
     image_rgb = np.asarray(image_rgb, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    fig = new_figure(9.5, 7.2)
-    grid = fig.add_gridspec(3, 3, width_ratios=[2.2, 1.2, 3.6])
+    fig = new_figure(10.5, 7.6)
+    grid = fig.add_gridspec(3, 3, width_ratios=[2.6, 1.3, 3.8])
     names = ("red", "green", "blue")
     cmaps = ("Reds_r", "Greens_r", "Blues_r")
     for c in range(3):
         ax = fig.add_subplot(grid[c, 0])
-        ax.imshow(image_rgb[..., c], cmap=cmaps[c], vmin=0, vmax=1, interpolation="nearest")
+        im_c = ax.imshow(image_rgb[..., c], cmap=cmaps[c], vmin=0, vmax=1, interpolation="nearest")
         ax.set_axis_off()
-        ax.set_title(f"{names[c]} channel", fontsize=LABEL_SIZE)
+        ax.set_title(f"{names[c]} channel (0 … 1)", fontsize=LABEL_SIZE)
+        bar = fig.colorbar(im_c, ax=ax, shrink=0.9, pad=0.03, ticks=[0, 0.5, 1])
+        bar.ax.tick_params(labelsize=LABEL_SIZE - 1)
         ax_k = fig.add_subplot(grid[c, 1])
-        draw_grid(ax_k, weights[c], xlabel=None, ylabel=None, fontsize=10, ticks=False)
+        draw_grid(ax_k, weights[c], xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
         ax_k.set_title(f"kernel W[0, {c}]", fontsize=LABEL_SIZE)
     ax = fig.add_subplot(grid[:, 2])
     fmap = np.asarray(feature_map, dtype=float)
-    im = ax.imshow(fmap, interpolation="nearest", **image_style(fmap))
+    style, scale_text = map_style(fmap, scale="fixed")
+    im = ax.imshow(fmap, interpolation="nearest", **style)
     ax.set_axis_off()
-    ax.set_title(f"one feature map {fmap.shape[0]}×{fmap.shape[1]}\n= Σ over the 3 channels + bias {bias:g}",
-                 fontsize=LABEL_SIZE + 1)
-    fig.colorbar(im, ax=ax, shrink=0.6)
+    ax.set_title(f"one feature map {fmap.shape[0]}×{fmap.shape[1]}\n= Σ over the 3 channels + bias {bias:g}\n"
+                 f"{scale_text}", fontsize=LABEL_SIZE + 1)
+    bar = fig.colorbar(im, ax=ax, shrink=0.6, extend=_extend(fmap, im.norm))
+    bar.ax.tick_params(labelsize=LABEL_SIZE)
     fig.suptitle(f"a {weights.shape[1]}×{weights.shape[2]}×3 filter: one kernel per input channel",
                  fontsize=TITLE_SIZE, fontweight="bold")
     return fig
 
 
 def draw_images(images, titles, *, height: float = 3.6) -> Figure:
-    """Photos side by side, each with its shape in the title; 2-D ones in gray."""
+    """Photos side by side, each with its shape in the title; 2-D ones in gray, with a 0…1 colour bar."""
     images = [np.asarray(im, dtype=float) for im in images]
     widths = [height * im.shape[1] / im.shape[0] for im in images]
-    fig = new_figure(sum(widths) + 0.4 * len(images), height + 0.7)
+    fig = new_figure(sum(widths) + 0.4 * len(images) + 0.8 * sum(im.ndim == 2 for im in images), height + 0.7)
     axes = fig.subplots(1, len(images), width_ratios=widths, squeeze=False)[0]
     for ax, im, title in zip(axes, images, titles):
-        ax.imshow(im, cmap=IMAGE_CMAP if im.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
+        shown = ax.imshow(im, cmap=IMAGE_CMAP if im.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(f"{title}\n{_shape_text(im.shape)}", fontsize=LABEL_SIZE)
         ax.set_axis_off()
+        if im.ndim == 2:  # one number per pixel, drawn as a gray level: its scale
+            bar = fig.colorbar(shown, ax=ax, shrink=0.8, pad=0.02, ticks=[0, 0.5, 1])
+            bar.ax.tick_params(labelsize=LABEL_SIZE)
     return fig
 
 

@@ -1,12 +1,29 @@
-"""Figures for the training lesson: the data, the training curves, what the network gets wrong."""
+"""Figures for the training lesson: the data, the training curves, what the network gets wrong.
+
+Colour is never the only cue: the training and validation curves differ in
+colour (Okabe–Ito), marker shape and line style, the splits of the class
+balance in colour and hatching, both named in a legend; the confusion matrix
+colours its counts on one single-hue scale with a colour bar and marks the
+diagonal (the right answers) with an outline, not a colour.
+"""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
+from .palette import OKABE_ITO
 from .style import IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, new_figure, robust_signed_norm, SIGNED_CMAP
 
-TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#ff7f0e"
+TRAIN_COLOR, VAL_COLOR = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+TRAIN_MARKER, VAL_MARKER = "o", "s"  # and solid vs dashed lines
+#: One (colour, hatch) per split of :func:`draw_class_balance`, in order.
+SPLIT_STYLES = [(OKABE_ITO["blue"], ""), (OKABE_ITO["orange"], "//"), (OKABE_ITO["bluish green"], ".."),
+                (OKABE_ITO["reddish purple"], "xx")]
+SPLIT_COLORS = [c for c, _ in SPLIT_STYLES]
+COUNT_CMAP = "Blues"  # single hue, light = few
+DIAGONAL_EDGE = OKABE_ITO["black"]
 
 
 def _gray(img) -> np.ndarray:
@@ -82,14 +99,19 @@ def draw_class_balance(counts: dict, classes) -> Figure:
     ax = fig.add_subplot()
     k = len(classes)
     width = 0.8 / len(counts)
+    if len(counts) > len(SPLIT_STYLES):
+        raise ValueError(f"draw_class_balance draws at most {len(SPLIT_STYLES)} splits, got {len(counts)}.")
     for s, (split, c) in enumerate(counts.items()):
         c = np.asarray(c)
-        bars = ax.bar(np.arange(k) + (s - (len(counts) - 1) / 2) * width, c, width, label=f"{split} ({c.sum():,})")
-        ax.bar_label(bars, labels=[f"{v:,}" for v in c], fontsize=8, rotation=90, padding=2)
+        color, hatch = SPLIT_STYLES[s]
+        bars = ax.bar(np.arange(k) + (s - (len(counts) - 1) / 2) * width, c, width, label=f"{split} ({c.sum():,})",
+                      color=color, hatch=hatch, edgecolor="white" if not hatch else "#333333", linewidth=0.5)
+        ax.bar_label(bars, labels=[f"{v:,}" for v in c], fontsize=LABEL_SIZE - 2, rotation=90, padding=2)
     ax.set_xticks(np.arange(k), classes, rotation=30, ha="right", fontsize=LABEL_SIZE - 1)
     ax.set_ylabel("images", fontsize=LABEL_SIZE)
-    ax.set_ylim(0, max(np.max(c) for c in counts.values()) * 1.3)
-    ax.legend(fontsize=LABEL_SIZE - 1, loc="upper right")
+    ax.set_ylim(0, max(np.max(c) for c in counts.values()) * 1.6)  # room for the labels and the legend
+    ax.legend(fontsize=LABEL_SIZE - 1, loc="upper center", ncols=len(counts), title="split (colour and hatching)",
+              title_fontsize=LABEL_SIZE - 1)
     ax.set_title("images per class", fontsize=TITLE_SIZE)
     return fig
 
@@ -107,49 +129,59 @@ def draw_training_curves(steps, batch_loss, batch_accuracy, epoch_steps=(), epoc
     for ax, key, values, label in ((axes[0], "loss", batch_loss, "cross-entropy loss"),
                                    (axes[1], "accuracy", batch_accuracy, "accuracy")):
         ax.plot(steps, values, color=TRAIN_COLOR, alpha=0.35, linewidth=1, label=f"batch {key}")
-        for prefix, color, name in (("", TRAIN_COLOR, "training (epoch mean)"), ("val_", VAL_COLOR, "validation")):
+        for prefix, color, marker, dash, name in (("", TRAIN_COLOR, TRAIN_MARKER, "-", "training (epoch mean)"),
+                                                  ("val_", VAL_COLOR, VAL_MARKER, "--", "validation")):
             pts = [(s, logs[prefix + key]) for s, logs in zip(epoch_steps, epoch_logs) if prefix + key in logs]
             if pts:
                 xs, ys = zip(*pts)
-                ax.plot(xs, ys, "o-", color=color, linewidth=2, markersize=6, label=name)
+                ax.plot(xs, ys, marker=marker, linestyle=dash, color=color, linewidth=2, markersize=7, label=name)
         ax.set_xlabel("batch", fontsize=LABEL_SIZE)
         ax.set_ylabel(label, fontsize=LABEL_SIZE)
+        ax.tick_params(labelsize=LABEL_SIZE - 1)
         ax.grid(alpha=0.3)
         if key == "accuracy":
             ax.set_ylim(0, 1)
         if len(steps):
             ax.set_xlim(0, max(steps[-1], 1))
-            ax.legend(fontsize=LABEL_SIZE - 2, loc="lower right" if key == "accuracy" else "upper right")
+            ax.legend(fontsize=LABEL_SIZE - 1, loc="lower right" if key == "accuracy" else "upper right")
     if title:
         fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold")
     return fig
 
 
 def draw_confusion_matrix(cm, classes, *, title: str = "confusion matrix (test set)") -> Figure:
-    """The matrix as a heat map with the counts written in; rows are true classes, columns predictions."""
+    """The matrix as a heat map with the counts written in; rows are true classes, columns predictions.
+
+    One single-hue scale (light = few, dark = many) with a colour bar; it is
+    a square-root scale, so that the few mistakes are not washed out by the
+    large diagonal. The diagonal (the right answers) is outlined in black.
+    """
     cm = np.asarray(cm)
     k = len(classes)
-    fig = new_figure(9, 8)
+    if cm.shape != (k, k):
+        raise ValueError(f"cm must be ({k}, {k}) for {k} classes, got shape {cm.shape}. "
+                         "Hint: confusion_matrix(y_true, y_pred, num_classes=len(classes)).")
+    fig = new_figure(9.5, 8)
     ax = fig.add_subplot()
-    off = cm.astype(float).copy()
-    np.fill_diagonal(off, np.nan)
-    # Colour the mistakes only: the diagonal is so large it would wash them out.
-    ax.imshow(np.ma.masked_invalid(off), cmap="Reds", vmin=0, vmax=max(np.nanmax(off), 1), interpolation="nearest")
-    diag = np.full(cm.shape, np.nan)
-    np.fill_diagonal(diag, 1.0)
-    ax.imshow(np.ma.masked_invalid(diag), cmap="Greens", vmin=0, vmax=2, interpolation="nearest")
-    top = max(np.nanmax(off), 1)
+    norm = PowerNorm(gamma=0.5, vmin=0, vmax=max(int(cm.max()), 1))
+    im = ax.imshow(cm, cmap=COUNT_CMAP, norm=norm, interpolation="nearest")
+    colours = im.cmap(norm(cm))  # (k, k, 4)
+    dark = colours[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
     for i in range(k):
         for j in range(k):
-            dark = i != j and off[i, j] > 0.6 * top
-            ax.text(j, i, f"{cm[i, j]}", ha="center", va="center", fontsize=10,
-                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+            ax.text(j, i, f"{cm[i, j]}", ha="center", va="center", fontsize=LABEL_SIZE,
+                    color="white" if dark[i, j] else "black", fontweight="bold" if i == j else "normal")
+        ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=DIAGONAL_EDGE, linewidth=2.5))
     ax.set_xticks(np.arange(k), classes, rotation=40, ha="right", fontsize=LABEL_SIZE - 1)
     ax.set_yticks(np.arange(k), classes, fontsize=LABEL_SIZE - 1)
     ax.set_xlabel("predicted class", fontsize=LABEL_SIZE)
     ax.set_ylabel("true class", fontsize=LABEL_SIZE)
+    bar = fig.colorbar(im, ax=ax, shrink=0.8)
+    bar.set_label("number of test images (square-root scale)", fontsize=LABEL_SIZE)
+    bar.ax.tick_params(labelsize=LABEL_SIZE - 1)
     acc = np.trace(cm) / max(cm.sum(), 1)
-    ax.set_title(f"{title}: accuracy {acc:.3f}\ngreen: right, red: mistakes (darker = more)", fontsize=TITLE_SIZE)
+    ax.set_title(f"{title}: accuracy {acc:.3f}\noutlined diagonal: right answers; elsewhere: mistakes",
+                 fontsize=TITLE_SIZE)
     return fig
 
 

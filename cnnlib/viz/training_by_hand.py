@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
-from .style import LABEL_SIZE, TITLE_SIZE, new_figure
+from .style import DPI, LABEL_SIZE, TITLE_SIZE, new_figure, set_title
 
 ORANGE, SKY, GREEN, BLUE, VERMILION, PURPLE, BLACK = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00",
                                                        "#CC79A7", "#000000")
@@ -40,50 +41,82 @@ def draw_lr_sweep(sweep, index: int, *, figure: Figure | None = None) -> Figure:
     A run that diverged ends in a ✗ at the top of the plot, labelled with the
     step where it blew up; on the right it is a ✗ at the top. The axes limits
     depend on the sweep only, so moving the slider never moves the plot.
+    ``figure``: a figure this function drew for the same sweep, moved to ``index`` in place (fast).
     """
-    fig = figure if figure is not None else new_figure(12, 4.6)
-    fig.clear()
-    ax, ax_lr = fig.subplots(1, 2, width_ratios=[1.35, 1])
-    steps = np.arange(sweep.steps + 1)
-    top = float(np.nanmax(sweep.losses[:, 0])) * 1.25
-    for i in range(len(sweep.lrs)):
-        if i != index:
-            ax.plot(steps, sweep.losses[i], color=OTHER_RUNS, linewidth=1)
-    regime = lr_regime(sweep, index)
-    color, marker = REGIME_STYLE[regime]
-    lr = sweep.lrs[index]
-    ax.plot(steps, sweep.losses[index], color=color, linewidth=3, marker=marker, markevery=max(sweep.steps // 10, 1),
-            markersize=8, label=f"lr = {lr:.3g}: {regime}")
-    stop = int(sweep.diverged_at[index])
-    if stop >= 0:
-        ax.plot([stop], [top * 0.97], marker="X", markersize=18, color=VERMILION, clip_on=False)
-        why = {"nan": "became NaN", "inf": "became inf", "too large": f"went above {sweep.limit:g}"}[sweep.reason[index]]
-        note = ax.annotate(f"diverged at step {stop}: the loss {why}", (stop, top * 0.97), xytext=(12, -6),
-                           textcoords="offset points", fontsize=LABEL_SIZE, color=VERMILION, va="top")
-        note.set_in_layout(False)  # the layout must not change with the slider
-    ax.set_ylim(0, top)
-    ax.set_xlim(0, sweep.steps)
-    ax.set_xlabel(f"SGD step (batches of {sweep.batch_size})", fontsize=LABEL_SIZE)
-    ax.set_ylabel("training loss", fontsize=LABEL_SIZE)
-    ax.legend(fontsize=LABEL_SIZE, loc="lower left")
-    ax.grid(alpha=0.3)
-    ax.set_title("loss curve (gray: the other learning rates)", fontsize=TITLE_SIZE)
+    fig = figure if isinstance(figure, LRSweepFigure) and figure.sweep is sweep else LRSweepFigure(sweep)
+    return fig.update(index)
 
-    final = sweep.final_loss()
-    for name, (c, m) in REGIME_STYLE.items():
-        idx = [i for i in range(len(sweep.lrs)) if lr_regime(sweep, i) == name]
-        ys = [top * 0.97 if name == "diverged" else final[i] for i in idx]
-        ax_lr.plot(sweep.lrs[idx], ys, linestyle="none", marker=m, markersize=10, color=c, label=name, clip_on=False)
-    ax_lr.axvline(lr, color=BLACK, linewidth=1.5, linestyle="--")
-    ax_lr.set_xscale("log")
-    ax_lr.set_ylim(0, top)
-    ax_lr.set_xlim(sweep.lrs[0] / 1.5, sweep.lrs[-1] * 1.5)
-    ax_lr.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE)
-    ax_lr.set_ylabel(f"loss after {sweep.steps} steps", fontsize=LABEL_SIZE)
-    ax_lr.legend(fontsize=LABEL_SIZE - 1, loc="lower left")
-    ax_lr.grid(alpha=0.3)
-    ax_lr.set_title("every learning rate (dashed: this one)", fontsize=TITLE_SIZE)
-    return fig
+
+class LRSweepFigure(Figure):
+    """The sweep figure, built once: every run, the final losses; :meth:`update` highlights another run.
+
+    Only the bold curve, its legend entry, the ✗ of a diverged run and the
+    dashed line change, so a slider move redraws without laying the figure out
+    again (what keeps the widget instant).
+    """
+
+    def __init__(self, sweep) -> None:
+        super().__init__(figsize=(12, 4.6), dpi=DPI)
+        self.sweep = sweep
+        ax, ax_lr = self.subplots(1, 2, width_ratios=[1.35, 1],
+                                  gridspec_kw=dict(left=0.06, right=0.985, bottom=0.13, top=0.92, wspace=0.17))
+        self.axes_pair = ax, ax_lr
+        steps = np.arange(sweep.steps + 1)
+        self.top = top = float(np.nanmax(sweep.losses[:, 0])) * 1.25
+        self.gray = [ax.plot(steps, sweep.losses[i], color=OTHER_RUNS, linewidth=1)[0] for i in range(len(sweep.lrs))]
+        self.bold, = ax.plot(steps, sweep.losses[0], linewidth=3, markevery=max(sweep.steps // 10, 1), markersize=8)
+        self.cross, = ax.plot([0], [top * 0.97], marker="X", markersize=18, color=VERMILION, clip_on=False)
+        self.note = ax.annotate("", (0, top * 0.97), xytext=(12, -6), textcoords="offset points",
+                                fontsize=LABEL_SIZE, color=VERMILION, va="top")
+        ax.set_ylim(0, top)
+        ax.set_xlim(0, sweep.steps)
+        ax.set_xlabel(f"SGD step (batches of {sweep.batch_size})", fontsize=LABEL_SIZE)
+        ax.set_ylabel("training loss", fontsize=LABEL_SIZE)
+        ax.grid(alpha=0.3)
+        set_title(ax, "loss curve (gray: the other learning rates)")
+
+        final = sweep.final_loss()
+        for name, (c, m) in REGIME_STYLE.items():
+            idx = [i for i in range(len(sweep.lrs)) if lr_regime(sweep, i) == name]
+            ys = [top * 0.97 if name == "diverged" else final[i] for i in idx]
+            ax_lr.plot(sweep.lrs[idx], ys, linestyle="none", marker=m, markersize=10, color=c, label=name,
+                       clip_on=False)
+        self.vline = ax_lr.axvline(sweep.lrs[0], color=BLACK, linewidth=1.5, linestyle="--")
+        ax_lr.set_xscale("log")
+        ax_lr.xaxis.set_minor_locator(NullLocator())  # a log axis has dozens of minor ticks: slow, and not read here
+        ax_lr.set_ylim(0, top)
+        ax_lr.set_xlim(sweep.lrs[0] / 1.5, sweep.lrs[-1] * 1.5)
+        ax_lr.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE)
+        ax_lr.set_ylabel(f"loss after {sweep.steps} steps", fontsize=LABEL_SIZE)
+        ax_lr.legend(fontsize=LABEL_SIZE - 1, loc="lower left")
+        ax_lr.grid(alpha=0.3)
+        set_title(ax_lr, "every learning rate (dashed: this one)")
+        self.index = None
+
+    def update(self, index: int) -> LRSweepFigure:
+        """Highlight run ``index``; returns the figure."""
+        sweep, (ax, _) = self.sweep, self.axes_pair
+        if not 0 <= index < len(sweep.lrs):
+            raise ValueError(f"index must be in 0..{len(sweep.lrs) - 1}, got {index}.")
+        for i, line in enumerate(self.gray):
+            line.set_visible(i != index)
+        regime = lr_regime(sweep, index)
+        color, marker = REGIME_STYLE[regime]
+        lr = sweep.lrs[index]
+        self.bold.set_ydata(sweep.losses[index])
+        self.bold.set(color=color, marker=marker, label=f"lr = {lr:.3g}: {regime}")
+        stop = int(sweep.diverged_at[index])
+        self.cross.set_visible(stop >= 0)
+        self.note.set_visible(stop >= 0)
+        if stop >= 0:
+            why = {"nan": "became NaN", "inf": "became inf", "too large": f"went above {sweep.limit:g}"}[sweep.reason[index]]
+            self.cross.set_xdata([stop])
+            self.note.xy = (stop, self.top * 0.97)
+            self.note.set_text(f"diverged at step {stop}: the loss {why}")
+        ax.legend(handles=[self.bold], fontsize=LABEL_SIZE, loc="lower left")
+        self.vline.set_xdata([lr, lr])
+        self.index = index
+        return self
 
 
 def draw_activation_stats(stats) -> Figure:

@@ -6,7 +6,10 @@ in ``dout``, and ``dW`` and ``dx`` filling up as the cells' gradients are
 added. The second (:func:`backprop_pass_view`) shows every cell at once:
 ``dout`` with the stride's zeros inserted, the full correlation with the
 kernel rotated 180°, and the cropping of the padding. Stride and padding
-sliders change both.
+sliders change both. Both are SVG (``view.svg``): a redraw takes a few
+milliseconds, and each has one size for the sliders' whole range. A stride
+or padding change keeps the cell where the student put it: the same
+``(row, col)`` of the output when it still exists, the nearest one otherwise.
 
 >>> view = backprop_view(cell=2)
 >>> view.out_cell, view.window, view.grad
@@ -19,10 +22,9 @@ from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.conv_backward import ConvBackward, cell_equations, conv_backward_steps
-from ..viz.backprop import draw_backward_cell, draw_backward_pass
+from ..viz.backprop import draw_backward_cell, draw_backward_pass, full_dout_title
 from .view_widget import ViewWidget, cache_by_value, sliders
 
 #: Slider ranges (min, max).
@@ -39,7 +41,7 @@ class BackpropView:
     ``backward`` holds everything else (the final gradients, the dilated ``dout``).
     """
 
-    fig: Figure
+    svg: str
     cell: int
     n_cells: int
     out_cell: tuple
@@ -59,7 +61,7 @@ class BackpropPassView:
     the floor dropped, ``(H + 2P - KH) % S``; ``title`` the first grid's title, which states the padding drawn.
     """
 
-    fig: Figure
+    svg: str
     dout_dilated: np.ndarray
     inserted: np.ndarray
     dout_full: np.ndarray
@@ -74,8 +76,8 @@ class BackpropPassView:
     title: str = ""
 
 
-def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None,
-                  figure: Figure | None = None) -> BackpropView:
+def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kernel=None,
+                  dout=None) -> BackpropView:
     """Draw output cell ``cell`` (1-based, row-major) and the gradients it sends back.
 
     Args:
@@ -85,8 +87,8 @@ def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kern
         x, kernel: 2-D input and kernel (default: the lesson's 4×4 ⋆ 2×2 example).
         dout: upstream gradient ``(H_out, W_out)`` (default: small integers, see
             :func:`cnnlib.demos.conv_backward.example_dout`).
-        figure: a figure drawn by this function before, to redraw in place (what the widget
-            does: its Axes are reused, which is faster); default None draws a new figure.
+
+    The figure has one size for every stride and padding of the widget's range (:data:`RANGES`).
     """
     cb = _backward(x, kernel, dout, stride, padding)
     n = len(cb.cells)
@@ -95,12 +97,11 @@ def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kern
     c = cb.cells[cell - 1]
     dW, dx_padded = cb.partial(cell - 1)
     kh, kw = cb.kernel.shape
-    return BackpropView(draw_backward_cell(cb, cell - 1, figure=figure), cell, n, (c.row, c.col),
+    return BackpropView(draw_backward_cell(cb, cell - 1, max_padding=RANGES["padding"][1]), cell, n, (c.row, c.col),
                         (c.top, c.left, kh, kw), c.grad, dW, dx_padded, cell_equations(cb, cell - 1), cb)
 
 
-def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None,
-                       figure: Figure | None = None) -> BackpropPassView:
+def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, dout=None) -> BackpropPassView:
     """Draw the whole backward pass at once as a full correlation (arguments as :func:`backprop_view`)."""
     cb = _backward(x, kernel, dout, stride, padding)
     kh = cb.kernel.shape[0]
@@ -114,9 +115,9 @@ def backprop_pass_view(stride: int = 1, padding: int = 0, x=None, kernel=None, d
                     f"the right, and their gradient is 0; ")
     message += (f"padding {padding}: dx = dx_pad[{padding}:{padding + cb.x.shape[0]}, "
                 f"{padding}:{padding + cb.x.shape[1]}]" if padding else "padding 0: nothing to crop")
-    fig = draw_backward_pass(cb, figure=figure)
-    return BackpropPassView(fig, cb.dout_dilated, cb.inserted, cb.dout_full, cb.kernel_rot, cb.dx_padded, cb.dx,
-                            cb.dW, cb.db, cb.crop, message, cb.extra, fig.axes[0].get_title())
+    svg = draw_backward_pass(cb, max_padding=RANGES["padding"][1])
+    return BackpropPassView(svg, cb.dout_dilated, cb.inserted, cb.dout_full, cb.kernel_rot, cb.dx_padded, cb.dx,
+                            cb.dW, cb.db, cb.crop, message, cb.extra, full_dout_title(cb))
 
 
 def _backward(x, kernel, dout, stride, padding) -> ConvBackward:
@@ -147,17 +148,46 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
     controls = {"play": play, "cell": cell_s, **geometry}
     layout = widgets.HBox([widgets.HBox([play, cell_s]), widgets.VBox(list(geometry.values()))])
     arrays = {"x": x, "kernel": kernel, "dout": dout}
+    last = {"geometry": (stride, padding)}  # the stride and padding the cell slider counts cells for
     return ViewWidget(controls, [partial(backprop_view, **arrays), partial(backprop_pass_view, **arrays)],
-                      layout=layout, on_change=partial(_fit_cell_range, arrays))
+                      layout=layout, on_change=partial(_keep_cell, arrays, last))
 
 
-def _fit_cell_range(arrays: dict, widget: ViewWidget, name: str) -> None:
-    """After a stride or padding change: the cell slider runs over the new number of output cells."""
+def _output_shape(arrays: dict, stride: int, padding: int) -> tuple | None:
+    """``(H_out, W_out)`` of this example, None if the setting does not fit (a custom dout)."""
+    try:
+        return _backward(*arrays.values(), stride, padding).dout.shape
+    except ValueError:  # a custom dout fits only its own stride and padding: the views say so
+        return None
+
+
+def keep_cell(cell: int, old_shape: tuple, new_shape: tuple) -> int:
+    """The 1-based cell of ``new_shape`` at the same ``(row, col)`` as ``cell`` of ``old_shape``, clamped.
+
+    >>> keep_cell(4, (3, 3), (2, 2))   # out[1, 0] stays out[1, 0]
+    3
+    >>> keep_cell(9, (3, 3), (2, 2))   # out[2, 2] is gone: the nearest is out[1, 1]
+    4
+    """
+    row, col = divmod(cell - 1, old_shape[1])
+    row, col = min(row, new_shape[0] - 1), min(col, new_shape[1] - 1)
+    return row * new_shape[1] + col + 1
+
+
+def _keep_cell(arrays: dict, last: dict, widget: ViewWidget, name: str) -> None:
+    """After a stride or padding change: the cell slider runs over the new cells, at the same (row, col)."""
     if name not in RANGES:
         return
     c = widget.controls
-    try:
-        n = len(_backward(*arrays.values(), c["stride"].value, c["padding"].value).cells)
-    except ValueError:  # a custom dout fits only its own stride and padding: the views say so
+    geometry = (c["stride"].value, c["padding"].value)
+    old, new = _output_shape(arrays, *last["geometry"]), _output_shape(arrays, *geometry)
+    if new is None:
         return
-    c["cell"].max = c["play"].max = n  # the sliders move their values into the new range
+    cell = keep_cell(c["cell"].value, old, new) if old is not None else min(c["cell"].value, new[0] * new[1])
+    n = new[0] * new[1]
+    for control in (c["cell"], c["play"]):
+        if n > control.max:  # widen first, so that the value fits
+            control.max = n
+        control.value = cell
+        control.max = n
+    last["geometry"] = geometry

@@ -18,6 +18,9 @@ from .view_widget import ViewWidget, sliders
 #: Slider ranges (min, max, step).
 RANGES = {"shift": (-5.0, 5.0, 0.5), "scale": (0.25, 4.0, 0.25), "gamma": (0.5, 3.0, 0.25), "beta": (-3.0, 3.0, 0.5)}
 LABELS = {"shift": "shift", "scale": "scale", "gamma": "γ (gamma)", "beta": "β (beta)"}
+#: Widths (CSS) that fit side by side in a 1024 px page: 2 × 340 + 220 px, labels never cut.
+SLIDER_WIDTH, TOGGLE_WIDTH = "340px", "220px"
+LABEL_STYLE = {"description_width": "90px"}
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,12 @@ def batchnorm_widget(shift: float = 0.0, scale: float = 1.0, gamma: float = 1.0,
                      mode: str = "train") -> ViewWidget:
     """Shift, scale, γ and β sliders and a train/eval toggle driving :func:`batchnorm_view` (arguments: start values)."""
     start = {"shift": shift, "scale": scale, "gamma": gamma, "beta": beta}
-    controls = sliders(RANGES, start, LABELS, readout_format=".2f")
-    controls["mode"] = widgets.ToggleButtons(options=list(MODES), value=mode, description="mode")
-    layout = widgets.HBox([widgets.VBox([controls["shift"], controls["scale"]]),
-                           widgets.VBox([controls["gamma"], controls["beta"]]), controls["mode"]])
+    controls = sliders(RANGES, start, LABELS, width=SLIDER_WIDTH, readout_format=".2f", style=LABEL_STYLE)
+    controls["mode"] = widgets.ToggleButtons(options=list(MODES), value=mode, description="mode",
+                                             style={"description_width": "50px", "button_width": "64px"},
+                                             layout=widgets.Layout(width=TOGGLE_WIDTH, flex="0 0 auto"))
+    column = widgets.Layout(width=SLIDER_WIDTH, flex="0 0 auto")  # fixed: a column never shrinks under its readouts
+    layout = widgets.HBox([widgets.VBox([controls["shift"], controls["scale"]], layout=column),
+                           widgets.VBox([controls["gamma"], controls["beta"]], layout=column), controls["mode"]],
+                          layout=widgets.Layout(flex_flow="row wrap"))
     return ViewWidget(controls, [batchnorm_view], layout=layout)

@@ -10,13 +10,11 @@ Layers are numbered by their index in ``model.layers``, the ``#`` column of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..demos.feature_maps import layer_outputs, spatial_layer_labels, spatial_layers
+from ..demos.feature_maps import layer_outputs, layer_outputs_cache, spatial_layer_labels, spatial_layers
 from ..layers import Softmax
 from ..viz.feature_maps import draw_layer_channels
 from .view_widget import ViewWidget
@@ -46,7 +44,7 @@ def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
 
 
 def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
-                     outputs=None) -> FeatureMapView:
+                     outputs=None, figure: Figure | None = None) -> FeatureMapView:
     """Run ``images[index]`` through ``model`` and draw every channel of ``model.layers[layer]``'s output.
 
     Args:
@@ -57,6 +55,9 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
             output is drawn (must be before ``Flatten``; default 0).
         labels, classes: optional true labels ``(N,)`` and class names, for the caption.
         outputs: ``layer_outputs(model, images[index])`` if already computed (the widget keeps them).
+        figure: a figure drawn by this function before, to redraw in place (faster; what the widget does).
+
+    The figure has the same size for every layer.
     """
     allowed = spatial_layers(model, images.shape[1:])
     _check_choice(images, index, layer, allowed)
@@ -71,7 +72,7 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
     maps = outs[layer]
     lyr = model.layers[layer]
     title = f"layer {layer} · {lyr!r} → {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}"
-    fig = draw_layer_channels(images[index], maps, title=title, caption=caption)
+    fig = draw_layer_channels(images[index], maps, title=title, caption=caption, figure=figure)
     message = (f"layer {layer} · {type(lyr).__name__}: output {maps.shape}, "
                f"{int((maps.reshape(len(maps), -1).max(axis=1) <= 0).sum())} of {len(maps)} channels all ≤ 0")
     return FeatureMapView(fig, np.asarray(images[index]), maps, layer, type(lyr).__name__, pred,
@@ -79,7 +80,10 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
 
 
 def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> ViewWidget:
-    """An image slider and a layer menu driving :func:`feature_map_view`.
+    """An image slider and a layer menu driving :func:`feature_map_view`, on one figure redrawn in place.
+
+    The forward pass runs once per image (:func:`~cnnlib.demos.feature_maps.layer_outputs_cache`): build
+    the widget after training.
 
     The menu lists the layers before ``Flatten`` as ``"index · name → C×H×W"``, with their ``model.layers``
     index (the ``#`` column of ``model.summary()``).
@@ -91,9 +95,9 @@ def feature_map_widget(model, images, labels=None, classes=None, index: int = 0,
                                   description="layer", style={"description_width": "80px"},
                                   layout=widgets.Layout(width="420px")),
     }
-    forward = lru_cache(maxsize=1)(lambda i: layer_outputs(model, images[i]))  # one forward pass per image
+    forward = layer_outputs_cache(model, images)  # one forward pass per image
 
-    def view(index: int, layer: int) -> FeatureMapView:
-        return feature_map_view(model, images, index, layer, labels, classes, outputs=forward(index))
+    def view(index: int, layer: int, figure: Figure | None = None) -> FeatureMapView:
+        return feature_map_view(model, images, index, layer, labels, classes, outputs=forward(index), figure=figure)
 
     return ViewWidget(controls, [view], layout=widgets.VBox(list(controls.values())))

@@ -1,4 +1,4 @@
-"""The filter widget: pick a classic kernel or type your own 3×3 numbers, then stride, padding, ReLU.
+"""The filter widget: pick a classic kernel or type your own 3×3 numbers, then stride, padding, ReLU, colour scale.
 
 The feature map is computed by cnnlib's own ``Conv2D`` with its weights set
 to the kernel (:func:`cnnlib.demos.filters.apply_kernel`), so what the widget
@@ -7,6 +7,8 @@ shows is what the library computes.
 >>> view = filter_view("sobel_x", stride=2, padding=1)
 >>> view.output_shape
 (1, 1, 75, 64)
+>>> filter_view("brighten").scale_text
+'fixed: gray 0 … 1'
 """
 from __future__ import annotations
 
@@ -18,48 +20,60 @@ import traitlets
 from matplotlib.figure import Figure
 
 from ..demos.filters import apply_kernel, sample_photo
-from ..image_filters import KERNEL_NAMES, get_kernel
-from ..viz.filters import draw_filter_result
+from ..image_filters import ALL_KERNEL_NAMES, get_kernel
+from ..viz.filters import SCALES, draw_filter_result, map_style
 from .view_widget import ViewWidget, sliders
 
 CUSTOM = "custom"
 RANGES = {"stride": (1, 4), "padding": (0, 3)}
+#: The colour-scale buttons: (label, value of the ``scale`` setting).
+SCALE_OPTIONS = (("fixed 0…1, like the photo", "fixed"), ("per map (stretched)", "stretched"))
 
 
 @dataclass(frozen=True)
 class FilterView:
-    """What the filter widget drew: the kernel, the feature map and its ``(N, C, H_out, W_out)`` shape."""
+    """What the filter widget drew: the kernel, the feature map, its ``(N, C, H_out, W_out)`` shape, its colour scale."""
 
     fig: Figure
     kernel: np.ndarray
     feature_map: np.ndarray
     output_shape: tuple
     message: str
+    scale_text: str  # the colour scale's limits, as in the map's title
 
 
-def filter_view(kernel="sobel_x", stride: int = 1, padding=1, relu: bool = False, image=None,
+def filter_view(kernel="sobel_x", stride: int = 1, padding=1, relu: bool = False, scale: str = "fixed", image=None,
                 figure: Figure | None = None) -> FilterView:
-    """Apply ``kernel`` (a name from :data:`cnnlib.image_filters.KERNEL_NAMES` or a 3×3 array) to the photo.
+    """Apply ``kernel`` (a name from :data:`cnnlib.image_filters.ALL_KERNEL_NAMES` or a 3×3 array) to the photo.
 
     Args:
         kernel: kernel name, or the weights as a 2-D array or 9 numbers (row by row).
         stride: ``Conv2D`` stride (default 1).
         padding: ``Conv2D`` padding: int, ``"valid"`` or ``"same"`` (default 1).
         relu: apply ReLU to the feature map (default False).
+        scale: ``"fixed"`` (default): one colour scale for every kernel (gray 0…1 like the photo,
+            −1…+1 for signed maps), so the weights' sum shows as brightness; ``"stretched"``: the
+            scale fits each map (see :func:`cnnlib.viz.filters.map_style`).
         image: 2-D gray image in [0, 1] (default: the sample photo at 150×128).
         figure: a figure drawn by this function before, to redraw in place (what the widget
             does: faster); default None draws a new figure.
     """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}. Hint: 'fixed' compares brightness "
+                         "between kernels, 'stretched' shows each map's detail.")
     name = kernel if isinstance(kernel, str) else None
     weights = get_kernel(name) if name else np.asarray(kernel, dtype=np.float32).reshape(3, 3)
     image = sample_photo() if image is None else np.asarray(image, dtype=np.float32)
     out = apply_kernel(image, weights, stride, padding, relu)
     fmap = out[0, 0]
     fig = draw_filter_result(image, weights, fmap, stride=stride, padding=padding,
-                             kernel_name=(name or "your kernel") + (" + ReLU" if relu else ""), figure=figure)
+                             kernel_name=(name or "your kernel") + (" + ReLU" if relu else ""), scale=scale,
+                             figure=figure)
     message = (f"Conv2D(1, 1, kernel_size=3, stride={stride}, padding={padding!r}): input (1, 1, {image.shape[0]}, "
-               f"{image.shape[1]}) → output {tuple(out.shape)}")
-    return FilterView(fig, weights, fmap, tuple(out.shape), message)
+               f"{image.shape[1]}) → output {tuple(out.shape)}\n"
+               f"weights sum to {float(weights.sum()):.3g}; mean value: input {float(image.mean()):.2f}, "
+               f"feature map {float(fmap.mean()):.2f}")
+    return FilterView(fig, weights, fmap, tuple(out.shape), message, map_style(fmap, weights, scale)[1])
 
 
 class KernelInput(widgets.VBox):
@@ -73,7 +87,7 @@ class KernelInput(widgets.VBox):
     value = traitlets.Union([traitlets.Unicode(), traitlets.Tuple()])
 
     def __init__(self, kernel: str = "sobel_x") -> None:
-        self.menu = widgets.Dropdown(options=list(KERNEL_NAMES) + [CUSTOM], value=kernel, description="kernel")
+        self.menu = widgets.Dropdown(options=list(ALL_KERNEL_NAMES) + [CUSTOM], value=kernel, description="kernel")
         self.boxes = [widgets.FloatText(value=float(v), step=0.5, layout=widgets.Layout(width="70px"))
                       for v in get_kernel(kernel).ravel()]
         grid = widgets.GridBox(self.boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
@@ -110,15 +124,24 @@ class KernelInput(widgets.VBox):
             self._syncing = False
 
 
-def filter_widget(image=None, kernel: str = "sobel_x", stride: int = 1, padding: int = 1) -> ViewWidget:
-    """Kernel menu and 3×3 weight boxes, stride and padding sliders, a ReLU box; draws :func:`filter_view`."""
+def filter_widget(image=None, kernel: str = "sobel_x", stride: int = 1, padding: int = 1,
+                  scale: str = "fixed") -> ViewWidget:
+    """Kernel menu and 3×3 weight boxes, stride and padding sliders, a ReLU box, colour-scale buttons.
+
+    Draws :func:`filter_view`.
+    """
     kernel_input = KernelInput(kernel)
     controls = {"kernel": kernel_input, **sliders(RANGES, {"stride": stride, "padding": padding}),
-                "relu": widgets.Checkbox(value=False, description="ReLU")}
+                "relu": widgets.Checkbox(value=False, description="ReLU"),
+                "scale": widgets.ToggleButtons(options=SCALE_OPTIONS, value=scale, description="colour scale",
+                                               style={"button_width": "190px"})}
 
-    def view(kernel, stride: int, padding, relu: bool, figure=None) -> FilterView:
-        return filter_view(kernel, stride, padding, relu, image, figure)
+    def view(kernel, stride: int, padding, relu: bool, scale: str, figure=None) -> FilterView:
+        return filter_view(kernel, stride, padding, relu, scale, image, figure)
 
-    layout = widgets.HBox([widgets.VBox([kernel_input.menu, controls["stride"], controls["padding"], controls["relu"]]),
-                           kernel_input])
+    layout = widgets.VBox([
+        widgets.HBox([widgets.VBox([kernel_input.menu, controls["stride"], controls["padding"], controls["relu"]]),
+                      kernel_input]),
+        controls["scale"],
+    ])
     return ViewWidget(controls, [view], layout=layout)

@@ -19,6 +19,9 @@ from ..viz.pooling import draw_pool_explorer
 from ..viz.translation import draw_shift_comparison
 from .view_widget import ViewWidget, sliders
 
+#: Labels get this much room (CSS), so "pool window" is never cut to "pool wind…".
+LABEL_STYLE = {"description_width": "100px"}
+SLIDER_WIDTH = "420px"
 #: Slider ranges (min, max).
 RANGES = {"kernel_size": (2, 4), "stride": (1, 4)}
 SHIFT_RANGES = {"shift": (0, MAX_SHIFT), "kernel_size": (2, 4)}
@@ -65,9 +68,11 @@ def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=
 
 def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> ViewWidget:
     """Pool type buttons, window and stride sliders driving :func:`pooling_view`."""
-    controls = {"pool": widgets.ToggleButtons(options=list(POOLS), value=pool, description="pool"),
-                **sliders(RANGES, {"kernel_size": kernel_size, "stride": stride}, {"kernel_size": "window"})}
-    return ViewWidget(controls, [pooling_view])
+    controls = {"pool": widgets.ToggleButtons(options=list(POOLS), value=pool, description="pool", style=LABEL_STYLE),
+                **sliders(RANGES, {"kernel_size": kernel_size, "stride": stride}, {"kernel_size": "window"},
+                          width=SLIDER_WIDTH, style=LABEL_STYLE)}
+    layout = widgets.VBox([controls["pool"], widgets.HBox([controls["kernel_size"], controls["stride"]])])
+    return ViewWidget(controls, [pooling_view], layout=layout)
 
 
 @dataclass(frozen=True)
@@ -93,4 +98,6 @@ def shift_view(shift: int = 1, kernel_size: int = 2, figure: Figure | None = Non
 def shift_widget(shift: int = 1, kernel_size: int = 2) -> ViewWidget:
     """A shift slider (pixels) and a pooling-window slider driving :func:`shift_view`."""
     labels = {"shift": "shift (px)", "kernel_size": "pool window"}
-    return ViewWidget(sliders(SHIFT_RANGES, {"shift": shift, "kernel_size": kernel_size}, labels), [shift_view])
+    controls = sliders(SHIFT_RANGES, {"shift": shift, "kernel_size": kernel_size}, labels, width=SLIDER_WIDTH,
+                       style=LABEL_STYLE)
+    return ViewWidget(controls, [shift_view])

@@ -116,6 +116,11 @@ class FigurePanel(widgets.VBox):
         self.message.value = _as_html(message, ERROR_COLOR)
 
 
+def _short(value) -> str:
+    """A control's value as a reader would write it: 0.1, not 0.1000000000000001."""
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
 def _as_html(text: str, color: str) -> str:
     if not text:
         return ""
@@ -156,6 +161,25 @@ class ViewWidget(widgets.VBox):
         controls_box = layout if layout is not None else widgets.HBox(list(self.controls.values()))
         super().__init__([controls_box, *self.panels])
         self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, plus what a reader without a running kernel sees instead of ``VBox(children=...)``.
+
+        JupyterLab shows the ``text/html`` of a widget whose state was not saved
+        (a lesson opened before running it), and so do ``make html`` and
+        nbviewer: a line saying it is interactive and with which settings. The
+        static picture of the starting state is the cell just before it.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:  # no view (a closed widget): nothing to add
+            return None
+        shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_short(c.value)}"
+                          for name, c in self.controls.items())
+        text = f"Interactive figure ({shown}): run the notebook to move its controls. A still picture of its start is next to it."
+        bundle["text/plain"] = text
+        bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:15px; color:{TEXT_COLOR}; '
+                               f'border-left:4px solid #0072B2; padding:4px 10px">▶ {html.escape(text)}</div>')
+        return bundle
 
     def settings(self) -> dict:
         """Every control's value, by name."""

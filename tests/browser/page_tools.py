@@ -29,52 +29,64 @@ FIGURE_KEY_JS = r"""
                   : (e.classList.contains('cnnlib-figure') ? e.outerHTML : e.outerHTML.length)).join('|')
 """
 
-# Start watching ``area``: resolves ``window.__redraw`` with the ms from the
-# next keydown on the page to the moment the figure key changed (-1 on timeout).
+# Start watching ``area``: resolves ``window.__redraw`` with the ms from the next keydown on the page to the
+# LAST change of its figures, once they have been still for ``settleMs`` (a widget with two panels is done
+# when both are redrawn), or -1 if nothing changed before the timeout.
 WATCH_JS = r"""
-([area, timeoutMs, figureKeySrc]) => {
+([area, timeoutMs, figureKeySrc, settleMs]) => {
   const figureKey = eval(figureKeySrc);
   const before = figureKey(area);
   window.__redraw = new Promise(resolve => {
-    let t0 = null;
+    let t0 = null, last = null, current = before, settle = null;
     const onKey = () => { if (t0 === null) t0 = performance.now(); };
     document.addEventListener('keydown', onKey, true);
     const done = (ms) => {
-      obs.disconnect(); clearTimeout(timer); document.removeEventListener('keydown', onKey, true);
+      obs.disconnect(); clearTimeout(timer); clearTimeout(settle);
+      document.removeEventListener('keydown', onKey, true);
       resolve(ms);
     };
     const obs = new MutationObserver(() => {
       const now = figureKey(area);
-      if (t0 !== null && now !== before && now.length > 0) done(performance.now() - t0);
+      if (t0 !== null && now !== current && now.length > 0) {
+        current = now; last = performance.now();
+        clearTimeout(settle);
+        settle = setTimeout(() => done(last - t0), settleMs);
+      }
     });
     obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
-    const timer = setTimeout(() => done(-1), timeoutMs);
+    const timer = setTimeout(() => done(last === null ? -1 : last - t0), timeoutMs);
   });
   return before;
 }
 """
+SETTLE_MS = 700  # no further figure change for this long: the redraw is complete
 
 
 def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000) -> list[float]:
-    """Move the first slider in ``area`` ``moves`` times; return the redraw latencies in ms.
+    """Move the first slider in ``area`` ``moves`` times; return the redraw latencies in ms (all panels redrawn).
 
     Moves right, onto values not drawn yet (widgets cache pictures they have
-    drawn, so a value seen before would time the cache); at the right end it
-    turns left. Raises ``AssertionError`` if a move does not change the figure.
+    drawn, so a value seen before would time the cache); at either end it
+    turns round. Raises ``AssertionError`` if a move does not change the figure.
     """
     handle = area.query_selector(".noUi-handle")
     assert handle is not None, "no slider handle in this widget"
     latencies, key = [], "ArrowRight"
     for _ in range(moves):
+        at = handle.evaluate("h => [h.getAttribute('aria-valuenow'), h.getAttribute('aria-valuemin'), "
+                             "h.getAttribute('aria-valuemax')].map(Number)")
+        known = at[2] > at[1]  # nouislider's aria values; without them, the timeout below turns round
+        if known and (key == "ArrowRight" and at[0] >= at[2] or key == "ArrowLeft" and at[0] <= at[1]):
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"  # at an end of the slider: turn round
         for attempt in range(2):
-            page.evaluate(WATCH_JS, [area, timeout_ms, FIGURE_KEY_JS])
+            page.evaluate(WATCH_JS, [area, timeout_ms, FIGURE_KEY_JS, SETTLE_MS])
             handle.focus()
             page.keyboard.press(key)
             ms = page.evaluate("window.__redraw")
             if ms >= 0:
                 latencies.append(ms)
                 break
-            key = "ArrowLeft"  # at the right end (or the figure did not change): try the other way once
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"  # at an end of the slider: turn round
         else:
             raise AssertionError(f"moving the slider either way did not change the figure within {timeout_ms} ms")
     return latencies

@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # make test's set-up (tools/test_setup.py) finds or installs a Chromium and exports its path.
 CHROMIUM = os.environ.get("CNNLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+PRESENT_TEMPLATE = "cnnlib-present"  # tools/jupyter/voila/templates/: hides cells tagged presentation-hide
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -107,5 +108,8 @@ def start_voila(tmp: Path) -> Server:
         sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}", "--VoilaConfiguration.strip_sources=True",
+        f"--VoilaConfiguration.template={PRESENT_TEMPLATE}",
     ]
-    return Server(argv, port, token, tmp / "voila.log", "/api/status", _env(tmp))
+    env = _env(tmp)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "tools" / "jupyter"), env.get("JUPYTER_PATH")) if p)
+    return Server(argv, port, token, tmp / "voila.log", "/api/status", env)

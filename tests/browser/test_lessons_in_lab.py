@@ -17,7 +17,9 @@ from .conftest import lesson_names
 from .page_tools import BARE_WIDGET_JS, wait_for_widgets, median, move_slider
 
 RUN_TIMEOUT_MS = 240_000
+MOVES_PER_WIDGET = 8  # enough for a rough p95 per widget, recorded in benchmarks/browser_latency.md
 LATENCIES: dict[str, list[float]] = {}
+WIDGET_LATENCIES: dict[str, list[float]] = {}
 
 KERNEL_IDLE_JS = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -82,7 +84,9 @@ def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
                 c["index"],
             ).as_element()
             area.scroll_into_view_if_needed()
-            times += move_slider(page, area, moves=3)
+            moved = move_slider(page, area, moves=MOVES_PER_WIDGET)
+            WIDGET_LATENCIES[f"{name} cell {c['index']}"] = moved
+            times += moved
         if cells:
             assert times, f"{name}: has widgets but none with a slider to move"
             first = page.evaluate_handle(
@@ -102,3 +106,4 @@ def teardown_module(module):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         summary = {k: {"median_ms": median(v), "moves": v} for k, v in LATENCIES.items()}
         (ARTIFACTS / "latency_lab.json").write_text(json.dumps(summary, indent=2))
+        (ARTIFACTS / "latency_lab_widgets.json").write_text(json.dumps(WIDGET_LATENCIES, indent=2))

@@ -1,6 +1,8 @@
 """Presentation mode: every lesson rendered by Voilà (code hidden), widgets working.
 
-``make present LESSON=02`` serves a lesson this way for projecting in class.
+``make present LESSON=02`` serves a lesson this way for projecting in class, with the
+cnnlib-present template: cells tagged ``presentation-hide`` (the still picture in front
+of each widget, exercise scaffolding) are in the page but not shown.
 """
 from __future__ import annotations
 
@@ -13,6 +15,16 @@ from .conftest import ROOT, lesson_names
 from .page_tools import BARE_WIDGET_JS, wait_for_widgets, move_slider
 
 VOILA_TIMEOUT_MS = 240_000
+
+
+HIDE_TAG = "presentation-hide"  # the cnnlib-present template hides these cells (still pictures, scaffolding)
+HIDDEN_CELLS_JS = f"() => document.querySelectorAll('.celltag_{HIDE_TAG}').length"
+HIDDEN_CELLS_SHOWN_JS = f"() => Array.from(document.querySelectorAll('.celltag_{HIDE_TAG}')).filter(e => e.offsetParent !== null).length"
+
+
+def _tagged_count(name: str) -> int:
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    return sum(HIDE_TAG in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
 
 
 def _code_cell_count(name: str) -> int:
@@ -48,6 +60,9 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         assert "Traceback" not in text, f"{name}: a traceback is shown"
         assert page.query_selector_all(".jp-InputArea-editor") == [], "Voilà should hide the code"
         assert page.evaluate(BARE_WIDGET_JS) == [], f"{name}: a widget did not render"
+        shown = page.evaluate(HIDDEN_CELLS_SHOWN_JS)
+        assert shown == 0, f"{name}: {shown} cells tagged {HIDE_TAG} are visible in the presentation"
+        assert page.evaluate(HIDDEN_CELLS_JS) == _tagged_count(name), f"{name}: tagged cells missing from the page"
 
         areas = [a for a in page.query_selector_all(".jp-CodeCell .jp-OutputArea")
                  if a.query_selector(".noUi-handle")]

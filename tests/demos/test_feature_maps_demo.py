@@ -32,3 +32,25 @@ def test_layer_outputs_are_the_forward_pass_in_eval_mode():
 
 def test_spatial_layers_are_the_ones_before_flatten():
     assert spatial_layers(fashion_mnist_cnn(seed=0), (1, 28, 28)) == [0, 1, 2, 3, 4, 5]
+
+
+def test_layer_outputs_cache_runs_each_image_once_in_blocks():
+    from cnnlib.demos.feature_maps import layer_outputs_cache
+
+    model = fashion_mnist_cnn(seed=0)
+    images = np.random.default_rng(3).random((10, 1, 28, 28)).astype(np.float32)
+    expected = layer_outputs(model, images[5])
+    calls = []
+    first = model.layers[0]
+    original = first.forward
+    first.forward = lambda x: calls.append(len(x)) or original(x)
+    outputs = layer_outputs_cache(model, images, maxsize=8, block=4)
+    got = outputs(5)
+    assert calls == [4]  # images 4..7 in one batch
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    assert outputs(6) is outputs(6) and calls == [4]  # in the block: no new forward pass
+    outputs(9)
+    assert calls == [4, 2]  # the last block has two images
+    with pytest.raises(ValueError, match="block must be a positive int, got 0"):
+        layer_outputs_cache(model, images, block=0)

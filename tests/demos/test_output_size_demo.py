@@ -40,7 +40,7 @@ def test_invalid_settings_give_an_error_not_an_exception():
 def test_stride_larger_than_the_kernel_skips_cells():
     lay = output_size_layout(7, 2, stride=3)  # windows 0-1 and 3-4: cell 2 between them, 5 and 6 after
     assert lay.starts == (0, 3) and lay.skipped == (2,) and lay.dropped == (5, 6)
-    assert "skipped (orange)" in lay.formula
+    assert "skipped (yellow, striped /)" in lay.formula
     assert cell_categories(lay)[2, 0] == SKIP
 
 

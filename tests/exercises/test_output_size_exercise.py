@@ -35,7 +35,15 @@ def test_check_same_padding():
 def test_check_same_padding_diagnoses_a_fraction():
     fb = check_same_padding(4, 1.5)
     assert not fb and "1.5" in fb.message and "whole number" in fb.message
-    assert "adds up to 2" not in fb.message and "(1, 2)" in fb.message
+    assert "adds up to 2" not in fb.message and "(1, 2)" not in fb.message  # never the answer first
+    assert "K_eff − 1 = 3" in fb.hint(1) and "after" in fb.hint(2) and "(1, 2)" in fb.hint(3)
+
+
+def test_check_same_padding_never_states_the_answer_in_a_diagnosis():
+    for wrong in [(2, 1), (1, 1), (0, 3), 1.5]:
+        fb = check_same_padding(4, wrong)
+        assert not fb and "(1, 2)" not in fb.message and ".hint(1)" in fb.message, wrong
+        assert fb.hint(3) == "The answer: (1, 2)."
     fb = check_same_padding(3, (1.0, 1.0))  # whole floats are fine
     assert fb
     assert "whole number" in check_same_padding(5, (2.5, 1.5)).message

@@ -17,3 +17,13 @@ def test_depth_figure_has_one_log_line_per_activation():
     ax = draw_gradient_through_depth(norms).axes[0]
     assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_legend().get_texts()] == ["sigmoid", "ReLU"]
     assert list(ax.lines[0].get_ydata()) == list(norms["sigmoid"])
+
+
+def test_curves_and_depth_lines_differ_by_more_than_colour():
+    from cnnlib.viz.activations import DEPTH_MARKERS
+
+    fig = draw_activations(activation_curves(("sigmoid",)))
+    f_line, df_line = fig.axes[0].lines[:2]
+    assert (f_line.get_linestyle(), df_line.get_linestyle()) == ("-", "--")
+    ax = draw_gradient_through_depth(gradients_through_depth(("sigmoid", "relu", "tanh"), depth=3)).axes[0]
+    assert [line.get_marker() for line in ax.lines] == [DEPTH_MARKERS[n] for n in ("sigmoid", "relu", "tanh")]

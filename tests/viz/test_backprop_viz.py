@@ -1,41 +1,120 @@
+"""Lesson 06's backward-pass figures, read back from the SVG they draw (grids, kinds of cell, labels, size)."""
+import re
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
 
 from cnnlib.demos.conv_backward import conv_backward_steps
-from cnnlib.viz.backprop import draw_backward_cell, draw_backward_pass
+from cnnlib.viz.backprop import (CATEGORY_COLORS, FILLS, draw_backward_cell, draw_backward_pass, full_dout_kinds,
+                                 tint)
+from cnnlib.viz.svg import MIN_FONT_PX
+
+NS = "{http://www.w3.org/2000/svg}"
 
 
-def _texts(artist):
-    return [t.get_text() for t in artist.texts]
+def grids(svg: str) -> dict:
+    """``{name: (texts, kinds)}`` of every grid, each a 2-D array in the drawn cells' order (row by row)."""
+    root = ET.fromstring(svg)
+    found = {}
+    for g in root.iter(NS + "g"):
+        cells = [r for r in g.findall(NS + "rect") if r.get("data-kind")]
+        xs = sorted({float(r.get("x")) for r in cells})
+        ys = sorted({float(r.get("y")) for r in cells})
+        shape = (len(ys), len(xs))
+        texts = np.array([t.text for t in g.findall(NS + "text")], dtype=object).reshape(shape)
+        kinds = np.array([r.get("data-kind") for r in cells], dtype=object).reshape(shape)
+        fills = {r.get("data-kind"): r.get("fill") for r in cells}
+        assert all(FILLS[k] == f for k, f in fills.items())
+        found[g.get("data-grid")] = (texts, kinds)
+    return found
+
+
+def all_text(svg: str) -> str:
+    return "\n".join(t.text or "" for t in ET.fromstring(svg).iter(NS + "text"))
+
+
+def size(svg: str) -> tuple:
+    root = ET.fromstring(svg)
+    return float(root.get("width")), float(root.get("height"))
 
 
 def test_cell_figure_draws_five_grids_with_the_sums_so_far():
     cb = conv_backward_steps()
-    fig = draw_backward_cell(cb, 1)
-    x_ax, w_ax, d_ax, dw_ax, dx_ax = fig.axes
-    assert _texts(x_ax) == [str(int(v)) for v in cb.x.ravel()]
-    assert _texts(dw_ax) == ["5", "8", "2", "5"]  # dW after cells 1 and 2: x[0:2, 0:2] + 2 · x[0:2, 1:3]
-    assert dw_ax.get_xlabel() == "+= 2 · window"
-    assert d_ax.get_xlabel() == "g = dout[0, 1] = 2"
-    assert any("output cell 2 of 9" in t for t in _texts(fig))
+    svg = draw_backward_cell(cb, 1)
+    drawn = grids(svg)
+    assert list(drawn) == ["x", "W", "dout", "dx", "dW"]
+    texts, kinds = drawn["x"]
+    assert texts.ravel().tolist() == [str(int(v)) for v in cb.x.ravel()]
+    window = np.zeros((4, 4), dtype=bool)
+    window[0:2, 1:3] = True  # cell 2 = out[0, 1] used x[0:2, 1:3]
+    np.testing.assert_array_equal(kinds == "window", window)
+    assert drawn["dW"][0].ravel().tolist() == ["5", "8", "2", "5"]  # x[0:2, 0:2] + 2 · x[0:2, 1:3]
+    assert (drawn["dout"][1] == "window").sum() == 1 and drawn["dout"][1][0, 1] == "window"
+    text = all_text(svg)
+    for label in ("+= 2 · window", "g = dout[0, 1] = 2", "output cell 2 of 9", "window += 2 · W"):
+        assert label in text
     with pytest.raises(ValueError, match=r"cell index must be in 0\.\.8"):
         draw_backward_cell(cb, 9)
 
 
+def test_padding_is_gray_and_the_crop_is_dashed():
+    cb = conv_backward_steps(stride=2, padding=1)
+    svg = draw_backward_cell(cb, 0, max_padding=1)
+    texts, kinds = grids(svg)["x_pad"]
+    assert kinds.shape == (6, 6) and set(kinds[0]) == {"padding", "window"} and kinds[3, 3] == "value"
+    assert 'stroke-dasharray="7 4"' in svg and "dashed: dx" in all_text(svg)  # legend says what the dashes are
+
+
 def test_pass_figure_draws_the_dilated_dout_and_dx():
     cb = conv_backward_steps(stride=2, padding=1)
-    full_ax, rot_ax, corr_ax, dx_ax = draw_backward_pass(cb).axes
-    assert len(draw_backward_pass(conv_backward_steps()).axes) == 3  # no padding: the correlation is dx
-    assert full_ax.get_title() == "dout + 1 zero between + 1 around"
-    assert len(_texts(full_ax)) == cb.dout_full.size
-    assert _texts(dx_ax) == [str(int(v + 0.0)) for v in cb.dx.ravel()]
-    assert dx_ax.get_title() == "dx: crop 1 off each side"
-    assert rot_ax.get_xlabel() == "db = sum(dout) = 3"
+    svg = draw_backward_pass(cb)
+    drawn = grids(svg)
+    assert list(drawn) == ["dout_full", "W_rot", "dx_pad", "dx"]
+    assert list(grids(draw_backward_pass(conv_backward_steps()))) == ["dout_full", "W_rot", "dx"]  # nothing to crop
+    texts, kinds = drawn["dout_full"]
+    assert texts.size == cb.dout_full.size
+    np.testing.assert_array_equal(kinds, full_dout_kinds(cb))
+    np.testing.assert_array_equal(kinds[1:6, 1:6] == "inserted", cb.inserted)
+    assert drawn["dx"][0].ravel().tolist() == [str(int(v + 0.0)) for v in cb.dx.ravel()]
+    text = all_text(svg)
+    assert "dout + 1 zero between + 1 around" in text.replace("\n", " ")
+    assert "dx: crop 1" in text and "db = 3" in text
 
 
-def test_a_redrawn_pass_figure_hides_the_grid_it_no_longer_needs():
-    fig = draw_backward_pass(conv_backward_steps(padding=1))
-    assert len(fig.axes) == 4
-    again = draw_backward_pass(conv_backward_steps(), figure=fig)
-    assert again is fig and [ax.get_visible() for ax in fig.axes] == [True, True, True, False]
-    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), conv_backward_steps().dx)
+@pytest.mark.parametrize("stride, padding", [(1, 0), (2, 1), (3, 2)])
+def test_the_legend_names_every_kind_of_cell_drawn(stride, padding):
+    cb = conv_backward_steps(stride=stride, padding=padding)
+    names = {"window": "outline", "padding": "padding", "inserted": "between", "extra": "hatched", "value": ""}
+    for svg in (draw_backward_cell(cb, 0, max_padding=2), draw_backward_pass(cb, max_padding=2)):
+        kinds = set().union(*(set(k.ravel()) for _, k in grids(svg).values()))
+        for kind in kinds:
+            assert names[kind] in all_text(svg), (kind, stride, padding)
+
+
+def test_figure_size_is_the_same_for_every_setting():
+    settings = [conv_backward_steps(stride=s, padding=p) for s in (1, 2, 3) for p in (0, 1, 2)]
+    sizes = {(size(draw_backward_cell(cb, len(cb.cells) - 1, max_padding=2)),
+              size(draw_backward_pass(cb, max_padding=2))) for cb in settings}
+    assert len(sizes) == 1
+
+
+def test_text_is_big_enough_for_the_back_of_the_room():
+    cell, whole = conv_backward_steps(padding=1), conv_backward_steps(stride=3)
+    for svg in (draw_backward_cell(cell, 3), draw_backward_pass(whole)):
+        sizes = [float(m) for m in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert sizes and min(sizes) >= MIN_FONT_PX
+
+
+def test_category_colours_are_light_okabe_ito_tints():
+    assert tint("#000000", 0.5) == "#808080" and tint("#0072B2", 0) == "#FFFFFF"
+    assert len(set(CATEGORY_COLORS)) == len(CATEGORY_COLORS)
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 0), (3, 0), (2, 2), (3, 2)])
+def test_both_figures_fit_a_notebook_cell_at_1024x768(stride, padding):
+    from cnnlib.widgets import backprop_pass_view, backprop_view
+
+    for svg in (backprop_pass_view(stride=stride, padding=padding).svg,
+                backprop_view(cell=1, stride=stride, padding=padding).svg):
+        assert float(ET.fromstring(svg).get("width")) <= 800  # a cell's output is ~820 px wide there

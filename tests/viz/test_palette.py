@@ -2,8 +2,13 @@
 import numpy as np
 import pytest
 
+from cnnlib.viz import activations, batchnorm, output_size, pooling
+from cnnlib.viz.backprop import CATEGORY_COLORS as BACKPROP_CELLS
+from cnnlib.viz.backprop import WINDOW_EDGE as BACKPROP_WINDOW_EDGE
 from cnnlib.viz.im2col import PICK_EDGE, PICK_FILL, PLAIN, WEIGHT_FILL
 from cnnlib.viz.palette import OKABE_ITO, delta_e, min_delta_e, simulate_cvd, to_rgb
+from cnnlib.viz.training import SPLIT_COLORS as TRAINING_SPLITS
+from cnnlib.viz.training import TRAIN_COLOR, VAL_COLOR
 
 DEFICIENCIES = ("deuteranopia", "protanopia", "tritanopia")
 DISTINGUISHABLE = 10.0  # ΔE: clearly different side by side on a projector (2.3 is just noticeable)
@@ -13,6 +18,18 @@ CATEGORY_SETS = {
     "okabe-ito": list(OKABE_ITO.values()),
     "im2col explorer cells": [PICK_FILL, WEIGHT_FILL, PLAIN],
     "im2col explorer outline vs cells": [PICK_EDGE, PICK_FILL, WEIGHT_FILL],
+    "output size cells": list(output_size.CELL_FILLS),
+    "output size legend": [fill for _, fill, _ in output_size.LEGEND],
+    "pooling windows": list(pooling.WINDOW_COLORS),
+    "pooling zoom: windows vs kept pixels": [pooling.ZOOM_WINDOW_COLOR, pooling.PICK_COLOR],
+    "pooling zoom: example windows vs kept pixels": [*pooling.ZOOM_EXAMPLE_COLORS, pooling.PICK_COLOR],
+    "batchnorm channels": list(batchnorm.CHANNEL_COLORS),
+    "activation curves and shading": [activations.FUNC_COLOR, activations.GRAD_COLOR, activations.SAT_COLOR],
+    "gradient through depth lines": list(activations.DEPTH_COLORS.values()),
+    "backward pass cells (06)": BACKPROP_CELLS,
+    "backward pass window outline vs cells (06)": [BACKPROP_WINDOW_EDGE, *BACKPROP_CELLS],
+    "training curves (09)": [TRAIN_COLOR, VAL_COLOR],
+    "class balance splits (09)": TRAINING_SPLITS,
 }
 
 

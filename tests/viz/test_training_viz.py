@@ -1,12 +1,15 @@
 import numpy as np
 import pytest
+from matplotlib.colors import to_hex
 
 from cnnlib.profiling import PartTime
 from cnnlib.augment import RandomAugment
+from cnnlib.viz.training import COUNT_CMAP, SPLIT_COLORS
 from cnnlib.viz import (draw_augmented, draw_class_balance, draw_confused_examples, draw_confusion_matrix, draw_filters,
                         draw_profile, draw_samples, draw_timings, draw_training_curves)
 
 CLASSES = ("a", "b", "c")
+MIN_PT = 9  # 12 px at 100 dpi: the classroom's minimum
 rng = np.random.default_rng(0)
 X = rng.random((30, 1, 6, 6)).astype(np.float32)
 Y = np.arange(30) % 3
@@ -29,6 +32,15 @@ def test_class_balance_bars_are_the_counts():
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["train (18)", "test (6)"]
 
 
+def test_class_balance_splits_differ_in_hatching_too_and_the_legend_names_them():
+    fig = draw_class_balance({"train": [5, 6, 7], "test": [1, 2, 3]}, CLASSES)
+    bars = fig.axes[0].patches
+    assert {b.get_hatch() or "" for b in bars[:3]} != {b.get_hatch() or "" for b in bars[3:]}
+    assert {to_hex(b.get_facecolor()).upper() for b in bars[:3]} == {SPLIT_COLORS[0]}
+    assert [h.get_hatch() or "" for h in fig.axes[0].get_legend().legend_handles] == ["", "//"]
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= MIN_PT  # the counts on the bars
+
+
 def test_training_curves_plot_batches_and_epoch_marks():
     fig = draw_training_curves([1, 2, 3, 4], [2.0, 1.5, 1.0, 0.8], [0.1, 0.3, 0.5, 0.6], [2, 4],
                                [{"loss": 1.7, "accuracy": 0.2, "val_loss": 1.2}, {"loss": 0.9, "accuracy": 0.55,
@@ -38,6 +50,10 @@ def test_training_curves_plot_batches_and_epoch_marks():
     np.testing.assert_allclose(by_label["training (epoch mean)"].get_ydata(), [1.7, 0.9])
     np.testing.assert_allclose(by_label["validation"].get_xdata(), [2, 4])
     assert "validation" not in {line.get_label() for line in acc_ax.lines}  # no val_accuracy given
+    train, val = by_label["training (epoch mean)"], by_label["validation"]
+    assert train.get_marker() != val.get_marker() and train.get_linestyle() != val.get_linestyle()  # not colour only
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["batch loss", "training (epoch mean)",
+                                                                       "validation"]
 
 
 def test_confusion_matrix_writes_every_count():
@@ -46,6 +62,24 @@ def test_confusion_matrix_writes_every_count():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == [str(v) for v in cm.ravel()]
     assert "accuracy 0.778" in fig.axes[0].get_title()
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= MIN_PT
+
+
+def test_confusion_matrix_is_one_hue_with_a_colour_bar_and_an_outlined_diagonal():
+    cm = np.array([[50, 1, 0], [2, 70, 0], [0, 3, 90]])
+    fig = draw_confusion_matrix(cm, CLASSES)
+    ax, bar = fig.axes
+    (im,) = ax.images  # one image, one colour map for every cell: no red/green pair
+    assert im.get_cmap().name == COUNT_CMAP
+    np.testing.assert_array_equal(im.get_array(), cm)
+    assert bar.get_ylabel().startswith("number of test images") and bar.get_ylim()[1] >= cm.max()
+    outlined = sorted((round(p.get_x() + 0.5), round(p.get_y() + 0.5)) for p in ax.patches if not p.get_fill())
+    assert outlined == [(0, 0), (1, 1), (2, 2)]
+    assert "outlined diagonal: right answers" in ax.get_title()
+    dark_cell = ax.texts[8]  # 90: the darkest cell gets white text
+    assert dark_cell.get_color() == "white" and ax.texts[1].get_color() == "black"
+    with pytest.raises(ValueError, match=r"cm must be \(3, 3\) for 3 classes, got shape \(2, 2\)"):
+        draw_confusion_matrix(np.eye(2), CLASSES)
 
 
 def test_confused_examples_show_only_that_mistake():

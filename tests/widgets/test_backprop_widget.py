@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -5,6 +7,7 @@ from cnnlib.demos.conv_backward import SEED_DOUT
 from cnnlib.demos.sliding_window import SEED_INPUT, SEED_KERNEL
 from cnnlib.functional import conv2d_backward, conv2d_forward
 from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
+from cnnlib.widgets.backprop import keep_cell
 
 # Lesson 06's numbers for the 4×4 ⋆ 2×2 example with dout = SEED_DOUT (stride 1, no padding).
 DW = np.array([[8, 7], [-3, 8]])
@@ -82,31 +85,60 @@ def test_out_of_range_cell_is_a_clear_error():
         backprop_view(5, stride=2)
 
 
+def _size(svg):
+    return re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups()
+
+
 def test_widget_cell_slider_redraws_only_the_cell_picture():
     box = backprop_widget(cell=4)
     cell = box.controls["cell"]
     assert (cell.value, cell.max, box.controls["play"].max) == (4, 9, 9)
     cell_panel, pass_panel = box.panels
-    cell_png, pass_png = bytes(cell_panel.image.value), bytes(pass_panel.image.value)
-    assert cell_png.startswith(b"\x89PNG") and pass_png.startswith(b"\x89PNG")
+    cell_svg, pass_svg = cell_panel.svg.value, pass_panel.svg.value
+    assert cell_svg.startswith("<svg") and pass_svg.startswith("<svg")
     cell.value = 5
-    assert bytes(cell_panel.image.value) != cell_png
-    assert bytes(pass_panel.image.value) == pass_png and len(pass_panel.cache) == 1  # not drawn again
+    assert cell_panel.svg.value != cell_svg
+    assert pass_panel.svg.value == pass_svg and len(pass_panel.cache) == 1  # not drawn again
     assert "out[1, 1]" in cell_panel.message.value
 
 
 def test_widget_stride_slider_shrinks_the_cell_range_and_redraws_both():
     box = backprop_widget(cell=9)
     cell_panel, pass_panel = box.panels
-    cell_png, pass_png = bytes(cell_panel.image.value), bytes(pass_panel.image.value)
+    cell_svg, pass_svg = cell_panel.svg.value, pass_panel.svg.value
     box.controls["stride"].value = 2
     assert (box.controls["cell"].max, box.controls["cell"].value, box.controls["play"].max) == (4, 4, 4)
-    assert bytes(cell_panel.image.value) != cell_png and bytes(pass_panel.image.value) != pass_png
-    assert "out[1, 1]" in cell_panel.message.value
+    assert cell_panel.svg.value != cell_svg and pass_panel.svg.value != pass_svg
+    assert "out[1, 1]" in cell_panel.message.value  # out[2, 2] is gone: the nearest cell
     assert list(cell_panel.cache)[-1] == (("cell", 4), ("padding", 0), ("stride", 2))  # drawn once, clamped
     box.controls["padding"].value = 2
     assert box.controls["cell"].max == 16
     assert "dx = dx_pad[2:6, 2:6]" in pass_panel.message.value
+
+
+def test_the_highlighted_cell_stays_where_the_student_put_it():
+    box = backprop_widget(cell=4)  # out[1, 0]
+    box.controls["stride"].value = 2  # 2×2 outputs: out[1, 0] is cell 3, not out[0, 3] (the issue's jump)
+    assert box.controls["cell"].value == 3 and "out[1, 0]" in box.panel.message.value
+    box.controls["padding"].value = 2  # 4×4 outputs
+    assert box.controls["cell"].value == 5 and "out[1, 0]" in box.panel.message.value
+    box.controls["stride"].value = 1  # 7×7 outputs
+    assert (box.controls["cell"].value, box.controls["cell"].max) == (8, 49) and "out[1, 0]" in box.panel.message.value
+    box.controls["cell"].value = 49  # out[6, 6]
+    box.controls["stride"].value = 3  # 3×3 outputs: clamped to out[2, 2]
+    assert box.controls["cell"].value == 9 and box.controls["play"].value == 9
+    assert keep_cell(4, (3, 3), (2, 2)) == 3 and keep_cell(9, (3, 3), (2, 2)) == 4 and keep_cell(2, (2, 2), (3, 3)) == 2
+
+
+def test_both_pictures_keep_their_size_for_every_setting():
+    box = backprop_widget()
+    sizes = set()
+    for stride in (1, 2, 3):
+        for padding in (0, 1, 2):
+            box.controls["stride"].value, box.controls["padding"].value = stride, padding
+            box.controls["cell"].value = box.controls["cell"].max
+            sizes.add(tuple(_size(panel.svg.value) for panel in box.panels))
+    assert len(sizes) == 1
 
 
 def test_widget_with_a_custom_dout_shows_a_message_for_other_strides():

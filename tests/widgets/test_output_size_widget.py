@@ -35,3 +35,16 @@ def test_widget_sliders_drive_the_figure_and_message():
     sliders["kernel_size"].value = 5
     assert "larger than the padded input" in box.panel.message.value
     assert "#d62728" in box.panel.message.value  # shown in red
+
+
+def _png_size(png: bytes) -> tuple:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # IHDR width, height
+
+
+def test_the_picture_keeps_its_size_for_every_setting():
+    box = output_size_widget()
+    size = _png_size(bytes(box.panel.image.value))
+    for name, value in [("size", 12), ("padding", 3), ("stride", 4), ("dilation", 3), ("kernel_size", 1),
+                        ("size", 1)]:
+        box.controls[name].value = value
+        assert _png_size(bytes(box.panel.image.value)) == size, (name, value)

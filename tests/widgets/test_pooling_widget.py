@@ -5,6 +5,7 @@ from cnnlib.demos.filters import sample_edge_map
 from cnnlib.demos.pooling import pool_layout
 from cnnlib.demos.translation import compare_shift
 from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
+from cnnlib.widgets.pooling import LABEL_STYLE
 
 
 @pytest.mark.parametrize("pool, k, s", [("max", 3, 1), ("average", 4, 2)])
@@ -14,7 +15,7 @@ def test_pooling_view_draws_the_layout_of_the_edge_map(pool, k, s):
     np.testing.assert_array_equal(view.pooled, lay.pooled)
     np.testing.assert_array_equal(view.crop_pooled, lay.crop_pooled)
     np.testing.assert_array_equal(view.picked[0], lay.rows)
-    assert view.message == lay.formula and view.fig.axes[1].get_title() == f"{pool} pooled {lay.pooled.shape[0]}×" \
+    assert view.message == lay.formula and view.fig.axes[1].get_title() == f"{pool} pooled\n{lay.pooled.shape[0]}×" \
                                                                           f"{lay.pooled.shape[1]}"
 
 
@@ -55,3 +56,13 @@ def test_shift_widget_redraws():
     box.controls["shift"].value = 3
     assert bytes(box.panel.image.value) != first
     assert box.panel.message.value.count("similarity") == 1
+
+
+@pytest.mark.parametrize("make", [pooling_widget, shift_widget])
+def test_control_labels_have_room_and_the_controls_fit_1024_px(make):
+    box = make()
+    for control in box.controls.values():
+        assert control.style.description_width == LABEL_STYLE["description_width"]  # "pool window" is not cut
+        assert len(control.description) <= 12
+    sliders = [c for c in box.controls.values() if hasattr(c, "readout")]
+    assert sum(int(c.layout.width.rstrip("px")) for c in sliders) <= 900  # side by side in one row

@@ -2,14 +2,13 @@
 import pytest
 
 from cnnlib.viz.style import figure_to_png
-from cnnlib.widgets import (backprop_pass_view, backprop_view, batchnorm_view, filter_view, output_size_view,
+from cnnlib.widgets import (batchnorm_view, filter_view, output_size_view,
                             pooling_view, shift_view, sliding_window_view)
 
+# (The backward-pass views draw SVG, redrawn from scratch in a few ms: nothing to reuse.)
 # Each sequence goes to a bigger, then a smaller picture (more Axes, then fewer), so stale parts would show.
 SEQUENCES = [
     (sliding_window_view, [dict(step=1), dict(step=9), dict(step=4, stride=2, padding=1), dict(step=2)]),
-    (backprop_view, [dict(cell=1), dict(cell=9, stride=1, padding=2), dict(cell=3, stride=2, padding=0)]),
-    (backprop_pass_view, [dict(stride=1, padding=0), dict(stride=2, padding=1), dict(stride=3, padding=0)]),
     (output_size_view, [dict(size=12, dilation=2), dict(size=4, kernel_size=7, padding=0), dict(size=3, stride=1)]),
     (filter_view, [dict(kernel="sobel_x"), dict(kernel="box_blur", stride=3, padding=0, relu=True),
                    dict(kernel="sobel_y", relu=True)]),
