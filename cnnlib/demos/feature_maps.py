@@ -53,6 +53,9 @@ def layer_outputs_cache(model, images, maxsize: int = 64, block: int = 8) -> Cal
     kept: OrderedDict = OrderedDict()
 
     def outputs(index: int) -> list:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(images):
+            raise ValueError(f"index must be an int in 0..{len(images) - 1} (one of the {len(images)} images), "
+                             f"got {index!r}.")
         if index not in kept:
             start = index // block * block
             batch = np.asarray(images[start:start + block])  # (B, C, H, W)

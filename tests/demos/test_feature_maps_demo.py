@@ -54,3 +54,16 @@ def test_layer_outputs_cache_runs_each_image_once_in_blocks():
     assert calls == [4, 2]  # the last block has two images
     with pytest.raises(ValueError, match="block must be a positive int, got 0"):
         layer_outputs_cache(model, images, block=0)
+
+
+def test_layer_outputs_cache_names_the_valid_range():
+    from cnnlib.demos.feature_maps import layer_outputs_cache
+    from cnnlib.layers import Conv2D, ReLU
+    from cnnlib.model import Sequential
+
+    model = Sequential([Conv2D(1, 2, 3, seed=0), ReLU()])
+    outputs = layer_outputs_cache(model, np.zeros((3, 1, 6, 6), dtype=np.float32))
+    assert len(outputs(2)) == 2
+    for bad in (3, -1, 1.5):
+        with pytest.raises(ValueError, match=r"index must be an int in 0\.\.2 \(one of the 3 images\)"):
+            outputs(bad)
