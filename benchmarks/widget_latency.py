@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 START, END = "<!-- widget-latency:start -->", "<!-- widget-latency:end -->"
 
 
-def _median_ms(fn, values) -> float:
+def median_ms(fn, values) -> float:
     """Median time of ``fn(v)`` over ``UPDATES`` values, after one untimed warm-up call."""
     values = list(itertools.islice(itertools.cycle(values), UPDATES + 1))
     fn(values[0])  # imports, fonts, the photo
@@ -95,32 +95,32 @@ def measure() -> list[tuple[str, str, str, float, float]]:
     bn_shifts = [-4.0, -2.0, 0.0, 2.0, 4.0]
     return [
         ("sliding window (01)", "4×4 ⋆ 2×2 example", "step 1…9",
-         _median_ms(_callback(sliding_window_view, reuse=True), [{"step": s} for s in steps]),
-         _median_ms(_slider(sliding_window_widget(), "step"), steps)),
+         median_ms(_callback(sliding_window_view, reuse=True), [{"step": s} for s in steps]),
+         median_ms(_slider(sliding_window_widget(), "step"), steps)),
         ("output size (02)", "H=7, K=3, P=1, D=1", "stride 1…4",
-         _median_ms(_callback(output_size_view, reuse=True), [{"stride": s} for s in strides]),
-         _median_ms(_slider(output_size_widget(), "stride"), strides)),
+         median_ms(_callback(output_size_view, reuse=True), [{"stride": s} for s in strides]),
+         median_ms(_slider(output_size_widget(), "stride"), strides)),
         ("filters (03)", "150×128 photo, padding 1", "kernel menu",
-         _median_ms(_callback(filter_view, reuse=True), [{"kernel": k} for k in kernels]),
-         _median_ms(_slider(filter_widget(), "kernel"), kernels)),
+         median_ms(_callback(filter_view, reuse=True), [{"kernel": k} for k in kernels]),
+         median_ms(_slider(filter_widget(), "kernel"), kernels)),
         ("pooling explorer (04)", "150×128 edge map, max", "stride 1…4",
-         _median_ms(_callback(pooling_view, reuse=True), [{"stride": s} for s in strides]),
-         _median_ms(_slider(pooling_widget(), "stride"), strides)),
+         median_ms(_callback(pooling_view, reuse=True), [{"stride": s} for s in strides]),
+         median_ms(_slider(pooling_widget(), "stride"), strides)),
         ("shift demo (04)", "150×128 photo, 2×2 pool", "shift 0…6",
-         _median_ms(_callback(shift_view, reuse=True), [{"shift": s} for s in shifts]),
-         _median_ms(_slider(shift_widget(), "shift"), shifts)),
+         median_ms(_callback(shift_view, reuse=True), [{"shift": s} for s in shifts]),
+         median_ms(_slider(shift_widget(), "shift"), shifts)),
         ("batch norm histograms (05)", "16×3×6×6 batch", "shift −4…4",
-         _median_ms(_callback(batchnorm_view, reuse=True), [{"shift": s} for s in bn_shifts]),
-         _median_ms(_slider(batchnorm_widget(), "shift"), bn_shifts)),
+         median_ms(_callback(batchnorm_view, reuse=True), [{"shift": s} for s in bn_shifts]),
+         median_ms(_slider(batchnorm_widget(), "shift"), bn_shifts)),
         ("backward pass (06)", "4×4 ⋆ 2×2, stride 1", "output cell 1…9",
-         _median_ms(_callback(backprop_view, reuse=True), [{"cell": c} for c in cells]),
-         _median_ms(_slider(backprop_widget(), "cell"), cells)),
+         median_ms(_callback(backprop_view, reuse=True), [{"cell": c} for c in cells]),
+         median_ms(_slider(backprop_widget(), "cell"), cells)),
         ("backward pass (06)", "4×4 ⋆ 2×2, cell 1", "stride 1…3 (both pictures)",
-         _median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"stride": s} for s in (1, 2, 3)]),
-         _median_ms(_slider(backprop_widget(), "stride"), [1, 2, 3])),
+         median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"stride": s} for s in (1, 2, 3)]),
+         median_ms(_slider(backprop_widget(), "stride"), [1, 2, 3])),
         ("backward pass (06)", "4×4 ⋆ 2×2, cell 1, stride 1", "padding 0…2 (both pictures)",
-         _median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"padding": p} for p in (0, 1, 2)]),
-         _median_ms(_slider(backprop_widget(), "padding"), [0, 1, 2])),
+         median_ms(_callback(backprop_view, backprop_pass_view, reuse=True), [{"padding": p} for p in (0, 1, 2)]),
+         median_ms(_slider(backprop_widget(), "padding"), [0, 1, 2])),
     ]
 
 

@@ -17,29 +17,14 @@ control of a built widget with its picture cache emptied.
 """
 from __future__ import annotations
 
-import itertools
-import statistics
-import time
-
 from cnnlib.datasets import load_fashion_mnist
 from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.viz.style import figure_to_png
 from cnnlib.widgets import feature_map_view, feature_map_widget, receptive_field_view, receptive_field_widget
 from cnnlib.widgets.view_widget import WIDGET_PNG_COMPRESSION
+from widget_latency import median_ms  # the same timing as lessons 01-06 (benchmarks/ is on the path)
 
-UPDATES = 20
 TARGET_MS = 150
-
-
-def median_ms(fn, values) -> float:
-    values = list(itertools.islice(itertools.cycle(values), UPDATES + 1))
-    fn(values[0])
-    times = []
-    for v in values[1:]:
-        t0 = time.perf_counter()
-        fn(v)
-        times.append(time.perf_counter() - t0)
-    return 1000 * statistics.median(times)
 
 
 def main() -> int:

@@ -169,11 +169,17 @@ print(f"cnn.evaluate agrees: {cnn.evaluate(x_test, y_test)['accuracy']:.1%}")
 # hand-written step, the other `SGD(model, lr).step()`. Every parameter must come out identical:
 
 # %%
-by_hand, by_sgd = fashion_mnist_cnn(seed=0), fashion_mnist_cnn(seed=0)
-for model in (by_hand, by_sgd):
-    step_loss = CrossEntropy()
-    step_loss.forward(model.forward(x_train[:64]), y_train[:64])
-    model.backward(step_loss.backward())
+def twin_networks_with_gradients():
+    """Two copies of the course network, same starting weights, each after forward + backward on one batch."""
+    twins = fashion_mnist_cnn(seed=0), fashion_mnist_cnn(seed=0)
+    for model in twins:
+        step_loss = CrossEntropy()
+        step_loss.forward(model.forward(x_train[:64]), y_train[:64])
+        model.backward(step_loss.backward())
+    return twins
+
+
+by_hand, by_sgd = twin_networks_with_gradients()
 update(by_hand, 0.05)
 SGD(by_sgd, lr=0.05).step()
 for k, (layer_a, layer_b) in enumerate(zip(by_hand.layers, by_sgd.layers)):
@@ -516,11 +522,7 @@ for s in init_stats:
 # (as PyTorch does). By hand, one step, compared with cnnlib:
 
 # %%
-decay_hand, decay_lib = fashion_mnist_cnn(seed=0), fashion_mnist_cnn(seed=0)
-for model in (decay_hand, decay_lib):
-    decay_loss = CrossEntropy()
-    decay_loss.forward(model.forward(x_train[:64]), y_train[:64])
-    model.backward(decay_loss.backward())
+decay_hand, decay_lib = twin_networks_with_gradients()  # as for the SGD check in section 1
 wd = 5e-4
 for layer in decay_hand.layers:
     for name in layer.params:
