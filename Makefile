@@ -18,7 +18,7 @@ FLOOR_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3
 FLOOR_PINS   := "numpy==1.24.0" "matplotlib==3.7.0" "ipywidgets==8.0.0" "tqdm==4.60.0" \
                 "pytest==7.4.0" "pytest-xdist==3.3.0" "hypothesis==6.80.0" "scipy==1.10.0"
 
-.PHONY: lab test test-quick test-floors notebooks images benchmark present html clean help
+.PHONY: lab test test-quick test-floors notebooks images benchmark present html clean help hub hub-check
 
 help:
 	@echo "make lab        install cnnlib + JupyterLab into .venv and open the lessons (127.0.0.1, with a token)"
@@ -31,7 +31,9 @@ help:
 	@echo "make present LESSON=02   show one lesson with Voila (code hidden) for projecting in class"
 	@echo "make html       export every lesson with its figures to html/ (no Python needed to read)"
 	@echo "make benchmark  time a training step: cnnlib vs loops vs PyTorch"
+	@echo "make lab PROJECTOR=1   the same in projector mode (18 px text, figures never shrunk; make present always is)"
 	@echo "HOST=0.0.0.0 make lab   listen on every interface (only on a network you trust; the token still applies)"
+	@echo "HUB_PASSWORD=... make hub   a workshop JupyterHub for a class on this server (root; 127.0.0.1:8000, HUB_HOST=0.0.0.0 behind TLS)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
@@ -58,18 +60,22 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
 
 # Served from the repository root so every lesson's ../images links resolve.
 lab: $(VENV)/.lab-installed
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir=. \
+	$(if $(PROJECTOR),CNNLIB_PROJECTOR=1 )$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir=. \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
-test: $(VENV)/.test-installed
+# The workshop hub's tests (tests/hub) need root: the hub makes one Unix account per student.
+HUB_FOR_TEST := $(if $(filter 0,$(shell id -u)),$(VENV)/.hub-installed)
+
+test: $(VENV)/.test-installed $(HUB_FOR_TEST)
 	@rm -f $(VENV)/test-setup.log
 	@$(PY) tools/test_setup.py $(if $(SKIP_BROWSER),--no-browser)
+	@$(if $(HUB_FOR_TEST),,echo "make test: not root, so the workshop hub tests (tests/hub) are not run; as root they are.")
 	. $(VENV)/test-env.sh && $(PYTEST) -p tools.strict_skips --continue-on-collection-errors \
-	  $(if $(SKIP_BROWSER),--ignore=tests/browser) tests
+	  $(if $(SKIP_BROWSER),--ignore=tests/browser) $(if $(HUB_FOR_TEST),,--ignore=tests/hub) tests
 	$(PYTEST) -p tools.strict_skips $(NBVAL) notebooks
 
 test-quick: $(VENV)/.test-installed
-	$(PYTEST) -q tests --ignore=tests/browser
+	$(PYTEST) -q tests --ignore=tests/browser --ignore=tests/hub
 
 test-floors:
 	@[ -n "$(FLOOR_PYTHON)" ] || { echo "make test-floors needs python3.10 (the oldest Python we declare). Fix: pyenv install 3.10, or FLOOR_PYTHON=/path/to/python3.10"; exit 1; }
@@ -82,7 +88,7 @@ test-floors:
 	  print(f"floors: Python {sys.version.split()[0]}, numpy {numpy.__version__}, matplotlib {matplotlib.__version__}, ipywidgets {ipywidgets.__version__}")'
 	$(VENV)-floors/bin/python -m pytest -n 2 -q --disable-warnings -p no:cacheprovider tests --ignore=tests/browser \
 	  --ignore=tests/test_binder.py --ignore=tests/test_notebooks_meta.py --ignore=tests/test_notebooks_rerun.py \
-	  --ignore=tests/test_packaging.py
+	  --ignore=tests/test_packaging.py --ignore=tests/hub
 
 # Runs each lesson in a fresh kernel, in place; drops widget state; syncs the
 # jupytext .py pairs. One lesson: make notebooks NB=notebooks/02_stride_padding_output_size.ipynb
@@ -97,7 +103,8 @@ benchmark: $(VENV)/.test-installed
 
 # Voila as a Jupyter server extension: the server's token and its Host-header
 # check apply, as in make lab. The cnnlib-present template (tools/jupyter/voila/templates/)
-# hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding. The token goes through the environment, not argv
+# hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding.
+# CNNLIB_PROJECTOR=1 puts the lesson's figures and widgets in projector mode (cnnlib.viz.projector). The token goes through the environment, not argv
 # (other users can read a process's arguments).
 LESSON ?= 00
 present: $(VENV)/.lab-installed
@@ -105,7 +112,7 @@ present: $(VENV)/.lab-installed
 	if [ -z "$$nb" ]; then echo "No lesson matches notebooks/$(LESSON)*.ipynb; try LESSON=02"; exit 2; fi; \
 	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo "Presenting $$nb: open http://$(HOST):$(PORT)/voila/render/$$nb?token=$$token"; \
-	JUPYTER_TOKEN=$$token JUPYTER_PATH=$(CURDIR)/tools/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
+	CNNLIB_PROJECTOR=1 JUPYTER_TOKEN=$$token JUPYTER_PATH=$(CURDIR)/tools/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH} \
 	  $(VENV)/bin/jupyter server $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) \
 	  --ServerApp.root_dir=. --no-browser --VoilaConfiguration.strip_sources=True \
 	  --VoilaConfiguration.template=cnnlib-present \
@@ -117,3 +124,43 @@ html: $(VENV)/.lab-installed
 
 clean:
 	rm -rf $(VENV) $(VENV)-floors .pytest_cache .hypothesis build *.egg-info
+
+# A workshop JupyterHub (tools/hub/): one password for the class, one Unix account per
+# student, lessons pulled with nbgitpuller, a memory cap, an idle culler. Runs as root.
+# It lives in its own environment under $(HUB_PREFIX), built from the system's Python,
+# because every student's server runs as that student and must be able to run it
+# (.venv's Python may live under a private /root). Secrets go through the environment
+# (HUB_PASSWORD, HUB_ADMIN_TOKEN), never argv.
+HUB_HOST   ?= 127.0.0.1
+HUB_PORT   ?= 8000
+HUB_PREFIX ?= /opt/cnnlib-hub
+HUB_PYTHON ?= /usr/bin/python3
+
+hub-check:
+	@[ -n "$$HUB_PASSWORD" ] || { echo "make hub needs the workshop password students log in with (8 characters or more):"; \
+	  echo "  HUB_PASSWORD='choose-one' make hub      (optional: HUB_ADMIN_TOKEN=\$$(openssl rand -hex 32) for scripts)"; exit 2; }
+	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: it creates one Unix account per student. Fix: sudo -E make hub"; exit 2; }
+
+$(VENV)/.hub-installed: pyproject.toml $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py)
+	@[ "$$(id -u)" = 0 ] || { echo "the workshop hub installs into $(HUB_PREFIX) and runs as root. Fix: sudo -E make hub"; exit 2; }
+	@mkdir -p $(VENV) $(HUB_PREFIX) && chmod 755 $(HUB_PREFIX)
+	@echo "Installing the workshop hub into $(HUB_PREFIX) (log: $(VENV)/hub-install.log)"
+	@$(HUB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "the hub needs Python >= 3.10: HUB_PYTHON=/usr/bin/python3.11 make hub")'
+	@[ -x $(HUB_PREFIX)/env/bin/python ] || $(HUB_PYTHON) -m venv $(HUB_PREFIX)/env > $(VENV)/hub-install.log 2>&1 || { \
+	  apt-get install -y -q python3-venv >> $(VENV)/hub-install.log 2>&1 || { apt-get update -q && apt-get install -y -q python3-venv; } >> $(VENV)/hub-install.log 2>&1; \
+	  rm -rf $(HUB_PREFIX)/env; $(HUB_PYTHON) -m venv $(HUB_PREFIX)/env; }
+	@$(HUB_PREFIX)/env/bin/python -m pip install --quiet --upgrade pip >> $(VENV)/hub-install.log 2>&1
+	@src=$$(mktemp -d) && cp -r pyproject.toml README.md cnnlib $$src/ && \
+	  $(HUB_PREFIX)/env/bin/python -m pip install --quiet "$$src[hub]" >> $(VENV)/hub-install.log 2>&1 && \
+	  $(HUB_PREFIX)/env/bin/python -m pip install --quiet --no-deps --force-reinstall "$$src" >> $(VENV)/hub-install.log 2>&1; \
+	  status=$$?; rm -rf $$src; [ $$status = 0 ] || { tail -40 $(VENV)/hub-install.log; exit 1; }
+	@command -v git >/dev/null || { echo "Installing Debian's git (students' lessons are pulled with it)"; \
+	  { apt-get install -y -q git || { apt-get update -q && apt-get install -y -q git; }; } >> $(VENV)/hub-install.log 2>&1; }
+	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm for configurable-http-proxy"; \
+	  { apt-get install -y -q nodejs npm || { apt-get update -q && apt-get install -y -q nodejs npm; }; } >> $(VENV)/hub-install.log 2>&1; }
+	@npm install --silent --prefix $(HUB_PREFIX)/proxy configurable-http-proxy@5 >> $(VENV)/hub-install.log 2>&1 || { tail -40 $(VENV)/hub-install.log; exit 1; }
+	@touch $@
+
+hub: hub-check $(VENV)/.hub-installed
+	@echo "Workshop hub on http://$(HUB_HOST):$(HUB_PORT)/ : students log in with any name and the workshop password"
+	HUB_HOST=$(HUB_HOST) HUB_PORT=$(HUB_PORT) HUB_PREFIX=$(HUB_PREFIX) $(HUB_PREFIX)/env/bin/jupyterhub -f tools/hub/jupyterhub_config.py

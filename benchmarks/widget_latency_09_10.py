@@ -4,14 +4,15 @@
 
 Measured the same way as ``widget_latency.py`` (lessons 01-03): the median
 of 20 updates, each to a different setting, after one untimed call;
-*callback* is the view function plus the PNG encoding, *widget update* sets a
-control of a built widget with its picture cache emptied.
+*callback* is the view function (both widgets draw SVG: the text goes to the
+browser as it is), *widget update* sets a control of a built widget with its
+picture cache emptied.
 
 * feature-map explorer (lesson 09): the 28×28 network on Fashion-MNIST test
   images (weights untrained: drawing costs the same), moving the image slider
   on the default layer (32 maps of 26×26) and on the 64-channel layer, and
-  the layer menu. The callback runs the image's forward pass and redraws the
-  figure drawn last (as the widget does); the widget also keeps the forward
+  the layer menu. The callback runs the image's forward pass and draws the
+  figure; the widget also keeps the forward
   passes, computed 8 images at a time (``layer_outputs_cache``);
 * receptive field (lesson 10): the 32×32×3 network, moving the row slider.
 """
@@ -19,9 +20,7 @@ from __future__ import annotations
 
 from cnnlib.datasets import load_fashion_mnist
 from cnnlib.networks import fashion_mnist_cnn
-from cnnlib.viz.style import figure_to_png
 from cnnlib.widgets import feature_map_view, feature_map_widget, receptive_field_view, receptive_field_widget
-from cnnlib.widgets.view_widget import WIDGET_PNG_COMPRESSION
 from widget_latency import median_ms  # the same timing as lessons 01-06 (benchmarks/ is on the path)
 
 TARGET_MS = 150
@@ -32,11 +31,8 @@ def main() -> int:
     model = fashion_mnist_cnn(seed=0)
     rows = []
     for layer in (1, 4):
-        last = {}
-
-        def callback(i, layer=layer, last=last):  # a new image: its forward pass, drawn on the last figure
-            last["fig"] = feature_map_view(model, x, i, layer, y, figure=last.get("fig")).fig
-            figure_to_png(last["fig"], compress_level=WIDGET_PNG_COMPRESSION)
+        def callback(i, layer=layer):  # a new image: its forward pass and its figure
+            feature_map_view(model, x, i, layer, y)
 
         box = feature_map_widget(model, x, y, layer=layer)
 
@@ -48,11 +44,9 @@ def main() -> int:
                      median_ms(move, range(1, 22))))
 
     menu_box = feature_map_widget(model, x, y, layer=1)
-    last_menu = {}
 
     def menu_callback(layer):
-        last_menu["fig"] = feature_map_view(model, x, 0, layer, y, figure=last_menu.get("fig")).fig
-        figure_to_png(last_menu["fig"], compress_level=WIDGET_PNG_COMPRESSION)
+        feature_map_view(model, x, 0, layer, y)
 
     def menu_move(layer):
         menu_box.cache.clear()
@@ -63,7 +57,7 @@ def main() -> int:
                  median_ms(menu_move, layers)))
 
     def rf_callback(i):
-        figure_to_png(receptive_field_view(layer=3, i=i, j=4).fig, compress_level=WIDGET_PNG_COMPRESSION)
+        receptive_field_view(layer=3, i=i, j=4)
 
     rf_box = receptive_field_widget(layer=3, i=0, j=4)
 

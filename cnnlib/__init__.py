@@ -14,4 +14,4 @@ __version__ = "0.1.0"
 from .model import Sequential
 from . import gradcheck, layers, losses, optim, shapes
 from . import functional
-from . import callbacks, metrics, networks, profiling
+from . import callbacks, explain, metrics, networks, profiling

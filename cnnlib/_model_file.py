@@ -101,18 +101,31 @@ def check_meta(meta, path: Path, fmt: str) -> list[dict]:
     layers = meta.get("layers")
     if not isinstance(layers, list):
         raise bad("no 'layers' list")
+    return check_layer_records(layers, path)
+
+
+def check_layer_records(layers: list, path: Path, where: str = "") -> list[dict]:
+    """``layers`` after checking each is a layer record (type, repr, params, buffers, config).
+
+    ``where`` prefixes the layer numbers in errors: ``"3.block."`` for the
+    records nested in the ``block`` argument of layer 3 (a ``Residual``).
+    """
+    def bad(problem):
+        return _BadFile(f"{path} has a malformed architecture record: {problem}. {_RESAVE}")
+
     for i, rec in enumerate(layers):
+        name = f"layer {where}{i}"
         if not isinstance(rec, dict):
-            raise bad(f"layer {i} must be an object, got {rec!r}")
+            raise bad(f"{name} must be an object, got {rec!r}")
         for field, kind in (("type", str), ("repr", str)):
             if not isinstance(rec.get(field), kind):
-                raise bad(f"layer {i} has no {field!r}" if field not in rec else f"layer {i} {field!r} must be text")
+                raise bad(f"{name} has no {field!r}" if field not in rec else f"{name} {field!r} must be text")
         for field in ("params", "buffers"):
             value = rec.get(field)
             if not (isinstance(value, dict) and all(_check_shape_list(v) for v in value.values())):
-                raise bad(f"layer {i} {field!r} must map names to shapes (lists of ints >= 0), got {value!r}")
+                raise bad(f"{name} {field!r} must map names to shapes (lists of ints >= 0), got {value!r}")
         if not (rec.get("config") is None or isinstance(rec["config"], dict)):
-            raise bad(f"layer {i} 'config' must be an object or null, got {rec['config']!r}")
+            raise bad(f"{name} 'config' must be an object or null, got {rec['config']!r}")
     return layers
 
 

@@ -8,6 +8,11 @@ checks every key, shape and dtype before an array is read (never with
 pickles), and ``load_layers`` checks each layer's constructor arguments
 against the stored shapes before it builds the layer.
 
+A layer made of layers (``Residual``) keeps its inner layers' arrays under its
+own prefixed names (``"3.block.0.W"``), and its constructor's layer
+arguments are stored as nested records, ``{"layers": [record, ...]}``, rebuilt
+first (each checked like a top-level layer) when the file is loaded.
+
 ``Sequential.save``, ``load_weights`` and ``load`` call these; the functions
 take a model (anything with ``layers``) or return a list of layers, so this
 module never needs ``Sequential``. What a layer must provide to be saved and
@@ -18,17 +23,19 @@ from __future__ import annotations
 import inspect
 import json
 import numbers
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from . import layers as layers_module
 from ._files import atomic_write
-from ._model_file import read_model_file
+from ._model_file import check_layer_records, read_model_file
 from .layers.base import Layer
 
 ARCH_KEY = "__architecture__"
 FORMAT = "cnnlib.Sequential/1"
+MAX_NESTING = 8  # layers inside layers (a Residual in a Residual's block ...), far beyond any real network
 _HINT = (
     "Hint: load_weights needs the architecture the weights were saved from; "
     "Sequential.load(path) rebuilds it from the file."
@@ -39,6 +46,8 @@ def _to_json(value):
     """A JSON-safe copy of a constructor argument, or raise ``TypeError``."""
     if value is None or isinstance(value, (bool, str)):
         return value
+    if _is_layers(value):  # a Residual's block or shortcut: nested records, arrays saved by the outer layer
+        return {"layers": _records([value] if isinstance(value, Layer) else value)}
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, numbers.Integral):
@@ -50,6 +59,12 @@ def _to_json(value):
     if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
         return np.dtype(value).name
     raise TypeError(f"not JSON-safe: {type(value).__name__}")
+
+
+def _is_layers(value) -> bool:
+    """A constructor argument that is a layer or a non-empty list of layers."""
+    return isinstance(value, Layer) or (isinstance(value, (tuple, list)) and len(value) > 0
+                                        and all(isinstance(v, Layer) for v in value))
 
 
 def _from_json(value):
@@ -88,6 +103,10 @@ def layer_config(layer) -> dict | None:
 
 def architecture(model) -> list[dict]:
     """One record per layer: type, parameter and buffer shapes, config and repr."""
+    return _records(model.layers)
+
+
+def _records(layers) -> list[dict]:
     return [
         {
             "type": type(layer).__name__,
@@ -96,7 +115,7 @@ def architecture(model) -> list[dict]:
             "config": layer_config(layer),
             "repr": repr(layer),
         }
-        for layer in model.layers
+        for layer in layers
     ]
 
 
@@ -180,11 +199,49 @@ def _layer_classes() -> dict[str, type]:
             if isinstance(obj, type) and issubclass(obj, Layer)}
 
 
-def _rebuild(i: int, rec: dict, cls, path: Path):
-    """Layer ``i`` built from its record, once its config is known to make exactly the stored shapes."""
-    config = {k: _from_json(v) for k, v in rec["config"].items()}
+def _layer_class(label: str, rec: dict, classes: dict[str, type], path: Path) -> type:
+    cls, config = classes.get(rec["type"]), rec["config"]
+    if cls is None or config is None:
+        why = "is not a cnnlib.layers class" if cls is None else "has no saved constructor arguments"
+        raise ValueError(
+            f"Cannot rebuild layer {label} ({rec['type']}) of {path}: it {why}. "
+            "Hint: build the model in code and call model.load_weights(path)."
+        )
+    return cls
+
+
+def _rebuild_nested(label: str, rec: dict, classes: dict[str, type], path: Path, depth: int) -> dict[str, list]:
+    """The layer arguments of ``rec`` (nested records) rebuilt, after checking the file holds their arrays."""
+    nested = {k: v["layers"] for k, v in rec["config"].items() if isinstance(v, dict) and "layers" in v}
+    if not nested:
+        return {}
+    where = f"Cannot rebuild layer {label} ({rec['type']}) of {path}"
+    if depth >= MAX_NESTING:
+        raise ValueError(f"{where}: layers nested more than {MAX_NESTING} deep. The file is damaged or crafted.")
+    for k, records in nested.items():
+        if not isinstance(records, list):
+            raise ValueError(f"{where}: its argument {k!r} must hold a list of layer records, got {records!r}.")
+        check_layer_records(records, path, f"{label}.{k}.")
+    # The inner layers' arrays are the outer layer's (under prefixed names), so every shape a nested record
+    # declares must be one the file holds: checked before building, so a crafted record cannot allocate more.
+    declared = Counter(tuple(shape) for records in nested.values() for r in records
+                       for shape in [*r["params"].values(), *r["buffers"].values()])
+    held = Counter(tuple(shape) for shape in [*rec["params"].values(), *rec["buffers"].values()])
+    if declared - held:
+        raise ValueError(f"{where}: its inner layers declare arrays {sorted(declared - held)} that the file does "
+                         "not hold. The file is damaged or crafted. Hint: build the model in code and call "
+                         "model.load_weights(path).")
+    return {k: [_rebuild(f"{label}.{k}.{j}", r, classes, path, depth + 1) for j, r in enumerate(records)]
+            for k, records in nested.items()}
+
+
+def _rebuild(label: str, rec: dict, classes: dict[str, type], path: Path, depth: int = 0):
+    """Layer ``label`` built from its record, once its config is known to make exactly the stored shapes."""
+    cls = _layer_class(label, rec, classes, path)
+    inner = _rebuild_nested(label, rec, classes, path, depth)
+    config = {k: inner[k] if k in inner else _from_json(v) for k, v in rec["config"].items()}
     stored = {k: tuple(v) for k, v in [*rec["params"].items(), *rec["buffers"].items()]}
-    where = f"Cannot rebuild layer {i} ({rec['type']}) of {path}"
+    where = f"Cannot rebuild layer {label} ({rec['type']}) of {path}"
     hint = "Hint: build the model in code and call model.load_weights(path)."
     try:
         bound = inspect.signature(cls).bind(**config)
@@ -200,7 +257,7 @@ def _rebuild(i: int, rec: dict, cls, path: Path):
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{where} from {rec['config']}: {exc}. {hint}") from exc
     if repr(layer) != rec["repr"]:
-        raise ValueError(f"Cannot rebuild layer {i} of {path}: saved {rec['repr']}, rebuilt {layer!r}. {hint}")
+        raise ValueError(f"Cannot rebuild layer {label} of {path}: saved {rec['repr']}, rebuilt {layer!r}. {hint}")
     return layer
 
 
@@ -208,15 +265,6 @@ def load_layers(path) -> list:
     """Rebuild the layers saved in ``path`` (only ``cnnlib.layers`` classes) with their weights."""
     path, saved, arrays = read_model_file(path, ARCH_KEY, FORMAT)
     classes = _layer_classes()
-    layers = []
-    for i, rec in enumerate(saved):
-        cls, config = classes.get(rec["type"]), rec["config"]
-        if cls is None or config is None:
-            why = "is not a cnnlib.layers class" if cls is None else "has no saved constructor arguments"
-            raise ValueError(
-                f"Cannot rebuild layer {i} ({rec['type']}) of {path}: it {why}. "
-                "Hint: build the model in code and call model.load_weights(path)."
-            )
-        layers.append(_rebuild(i, rec, cls, path))
+    layers = [_rebuild(str(i), rec, classes, path) for i, rec in enumerate(saved)]
     _copy_weights(layers, path, saved, arrays)
     return layers

@@ -213,7 +213,8 @@ class Sequential:
     def __repr__(self) -> str:
         if not self.layers:
             return "Sequential()"
-        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        # A layer made of layers (Residual) prints on several lines: indent them under its number.
+        lines = [f"  ({i}): " + repr(layer).replace("\n", "\n  ") for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
 

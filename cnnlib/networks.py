@@ -1,4 +1,4 @@
-"""The two networks of the course, built from cnnlib layers.
+"""The networks of the course, built from cnnlib layers.
 
 * :func:`fashion_mnist_cnn`: the practical material's 28×28×1 network
   (Conv 32 → pool → Conv 64 → pool → Dense 128 → Dense 10), optionally with
@@ -7,14 +7,18 @@
 * :func:`cifar_cnn`: the theory material's 32×32×3 network, the model of
   TensorFlow's CNN tutorial (Conv 32 → pool → Conv 64 → pool → Conv 64 →
   Dense 64 → Dense 10).
+* :func:`fashion_mnist_resnet`: a small residual network for 28×28×1 images
+  (stem conv → pool → residual blocks at 14×14 and 7×7 → global average pool
+  → Dense 10), sized to train in class.
 
-Both end in logits: train them with ``CrossEntropy``, which applies the
+All end in logits: train them with ``CrossEntropy``, which applies the
 softmax itself, and take ``softmax`` of the output when you want probabilities.
 """
 from __future__ import annotations
 
-from ._checks import check_bool, check_fraction, make_rng
-from .layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
+from ._checks import check_bool, check_fraction, check_positive_int, make_rng
+from .layers import (BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, GlobalAvgPool2D, MaxPool2D, ReLU,
+                     Residual)
 from .model import Sequential
 
 
@@ -100,3 +104,57 @@ def cifar_cnn(*, in_channels: int = 3, num_classes: int = 10, seed=0) -> Sequent
         Conv2D(64, 64, 3, seed=s[2]), ReLU(),
         Flatten(), Dense(64 * 4 * 4, 64, seed=s[3]), ReLU(), Dense(64, num_classes, seed=s[4]),
     ])
+
+
+def _basic_block(c_in: int, c_out: int, stride: int, seeds: list) -> list:
+    """ResNet's basic block ``relu(F(x) + shortcut(x))``: two 3×3 conv + BN, a 1×1 projection if the shape changes."""
+    block = [Conv2D(c_in, c_out, 3, stride=stride, padding=1, bias=False, seed=seeds[0]), BatchNorm2D(c_out), ReLU(),
+             Conv2D(c_out, c_out, 3, padding=1, bias=False, seed=seeds[1]), BatchNorm2D(c_out)]
+    shortcut = None
+    if stride != 1 or c_in != c_out:
+        shortcut = [Conv2D(c_in, c_out, 1, stride=stride, bias=False, seed=seeds[2]), BatchNorm2D(c_out)]
+    return [Residual(block, shortcut), ReLU()]
+
+
+def fashion_mnist_resnet(channels=(24, 48), blocks=(1, 1), *, in_channels: int = 1, num_classes: int = 10,
+                         seed=0) -> Sequential:
+    """A small ResNet for 28×28 images: stem, residual stages at 14×14 and 7×7, global average pooling.
+
+    Layers: ``Conv2D(in_channels, c0, 3, padding=1)`` + BN + ReLU at 28×28,
+    ``MaxPool2D(2)`` to 14×14, ``blocks[0]`` basic blocks with ``c0`` channels
+    (identity shortcuts), then ``blocks[1]`` blocks with ``c1`` channels, the
+    first with stride 2 (to 7×7) and a 1×1 ``Conv2D`` + BN projection
+    shortcut, then ``GlobalAvgPool2D`` and ``Dense(c1, num_classes)``. A basic
+    block is ``relu(bn(conv(relu(bn(conv(x))))) + shortcut(x))``; the
+    convolutions have no bias (BN's ``beta`` replaces it).
+
+    Args:
+        channels: ``(c0, c1)``, the width of the 14×14 and the 7×7 stage (default (24, 48), sized so that
+            an epoch of Fashion-MNIST fits in a minute; see ``benchmarks/resnet_fashion_mnist.md``).
+        blocks: ``(b0, b1)``, basic blocks per stage, each at least 1 (default (1, 1)).
+        in_channels: image channels (default 1, grayscale).
+        num_classes: outputs of the last layer (default 10).
+        seed: seeds every convolution's and the Dense layer's initializer; None for fresh randomness.
+
+    Shape:
+        input ``(N, in_channels, 28, 28)``, output logits ``(N, num_classes)``:
+        28 → stem (padding 1) → 28 → pool 2 → 14 → stage 1 → 14 → stride 2 →
+        7 → global average pool → ``c1`` features.
+
+    >>> fashion_mnist_resnet().summary((1, 28, 28)).total_params
+    43762
+    """
+    if not (isinstance(channels, (tuple, list)) and len(channels) == 2):
+        raise TypeError(f"channels must be a pair (c0, c1), got {channels!r}. Hint: channels=(24, 48).")
+    if not (isinstance(blocks, (tuple, list)) and len(blocks) == 2):
+        raise TypeError(f"blocks must be a pair (b0, b1), got {blocks!r}. Hint: blocks=(1, 1).")
+    c0, c1 = (check_positive_int(c, f"channels[{i}]") for i, c in enumerate(channels))
+    b0, b1 = (check_positive_int(b, f"blocks[{i}]") for i, b in enumerate(blocks))
+    s = iter(_seeds(seed, 2 + 3 * (b0 + b1)))
+    layers = [Conv2D(in_channels, c0, 3, padding=1, bias=False, seed=next(s)), BatchNorm2D(c0), ReLU(), MaxPool2D(2)]
+    for _ in range(b0):
+        layers += _basic_block(c0, c0, 1, [next(s), next(s), next(s)])
+    for i in range(b1):
+        layers += _basic_block(c0 if i == 0 else c1, c1, 2 if i == 0 else 1, [next(s), next(s), next(s)])
+    layers += [GlobalAvgPool2D(), Dense(c1, num_classes, seed=next(s))]
+    return Sequential(layers)

@@ -115,7 +115,8 @@ class SGD(Optimizer):
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
         if self.momentum:
             if "momentum_buffer" not in state:
-                state["momentum_buffer"] = np.array(g, dtype=p.dtype, copy=True)  # b = g on the first step
+                # b = g on the first step
+                state["momentum_buffer"] = np.array(g, dtype=p.dtype, copy=True)
             else:
                 buf = state["momentum_buffer"]
                 buf *= self.momentum

@@ -14,6 +14,8 @@ first line of each bar.)
 """
 from __future__ import annotations
 
+import textwrap
+
 
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (not in a terminal, not in a plain IPython shell)."""
@@ -23,6 +25,9 @@ def in_notebook() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+NOTEBOOK_COLUMNS = 88  # a bar with its loss and accuracy is longer: the numbers go on a second line
 
 
 class NotebookLine:
@@ -45,8 +50,9 @@ class NotebookLine:
             return
         from IPython.display import display
 
-        self.text = line
-        bundle = {"text/plain": line}
+        # wrapped between words: a notebook breaks a line that does not fit anywhere, even mid-word
+        self.text = textwrap.fill(line, NOTEBOOK_COLUMNS, break_long_words=False, break_on_hyphens=False)
+        bundle = {"text/plain": self.text}
         if self._handle is None:
             self._handle = display(bundle, raw=True, display_id=True)
         else:

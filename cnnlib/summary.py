@@ -2,7 +2,9 @@
 
 The shapes come from each layer's ``output_shape`` (pure arithmetic, no
 forward pass), so a summary of a large network is instant and a shape error
-names the layer that cannot take its input.
+names the layer that cannot take its input. A layer made of layers
+(``Residual``) gets one row, followed by indented rows for its inner layers
+(from its ``summary_rows``); only the outer row counts in the totals.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ class Summary:
         total_params: number of learnable scalars.
         trainable_params: learnable scalars the optimizer updates (all of them here).
         buffers: scalars kept but not trained (batch norm's running statistics).
+        inner_rows: for a layer made of layers (``Residual``), its index maps to
+            ``(path, type, output_shape, n_params)`` of each inner layer, e.g.
+            ``("block.0", "Conv2D", (16, 28, 28), 2320)``; shown indented, not added to the totals.
 
     >>> s = Sequential([Flatten(), Dense(784, 10)]).summary((1, 28, 28))
     >>> s.rows[-1], s.total_params
@@ -40,10 +45,13 @@ class Summary:
         self.input_shape = as_input_shape(input_shape)
         self.rows: list[tuple[str, tuple[int, ...], int]] = []
         self.buffers = 0
+        self.inner_rows: dict[int, list[tuple[str, str, tuple[int, ...], int]]] = {}
         shape = self.input_shape
         for i, layer in enumerate(layers):
             name = type(layer).__name__
             try:
+                if callable(getattr(layer, "summary_rows", None)):
+                    self.inner_rows[i] = [(p, n, tuple(s), k) for p, n, s, k in layer.summary_rows(shape)]
                 shape = tuple(layer.output_shape(shape))
             except (ValueError, TypeError) as exc:
                 hint = ""
@@ -61,7 +69,13 @@ class Summary:
         return self.rows[-1][1] if self.rows else self.input_shape
 
     def _cells(self) -> list[tuple[str, str, str, str]]:
-        return [(str(i), name, _shape_text(shape), f"{n:,}") for i, (name, shape, n) in enumerate(self.rows)]
+        cells = []
+        for i, (name, shape, n) in enumerate(self.rows):
+            cells.append((str(i), name, _shape_text(shape), f"{n:,}"))
+            for path, inner, inner_shape, k in self.inner_rows.get(i, []):
+                indent = "  " * ((path.count(".") + 2) // 2)  # block.0, shortcut: 2 spaces; block.1.block.0: 4
+                cells.append(("", f"{indent}{path}: {inner}", _shape_text(inner_shape), f"{k:,}"))
+        return cells
 
     def _footer(self) -> list[str]:
         lines = [
@@ -97,7 +111,8 @@ class Summary:
         esc = html.escape
         head = "".join(f"<th>{esc(h)}</th>" for h in _HEADERS)
         body = "".join(
-            f"<tr><td style='text-align:right'>{esc(i)}</td><td style='text-align:left'>{esc(name)}</td>"
+            f"<tr><td style='text-align:right'>{esc(i)}</td>"
+            f"<td style='text-align:left; white-space:pre'>{esc(name)}</td>"
             f"<td style='text-align:left'>{esc(shape)}</td><td style='text-align:right'>{esc(n)}</td></tr>"
             for i, name, shape, n in self._cells()
         )

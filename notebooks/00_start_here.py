@@ -86,6 +86,9 @@ result
 # | `08_training_by_hand` | the training loop written by hand: SGD, the learning rate, momentum and Adam, binary cross-entropy, initialisation, weight decay, dropout and early stopping |
 # | `09_training` | train the whole network on Fashion-MNIST and look inside it |
 # | `10_architectures` | a 32×32×3 network, and the same models in PyTorch and Keras |
+# | `11_transposed_convolution` | the backward pass of a convolution as a layer: learned upsampling, its output size and `output_padding`, the checkerboard artefact |
+# | `12_modern_building_blocks` | 1×1 convs, stacked 3×3 convs, global average pooling, strided convs and residual connections, with their parameter counts; LeNet → VGG → ResNet |
+# | `14_what_the_network_sees` | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
 
 # %% [markdown]
 # ## Check your setup
@@ -114,7 +117,7 @@ setup_ok = check_environment()
 from cnnlib.viz import show
 from cnnlib.widgets import sliding_window_view, sliding_window_widget
 
-show(sliding_window_view(step=1).fig)
+show(sliding_window_view(step=1))
 
 # %% [markdown]
 # **If you see a slider and a Play button below**, widgets work: press Play and watch the green window walk

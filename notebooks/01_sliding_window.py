@@ -127,13 +127,13 @@ k = np.array([[1, 0],
 # middle grids are the kernel and the element-wise products, and the output fills in as the window moves.
 
 # %% tags=["presentation-hide"]
-show(sliding_window_view(step=2, x=x, kernel=k).fig)
+show(sliding_window_view(step=2, x=x, kernel=k))
 
 # %% [markdown]
 # Now press **Play**, or drag the slider, and watch all nine steps. The title writes out each sum. (Reading
 # this page without Python? Here is the same walk as an animation.)
 #
-# <img src="../images/sliding_window.gif" alt="the 2×2 kernel sliding over the 4×4 input, step by step" width="720">
+# <img src="../images/sliding_window.svg" alt="the 2×2 kernel sliding over the 4×4 input, step by step">
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget(x, k)

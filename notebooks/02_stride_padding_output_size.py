@@ -27,6 +27,7 @@
 # %%
 import numpy as np
 
+from cnnlib.demos.formatting import wrap_text
 from cnnlib.exercises.output_size import check_output_size, check_same_padding
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D
 from cnnlib.shapes import (conv_output_shape, conv_output_size, explain_conv_output_size, keras_same_padding,
@@ -44,7 +45,7 @@ k = np.array([[1, 0], [-1, 1]])
 # example, stride 2 keeps every other window: a $2 \times 2$ output instead of $3 \times 3$.
 
 # %% tags=["presentation-hide"]
-show(sliding_window_view(step=2, x=x, kernel=k, stride=2).fig)
+show(sliding_window_view(step=2, x=x, kernel=k, stride=2))
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget(x, k, stride=2)
@@ -57,7 +58,7 @@ sliding_window_widget(x, k, stride=2)
 # example's output grows to $5 \times 5$: the window now also starts on the border.
 
 # %% tags=["presentation-hide"]
-show(sliding_window_view(step=7, x=x, kernel=k, padding=1).fig)
+show(sliding_window_view(step=7, x=x, kernel=k, padding=1))
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget(x, k, padding=1)
@@ -92,7 +93,7 @@ sliding_window_widget(x, k, padding=1)
 # Its starting state:
 
 # %% tags=["presentation-hide"]
-show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1).fig)
+show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1))
 
 # %% [markdown]
 # Things to try:
@@ -114,7 +115,7 @@ output_size_widget()
 # and need cells 6, 7 and 8, but there is no cell 8. So the last column (and row) is never looked at:
 
 # %%
-show(output_size_view(size=8, kernel_size=3, stride=2, padding=0).fig)
+show(output_size_view(size=8, kernel_size=3, stride=2, padding=0))
 
 # %% [markdown]
 # `cnnlib.shapes.explain_conv_output_size` writes the same computation out in words:
@@ -162,7 +163,7 @@ print(f"{agree} settings agree, {refused} refused by cnnlib (no window fits)")
 try:
     conv_output_size(2, kernel_size=5)
 except ValueError as err:
-    print(err)
+    print(wrap_text(err))  # long messages wrap between words
 
 # %% [markdown]
 # ## 'valid' and 'same'
@@ -189,7 +190,7 @@ print("K=2:", resolve_padding("same", 2))
 print("K=4:", same_padding(4), "(before, after)")
 
 # %%
-show(output_size_view(size=6, kernel_size=2, stride=1, padding="same").fig)
+show(output_size_view(size=6, kernel_size=2, stride=1, padding="same"))
 
 # %% [markdown]
 # Check it with a real layer: `Conv2D(..., padding="same")` keeps the $6 \times 6$ size with a
@@ -247,7 +248,7 @@ for H in (7, 8):
 try:
     Conv2D(1, 1, kernel_size=3, stride=2, padding="same")
 except ValueError as err:
-    print(err)
+    print(wrap_text(err))
 
 # %% [markdown]
 # The way around it: compute Keras' padding for your input size and pass it per side,

@@ -28,6 +28,7 @@
 import numpy as np
 
 from cnnlib.datasets.images import LUMA, load_sample_image
+from cnnlib.demos.formatting import wrap_text
 from cnnlib.exercises.output_size import check_output_size
 from cnnlib.image_filters import ALL_KERNEL_NAMES, DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
 from cnnlib.layers import Conv2D, ReLU
@@ -140,7 +141,7 @@ print("same feature map:", np.allclose(edges, edges_by_hand, atol=1e-5))
 # **Switch**: from now on `Conv2D` does the work. Input, kernel and feature map side by side:
 
 # %% tags=["presentation-hide"]
-show(filter_view("sobel_x", stride=1, padding=1).fig)  # the widget below starts here
+show(filter_view("sobel_x", stride=1, padding=1))  # the widget below starts here
 
 # %% [markdown]
 # Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
@@ -203,7 +204,7 @@ rgb_batch = rgb.transpose(2, 0, 1)[None]  # (H, W, C) -> (1, C, H, W): cnnlib st
 try:
     Conv2D(in_channels=1, out_channels=1, kernel_size=3)(rgb_batch)
 except ValueError as err:
-    print(err)
+    print(wrap_text(err))  # long messages wrap between words
 
 # %% [markdown]
 # Here is a colour filter: the identity kernel on red, zeros on green, minus the identity on blue. It

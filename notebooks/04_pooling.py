@@ -197,7 +197,7 @@ check_output_size(my_size, size=27, kernel_size=3, stride=2)
 
 # %% tags=["presentation-hide"]
 view = pooling_view("max", kernel_size=2, stride=2)
-show(view.fig)
+show(view)
 
 # %% [markdown]
 # Now try it yourself. Things to look for:
@@ -232,7 +232,7 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # same pattern, 0 means unrelated.
 
 # %% tags=["presentation-hide"]
-show(shift_view(shift=1, kernel_size=2).fig)
+show(shift_view(shift=1, kernel_size=2))
 
 # %% [markdown]
 # Move the **shift** slider, and try a larger pooling **window**:

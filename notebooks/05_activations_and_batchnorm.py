@@ -29,6 +29,7 @@
 import numpy as np
 
 from cnnlib.demos import activation_curves, gradients_through_depth
+from cnnlib.demos.formatting import wrap_text
 from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.layers import BatchNorm2D, Dense, LeakyReLU, ReLU, Sigmoid, Tanh
@@ -306,7 +307,7 @@ bn.train()
 try:
     bn(one_image)
 except ValueError as error:
-    print("train mode:", error)
+    print(wrap_text(f"train mode: {error}"))
 
 # %% [markdown]
 # ## See it: histograms before and after
@@ -320,7 +321,7 @@ except ValueError as error:
 # channel 0 blue, solid, hatched `//`; channel 1 orange, dashed, `\\`; channel 2 green, dotted, dots.
 
 # %% tags=["presentation-hide"]
-show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0).fig)
+show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0))
 
 # %% tags=["nbval-ignore-output"]
 batchnorm_widget(shift=2.0, scale=1.5)

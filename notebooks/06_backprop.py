@@ -494,10 +494,9 @@ cases = [
 reports = [check_layer(layer, data) for layer, data in cases]
 
 # %% tags=["nbval-ignore-output"]
-width = max(len(repr(layer)) for layer, _ in cases)
 for (layer, _), report in zip(cases, reports):
     errors = "   ".join(f"{name}: {entry.rel_error:.1e}" for name, entry in report.entries.items())
-    print(f"{layer!r:<{width}}   {errors}")
+    print(f"{layer!r}\n    {errors}")
 
 # %%
 print(f"{len(reports)} layers checked; every gradient below 1e-6:", all(r.passed(1e-6) for r in reports))

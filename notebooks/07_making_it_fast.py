@@ -228,7 +228,7 @@ show(draw_timings(list(times), list(times.values()), title="the second conv laye
 speedup = times["loops"] / times["im2col + matmul"]
 print(f"im2col + matmul is {speedup:,.0f} times faster than the loops on this machine, right now.")
 per_image = times["im2col + matmul"] / 8
-print(f"The loops would need {times['loops'] / 8 * 60_000 / 3600:.1f} hours for one forward pass of this layer "
+print(f"The loops would need {times['loops'] / 8 * 60_000 / 3600:.1f} hours for one forward pass of this layer\n"
       f"over 60,000 images; im2col needs {per_image * 60_000:.1f} seconds.")
 
 # %% [markdown]
@@ -283,8 +283,11 @@ print("dW equal to the loop version:", np.allclose(dW, dW_loops, atol=1e-3))
 print("dx equal to the loop version:", np.allclose(dx, dx_loops, atol=1e-4))
 
 # %% [markdown]
-# The library's `conv2d_backward` does exactly this (plus stride, padding and dilation), and the tests
-# check it against the loops and against finite differences.
+# The library's `conv2d_backward` does the same two matrix multiplies and `col2im` (plus stride, padding and
+# dilation). Two refinements make it faster without changing the maths: it folds the bias into the matmul (a row
+# of ones in `cols`, so the last column of `dW` is `db`), and for small images it orders the columns of `dcols`
+# with the batch last, so `col2im` adds longer rows at a time. The tests check it against the loops and against
+# finite differences.
 
 # %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 _, fast_cache = conv2d_forward(x, W, b)

@@ -217,7 +217,7 @@ for k, rate in enumerate(sweep.lrs):
 # The static picture of the widget's default setting, lr = 0.1:
 
 # %% tags=["presentation-hide"]
-show(learning_rate_view(sweep, lr=0.1).fig)
+show(learning_rate_view(sweep, lr=0.1))
 
 # %% [markdown]
 # Drag the slider (its scale is logarithmic: each notch multiplies the learning rate by $10^{0.25} \approx 1.8$).
@@ -229,7 +229,7 @@ learning_rate_widget(sweep, lr=0.1)
 # %%
 best = sweep.best()
 print(f"best final loss {sweep.losses[best, -1]:.2f} at lr = {sweep.lrs[best]:.3g}; "
-      f"lr = 0.001 ends at {sweep.losses[0, -1]:.2f}; "
+      f"lr = 0.001 ends at {sweep.losses[0, -1]:.2f};\n"
       f"the smallest learning rate that diverged: {sweep.lrs[sweep.diverged_at >= 0].min():.3g}")
 
 # %% [markdown]

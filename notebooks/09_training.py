@@ -81,7 +81,8 @@ x_all, y_all = load_fashion_mnist("train")
 x_test, y_test = load_fashion_mnist("test")
 print("train:", x_all.shape, x_all.dtype, f"values {x_all.min()} to {x_all.max()}", " labels:", y_all.shape, y_all.dtype)
 print("test: ", x_test.shape)
-print("first labels:", y_all[:6], "=", [FASHION_MNIST_CLASSES[c] for c in y_all[:6]])
+print("first labels:", y_all[:6], "=")
+print([FASHION_MNIST_CLASSES[c] for c in y_all[:6]])
 
 # %%
 show(draw_samples(x_all, y_all, FASHION_MNIST_CLASSES))
@@ -107,8 +108,8 @@ show(draw_class_balance({"train": train_counts, "test": test_counts}, FASHION_MN
 # %%
 x_train, y_train = x_all[:TRAIN_SIZE], y_all[:TRAIN_SIZE]
 x_val, y_val = x_all[-VAL_SIZE:], y_all[-VAL_SIZE:]
-print("train", x_train.shape, " validation", x_val.shape, " class counts in the subset:",
-      np.bincount(y_train, minlength=10))
+print("train", x_train.shape, " validation", x_val.shape)
+print("class counts in the subset:", np.bincount(y_train, minlength=10))
 
 # %% [markdown]
 # ## Build the network
@@ -295,7 +296,7 @@ model.summary((1, 28, 28))
 # cannot run):
 
 # %% tags=["presentation-hide"]
-show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES).fig)
+show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES))
 
 # %% tags=["nbval-ignore-output"]
 feature_map_widget(model, x_test, y_test, FASHION_MNIST_CLASSES, index=0, layer=1)

@@ -212,13 +212,14 @@ for rf in rows:
 print(f"input rows {top}..{bottom - 1}, columns {left}..{right - 1}")
 
 # %% [markdown]
-# The widget below draws it: choose a layer and a unit (red). Blue cells are what it depends on in every earlier
-# layer, and the green frame is its receptive field on the input patch. The menu lists the conv and pooling
+# The widget below draws it: choose a layer and a unit (red, in a black ring). Blue cells with a solid blue
+# outline are what it depends on in every earlier layer, and the dashed green frame is its receptive field on the
+# input patch; the lines under the grids give the rows and columns. The menu lists the conv and pooling
 # layers as "6 · Conv2D 3×3", by the same `model.layers` index as the summary and the table above. The static
 # picture first:
 
 # %% tags=["presentation-hide"]
-show(receptive_field_view(layer=6, i=2, j=1).fig)
+show(receptive_field_view(layer=6, i=2, j=1))
 
 # %% tags=["nbval-ignore-output"]
 receptive_field_widget(layer=6, i=2, j=1)

@@ -24,7 +24,7 @@ RANKS = {
     "layers": 2,
     # what works on a list of layers: losses, optimizers, checks, saving, the training loop
     "losses": 3, "optim": 3, "gradcheck": 3, "metrics": 3, "summary": 3, "checkpoint": 3, "training_loop": 3,
-    "progress": 3, "callbacks": 3, "profiling": 3, "augment": 3,
+    "progress": 3, "callbacks": 3, "profiling": 3, "augment": 3, "explain": 3,
     # Sequential, the front that hands itself to the training loop, checkpoint and summary
     "model": 4,
     # what is built from Sequential

@@ -7,6 +7,7 @@
   ``model.summary()``) in both widgets, their menus, titles and messages.
 """
 import math
+import re
 
 import numpy as np
 import pytest
@@ -97,7 +98,7 @@ def test_feature_map_view_for_layer_k_draws_model_layers_k(k):
     np.testing.assert_allclose(view.maps, FASHION.layers[k].forward(
         _forward_to(FASHION, IMAGES[1:2], k))[0], rtol=1e-5, atol=1e-6)
     name = type(FASHION.layers[k]).__name__
-    assert any(t.get_text().startswith(f"layer {k} · {name}") for t in view.fig.texts)  # the suptitle
+    assert re.search(rf'<text [^>]*font-weight="bold"[^>]*>layer {k} · {name}\(', view.svg)  # the title
     assert view.layer == k and view.layer_name == name
 
 
@@ -136,7 +137,8 @@ def test_lesson_10_receptive_field_numbers():
     view = receptive_field_view(layer=6, i=2, j=1)  # the lesson's static picture: the last conv
     assert view.input_region == ((8, 26), (4, 22))
     assert view.message.startswith("unit (2, 1) of layer 6 · Conv2D 3×3: receptive field 18×18")
-    assert any("layer 6 · Conv2D" in t.get_text() for t in view.fig.texts)  # the suptitle
+    assert "unit (2, 1) of layer 6 sees 18×18 input pixels" in view.svg  # the figure's title
+    assert ">6 · Conv2D 3×3<" in view.svg  # and its table names layer 6 by its model.layers index
     # "move a unit one step right": 1 pixel for layer 0 (first conv), 4 (the jump) for layer 6 (last conv)
     for layer, jump in ((0, 1), (6, 4)):
         a = receptive_field_view(layer=layer, i=1, j=1).layout.rf

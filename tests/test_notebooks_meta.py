@@ -84,3 +84,28 @@ def test_widget_cells_are_ignored_by_nbval_and_have_a_static_picture(notebook):
             f"{path.name}: the widget cell `{first_line}` needs a static picture of its default state in the code "
             "cell just before or after it, for readers without a kernel."
         )
+
+
+# JupyterLab breaks an output line that does not fit anywhere, even in the middle of a word
+# (word-break: break-all). At 1024×768 an output line holds about 110 characters of code font;
+# lines up to this length never wrap, longer ones must be wrapped between words before printing
+# (cnnlib.demos.formatting.wrap_text, which exercise feedback uses).
+MAX_OUTPUT_LINE = 100
+
+
+def test_printed_lines_fit_a_projected_cell(notebook):
+    path, nb = notebook
+    long = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.get("output_type") == "stream":
+                text = out.get("text", "")
+            elif "text/plain" in data and not set(data) & {"text/html", "image/png", "image/svg+xml", WIDGET_MIME}:
+                text = data["text/plain"]
+            else:
+                continue
+            shown = [line.split("\r")[-1] for line in text.split("\n")]  # a progress bar shows its last state
+            long += [(i, len(line), line[:50]) for line in shown if len(line) > MAX_OUTPUT_LINE]
+    assert not long, (f"{path.name}: printed lines longer than {MAX_OUTPUT_LINE} characters break mid-word at "
+                      f"1024×768 (cell, length, start): {long[:5]}. Hint: wrap them with wrap_text. {FIX}")

@@ -208,6 +208,10 @@ def test_notebook_line_ignores_the_blank_lines_tqdm_clears_with(monkeypatch):
     line.write("\rEpoch 1/1:  50%|")
     assert line.text == "Epoch 1/1:  50%|" and calls == [{"text/plain": "Epoch 1/1:  50%|"}]
     assert not in_notebook()  # pytest is not a Jupyter kernel
+    bar = "Epoch 1/3: 100%|██████████| 79/79 [00:16<00:00,  4.88batch/s, loss=0.612, acc=0.781, val_loss=0.5, val_acc=0.8]"
+    line.write("\r" + bar)
+    assert line.text.split("\n")[1] == "val_loss=0.5, val_acc=0.8]"  # wrapped between words, not mid-word
+    assert line.text.replace("\n", " ") == bar
 
 
 def test_regression_has_no_accuracy():

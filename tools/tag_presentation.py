@@ -52,5 +52,8 @@ def tag(path: str) -> int:
 
 
 if __name__ == "__main__":
+    if not sys.argv[1:] or any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__.strip() + "\n\nusage: python tools/tag_presentation.py notebooks/NN_name.ipynb [...]")
+        sys.exit(0 if sys.argv[1:] else 2)
     for p in sys.argv[1:]:
         print(f"{p}: tagged {tag(p)} cells")

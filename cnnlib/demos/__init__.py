@@ -14,14 +14,22 @@ numbers come from, or are tested against, :mod:`cnnlib.functional`.
 * :mod:`~cnnlib.demos.batchnorm`: a batch before and after ``BatchNorm2D``;
 * :mod:`~cnnlib.demos.im2col`: one window followed through im2col to its column and its output value;
 * :mod:`~cnnlib.demos.conv_backward`: the convolution's backward pass cell by cell and as correlations;
+* :mod:`~cnnlib.demos.conv_transpose`: a transposed convolution's stamps, their overlap, its output size;
 * :mod:`~cnnlib.demos.feature_maps`: every layer's output for one image;
 * :mod:`~cnnlib.demos.receptive_field`: the region of every layer one unit depends on;
 * :mod:`~cnnlib.demos.training`: learning-rate sweeps, activations through depth, stable BCE, early stopping;
+* :mod:`~cnnlib.demos.building_blocks`: 1×1 convs, stacked 3×3 convs, global pooling, strides, skips, LeNet → ResNet;
+* :mod:`~cnnlib.demos.explain`: saliency by hand, three explanations of an image, shifts through a network;
 * :mod:`~cnnlib.demos.formatting`: numbers written the way the lessons write them.
 """
 from .activations import activation_curve, activation_curves, gradient_through_depth, gradients_through_depth
 from .batchnorm import batchnorm_demo
+from .building_blocks import (architecture_timeline, depth_gradients, gap_vs_flatten, lenet5,
+                              pointwise_conv_as_dense, stack_vs_single, strided_vs_pool, vgg16_param_count)
 from .conv_backward import cell_equations, conv_backward_steps, dilate
+from .conv_transpose import (conv_transpose_layout, conv_transpose_stamps, output_padding_table, overlap_map,
+                             upsample_constant)
+from .explain import (choose_examples, explain_image, shift_response, shift_statistics, tiny_saliency)
 from .feature_maps import layer_outputs, spatial_layers, tile_channels
 from .filters import apply_kernel, edge_map, filter_channels
 from .im2col import im2col_window
@@ -34,6 +42,10 @@ from .training import (activation_stats, bce_naive, bce_stable, early_stopping, 
 from .translation import compare_shift
 
 __all__ = [
+    "choose_examples", "explain_image", "shift_response", "shift_statistics", "tiny_saliency",
+    "architecture_timeline", "depth_gradients", "gap_vs_flatten", "lenet5", "pointwise_conv_as_dense",
+    "stack_vs_single", "strided_vs_pool", "vgg16_param_count",
+    "conv_transpose_layout", "conv_transpose_stamps", "output_padding_table", "overlap_map", "upsample_constant",
     "activation_curve", "activation_curves", "gradient_through_depth", "gradients_through_depth",
     "batchnorm_demo", "cell_equations", "conv_backward_steps", "dilate", "layer_outputs", "spatial_layers",
     "tile_channels", "im2col_window", "apply_kernel", "edge_map", "filter_channels", "output_size_layout", "pool_backward",

@@ -4,10 +4,20 @@
 ('3', '0', '0.12', '?')
 >>> paren(-2.0), format_rows([[1.0, -0.5]])
 ('(-2)', '[[1, -0.50]]')
+>>> print(wrap_text("one two three four", width=9))
+one two
+three
+four
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
+
+#: Printed lines are wrapped here: they fit a notebook's output at 1024×768 with room to spare
+#: (JupyterLab breaks an output line that is too long anywhere, even in the middle of a word).
+WRAP_COLUMNS = 88
 
 
 def format_value(v) -> str:
@@ -27,3 +37,20 @@ def paren(v) -> str:
 def format_rows(a) -> str:
     """A small 2-D array written as nested lists: ``[[1, 2], [3, 4]]``."""
     return "[" + ", ".join("[" + ", ".join(format_value(v) for v in row) + "]" for row in np.asarray(a)) + "]"
+
+
+def wrap_text(text: str, width: int = WRAP_COLUMNS) -> str:
+    """``text`` with every line longer than ``width`` wrapped between words, keeping its indentation.
+
+    A single word longer than ``width`` stays whole on its own line. Lines
+    already short enough, and blank lines, are kept as they are.
+    """
+    out = []
+    for line in str(text).split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line, width=width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) or [line])
+    return "\n".join(out)

@@ -22,7 +22,10 @@ from ..functional import conv2d
 
 
 def conv_backward_broken_1(dout, x, W, stride=1, padding=0):
-    """Gradients of a convolution, with loops: the gradient of each output cell flows back to its window."""
+    """Gradients of a convolution, with loops.
+
+    The gradient of each output cell flows back to its window.
+    """
     N, C, H, W_in = x.shape
     F, _, KH, KW = W.shape
     H_out, W_out = dout.shape[2], dout.shape[3]
@@ -43,7 +46,10 @@ def conv_backward_broken_1(dout, x, W, stride=1, padding=0):
 
 
 def conv_backward_broken_2(dout, x, W, stride=1, padding=0):
-    """Gradients of a convolution as correlations: dW = x_pad ⋆ dout, dx_pad = full correlation of dout with W."""
+    """Gradients of a convolution as correlations.
+
+    dW = x_pad ⋆ dout, and dx_pad = the full correlation of dout with W.
+    """
     N, C, H, W_in = x.shape
     F, _, KH, KW = W.shape
     H_out, W_out = dout.shape[2], dout.shape[3]
@@ -54,12 +60,14 @@ def conv_backward_broken_2(dout, x, W, stride=1, padding=0):
     hd, wd = d.shape[2], d.shape[3]
     # dW[f, c] = sum over n of x_pad[n, c] ⋆ d[n, f]: the batch plays the role of the channels.
     x_used = x_pad[:, :, :hd + KH - 1, :wd + KW - 1]  # rows the floor dropped never met a window
-    dW = conv2d(x_used.transpose(1, 0, 2, 3), d.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)  # (F, C, KH, KW)
+    dW = conv2d(x_used.transpose(1, 0, 2, 3),  # (C, N, H', W'): the batch as channels
+                d.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)  # (F, C, KH, KW)
     # dx_pad: pad d by K - 1 (plus the dropped rows) and correlate with the kernel.
     extra_h = x_pad.shape[2] - (hd + KH - 1)
     extra_w = x_pad.shape[3] - (wd + KW - 1)
     d_full = np.pad(d, ((0, 0), (0, 0), (KH - 1, KH - 1 + extra_h), (KW - 1, KW - 1 + extra_w)))
-    W_back = W.transpose(1, 0, 2, 3)  # (C, F, KH, KW): from the output channels back to the input channels
+    # From the output channels back to the input channels:
+    W_back = W.transpose(1, 0, 2, 3)  # (C, F, KH, KW)
     dx_pad = conv2d(d_full, W_back)  # (N, C, H + 2P, W + 2P)
     dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in]
     db = dout.sum(axis=(0, 2, 3))
@@ -114,7 +122,8 @@ def batchnorm_backward_broken(dout, x, gamma, eps=1e-5):
     dgamma = (dout * x_hat).sum(axis=axes)
     m = x.shape[0] * x.shape[2] * x.shape[3]  # values per channel
     g = gamma.reshape(1, -1, 1, 1) * inv_std
-    dx = g / m * (m * dout - dout.sum(axis=0, keepdims=True) - x_hat * (dout * x_hat).sum(axis=0, keepdims=True))
+    dx = g / m * (m * dout - dout.sum(axis=0, keepdims=True)
+                  - x_hat * (dout * x_hat).sum(axis=0, keepdims=True))
     return dx, dgamma, dbeta
 
 

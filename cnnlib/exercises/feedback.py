@@ -8,12 +8,23 @@ The texts of the hints live in :mod:`cnnlib.exercises.bug_hints`.
 """
 from __future__ import annotations
 
+from ..demos.formatting import wrap_text
+
 #: Hint levels: 1 what is wrong (it is in the message), 2 where to look, 3 the fix.
 HINT_LEVELS = (1, 2, 3)
 
 
 class Text(str):
-    """A string that a notebook shows as plain text (no quotes)."""
+    """A string that a notebook shows as plain text (no quotes), wrapped between words (:func:`wrap_text`)."""
+
+    def __repr__(self) -> str:
+        return wrap_text(str.__str__(self))
+
+    __str__ = __repr__  # print(result.hint(3)) wraps too
+
+
+class Code(str):
+    """A string that a notebook shows as plain text, line for line (code is never re-wrapped)."""
 
     def __repr__(self) -> str:
         return str(self)
@@ -41,7 +52,7 @@ class Feedback:
         return self.correct
 
     def __repr__(self) -> str:
-        return ("✔ Correct: " if self.correct else "✘ Not yet: ") + self.message
+        return wrap_text(("✔ Correct: " if self.correct else "✘ Not yet: ") + self.message)
 
     __str__ = __repr__
 
@@ -57,7 +68,7 @@ class Feedback:
         """A reference solution (shown as code), for when the hints were not enough."""
         if self.solution_code is None:
             return Text("no reference solution for this exercise: " + self.message)
-        return Text("One solution (yours may differ and still be right):\n\n" + self.solution_code)
+        return Code("One solution (yours may differ and still be right):\n\n" + self.solution_code)
 
 
 def not_answered(what: str = "your answer") -> Feedback:

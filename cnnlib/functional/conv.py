@@ -14,12 +14,21 @@ The backward pass is two more matmuls (``dW = dout @ cols.T`` and
 ``dcols = W.T @ dout``) and ``col2im``, which adds each column of ``dcols``
 back onto the window it came from.
 
+The bias rides along in the matmul (the "bias trick"): ``cols`` gets an extra
+row of ones and ``W`` an extra column ``b``, so ``W @ cols`` adds ``b`` to
+every column, and in the backward pass that row's entry of ``dout @ cols.T``
+is ``db``, the sum of ``dout``. That saves a pass over the output each way.
+
 Speed note. The product comes out as ``(C_out, N, ...)`` and must be
 transposed (copied) into NCHW; backward copies ``dout`` the other way. When
 each image has many output pixels and the filters are small (a first layer:
 ``C*KH*KW = 9``, ``H_out*W_out = 676``) it is cheaper to do one matmul per
 sample, ``np.matmul`` over the batch, which reads and writes NCHW directly.
-Both routes compute the same numbers.
+In the other case (small images, many channels: the second layer's 11x11
+outputs) ``col2im`` would add rows of only ``W_out`` numbers, and numpy pays a
+fixed cost per row; there ``dcols`` is computed with the batch axis last so
+that its rows are ``W_out*N`` long (``columns_to_image_batch_last``). All
+routes compute the same numbers.
 """
 from __future__ import annotations
 
@@ -31,14 +40,14 @@ from .._checks import check_bool, check_cache, check_dout, check_impl
 from ..shapes import Geometry2D
 from .arguments import conv_arguments
 from .conv_naive import conv2d_forward_naive
-from .im2col import columns_to_image, image_to_columns
+from .im2col import columns_to_image, columns_to_image_batch_last, image_to_columns
 from .padding import pad_nchw, unpad_nchw
 
 
 class ConvCache(NamedTuple):
     """What ``conv2d_backward`` needs from the forward pass."""
 
-    cols: np.ndarray  # (C*KH*KW, N*H_out*W_out)
+    cols: np.ndarray  # (C*KH*KW, N*H_out*W_out), plus a last row of ones when there is a bias
     x_shape: tuple
     x_dtype: np.dtype
     W: np.ndarray
@@ -78,18 +87,20 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1, *, geometry=No
                                                        "conv2d_forward")
     N, C_out = x.shape[0], W.shape[0]
     x_padded = pad_nchw(x, geometry.pads)
-    cols = image_to_columns(x_padded, geometry, (H_out, W_out))  # (C*KH*KW, N*H_out*W_out)
+    has_bias = b is not None
+    cols = image_to_columns(x_padded, geometry, (H_out, W_out), ones_row=has_bias)  # (C*KH*KW [+1], N*H_out*W_out)
     W_rows = W.reshape(C_out, -1)  # (C_out, C*KH*KW): one filter per row
+    if has_bias:  # the bias trick: b as a last column meets the row of ones in cols
+        W_rows = np.concatenate([W_rows, b[:, None]], axis=1, dtype=np.result_type(W_rows, cols))
+        # W_rows is now (C_out, C*KH*KW + 1)
     if _per_sample(cols.shape[0], H_out * W_out):
         out = np.matmul(W_rows, _per_sample_cols(cols, N, H_out * W_out))  # (N, C_out, H_out*W_out), NCHW already
     else:
         out = W_rows @ cols  # (C_out, N*H_out*W_out)
         out = out.reshape(C_out, N, H_out * W_out)  # explicit sizes: -1 is ambiguous when N = 0
         out = np.ascontiguousarray(out.transpose(1, 0, 2))  # (N, C_out, H_out*W_out)
-    if b is not None:
-        out += b[:, None]
     out = out.reshape(N, C_out, H_out, W_out)
-    return out, ConvCache(cols, x.shape, x.dtype, W, b is not None, geometry, (H_out, W_out))
+    return out, ConvCache(cols, x.shape, x.dtype, W, has_bias, geometry, (H_out, W_out))
 
 
 def conv2d_backward(dout, cache, need_dx=True):
@@ -118,26 +129,31 @@ def conv2d_backward(dout, cache, need_dx=True):
     dout = check_dout(dout, (N, C_out, H_out, W_out), op, "conv2d_forward")
 
     dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
-    dout2d = None
-    if _per_sample(cols.shape[0], H_out * W_out):
+    per_sample = _per_sample(cols.shape[0], H_out * W_out)
+    if per_sample:
         cols_t = _per_sample_cols(cols, N, H_out * W_out).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
         dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
     else:
         dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out), cols' order
-        dW = (cols @ dout2d.T).T  # = dout2d @ cols.T, (C_out, C*KH*KW); OpenBLAS prefers this order
-    dW = dW.reshape(W.shape).astype(W.dtype, copy=False)
-    db = dout3.sum(axis=2).sum(axis=0).astype(W.dtype, copy=False) if has_bias else None
+        dW = (cols @ dout2d.T).T  # = dout2d @ cols.T, (C_out, C*KH*KW [+1]); OpenBLAS prefers this order
+    db = None
+    if has_bias:  # the row of ones in cols: its column of dW is the sum of dout over samples and pixels
+        dW, db = dW[:, :-1], dW[:, -1].astype(W.dtype)  # (C_out, C*KH*KW), (C_out,)
+    dW = np.ascontiguousarray(dW.reshape(W.shape), dtype=W.dtype)  # (C_out, C, KH, KW)
     if not need_dx:
         return None, dW, db
 
-    if dout2d is None:
-        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out)
-
+    # dx: dcols = W_rows.T @ dout, then col2im adds every column back onto its window.
+    W_rows_t = W.reshape(C_out, -1).T  # (C*KH*KW, C_out)
     padded_shape = (N, x_shape[1], *geometry.padded_hw(x_shape[2:]))
-    dcols = W.reshape(C_out, -1).T @ dout2d  # (C*KH*KW, N*H_out*W_out)
-    dx_padded = columns_to_image(dcols, padded_shape, geometry, (H_out, W_out))  # (N, C, H_pad, W_pad)
-    dx = unpad_nchw(dx_padded, geometry.pads)  # drop the padding's gradient
-    return np.ascontiguousarray(dx, dtype=x_dtype), dW, db
+    if per_sample:  # long image rows: col2im in cols' own (n, i, j) column order
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out)
+        dx_padded = columns_to_image(W_rows_t @ dout2d, padded_shape, geometry, (H_out, W_out))
+    else:  # short image rows: dcols' columns in (i, j, n) order, the batch last (module docstring)
+        dout_batch_last = dout.transpose(1, 2, 3, 0).reshape(C_out, -1)  # (C_out, H_out*W_out*N), a copy
+        dx_padded = columns_to_image_batch_last(W_rows_t @ dout_batch_last, padded_shape, geometry, (H_out, W_out))
+    dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view: drop the padding's gradient
+    return np.ascontiguousarray(dx, dtype=x_dtype), dW, db  # one copy: NCHW order, unpadded, x's dtype
 
 
 def _per_sample(rows: int, pixels: int) -> bool:

@@ -77,8 +77,9 @@ def conv2d_forward_naive(x, W, b=None, stride=1, padding=0, dilation=1, *, geome
             for i in range(H_out):
                 for j in range(W_out):
                     top, left = i * sh, j * sw  # the window's top-left corner
-                    # Every dh-th row and dw-th column of the span: the pixels the kernel touches.
-                    region = x_padded[n, :, top : top + span_h : dh, left : left + span_w : dw]  # (C, KH, KW)
+                    # Every dh-th row and dw-th column of the span: the pixels the kernel touches,
+                    # (C, KH, KW).
+                    region = x_padded[n, :, top : top + span_h : dh, left : left + span_w : dw]
                     out[n, f, i, j] = np.sum(region * W[f])
             if b is not None:
                 out[n, f] += b[f]

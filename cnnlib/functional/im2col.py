@@ -57,12 +57,21 @@ def window_view(x_padded: np.ndarray, geometry: Geometry2D, out_hw) -> np.ndarra
     )
 
 
-def image_to_columns(x_padded: np.ndarray, geometry: Geometry2D, out_hw) -> np.ndarray:
-    """``im2col`` for checked arguments (what ``conv2d_forward`` calls); see ``window_view``."""
+def image_to_columns(x_padded: np.ndarray, geometry: Geometry2D, out_hw, ones_row: bool = False) -> np.ndarray:
+    """``im2col`` for checked arguments (what ``conv2d_forward`` calls); see ``window_view``.
+
+    ``ones_row=True`` appends a row of ones, ``(C*KH*KW + 1, N*H_out*W_out)``: with the bias as the
+    last column of the weights, the one matmul then adds the bias too (the "bias trick").
+    """
     windows = window_view(x_padded, geometry, out_hw)  # (N, C, H_out, W_out, KH, KW)
     N, C, H_out, W_out, KH, KW = windows.shape
-    cols = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
-    return cols.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
+    windows = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
+    if not ones_row:
+        return windows.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
+    cols = np.empty((C * KH * KW + 1, N * H_out * W_out), dtype=x_padded.dtype)
+    cols[:-1].reshape(windows.shape)[...] = windows  # the one copy, into (C, KH, KW, N, H_out, W_out) rows
+    cols[-1] = 1
+    return cols
 
 
 def columns_to_image(cols: np.ndarray, x_padded_shape, geometry: Geometry2D, out_hw) -> np.ndarray:
@@ -82,6 +91,30 @@ def columns_to_image(cols: np.ndarray, x_padded_shape, geometry: Geometry2D, out
             left = kw * dw
             dx[:, :, rows, left : left + sw * (W_out - 1) + 1 : sw] += cols6[:, kh, kw]
     return dx.transpose(1, 0, 2, 3)  # (N, C, H, W)
+
+
+def columns_to_image_batch_last(cols: np.ndarray, x_padded_shape, geometry: Geometry2D, out_hw) -> np.ndarray:
+    """``col2im`` for columns in ``(i, j, n)`` order, the batch last (what ``conv2d_backward`` uses).
+
+    The same sums as ``columns_to_image``, accumulated in ``(C, H, W, N)`` order. Each slice-add then
+    runs over rows of ``W_out * N`` neighbouring numbers instead of ``W_out``: numpy pays a fixed cost
+    per row it walks, and an 11-number row is mostly that cost.
+
+    Shape:
+        ``cols`` is ``(C*KH*KW, H_out*W_out*N)``; returns an ``(N, C, H, W)`` view of the sums.
+    """
+    N, C, H, W = x_padded_shape
+    (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
+    H_out, W_out = out_hw
+    cols6 = cols.reshape(C, KH, KW, H_out, W_out, N)  # (C, KH, KW, H_out, W_out, N)
+    dx = np.zeros((C, H, W, N), dtype=cols.dtype)
+    for kh in range(KH):
+        top = kh * dh
+        rows = slice(top, top + sh * (H_out - 1) + 1, sh)
+        for kw in range(KW):
+            left = kw * dw
+            dx[:, rows, left : left + sw * (W_out - 1) + 1 : sw] += cols6[:, kh, kw]  # (C, H_out, W_out, N)
+    return dx.transpose(3, 0, 1, 2)  # (N, C, H, W)
 
 
 def sliding_windows(x, KH, KW, stride=1, dilation=1) -> np.ndarray:

@@ -14,6 +14,17 @@ Conventions (the same as ``pooling_naive`` and PyTorch):
 * Max pooling's backward sends each window's gradient to ONE element, the
   first maximum in row-major order within the window (like ``np.argmax`` and
   PyTorch on CPU). Overlapping windows add their gradients.
+
+Speed note. When the windows tile the input (``stride == kernel_size`` and
+the padded size a multiple of it: ``MaxPool2D(2)`` on 26x26), the max is
+taken in two passes (``_max_tiled``): over the ``KW`` column slices
+``x[..., kw::KW]`` (the max of every window row), then over the ``KH`` row
+slices of that. A slice that steps along the last axis runs without vector
+instructions, and numpy pays a fixed cost per row it walks: an offset slice
+``x[..., kh::KH, kw::KW]`` is a grid of short rows, while a column slice of a
+tiled input is one long evenly strided run. On the seed network's first
+pooling layer that halves the forward pass. Both routes give the same
+numbers, ties included.
 """
 from __future__ import annotations
 
@@ -32,6 +43,16 @@ class MaxPoolCache(NamedTuple):
     """What ``maxpool2d_backward`` needs: which offset won each window."""
 
     winner: np.ndarray  # (N, C, H_out, W_out) ints in [0, KH*KW): row-major offset of each window's max
+    x_shape: tuple
+    x_dtype: np.dtype
+    geometry: Geometry2D
+
+
+class TiledMaxPoolCache(NamedTuple):
+    """What ``maxpool2d_backward`` needs when the windows tile the input: the winners of the two passes."""
+
+    col_winner: np.ndarray  # (N, C, KH*H_out, W_out): which column (0..KW-1) is the max of each window row
+    row_winner: np.ndarray  # (N, C, H_out, W_out): which row (0..KH-1) of each window holds its max
     x_shape: tuple
     x_dtype: np.dtype
     geometry: Geometry2D
@@ -93,19 +114,56 @@ def maxpool2d_forward(x, kernel_size=None, stride=None, padding=0, *, geometry=N
     """
     x, geometry, out_hw = pool_arguments(x, kernel_size, stride, padding, geometry, "maxpool2d_forward")
     x_padded = pad_nchw(x, geometry.pads, value=-np.inf)
-    KH, KW = geometry.kernel_size
-    out = winner = None
-    for t, (rows, cols) in enumerate(_offset_slices(geometry, out_hw)):
-        candidate = x_padded[:, :, rows, cols]  # (N, C, H_out, W_out): offset t of every window
-        if t == 0:
-            out = candidate.copy()
-            winner = np.zeros(out.shape, dtype=np.min_scalar_type(KH * KW - 1))
-            continue
-        better = candidate > out  # strict: on a tie the earlier offset keeps the window
-        np.maximum(out, candidate, out=out)
-        # t grows with every step, so "the largest t that was strictly better" is the winner.
-        np.maximum(winner, better * winner.dtype.type(t), out=winner)
+    if _windows_tile(x_padded.shape[2:], geometry, out_hw):  # the common case: two passes (module docstring)
+        out, col_winner, row_winner = _max_tiled(x_padded, geometry)
+        return out, TiledMaxPoolCache(col_winner, row_winner, x.shape, x.dtype, geometry)
+    out, winner = _max_over_offsets(x_padded, geometry, out_hw)
     return out, MaxPoolCache(winner, x.shape, x.dtype, geometry)
+
+
+def _max_over_offsets(x_padded, geometry: Geometry2D, out_hw):
+    """Any windows: the max over the ``KH*KW`` offsets, and which offset (row-major) won each window."""
+    # Offset t of every window: x_padded[:, :, rows, cols], (N, C, H_out, W_out).
+    return _first_max([x_padded[:, :, rows, cols] for rows, cols in _offset_slices(geometry, out_hw)])
+
+
+def _max_tiled(x_padded, geometry: Geometry2D):
+    """Windows that tile ``x_padded``: the max of every window as a max over columns, then over rows.
+
+    Returns ``(out, col_winner, row_winner)`` (see ``TiledMaxPoolCache``). Each pass keeps the
+    first maximum, so together they keep the first in row-major order: a later row of a window wins
+    only if its max is strictly larger than every earlier row's, and within that row the first
+    column holding it wins.
+    """
+    KH, KW = geometry.kernel_size
+    # Pass 1: column kw of every window row is x_padded[..., kw::KW], (N, C, KH*H_out, W_out).
+    row_max, col_winner = _first_max([x_padded[:, :, :, kw::KW] for kw in range(KW)])
+    # Pass 2: row kh of every window is row_max[:, :, kh::KH], (N, C, H_out, W_out).
+    out, row_winner = _first_max([row_max[:, :, kh::KH] for kh in range(KH)])
+    return out, col_winner, row_winner
+
+
+def _first_max(candidates):
+    """Element-wise max of same-shaped arrays, and the index of the first array holding it."""
+    if len(candidates) == 1:
+        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8)
+    first, second = candidates[:2]
+    best = np.maximum(first, second)
+    # 1 where the second is strictly larger (a tie stays with the first); reads one slice instead of two.
+    winner = (first < best).view(np.uint8)  # the bools as the numbers 0 and 1, without a copy
+    if len(candidates) > 2:
+        winner = winner.astype(np.min_scalar_type(len(candidates) - 1), copy=False)  # room for every index
+    for k in range(2, len(candidates)):
+        better = candidates[k] > best
+        np.maximum(best, candidates[k], out=best)
+        np.maximum(winner, better * winner.dtype.type(k), out=winner)  # k grows: the last strict win is the winner
+    return best, winner
+
+
+def _send_to_winner(dout, winner, targets) -> None:
+    """Write ``dout`` into ``targets[winner]`` and 0 into the other targets, element by element."""
+    for k, target in enumerate(targets):
+        np.multiply(dout, winner == k, out=target)
 
 
 def maxpool2d_backward(dout, cache):
@@ -123,6 +181,8 @@ def maxpool2d_backward(dout, cache):
              [1., 0.]]]])
     """
     op = "maxpool2d_backward"
+    if isinstance(cache, TiledMaxPoolCache):
+        return _backward_tiled(dout, cache)
     winner, x_shape, x_dtype, geometry = check_cache(cache, MaxPoolCache, op, "maxpool2d_forward")
     dout = check_dout(dout, winner.shape, op, "maxpool2d_forward")
     out_hw, padded_hw = winner.shape[2:], geometry.padded_hw(x_shape[2:])
@@ -140,6 +200,21 @@ def maxpool2d_backward(dout, cache):
     return unpad_nchw(dx_padded, geometry.pads)
 
 
+def _backward_tiled(dout, cache):
+    """``maxpool2d_backward`` when the windows tile the input: undo the two passes, the last one first."""
+    col_winner, row_winner, x_shape, x_dtype, geometry = cache
+    dout = check_dout(dout, row_winner.shape, "maxpool2d_backward", "maxpool2d_forward")
+    KH, KW = geometry.kernel_size
+    # Pass 2 backward: each window's gradient goes to the row that won, (N, C, KH*H_out, W_out).
+    d_row_max = np.empty(col_winner.shape, dtype=x_dtype)
+    _send_to_winner(dout, row_winner, [d_row_max[:, :, kh::KH] for kh in range(KH)])
+    # Pass 1 backward: each row's gradient goes to the column that won. The windows cover every
+    # pixel, so every entry of dx is written: no need to zero it first.
+    dx_padded = np.empty((*x_shape[:2], *geometry.padded_hw(x_shape[2:])), dtype=x_dtype)
+    _send_to_winner(d_row_max, col_winner, [dx_padded[:, :, :, kw::KW] for kw in range(KW)])
+    return unpad_nchw(dx_padded, geometry.pads)
+
+
 def maxpool2d_indices(x, kernel_size, stride=None, padding=0):
     """Max pooling plus the position, in the unpadded ``x``, of the element each window picked.
 
@@ -153,8 +228,9 @@ def maxpool2d_indices(x, kernel_size, stride=None, padding=0):
     >>> int(rows[0, 0, 0, 0]), int(cols[0, 0, 0, 0])
     (1, 0)
     """
-    out, (winner, _, _, geometry) = maxpool2d_forward(x, kernel_size, stride, padding)
-    KW, (sh, sw), (H_out, W_out) = geometry.kernel_size[1], geometry.stride, winner.shape[2:]
+    x, geometry, out_hw = pool_arguments(x, kernel_size, stride, padding, None, "maxpool2d_indices")
+    out, winner = _max_over_offsets(pad_nchw(x, geometry.pads, value=-np.inf), geometry, out_hw)
+    KW, (sh, sw), (H_out, W_out) = geometry.kernel_size[1], geometry.stride, out_hw
     (top, _), (left, _) = geometry.pads
     kh, kw = np.divmod(winner.astype(np.intp), KW)  # the winner's offset inside its window
     i = np.arange(H_out)[:, None]  # (H_out, 1), broadcasts over (N, C, H_out, W_out)

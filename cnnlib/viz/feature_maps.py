@@ -8,6 +8,12 @@ fitted, square pixels, into a fixed box, so choosing another layer never
 moves the page. A colour bar gives the values; channel numbers are plain
 texts (no tick machinery: a redraw on the figure drawn last time, ``figure=``,
 takes a fraction of a new figure's time).
+
+:func:`draw_layer_channels_svg` draws the same figure as SVG for lesson 09's
+widget: the image and the mosaic go in as small PNGs the browser scales up,
+the text is at least 18 px, the figure is :data:`SVG_SIZE` px for every
+layer (narrow enough for a notebook cell at 1024×768), and a redraw takes a
+few milliseconds.
 """
 from __future__ import annotations
 
@@ -18,7 +24,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..demos.feature_maps import tile_channels
+from .filters import bar_extend
+from .png import array_png, encode_png
 from .style import DPI, IMAGE_CMAP, LABEL_SIZE, TITLE_SIZE, image_style
+from .svg import MIN_FONT_PX, Svg, colorbar, text_width
 
 GAP_COLOR = "#ffffff"  # between gray tiles (black = 0)
 SIGNED_GAP_COLOR = "#8c8c8c"  # between red/blue tiles (white = 0)
@@ -133,3 +142,67 @@ def _set_colour_bar(parts, cmap, norm, *, gray: bool) -> None:
 def mosaic_colours(mosaic, cmap, norm) -> np.ndarray:
     """``(rows, cols, 4)`` RGBA bytes of ``mosaic`` on ``cmap`` and ``norm``; NaN (the gaps) gets the "bad" colour."""
     return cmap(norm(np.ma.masked_invalid(mosaic)), bytes=True)
+
+
+# The SVG figure, in CSS px: the title row, then the image with its caption (left), the mosaic, the colour bar.
+SVG_SIZE = (780, 412)
+_TOP = 44  # under the title
+_IMAGE_PX = 168  # the input image's side
+_MOSAIC_X, _MOSAIC_Y, _MOSAIC_W, _MOSAIC_H = 272, _TOP + 26, 400, 300  # the mosaic is fitted in this box
+_BAR_X, _BAR_Y = 688, _TOP + 40  # the colour bar, as tall as the mosaic's box (room above for "value")
+_LINE = 23
+
+
+def draw_layer_channels_svg(image, maps, *, title: str, caption: str = "", ncols: int | None = None) -> str:
+    """:func:`draw_layer_channels` as SVG (a string): image and caption, every channel's map, one colour bar.
+
+    Args:
+        image: the input, ``(H, W)`` or ``(1, H, W)``, gray 0 … 1.
+        maps: the layer's output ``(C, H, W)``; all channels share one colour scale.
+        title: the line at the top (bold); caption: lines (``\\n``) under the image.
+        ncols: channels per mosaic row (default 8 from 16 channels on, else all in one row).
+
+    >>> svg = draw_layer_channels_svg(np.zeros((28, 28)), np.ones((4, 5, 5)), title="layer 1", caption="image 0")
+    >>> svg.count("<image"), "ch 0" in svg, "black = 0" in svg
+    (3, True, True)
+    """
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3:
+        raise ValueError(f"draw_layer_channels_svg expects maps (C, H, W), got shape {maps.shape}. "
+                         "Hint: drop the batch axis, maps[0].")
+    C, H, W = maps.shape
+    ncols = ncols or (8 if C >= 16 else C)
+    nrows = -(-C // ncols)
+    style = image_style(maps)
+    name = style.pop("cmap")
+    gray = name == IMAGE_CMAP
+    cmap = colormaps[name].with_extremes(bad=GAP_COLOR if gray else SIGNED_GAP_COLOR)  # the gaps between tiles
+    norm = style.get("norm") or Normalize(style["vmin"], style["vmax"])
+    svg = Svg(*SVG_SIZE, title=title)
+    svg.text(8, 20, title, size=20, anchor="start", weight="bold")
+
+    img = np.asarray(image, dtype=float)
+    img = img[0] if img.ndim == 3 and img.shape[0] == 1 else img
+    svg.image(8, _TOP, _IMAGE_PX, _IMAGE_PX, array_png(img, IMAGE_CMAP, 0.0, 1.0))
+    for k, line in enumerate(caption.splitlines()):
+        svg.text(8, _TOP + _IMAGE_PX + 10 + (k + 0.5) * _LINE, line, anchor="start")
+
+    mosaic = tile_channels(maps, ncols)  # (rows, cols), NaN in the gaps
+    px = min(_MOSAIC_W / mosaic.shape[1], _MOSAIC_H / mosaic.shape[0])  # square pixels, fitted in the box
+    svg.image(_MOSAIC_X, _MOSAIC_Y, mosaic.shape[1] * px, mosaic.shape[0] * px,
+              encode_png(mosaic_colours(mosaic, cmap, norm), compress_level=1))
+    tile_w, tile_h = (W + 1) * px, (H + 1) * px
+    col_step = 1 if tile_w >= text_width(f"+{ncols - 1}") + 8 else 2  # narrow tiles: every other column labelled
+    for k in range(0, ncols, col_step):
+        svg.text(_MOSAIC_X + k * tile_w + W * px / 2, _TOP + 11, f"+{k}")
+    row_step = 1 if tile_h >= _LINE else 2
+    for r in range(0, nrows, row_step):
+        svg.text(_MOSAIC_X - 6, _MOSAIC_Y + r * tile_h + H * px / 2, f"ch {r * ncols}", anchor="end")
+
+    lo, hi = float(norm.vmin), float(norm.vmax)
+    ticks = np.linspace(lo, hi, 5)  # 0 is the bottom (gray) or the middle (signed) tick
+    bar_h = _MOSAIC_Y + _MOSAIC_H - _BAR_Y
+    svg.text(_BAR_X, _TOP + 11, "value", anchor="start")
+    colorbar(svg, _BAR_X, _BAR_Y, bar_h, name, lo, hi, ticks, extend=bar_extend(maps, norm))
+    svg.text(_BAR_X, _BAR_Y + bar_h + 30, "black = 0" if gray else "white = 0", size=MIN_FONT_PX, anchor="start")
+    return svg.to_string()

@@ -1,5 +1,8 @@
-"""Filters drawn: on photographs (input, kernel, feature map), in banks, and one filter's kernels channel by channel.
+"""Filters drawn: feature maps in banks, an RGB filter, photos, and one filter's kernels channel by channel.
 
+:func:`map_style` chooses a feature map's colour scale (fixed or stretched)
+for these figures and for the filter widget's SVG figure
+(:func:`cnnlib.viz.filter_result.draw_filter_result`).
 :func:`draw_filter_channels` draws a :class:`~cnnlib.demos.filters.FilterChannels`
 (from :func:`~cnnlib.demos.filters.filter_channels`); the other figures take
 the images and maps they show.
@@ -9,21 +12,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Polygon
 
 from ..demos.filters import FilterChannels
 from .grids import draw_grid
-from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, axes_at,
-                    new_figure, reuse_figure, robust_signed_norm, set_title, signed_norm)
+from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, new_figure,
+                    robust_signed_norm, signed_norm)
+from .svg import tick_text
 
-_PIXEL_INCH = 3.4 / 150  # inches per pixel: a 150-pixel-tall image is 3.4 inches
 SCALES = ("fixed", "stretched")
 FIXED_LIMIT = 1.0  # fixed scale: gray 0…1 like the photo, or −1…+1 (white 0) for signed maps
-_BAR_W, _BAR_GAP, _BAR_TICKS = 0.16, 0.08, 0.55  # colour bar: width, gap to its picture, room for tick labels
-_MAX_PADDING = 3  # the widget's padding slider goes to 3: the map can be 4 pixels bigger than the photo
 
 
 def _shape_text(shape) -> str:
@@ -64,14 +63,9 @@ def map_style(values, kernel=None, scale: str = "fixed") -> tuple[dict, str]:
         return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, FIXED_LIMIT)}, f"fixed: gray 0 … {FIXED_LIMIT:g}"
     if signed:
         norm = robust_signed_norm(finite)
-        return {"cmap": SIGNED_CMAP, "norm": norm}, f"stretched: ±{_num(norm.vmax)}, white = 0"
+        return {"cmap": SIGNED_CMAP, "norm": norm}, f"stretched: ±{tick_text(norm.vmax)}, white = 0"
     top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-    return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, top)}, f"stretched: gray 0 … {_num(top)}"
-
-
-def _num(value: float) -> str:
-    """``value`` to 2 significant digits, with a true minus sign (as on the colour bars)."""
-    return f"{value:.2g}".replace("-", "−")
+    return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, top)}, f"stretched: gray 0 … {tick_text(top)}"
 
 
 def _share(fraction: float) -> str:
@@ -91,101 +85,21 @@ def clipped_text(values, norm) -> str:
     below, above = float(np.mean(values < norm.vmin - 1e-9)), float(np.mean(values > norm.vmax + 1e-9))
     ends = []
     if below * n >= 1:
-        parts.append(f"{_share(below)} below {_num(norm.vmin)}")
-        ends.append(_num(norm.vmin))
+        parts.append(f"{_share(below)} below {tick_text(norm.vmin)}")
+        ends.append(tick_text(norm.vmin))
     if above * n >= 1:
-        parts.append(f"{_share(above)} above {_num(norm.vmax)}")
-        ends.append(_num(norm.vmax))
+        parts.append(f"{_share(above)} above {tick_text(norm.vmax)}")
+        ends.append(tick_text(norm.vmax))
     if not parts:
         return ""
     return ", ".join(parts) + ": drawn as " + " and ".join(ends)
 
 
-def _extend(values, norm) -> str:
+def bar_extend(values, norm) -> str:
     """The ``extend`` of a colour bar: a triangle at each end where values are clipped."""
     values = np.asarray(values, dtype=float)
     low, high = bool(np.any(values < norm.vmin - 1e-9)), bool(np.any(values > norm.vmax + 1e-9))
     return {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}[(low, high)]
-
-
-def _draw_bar(ax, cmap, norm, extend: str = "neither") -> None:
-    """A light colour bar on a reusable Axes: a gradient from ``norm.vmin`` to ``norm.vmax``, ticks on the right.
-
-    What :meth:`Figure.colorbar` draws, without making a new Axes per redraw
-    (three times faster in a widget); a triangle marks each clipped end.
-    """
-    lo, hi = float(norm.vmin), float(norm.vmax)
-    ax.imshow(np.linspace(lo, hi, 256)[:, None], cmap=cmap, norm=norm, aspect="auto", origin="lower",
-              extent=(0, 1, lo, hi), interpolation="nearest")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(lo, hi)
-    ax.set_xticks([])
-    ticks = np.linspace(lo, hi, 5)  # the limits are labelled: they are what the title names
-    ax.yaxis.tick_right()
-    ax.set_yticks(ticks, [_num(t) if abs(t) > 1e-12 * max(abs(lo), abs(hi)) else "0" for t in ticks])
-    ax.tick_params(labelsize=LABEL_SIZE, length=3)
-    colours = colormaps[cmap] if isinstance(cmap, str) else cmap
-    for end, y0, tip in (("min", 0.0, -0.06), ("max", 1.0, 1.06)):
-        if extend in (end, "both"):
-            ax.add_patch(Polygon([(0, y0), (1, y0), (0.5, tip)], closed=True, transform=ax.transAxes, clip_on=False,
-                                 facecolor=colours(0.0 if end == "min" else 1.0), edgecolor="black", linewidth=0.8))
-
-
-def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kernel_name: str | None = None,
-                       scale: str = "fixed", figure: Figure | None = None) -> Figure:
-    """Input image, the 3×3 kernel with its numbers and their sum, and the feature map, at the same pixel scale.
-
-    Both pictures have a colour bar. ``scale`` (see :func:`map_style`):
-    ``"fixed"`` draws every map on the same limits (gray 0…1 like the photo,
-    or −1…+1 for signed maps), so the kernel's weight sum shows as
-    brightness; ``"stretched"`` fits the limits to this map. The map's title
-    gives its shape, stride, padding and the colour limits. The figure's
-    size depends on the image only (room for padding up to 3), so it does
-    not jump when a setting changes. ``figure``: redraw this figure (one
-    drawn by this function before) instead of making a new one.
-    """
-    image, kernel, fmap = (np.asarray(a, dtype=float) for a in (image, kernel, feature_map))
-    ih, iw = image.shape[:2]
-    fh, fw = fmap.shape
-    slot_h = max(ih + _MAX_PADDING + 1, fh) * _PIXEL_INCH
-    slot_w = max(iw + _MAX_PADDING + 1, fw) * _PIXEL_INCH
-    k_w, k_h = 0.62 * kernel.shape[1], 0.62 * kernel.shape[0]
-    img_w, img_h = iw * _PIXEL_INCH, ih * _PIXEL_INCH
-    map_w, map_h = fw * _PIXEL_INCH, fh * _PIXEL_INCH
-    bar = _BAR_GAP + _BAR_W + _BAR_TICKS
-    left, gap, top, bottom = 0.3, 0.55, 1.0, 0.55
-    fig_w = left + img_w + bar + gap + k_w + gap + slot_w + bar + 0.1
-    body = max(img_h, slot_h, 2.0)
-    fig_h = top + body + bottom
-    fig = reuse_figure(figure, fig_w, fig_h)
-
-    def box(x, w, h):
-        return (x / fig_w, (bottom + (body - h) / 2) / fig_h, w / fig_w, h / fig_h)
-
-    ax_img = axes_at(fig, 0, box(left, img_w, img_h))
-    im_img = ax_img.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")
-    set_title(ax_img, f"input {_shape_text(image.shape)}\ngray 0 … 1", fontsize=LABEL_SIZE + 1)
-    ax_img.set_axis_off()
-    x = left + img_w + bar + gap
-    ax_k = axes_at(fig, 1, box(x, k_w, k_h))
-    total = float(np.sum(kernel))
-    draw_grid(ax_k, kernel, title=None, xlabel=None, ylabel=None, fontsize=LABEL_SIZE, ticks=False)
-    set_title(ax_k, f"{kernel_name or 'kernel'}\nweights sum to {total:.3g}", fontsize=LABEL_SIZE + 1)
-    x += k_w + gap
-    x_map = x + (slot_w - map_w) / 2
-    ax_map = axes_at(fig, 2, box(x_map, map_w, map_h))
-    style, scale_text = map_style(fmap, kernel, scale)
-    im = ax_map.imshow(fmap, interpolation="nearest", **style)
-    pad = padding if isinstance(padding, str) else f"{padding}"
-    set_title(ax_map, f"feature map {fh}×{fw}\nstride {stride}, padding {pad}\n{scale_text}", fontsize=LABEL_SIZE + 1)
-    ax_map.set_axis_off()
-    _draw_bar(axes_at(fig, 3, box(left + img_w + _BAR_GAP, _BAR_W, img_h)), IMAGE_CMAP, im_img.norm)
-    _draw_bar(axes_at(fig, 4, box(x_map + map_w + _BAR_GAP, _BAR_W, map_h)), style["cmap"], im.norm,
-              _extend(fmap, im.norm))
-    clipped = clipped_text(fmap, im.norm)
-    if clipped:
-        fig.text((x + slot_w / 2) / fig_w, 0.12 / fig_h, clipped, ha="center", va="bottom", fontsize=LABEL_SIZE)
-    return fig
 
 
 def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptitle: str | None = None,
@@ -232,10 +146,10 @@ def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptit
         ax.set_axis_off()
         axes.append(ax)
         if not signed:
-            bar = fig.colorbar(im, ax=ax, shrink=0.9, pad=0.03, extend=_extend(maps[c], im.norm))
+            bar = fig.colorbar(im, ax=ax, shrink=0.9, pad=0.03, extend=bar_extend(maps[c], im.norm))
             bar.ax.tick_params(labelsize=LABEL_SIZE - 1)
     if signed:
-        bar = fig.colorbar(im, ax=axes, shrink=0.7, extend=_extend(maps, common),
+        bar = fig.colorbar(im, ax=axes, shrink=0.7, extend=bar_extend(maps, common),
                            label=f"one scale for every map: ±{common.vmax:.2g}, white = 0")
         bar.ax.tick_params(labelsize=LABEL_SIZE)
         bar.ax.yaxis.label.set_size(LABEL_SIZE)
@@ -273,7 +187,7 @@ def draw_rgb_filter(image_rgb, weights, feature_map, *, bias: float = 0.0) -> Fi
     ax.set_axis_off()
     ax.set_title(f"one feature map {fmap.shape[0]}×{fmap.shape[1]}\n= Σ over the 3 channels + bias {bias:g}\n"
                  f"{scale_text}", fontsize=LABEL_SIZE + 1)
-    bar = fig.colorbar(im, ax=ax, shrink=0.6, extend=_extend(fmap, im.norm))
+    bar = fig.colorbar(im, ax=ax, shrink=0.6, extend=bar_extend(fmap, im.norm))
     bar.ax.tick_params(labelsize=LABEL_SIZE)
     fig.suptitle(f"a {weights.shape[1]}×{weights.shape[2]}×3 filter: one kernel per input channel",
                  fontsize=TITLE_SIZE, fontweight="bold")

@@ -2,11 +2,12 @@
 
 Run ``python -m cnnlib.viz.make_images images`` (``make images``). Every
 figure is drawn by cnnlib code from cnnlib results, with fixed seeds, so the
-files only change when the drawing code does.
+files only change when the drawing code does. A figure drawn as SVG (a
+string) is written as ``.svg``, a matplotlib figure as ``.png``; the sliding
+window is one animated SVG of all its steps.
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -19,11 +20,12 @@ from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, sliding_window_steps
 from .filters import draw_filter_channels
 from .output_size import draw_output_size
 from .pooling import draw_pool_windows
-from .sliding_window import draw_conv_step
+from .sliding_window import sliding_window_animation
 from .style import figure_to_png
 
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [7, 2, 0, 8]])
-GIF_FRAME_MS = 1200
+FRAME_MS = 1200  # one step of the sliding-window animation
+IMAGE_SUFFIXES = (".svg", ".png", ".gif")  # what images/ has held; a figure keeps one of them
 
 
 def kernel_filter_figure():
@@ -34,33 +36,35 @@ def kernel_filter_figure():
     return draw_filter_channels(filter_channels(x, weights, bias=1.0))
 
 
-def write_gif(path: Path, frames_png: list[bytes], frame_ms: int = GIF_FRAME_MS) -> None:
-    """Save PNG frames as a looping GIF with Pillow (a matplotlib dependency)."""
-    from PIL import Image
+def write_figure(outdir: Path, name: str, figure) -> Path:
+    """Write ``figure`` as ``outdir/name.svg`` if it is SVG text, else as ``outdir/name.png``; returns the path.
 
-    frames = [Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64) for png in frames_png]  # small file
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=frame_ms, loop=0, optimize=False)
+    An older drawing of the same figure in another format (``name.png``,
+    ``.svg`` or ``.gif``) is removed, so a link to it breaks instead of showing it.
+    """
+    if isinstance(figure, str):
+        path = outdir / f"{name}.svg"
+        path.write_text(figure, encoding="utf-8")
+    else:
+        path = outdir / f"{name}.png"
+        path.write_bytes(figure_to_png(figure))
+    for old in (outdir / f"{name}{ext}" for ext in IMAGE_SUFFIXES):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
 
 
 def make_images(outdir) -> list[Path]:
-    """Write ``kernel_filter.png``, ``output_size.png``, ``pooling_layer.png`` and ``sliding_window.gif``."""
+    """Write ``kernel_filter``, ``output_size``, ``pooling_layer`` and ``sliding_window`` (``.svg`` or ``.png``)."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    pngs = {
-        "kernel_filter.png": kernel_filter_figure(),
-        "output_size.png": draw_output_size(output_size_layout(7, 3, stride=2, padding=1)),
-        "pooling_layer.png": draw_pool_windows(pool_windows(POOL_EXAMPLE, 2)),
+    figures = {
+        "kernel_filter": kernel_filter_figure(),
+        "output_size": draw_output_size(output_size_layout(7, 3, stride=2, padding=1)),
+        "pooling_layer": draw_pool_windows(pool_windows(POOL_EXAMPLE, 2)),
+        "sliding_window": sliding_window_animation(sliding_window_steps(SEED_INPUT, SEED_KERNEL), FRAME_MS),
     }
-    for name, fig in pngs.items():
-        path = outdir / name
-        path.write_bytes(figure_to_png(fig))
-        written.append(path)
-    sw = sliding_window_steps(SEED_INPUT, SEED_KERNEL)
-    gif = outdir / "sliding_window.gif"
-    write_gif(gif, [figure_to_png(draw_conv_step(sw, i)) for i in range(len(sw.steps))])
-    written.append(gif)
-    return written
+    return [write_figure(outdir, name, fig) for name, fig in figures.items()]
 
 
 def main(argv=None) -> int:

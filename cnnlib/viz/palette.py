@@ -89,3 +89,16 @@ def min_delta_e(colors, kind: str | None = None) -> float:
     """The smallest ΔE between any two of ``colors`` (normal vision, or as seen with ``kind``)."""
     colors = list(colors)
     return min(delta_e(a, b, kind) for i, a in enumerate(colors) for b in colors[i + 1:])
+
+
+def simulate_cvd_image(rgb, kind: str) -> np.ndarray:
+    """An ``(H, W, 3)`` uint8 image (a screenshot) as seen with deficiency ``kind``, as uint8."""
+    if kind not in CVD_MATRICES:
+        raise ValueError(f"kind must be one of {sorted(CVD_MATRICES)}, got {kind!r}.")
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] < 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"simulate_cvd_image takes an (H, W, 3) uint8 image, got {rgb.dtype} {rgb.shape}. "
+                         "Hint: np.asarray(PIL.Image.open(path).convert('RGB')).")
+    linear = _to_linear(rgb[..., :3].reshape(-1, 3) / 255.0)  # (H*W, 3)
+    seen = _to_srgb(linear @ CVD_MATRICES[kind].T)
+    return np.round(seen * 255).astype(np.uint8).reshape(rgb.shape[0], rgb.shape[1], 3)  # (H, W, 3)

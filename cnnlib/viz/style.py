@@ -18,7 +18,8 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
-from .canvas import render_png
+from .png import render_png
+from .projector import ensure_min_font, projector_mode
 
 SIGNED_CMAP = "RdBu_r"
 IMAGE_CMAP = "gray"
@@ -29,6 +30,7 @@ TITLE_SIZE = 14
 LABEL_SIZE = 12
 VALUE_SIZE = 13
 DPI = 100
+MIN_FONT_KEY = "cnnlib:min-font-px"  # PNG text chunk: the smallest font on the figure, px
 GRID_HEADROOM = 2.0  # number grids use ±2·max|v| colour limits: light cells, readable numbers
 
 
@@ -221,29 +223,34 @@ def robust_signed_norm(values, percentile: float = 98.0) -> Normalize:
 
 
 def figure_to_png(fig: Figure, compress_level: int = 6) -> bytes:
-    """Render ``fig`` to PNG bytes (what the inline backend and the widgets display).
+    """Render ``fig`` to PNG bytes (what the lesson cells and the widgets display).
 
-    Widgets pass ``compress_level=1``: a slightly bigger file, encoded faster.
-    Drawn on a :class:`~cnnlib.viz.canvas.FastCanvas`, which rasterises each
-    text once and reuses it (redraws are about a third faster).
+    Text smaller than the mode's minimum (:mod:`cnnlib.viz.projector`) is
+    enlarged first, and the PNG records that size (``tEXt`` chunk
+    ``cnnlib:min-font-px``) for the browser tests. Widgets pass
+    ``compress_level=1``: a slightly bigger file, encoded faster.
     """
-    return render_png(fig, compress_level)
+    min_px = ensure_min_font(fig)
+    return render_png(fig, compress_level, text={MIN_FONT_KEY: f"{min_px:.1f}"})
 
 
 def show(fig):
-    """Display ``fig`` in a notebook as a PNG image and return nothing; a view with ``.svg`` is shown as SVG.
+    """Display ``fig`` in a notebook as a PNG image and return nothing; an SVG string, or a view with ``.svg``, as SVG.
 
     Works whatever matplotlib backend is active, so a lesson's static
     rendering looks the same in JupyterLab, Voilà and a static viewer. An
     SVG goes out twice: as ``image/svg+xml`` (GitHub, nbviewer, ``make html``)
     and as an HTML ``<img>`` of it, which JupyterLab shows even in a notebook
     that has not been run yet (it does not show the SVG of an untrusted notebook).
+    In projector mode a PNG is shown at its natural size even if it is wider
+    than the cell (``unconfined``: it scrolls sideways instead of shrinking).
     """
     from IPython.display import Image, display
 
-    if hasattr(fig, "svg"):
-        data = base64.b64encode(fig.svg.encode()).decode("ascii")
+    svg = fig if isinstance(fig, str) else getattr(fig, "svg", None)  # an SVG document, or a view drawing one
+    if svg is not None:
+        data = base64.b64encode(svg.encode()).decode("ascii")
         img = f'<img alt="figure" src="data:image/svg+xml;base64,{data}">'
-        display({"text/html": img, "image/svg+xml": fig.svg, "text/plain": "<figure>"}, raw=True)
+        display({"text/html": img, "image/svg+xml": svg, "text/plain": "<figure>"}, raw=True)
     else:
-        display(Image(data=figure_to_png(fig), format="png"))
+        display(Image(data=figure_to_png(fig), format="png", unconfined=projector_mode()))

@@ -1,19 +1,26 @@
 """Figures for lesson 08 (training by hand): a learning-rate sweep, activations through depth, early stopping.
 
 Each draws what :mod:`cnnlib.demos.training` computed. Colours are Okabe–Ito,
-and never the only cue: every curve also has a marker or a label.
+and never the only cue: every curve also has a marker or a label. The sweep
+(:func:`draw_lr_sweep`, behind the lesson's slider) is SVG: two plots of
+lines, markers and text that the browser draws in a millisecond or two, text
+at 18 px and more; the others are matplotlib figures.
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
 
-from .style import DPI, LABEL_SIZE, TITLE_SIZE, new_figure, set_title
+from .style import LABEL_SIZE, TITLE_SIZE, new_figure
+from .svg import Svg, marker, text_width
 
 ORANGE, SKY, GREEN, BLUE, VERMILION, PURPLE, BLACK = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00",
                                                        "#CC79A7", "#000000")
-OTHER_RUNS = "#bbbbbb"
+OTHER_RUNS = "#aaaaaa"  # a gray that a projector does not wash out
 
 
 def lr_regime(sweep, index: int) -> str:
@@ -34,89 +41,211 @@ def lr_regime(sweep, index: int) -> str:
 REGIME_STYLE = {"too small": (BLUE, "s"), "good": (GREEN, "o"), "too large": (ORANGE, "^"),
                 "diverged": (VERMILION, "X")}
 
+# The sweep figure's layout, in CSS px: fixed, so moving the slider never resizes the page; 800 px wide, the
+# width of a notebook cell at a projector's 1024×768.
+LR_SWEEP_SIZE = (800, 428)
+LOSS_BOX = (48, 56, 320, 250)  # left panel's plot area: x, y, width, height
+FINAL_BOX = (448, 56, 336, 250)  # right panel's
+TITLE_PX, TEXT_PX = 20, 18
+_width = lru_cache(maxsize=512)(text_width)  # the same few labels on every slider move: measured once
+BOLD_WIDER = 1.15  # bold DejaVu Sans is up to ~13% wider than the regular text that text_width measures
 
-def draw_lr_sweep(sweep, index: int, *, figure: Figure | None = None) -> Figure:
-    """Left: the loss curve at ``sweep.lrs[index]`` (bold) over every other run (gray). Right: final loss per lr.
 
-    A run that diverged ends in a ✗ at the top of the plot, labelled with the
-    step where it blew up; on the right it is a ✗ at the top. The axes limits
+@dataclass(frozen=True)
+class PlotBox:
+    """A plot area of the SVG: ``x, y, w, h`` px; data ``xlim`` (log10 if ``log``) and ``ylim`` map onto it."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    xlim: tuple
+    ylim: tuple
+    log: bool = False
+
+    def to_x(self, xs):
+        """Data x to px."""
+        xs = np.log10(xs) if self.log else np.asarray(xs, dtype=float)
+        return self.x + (xs - self.xlim[0]) / (self.xlim[1] - self.xlim[0]) * self.w
+
+    def to_y(self, ys):
+        """Data y to px (y grows downwards in SVG)."""
+        return self.y + (self.ylim[1] - np.asarray(ys, dtype=float)) / (self.ylim[1] - self.ylim[0]) * self.h
+
+    def px(self, xs, ys) -> tuple:
+        """Data coordinates to px: ``(to_x(xs), to_y(ys))``."""
+        return self.to_x(xs), self.to_y(ys)
+
+
+def nice_ticks(top: float, most: int = 7) -> np.ndarray:
+    """Ticks 0, s, 2s, … ≤ ``top``, with ``s`` 1, 2, 2.5 or 5 × 10^k: the smallest giving at most ``most`` ticks.
+
+    >>> nice_ticks(3.2), nice_ticks(60)
+    (array([0. , 0.5, 1. , 1.5, 2. , 2.5, 3. ]), array([ 0., 10., 20., 30., 40., 50., 60.]))
+    """
+    power = 10.0 ** np.floor(np.log10(top / most))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if top / (m * power) < most)
+    return np.arange(0, top + 1e-9 * top, step)
+
+
+def lr_text(lr: float) -> str:
+    """A learning rate as a student writes it: 3 significant digits, never an exponent.
+
+    >>> lr_text(0.00177827941), lr_text(1000.0), lr_text(0.1)
+    ('0.00178', '1000', '0.1')
+    """
+    return np.format_float_positional(float(f"{lr:.3g}"), trim="-")
+
+
+def below(xs, ys, top: float) -> list[list[tuple]]:
+    """The pieces of the line through ``(xs, ys)`` at or below ``top``: cut where it crosses ``top``, and at NaN.
+
+    A diverged run's loss shoots far above the plot; its line stops at the plot's edge.
+
+    >>> below([0, 1, 2, 3], [1.0, 3.0, 1.0, np.nan], 2.0)
+    [[(0.0, 1.0), (0.5, 2.0)], [(1.5, 2.0), (2.0, 1.0)]]
+    """
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if np.all(ys <= top):  # the usual case, quick (NaN <= top is False)
+        return [list(zip(xs.tolist(), ys.tolist()))]
+    pieces, piece, prev = [], [], None
+    for x, y in zip(xs.tolist(), ys.tolist()):  # Python floats: a loop over them is quick
+        if not math.isfinite(y):
+            prev = None
+        else:
+            if prev is not None and (prev[1] > top) != (y > top):  # crosses the top: cut there
+                px, py = prev
+                piece.append((px + (top - py) / (y - py) * (x - px), float(top)))
+            if y <= top:
+                piece.append((x, y))
+            prev = (x, y)
+        if piece and (prev is None or prev[1] > top):
+            pieces.append(piece)
+            piece = []
+    return pieces + ([piece] if piece else [])
+
+
+def _plot_axes(svg: Svg, box: PlotBox, xticks, xlabels, yticks, title: str, xlabel: str) -> None:
+    """Frame, light grid lines, tick labels, title above and axis label below a plot area."""
+    for t in yticks:
+        ty = box.to_y(t)
+        svg.line(box.x, ty, box.x + box.w, ty, stroke="#e4e4e4", stroke_width=1)
+        svg.text(box.x - 6, ty, f"{t:g}", size=TEXT_PX, anchor="end")
+    for t, label in zip(xticks, xlabels):
+        tx = box.to_x(t)
+        svg.line(tx, box.y, tx, box.y + box.h, stroke="#e4e4e4", stroke_width=1)
+        svg.text(tx, box.y + box.h + 16, label, size=TEXT_PX)
+    svg.rect(box.x, box.y, box.w, box.h, stroke="#555555", stroke_width=1)
+    svg.text(box.x + box.w / 2, 13, title, size=TITLE_PX)
+    svg.text(box.x + box.w / 2, box.y + box.h + 46, xlabel, size=TEXT_PX)
+
+
+def _lr_ticks(box: PlotBox, lrs) -> tuple[list, list]:
+    """Decades of the learning-rate axis, written 0.001, 0.01, …; every other one if they would touch."""
+    decades = 10.0 ** np.arange(np.ceil(box.xlim[0]), np.floor(box.xlim[1]) + 1)
+    ticks = list(decades) if len(decades) >= 2 else list(lrs)
+    labels = [lr_text(t) for t in ticks]
+    if len(ticks) > 1:
+        spacing = box.w / (box.xlim[1] - box.xlim[0]) * np.log10(ticks[1] / ticks[0])
+        every = int(np.ceil((max(_width(s) for s in labels) + 10) / spacing))
+        ticks, labels = ticks[::every], labels[::every]
+    return ticks, labels
+
+
+def _legend_row(svg: Svg, x: float, y: float, text: str, color: str, shape: str | None = None,
+                width: float = 4) -> None:
+    """A legend entry: a line sample (with a marker) or a marker alone, then ``text``."""
+    if width:
+        svg.line(x, y, x + 36, y, stroke=color, stroke_width=width)
+    if shape:
+        marker(svg, shape, x + 18, y, 14, fill=color)
+    svg.text(x + 44, y, text, size=TEXT_PX, anchor="start")
+
+
+def draw_lr_sweep(sweep, index: int) -> str:
+    """The SVG (a string) of a learning-rate sweep with run ``index`` highlighted.
+
+    Left: every run's loss per SGD step (gray), run ``index`` thick, in the
+    colour and marker of its regime (``lr_regime``); a run that diverged ends
+    in a ✗ at the top, labelled with the step where it blew up. Right: the
+    loss after the last step per learning rate (log scale), the U of too
+    small / good / too large, a ✗ at the top for each diverged run, run
+    ``index`` ringed under a dashed line and its learning rate. Axes and size
     depend on the sweep only, so moving the slider never moves the plot.
-    ``figure``: a figure this function drew for the same sweep, moved to ``index`` in place (fast).
     """
-    fig = figure if isinstance(figure, LRSweepFigure) and figure.sweep is sweep else LRSweepFigure(sweep)
-    return fig.update(index)
+    if not 0 <= index < len(sweep.lrs):
+        raise ValueError(f"index must be in 0..{len(sweep.lrs) - 1} (one per learning rate of the sweep), got {index}.")
+    first = sweep.losses[:, 0]
+    top = float(np.nanmax(first)) * 1.25 if np.isfinite(first).any() else 1.0  # the y axis of both plots: 0..top
+    regimes = [lr_regime(sweep, i) for i in range(len(sweep.lrs))]
+    svg = Svg(*LR_SWEEP_SIZE, title=f"learning-rate sweep: lr = {lr_text(sweep.lrs[index])}, {regimes[index]}")
+    _draw_loss_curves(svg, sweep, index, regimes[index], top)
+    _draw_final_losses(svg, sweep, index, regimes, top)
+    return svg.to_string()
 
 
-class LRSweepFigure(Figure):
-    """The sweep figure, built once: every run, the final losses; :meth:`update` highlights another run.
+def _draw_loss_curves(svg: Svg, sweep, index: int, regime: str, top: float) -> None:
+    """The left plot: the loss at every step, run ``index`` thick over the others in gray; a ✗ if it diverged."""
+    steps = np.arange(sweep.steps + 1)
+    color, shape = REGIME_STYLE[regime]
+    box = PlotBox(*LOSS_BOX, xlim=(0, max(sweep.steps, 1)), ylim=(0, top))
+    xticks = nice_ticks(max(sweep.steps, 1))
+    _plot_axes(svg, box, xticks, [f"{t:g}" for t in xticks], nice_ticks(top), "training loss at every SGD step",
+               f"SGD step (batches of {sweep.batch_size})")
+    for i in [i for i in range(len(sweep.lrs)) if i != index] + [index]:  # the chosen run last: on top
+        chosen = i == index
+        with svg.group(f"run run-{i}" + (" chosen" if chosen else "")):
+            for piece in below(steps, sweep.losses[i], top):
+                xs, ys = box.px(*np.array(piece).T)  # piece: (points, 2)
+                svg.polyline(list(zip(xs.tolist(), ys.tolist())), stroke=color if chosen else OTHER_RUNS,
+                             stroke_width=4 if chosen else 1.5)
+            if chosen:
+                loss = sweep.losses[i]
+                shown = [s for s in steps[::max(sweep.steps // 10, 1)] if loss[s] <= top]  # NaN <= top is False
+                for mx, my in zip(*box.px(shown, loss[shown])):
+                    marker(svg, shape, mx, my, 14, fill=color)
+    stop = int(sweep.diverged_at[index])
+    if stop >= 0:
+        why = {"nan": "became NaN", "inf": "became inf",
+               "too large": f"went above {sweep.limit:g}"}[sweep.reason[index]]
+        cx, cy = box.px(stop, top * 0.95)
+        lines = [f"diverged at step {stop}:", f"the loss {why}"]
+        on_right = stop <= sweep.steps / 2  # the note goes where there is room
+        tx = cx + 18 if on_right else cx - 18
+        w = BOLD_WIDER * max(_width(s) for s in lines) + 8
+        with svg.group("diverged-note"):
+            marker(svg, "X", cx, cy, 26, fill=VERMILION)
+            svg.rect(tx - 4 if on_right else tx - w + 4, cy - 12, w, 52, fill="#ffffff", opacity=0.85)
+            for k, line in enumerate(lines):
+                svg.text(tx, cy + k * 24, line, anchor="start" if on_right else "end", fill=VERMILION, weight="bold")
+    legend_y = LR_SWEEP_SIZE[1] - 44
+    _legend_row(svg, box.x, legend_y, f"lr = {lr_text(sweep.lrs[index])}: {regime}", color, shape)
+    _legend_row(svg, box.x, legend_y + 28, "the other learning rates", OTHER_RUNS, width=2)
 
-    Only the bold curve, its legend entry, the ✗ of a diverged run and the
-    dashed line change, so a slider move redraws without laying the figure out
-    again (what keeps the widget instant).
-    """
 
-    def __init__(self, sweep) -> None:
-        super().__init__(figsize=(12, 4.6), dpi=DPI)
-        self.sweep = sweep
-        ax, ax_lr = self.subplots(1, 2, width_ratios=[1.35, 1],
-                                  gridspec_kw=dict(left=0.06, right=0.985, bottom=0.13, top=0.92, wspace=0.17))
-        self.axes_pair = ax, ax_lr
-        steps = np.arange(sweep.steps + 1)
-        self.top = top = float(np.nanmax(sweep.losses[:, 0])) * 1.25
-        self.gray = [ax.plot(steps, sweep.losses[i], color=OTHER_RUNS, linewidth=1)[0] for i in range(len(sweep.lrs))]
-        self.bold, = ax.plot(steps, sweep.losses[0], linewidth=3, markevery=max(sweep.steps // 10, 1), markersize=8)
-        self.cross, = ax.plot([0], [top * 0.97], marker="X", markersize=18, color=VERMILION, clip_on=False)
-        self.note = ax.annotate("", (0, top * 0.97), xytext=(12, -6), textcoords="offset points",
-                                fontsize=LABEL_SIZE, color=VERMILION, va="top")
-        ax.set_ylim(0, top)
-        ax.set_xlim(0, sweep.steps)
-        ax.set_xlabel(f"SGD step (batches of {sweep.batch_size})", fontsize=LABEL_SIZE)
-        ax.set_ylabel("training loss", fontsize=LABEL_SIZE)
-        ax.grid(alpha=0.3)
-        set_title(ax, "loss curve (gray: the other learning rates)")
-
-        final = sweep.final_loss()
-        for name, (c, m) in REGIME_STYLE.items():
-            idx = [i for i in range(len(sweep.lrs)) if lr_regime(sweep, i) == name]
-            ys = [top * 0.97 if name == "diverged" else final[i] for i in idx]
-            ax_lr.plot(sweep.lrs[idx], ys, linestyle="none", marker=m, markersize=10, color=c, label=name,
-                       clip_on=False)
-        self.vline = ax_lr.axvline(sweep.lrs[0], color=BLACK, linewidth=1.5, linestyle="--")
-        ax_lr.set_xscale("log")
-        ax_lr.xaxis.set_minor_locator(NullLocator())  # a log axis has dozens of minor ticks: slow, and not read here
-        ax_lr.set_ylim(0, top)
-        ax_lr.set_xlim(sweep.lrs[0] / 1.5, sweep.lrs[-1] * 1.5)
-        ax_lr.set_xlabel("learning rate (log scale)", fontsize=LABEL_SIZE)
-        ax_lr.set_ylabel(f"loss after {sweep.steps} steps", fontsize=LABEL_SIZE)
-        ax_lr.legend(fontsize=LABEL_SIZE - 1, loc="lower left")
-        ax_lr.grid(alpha=0.3)
-        set_title(ax_lr, "every learning rate (dashed: this one)")
-        self.index = None
-
-    def update(self, index: int) -> LRSweepFigure:
-        """Highlight run ``index``; returns the figure."""
-        sweep, (ax, _) = self.sweep, self.axes_pair
-        if not 0 <= index < len(sweep.lrs):
-            raise ValueError(f"index must be in 0..{len(sweep.lrs) - 1}, got {index}.")
-        for i, line in enumerate(self.gray):
-            line.set_visible(i != index)
-        regime = lr_regime(sweep, index)
-        color, marker = REGIME_STYLE[regime]
-        lr = sweep.lrs[index]
-        self.bold.set_ydata(sweep.losses[index])
-        self.bold.set(color=color, marker=marker, label=f"lr = {lr:.3g}: {regime}")
-        stop = int(sweep.diverged_at[index])
-        self.cross.set_visible(stop >= 0)
-        self.note.set_visible(stop >= 0)
-        if stop >= 0:
-            why = {"nan": "became NaN", "inf": "became inf", "too large": f"went above {sweep.limit:g}"}[sweep.reason[index]]
-            self.cross.set_xdata([stop])
-            self.note.xy = (stop, self.top * 0.97)
-            self.note.set_text(f"diverged at step {stop}: the loss {why}")
-        ax.legend(handles=[self.bold], fontsize=LABEL_SIZE, loc="lower left")
-        self.vline.set_xdata([lr, lr])
-        self.index = index
-        return self
+def _draw_final_losses(svg: Svg, sweep, index: int, regimes: list, top: float) -> None:
+    """The right plot: the last loss per learning rate (log scale), a marker per regime; run ``index`` ringed."""
+    box = PlotBox(*FINAL_BOX, xlim=(np.log10(sweep.lrs[0] / 1.5), np.log10(sweep.lrs[-1] * 1.5)), ylim=(0, top),
+                  log=True)
+    xticks, xlabels = _lr_ticks(box, sweep.lrs)
+    _plot_axes(svg, box, xticks, xlabels, nice_ticks(top), f"loss after {sweep.steps} steps, by learning rate",
+               "learning rate (log scale)")
+    final = np.where(sweep.diverged_at >= 0, top * 0.95, np.minimum(sweep.final_loss(), top))  # diverged: at the top
+    xs, ys = box.px(sweep.lrs, final)
+    for i, name in enumerate(regimes):
+        with svg.group(f"final {name.replace(' ', '-')} run-{i}"):
+            marker(svg, REGIME_STYLE[name][1], xs[i], ys[i], 16, fill=REGIME_STYLE[name][0])
+    label = f"lr = {lr_text(sweep.lrs[index])}: {regimes[index]}"
+    half = BOLD_WIDER * _width(label) / 2
+    label_x = min(max(xs[index], box.x - 40 + half), LR_SWEEP_SIZE[0] - 4 - half)  # inside the figure
+    with svg.group("chosen"):
+        svg.polyline([(xs[index], box.y - 8), (xs[index], box.y + box.h)], stroke=BLACK, stroke_width=2, dash="8 5")
+        svg.circle(xs[index], ys[index], 14, stroke=BLACK, stroke_width=2.5)
+        svg.text(label_x, box.y - 20, label, weight="bold")
+    legend_y = LR_SWEEP_SIZE[1] - 44
+    for k, name in enumerate(REGIME_STYLE):
+        _legend_row(svg, box.x + (k % 2) * 150, legend_y + (k // 2) * 28, name, REGIME_STYLE[name][0],
+                    REGIME_STYLE[name][1], width=0)
 
 
 def draw_activation_stats(stats) -> Figure:
@@ -127,9 +256,9 @@ def draw_activation_stats(stats) -> Figure:
     fig = new_figure(10, 5)
     ax = fig.add_subplot()
     styles = [(BLUE, "s"), (GREEN, "o"), (VERMILION, "^"), (PURPLE, "D"), (ORANGE, "v")]
-    for s, (color, marker) in zip(stats, styles):
+    for s, (color, shape) in zip(stats, styles):
         layers = np.arange(len(s.std))
-        ax.semilogy(layers, s.std, color=color, marker=marker, markersize=7, linewidth=2,
+        ax.semilogy(layers, s.std, color=color, marker=shape, markersize=7, linewidth=2,
                     label=f"{s.label}: ×{s.ratio:.2f} per layer")
     ax.set_xlabel("layer (Dense + ReLU); 0 is the input", fontsize=LABEL_SIZE)
     ax.set_ylabel("std of the activations (log scale)", fontsize=LABEL_SIZE)

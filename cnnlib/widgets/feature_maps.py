@@ -1,7 +1,9 @@
 """The feature-map explorer: pick a test image and a layer, see every channel that layer produces.
 
 Layers are numbered by their index in ``model.layers``, the ``#`` column of
-``model.summary()``; the menu, title and message write ``"4 · ReLU"``.
+``model.summary()``; the menu, title and message write ``"4 · ReLU"``. The
+figure is SVG (:func:`cnnlib.viz.feature_maps.draw_layer_channels_svg`): text
+at least 18 px, one size for every layer, a few milliseconds to draw.
 
 >>> view = feature_map_view(model, x_test, index=0, layer=0, labels=y_test, classes=FASHION_MNIST_CLASSES)
 >>> view.maps.shape          # the first Conv2D's 32 maps of 26×26
@@ -10,21 +12,21 @@ Layers are numbered by their index in ``model.layers``, the ``#`` column of
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.feature_maps import layer_outputs, layer_outputs_cache, spatial_layer_labels, spatial_layers
 from ..layers import Softmax
-from ..viz.feature_maps import draw_layer_channels
+from ..viz.feature_maps import draw_layer_channels_svg
 from .view_widget import ViewWidget
 
 
 @dataclass(frozen=True)
 class FeatureMapView:
-    """What the explorer drew: the image, the layer's ``(C, H, W)`` maps, and the model's prediction."""
+    """What the explorer drew (SVG): the image, the layer's ``(C, H, W)`` maps, and the model's prediction."""
 
-    fig: Figure
+    svg: str
     image: np.ndarray
     maps: np.ndarray
     layer: int
@@ -44,7 +46,7 @@ def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
 
 
 def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
-                     outputs=None, figure: Figure | None = None) -> FeatureMapView:
+                     outputs=None) -> FeatureMapView:
     """Run ``images[index]`` through ``model`` and draw every channel of ``model.layers[layer]``'s output.
 
     Args:
@@ -55,9 +57,9 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
             output is drawn (must be before ``Flatten``; default 0).
         labels, classes: optional true labels ``(N,)`` and class names, for the caption.
         outputs: ``layer_outputs(model, images[index])`` if already computed (the widget keeps them).
-        figure: a figure drawn by this function before, to redraw in place (faster; what the widget does).
 
-    The figure has the same size for every layer.
+    The figure has the same size for every layer; ``cnnlib.viz.show(feature_map_view(...))`` shows it
+    as a still picture.
     """
     allowed = spatial_layers(model, images.shape[1:])
     _check_choice(images, index, layer, allowed)
@@ -68,19 +70,19 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
     caption = f"test image {index}"
     if labels is not None:
         caption += f"\ntrue: {name(int(labels[index]))}"
-    caption += f"\npredicted: {name(pred)} ({probs[pred]:.0%})"
+    caption += f"\npredicted:\n{name(pred)} ({probs[pred]:.0%})"
     maps = outs[layer]
     lyr = model.layers[layer]
     title = f"layer {layer} · {lyr!r} → {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}"
-    fig = draw_layer_channels(images[index], maps, title=title, caption=caption, figure=figure)
+    svg = draw_layer_channels_svg(images[index], maps, title=title, caption=caption)
     message = (f"layer {layer} · {type(lyr).__name__}: output {maps.shape}, "
                f"{int((maps.reshape(len(maps), -1).max(axis=1) <= 0).sum())} of {len(maps)} channels all ≤ 0")
-    return FeatureMapView(fig, np.asarray(images[index]), maps, layer, type(lyr).__name__, pred,
+    return FeatureMapView(svg, np.asarray(images[index]), maps, layer, type(lyr).__name__, pred,
                           float(probs[pred]), message)
 
 
 def feature_map_widget(model, images, labels=None, classes=None, index: int = 0, layer: int = 0) -> ViewWidget:
-    """An image slider and a layer menu driving :func:`feature_map_view`, on one figure redrawn in place.
+    """An image slider and a layer menu driving :func:`feature_map_view`.
 
     The forward pass runs once per image (:func:`~cnnlib.demos.feature_maps.layer_outputs_cache`): build
     the widget after training.
@@ -97,7 +99,7 @@ def feature_map_widget(model, images, labels=None, classes=None, index: int = 0,
     }
     forward = layer_outputs_cache(model, images)  # one forward pass per image
 
-    def view(index: int, layer: int, figure: Figure | None = None) -> FeatureMapView:
-        return feature_map_view(model, images, index, layer, labels, classes, outputs=forward(index), figure=figure)
+    def view(index: int, layer: int) -> FeatureMapView:
+        return feature_map_view(model, images, index, layer, labels, classes, outputs=forward(index))
 
     return ViewWidget(controls, [view], layout=widgets.VBox(list(controls.values())))

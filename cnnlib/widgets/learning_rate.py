@@ -8,8 +8,8 @@ only draws. The slider's stops are the sweep's learning rates.
 >>> rng = np.random.default_rng(0)
 >>> sweep = lr_sweep(rng.random((60, 8)), np.arange(60) % 3, [0.01, 0.1, 1000.0], steps=5, batch_size=20)
 >>> view = learning_rate_view(sweep, lr=0.1)
->>> view.index, view.message.startswith("lr = 0.1: loss")
-(1, True)
+>>> view.index, view.message.startswith("lr = 0.1: loss"), view.svg[:4]
+(1, True, '<svg')
 """
 from __future__ import annotations
 
@@ -18,24 +18,23 @@ from functools import partial
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.training import LRSweep
-from ..viz.training_by_hand import draw_lr_sweep, lr_regime
+from ..viz.training_by_hand import draw_lr_sweep, lr_regime, lr_text
 from .view_widget import ViewWidget
 
 
 @dataclass(frozen=True)
 class LearningRateView:
-    """What the widget drew: the figure, the run shown (``index`` into the sweep) and a one-line summary."""
+    """What the widget drew: the SVG figure, the run shown (``index`` into the sweep) and a one-line summary."""
 
-    fig: Figure
+    svg: str
     index: int
     message: str
 
 
-def learning_rate_view(sweep: LRSweep, lr: float = 0.1, figure: Figure | None = None) -> LearningRateView:
-    """Draw the run of ``sweep`` whose learning rate is nearest to ``lr`` (log scale)."""
+def learning_rate_view(sweep: LRSweep, lr: float = 0.1) -> LearningRateView:
+    """Draw the run of ``sweep`` whose learning rate is nearest to ``lr`` (log scale), as SVG."""
     if not isinstance(sweep, LRSweep):
         raise TypeError(f"sweep must be an LRSweep from cnnlib.demos.training.lr_sweep, got {type(sweep).__name__}. "
                         "Hint: sweep = lr_sweep(x, y), then learning_rate_view(sweep, lr=0.1).")
@@ -43,12 +42,12 @@ def learning_rate_view(sweep: LRSweep, lr: float = 0.1, figure: Figure | None = 
     rate = sweep.lrs[i]
     stop = int(sweep.diverged_at[i])
     if stop >= 0:
-        message = f"lr = {rate:.3g}: diverged at step {stop} ({sweep.reason[i]}); the run was stopped there."
+        message = f"lr = {lr_text(rate)}: diverged at step {stop} ({sweep.reason[i]}); the run was stopped there."
     else:
         start, end = sweep.losses[i, 0], sweep.losses[i, -1]
-        message = (f"lr = {rate:.3g}: loss {start:.2f} → {end:.2f} after {sweep.steps} steps "
-                   f"({lr_regime(sweep, i)}; best in the sweep: lr = {sweep.lrs[sweep.best()]:.3g}).")
-    return LearningRateView(draw_lr_sweep(sweep, i, figure=figure), i, message)
+        message = (f"lr = {lr_text(rate)}: loss {start:.2f} → {end:.2f} after {sweep.steps} steps "
+                   f"({lr_regime(sweep, i)}; best in the sweep: lr = {lr_text(sweep.lrs[sweep.best()])}).")
+    return LearningRateView(draw_lr_sweep(sweep, i), i, message)
 
 
 def learning_rate_widget(sweep: LRSweep, lr: float = 0.1) -> ViewWidget:

@@ -13,6 +13,7 @@ import math
 
 from .._checks import check_bool, check_positive_int
 from ..progress import in_notebook
+from ..viz.projector import projector_mode
 from ..viz.style import figure_to_png
 from ..viz.training import draw_training_curves
 
@@ -78,7 +79,8 @@ class LivePlot:
             return
         from IPython.display import Image, display
 
-        image = Image(data=figure_to_png(self.figure()), format="png")
+        # projector mode: at its natural size, never shrunk to the cell (as cnnlib.viz.show does)
+        image = Image(data=figure_to_png(self.figure()), format="png", unconfined=projector_mode())
         if self._handle is None:
             self._handle = display(image, display_id=True)
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
 from ..demos.output_size import OutputSizeLayout, output_size_layout
 from ..viz.output_size import draw_output_size
@@ -23,12 +22,12 @@ LABELS = {"size": "input H", "kernel_size": "kernel K", "stride": "stride S", "p
 
 @dataclass(frozen=True)
 class OutputSizeView:
-    """What the output-size widget drew: the figure, the layout it drew and the message under it.
+    """What the output-size widget drew: the SVG, the layout it drew and the message under it.
 
     ``out_size`` is 0 and ``error`` holds the explanation when no window fits.
     """
 
-    fig: Figure
+    svg: str
     layout: OutputSizeLayout
     message: str
 
@@ -49,8 +48,8 @@ class OutputSizeView:
         return self.layout.error
 
 
-def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, padding=1, dilation: int = 1,
-                     figure: Figure | None = None) -> OutputSizeView:
+def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, padding=1,
+                     dilation: int = 1) -> OutputSizeView:
     """Draw the windows of a ``kernel_size`` convolution over a ``size × size`` input.
 
     Args:
@@ -59,15 +58,14 @@ def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, paddi
         stride: ``S``.
         padding: ``P`` per side, ``"valid"`` or ``"same"``.
         dilation: ``D``.
-        figure: a figure drawn by this function before, to redraw in place (what the widget
-            does: faster); default None draws a new figure.
 
     Never raises for a kernel larger than the padded input: the view's
     ``error`` and ``message`` say what is wrong and the figure shows it.
+    The SVG has the same size for every setting (see :mod:`cnnlib.viz.output_size`).
     """
     layout = output_size_layout(size, kernel_size, stride, padding, dilation)
     message = layout.error if layout.error else layout.formula
-    return OutputSizeView(draw_output_size(layout, figure=figure), layout, message)
+    return OutputSizeView(draw_output_size(layout), layout, message)
 
 
 def output_size_widget(size: int = 7, kernel_size: int = 3, stride: int = 2, padding: int = 1,

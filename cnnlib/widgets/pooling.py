@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.filters import sample_edge_map
 from ..demos.pooling import POOLS, PoolLayout, pool_layout
@@ -29,9 +28,9 @@ SHIFT_RANGES = {"shift": (0, MAX_SHIFT), "kernel_size": (2, 4)}
 
 @dataclass(frozen=True)
 class PoolingView:
-    """What the pooling explorer drew (see :class:`cnnlib.demos.pooling.PoolLayout` for the arrays)."""
+    """What the pooling explorer drew: the SVG (see :class:`cnnlib.demos.pooling.PoolLayout` for the arrays)."""
 
-    fig: Figure
+    svg: str
     layout: PoolLayout
     message: str
 
@@ -49,8 +48,7 @@ class PoolingView:
         return self.layout.rows, self.layout.cols
 
 
-def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=None,
-                 figure: Figure | None = None) -> PoolingView:
+def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=None) -> PoolingView:
     """Pool the edge map (or ``fmap``) with a ``kernel_size`` window and ``stride``; draw what each window kept.
 
     Args:
@@ -58,12 +56,12 @@ def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=
         kernel_size: window size ``k`` (``k × k``).
         stride: step between windows.
         fmap: 2-D feature map (default: :func:`cnnlib.demos.filters.sample_edge_map`).
-        figure: a figure drawn by this function before, to redraw in place (what the widget
-            does: faster); default None draws a new figure.
+
+    The SVG has the same size for every setting (see :func:`cnnlib.viz.pooling.draw_pool_explorer`).
     """
     fmap = sample_edge_map() if fmap is None else fmap
     layout = pool_layout(fmap, pool, kernel_size, stride)
-    return PoolingView(draw_pool_explorer(layout, figure=figure), layout, layout.formula)
+    return PoolingView(draw_pool_explorer(layout), layout, layout.formula)
 
 
 def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> ViewWidget:
@@ -77,22 +75,22 @@ def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> 
 
 @dataclass(frozen=True)
 class ShiftView:
-    """What the shift widget drew (see :class:`cnnlib.demos.translation.ShiftComparison` for the arrays)."""
+    """What the shift widget drew: the SVG (see :class:`cnnlib.demos.translation.ShiftComparison` for the arrays)."""
 
-    fig: Figure
+    svg: str
     comparison: ShiftComparison
     message: str
 
 
-def shift_view(shift: int = 1, kernel_size: int = 2, figure: Figure | None = None) -> ShiftView:
+def shift_view(shift: int = 1, kernel_size: int = 2) -> ShiftView:
     """Shift the photo ``shift`` pixels right; compare edge maps before and after ``kernel_size`` max pooling.
 
-    ``figure``: a figure drawn by this function before, to redraw in place (what the widget does).
+    The SVG has the same size for every setting (see :func:`cnnlib.viz.translation.draw_shift_comparison`).
     """
     c = compare_shift(shift, kernel_size)
     message = (f"similarity of the edge maps {c.before:.2f}; after {kernel_size}×{kernel_size} max pooling "
                f"{c.after:.2f}")
-    return ShiftView(draw_shift_comparison(c, figure=figure), c, message)
+    return ShiftView(draw_shift_comparison(c), c, message)
 
 
 def shift_widget(shift: int = 1, kernel_size: int = 2) -> ViewWidget:

@@ -14,18 +14,20 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.receptive_field import ReceptiveFieldLayout, receptive_field_layout
 from ..viz.receptive_field import draw_receptive_field
 from .view_widget import ViewWidget
 
+#: CSS widths: the menu and both sliders side by side in the ~820 px of a notebook cell at 1024×768.
+MENU_WIDTH, SLIDER_WIDTH = "340px", "230px"
+
 
 @dataclass(frozen=True)
 class ReceptiveFieldView:
-    """What the widget drew: the figure, the layout (regions per stage) and a message."""
+    """What the widget drew: the SVG figure, the layout (regions per stage) and a message."""
 
-    fig: Figure
+    svg: str
     layout: ReceptiveFieldLayout
     message: str
 
@@ -49,7 +51,7 @@ def _default_setup():
 
 def receptive_field_view(layer: int = 6, i: int = 0, j: int = 0, layers=None, input_size=None,
                          image=None) -> ReceptiveFieldView:
-    """Draw what unit ``(i, j)`` of layer ``layers[layer]`` (a conv or pooling layer) sees in every earlier layer.
+    """Draw, as SVG, what unit ``(i, j)`` of layer ``layers[layer]`` (a conv or pooling layer) sees in each earlier layer.
 
     Args:
         layer: the layer's index in ``layers`` (for a model, in ``model.layers``: the ``#`` column of
@@ -83,13 +85,15 @@ def receptive_field_widget(layer: int = 6, i: int = 0, j: int = 0, layers=None, 
     first = receptive_field_view(layer, i, j, layers, input_size, image)
     lay = first.layout
     sizes = {lay.indices[s]: lay.sizes[s] for s in range(1, len(lay.sizes))}  # layer index -> (H, W)
-    narrow = {"style": {"description_width": "60px"}}
+    label = {"style": {"description_width": "72px"}}  # "column j" whole, at about 8 px a character
     controls = {
         "layer": widgets.Dropdown(options=[(f"{lay.label(s)} ({lay.sizes[s][0]}×{lay.sizes[s][1]})", lay.indices[s])
                                            for s in range(1, len(lay.sizes))],
-                                  value=layer, description="layer", layout=widgets.Layout(width="360px"), **narrow),
-        "i": widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i", **narrow),
-        "j": widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j", **narrow),
+                                  value=layer, description="layer", layout=widgets.Layout(width=MENU_WIDTH), **label),
+        "i": widgets.IntSlider(value=i, min=0, max=sizes[layer][0] - 1, description="row i",
+                               layout=widgets.Layout(width=SLIDER_WIDTH), **label),
+        "j": widgets.IntSlider(value=j, min=0, max=sizes[layer][1] - 1, description="column j",
+                               layout=widgets.Layout(width=SLIDER_WIDTH), **label),
     }
 
     def view(layer: int, i: int, j: int) -> ReceptiveFieldView:
@@ -101,4 +105,5 @@ def receptive_field_widget(layer: int = 6, i: int = 0, j: int = 0, layers=None, 
             for axis, size in zip("ij", sizes[widget.controls["layer"].value]):
                 widget.controls[axis].max = size - 1  # the slider moves its value into the new range
 
-    return ViewWidget(controls, [view], on_change=fit_unit_range)
+    row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+    return ViewWidget(controls, [view], layout=row, on_change=fit_unit_range)

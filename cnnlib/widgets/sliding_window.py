@@ -1,5 +1,8 @@
 """The step widget: a Play button and a step slider walk the window over the input.
 
+The figure is SVG (:func:`~cnnlib.viz.sliding_window.draw_conv_step`): the
+browser draws it at its natural size, and a step is a few kilobytes of text.
+
 >>> view = sliding_window_view(2)           # the seed's 4×4 ⋆ 2×2 example, second window
 >>> view.value, view.highlight
 (3.0, (0, 1, 2, 2))
@@ -10,23 +13,22 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, SlidingWindow, sliding_window_steps, step_equation
-from ..viz.sliding_window import ConvStepFigure
+from ..viz.sliding_window import draw_conv_step
 from .view_widget import ViewWidget, cache_by_value
 
 
 @dataclass(frozen=True)
 class SlidingWindowView:
-    """What the step widget drew for one step.
+    """What the step widget drew for one step: ``svg`` (the SVG document) and the arrays in it.
 
     ``highlight`` is ``(top, left, KH, KW)`` of the patch in the padded input;
     ``output`` is the output so far (NaN where not computed yet); ``out_cell``
-    is the ``(row, col)`` filled at this step.
+    is the ``(row, col)`` filled at this step. ``show(view)`` displays it.
     """
 
-    fig: Figure
+    svg: str
     step: int
     n_steps: int
     patch: np.ndarray
@@ -38,8 +40,7 @@ class SlidingWindowView:
     message: str
 
 
-def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, padding=0,
-                        figure: Figure | None = None) -> SlidingWindowView:
+def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, padding=0) -> SlidingWindowView:
     """Draw step ``step`` (1-based, as the slider shows it) of ``x ⋆ kernel``.
 
     Args:
@@ -48,27 +49,25 @@ def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, pad
         kernel: 2-D kernel (default: the seed's ``[[1, 0], [-1, 1]]``).
         stride: window step (default 1).
         padding: zeros around the input (int, ``"valid"`` or ``"same"``; default 0).
-        figure: a figure this function returned before; if it shows the same example, it is
-            moved to the new step in place (what the widget does: twice as fast).
 
-    Returns a :class:`SlidingWindowView` with the figure and the arrays it drew.
+    Returns a :class:`SlidingWindowView` with the SVG and the arrays it drew; every step of
+    one example has the same size.
     """
     sw = _steps(x, kernel, stride, padding)
     n = len(sw.steps)
     if not 1 <= step <= n:
         raise ValueError(f"step must be in 1..{n} for this input and kernel, got {step}.")
     s = sw.steps[step - 1]
-    drawer = figure if isinstance(figure, ConvStepFigure) and figure.sw is sw else ConvStepFigure(sw)
     kh, kw = sw.kernel.shape
     return SlidingWindowView(
-        fig=drawer.update(step - 1), step=step, n_steps=n, patch=s.patch, products=s.products, value=s.value,
+        svg=draw_conv_step(sw, step - 1), step=step, n_steps=n, patch=s.patch, products=s.products, value=s.value,
         highlight=(s.top, s.left, kh, kw), out_cell=(s.row, s.col), output=sw.partial_output(step - 1),
         message=step_equation(s, sw.kernel),
     )
 
 
 def _steps(x, kernel, stride, padding) -> SlidingWindow:
-    """The steps of this example, computed once (the same object every time, so its figure can be reused)."""
+    """The steps of this example, computed once (a slider move only draws)."""
     return _cached_steps(SEED_INPUT if x is None else x, SEED_KERNEL if kernel is None else kernel, stride, padding)
 
 
@@ -87,7 +86,7 @@ def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, inter
                                layout=widgets.Layout(width="420px"))
     widgets.jslink((play, "value"), (slider, "value"))
 
-    def view(step: int, figure=None) -> SlidingWindowView:
-        return sliding_window_view(step, x, kernel, stride, padding, figure)
+    def view(step: int) -> SlidingWindowView:
+        return sliding_window_view(step, x, kernel, stride, padding)
 
     return ViewWidget({"play": play, "step": slider}, [view])

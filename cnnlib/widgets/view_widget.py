@@ -29,11 +29,24 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
+from ..viz.projector import PROJECTOR_MIN_PX, projector_mode
 from ..viz.style import figure_to_png
 
 CACHE_SIZE = 64  # rendered PNGs kept per panel (about 50 kB each)
 WIDGET_PNG_COMPRESSION = 1  # zlib level: fast to encode, the bytes only travel to the browser
 ERROR_COLOR, TEXT_COLOR = "#d62728", "#333333"
+MESSAGE_PX = 15  # the message under a figure; PROJECTOR_MIN_PX in projector mode
+# Projector mode (cnnlib.viz.projector): a widget's labels, readouts, buttons and message at 18 px,
+# descriptions never cut short ("pool wind…"), rows of controls wrapping instead of overlapping.
+PROJECTOR_CSS = f"""
+.cnnlib-projector .widget-label, .cnnlib-projector .widget-readout, .cnnlib-projector button,
+.cnnlib-projector select, .cnnlib-projector input, .cnnlib-projector .widget-label-basic,
+.cnnlib-projector .cnnlib-message {{ font-size: {PROJECTOR_MIN_PX:g}px !important; }}
+.cnnlib-projector .widget-inline-hbox .widget-label {{ width: auto !important; max-width: none !important;
+  min-width: 4em; padding-right: 8px; overflow: visible !important; }}
+.cnnlib-projector .widget-readout {{ min-width: 3.5em; }}
+.cnnlib-projector button {{ height: auto !important; min-height: 32px; }}
+"""
 
 
 def _parameters(view) -> frozenset | None:
@@ -67,13 +80,15 @@ class FigurePanel(widgets.VBox):
         params = _parameters(view)
         self.uses = frozenset(uses) if uses is not None else params
         self.cache = {}
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        # In projector mode a PNG keeps its natural size (never shrunk below it); the panel scrolls if it must.
+        fit = "none" if projector_mode() else "100%"
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width=fit, height="auto"))
         # overflow: a figure wider than the page scrolls instead of shrinking below its natural size
         self.svg = widgets.HTML(value="", layout=widgets.Layout(display="none", overflow="auto", max_width="100%"))
         self.message = widgets.HTML(value="")
         self._redraws = params is None or "figure" in params
         self._figure = None
-        super().__init__([self.image, self.svg, self.message])
+        super().__init__([self.image, self.svg, self.message], layout=widgets.Layout(overflow="auto"))
 
     def reads(self, names) -> bool:
         """True if the view reads any of the settings ``names``."""
@@ -125,7 +140,8 @@ def _as_html(text: str, color: str) -> str:
     if not text:
         return ""
     body = html.escape(text).replace("\n", "<br>")
-    return f'<div style="color:{color}; font-size:15px; font-family:monospace; white-space:pre-wrap">{body}</div>'
+    return (f'<div class="cnnlib-message" style="color:{color}; font-size:{MESSAGE_PX}px; font-family:monospace; '
+            f'white-space:pre-wrap">{body}</div>')
 
 
 class ViewWidget(widgets.VBox):
@@ -158,8 +174,14 @@ class ViewWidget(widgets.VBox):
         self._pending = None  # names changed while on_change runs
         for name, control in self.controls.items():
             control.observe(partial(self._changed, name), names="value")
-        controls_box = layout if layout is not None else widgets.HBox(list(self.controls.values()))
-        super().__init__([controls_box, *self.panels])
+        controls_box = layout if layout is not None else widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))  # wrap, never overlap
+        extra = []
+        if projector_mode():
+            extra = [widgets.HTML(f"<style>{PROJECTOR_CSS}</style>", layout=widgets.Layout(height="0px"))]
+        super().__init__([controls_box, *self.panels, *extra])
+        if projector_mode():
+            self.add_class("cnnlib-projector")
         self.redraw()
 
     def _repr_mimebundle_(self, **kwargs):

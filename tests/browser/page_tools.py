@@ -113,3 +113,74 @@ def wait_for_widgets(page, timeout_ms: int = 60_000) -> None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+# Every cnnlib figure on the page, as displayed: {kind, natural, shown, smallest} with ``smallest`` the
+# smallest text in CSS px as shown. SVG drawn inline: computed font sizes. SVG as an <img>: sizes from its
+# source, scaled by shown / natural width. PNG: the smallest font size cnnlib recorded in the PNG's
+# ``cnnlib:min-font-px`` text chunk (cnnlib.viz.style.figure_to_png), scaled the same way; PNGs without
+# the chunk are not cnnlib figures (a stored image, a photo) and are skipped. Hidden figures are skipped.
+MEASURE_FIGURES_JS = r"""
+async () => {
+  const visible = e => e.getBoundingClientRect().width > 0 && e.offsetParent !== null;
+  const found = [];
+  for (const svg of document.querySelectorAll('svg.cnnlib-figure')) {
+    if (!visible(svg)) continue;
+    const sizes = Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize));
+    found.push({kind: 'svg', natural: parseFloat(svg.getAttribute('width')),
+                shown: svg.getBoundingClientRect().width, smallest: Math.min(...sizes)});
+  }
+  const pngMinFont = async (src) => {
+    const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+    const view = new DataView(bytes.buffer);
+    for (let at = 8; at + 8 <= bytes.length;) {
+      const len = view.getUint32(at), kind = String.fromCharCode(...bytes.slice(at + 4, at + 8));
+      if (kind === 'IDAT' || kind === 'IEND') break;  // cnnlib writes its text chunks before the pixels
+      if (kind === 'tEXt') {
+        const body = new TextDecoder('latin1').decode(bytes.slice(at + 8, at + 8 + len));
+        const [key, value] = body.split('\0');
+        if (key === 'cnnlib:min-font-px') return parseFloat(value);
+      }
+      at += 12 + len;
+    }
+    return null;
+  };
+  for (const img of document.querySelectorAll('img')) {
+    if (!visible(img) || !img.complete || !img.naturalWidth) continue;
+    const src = img.getAttribute('src') || '';
+    const shown = img.getBoundingClientRect().width, natural = img.naturalWidth;
+    if (src.startsWith('data:image/svg+xml')) {
+      const body = src.includes(';base64,') ? atob(src.split(',')[1]) : decodeURIComponent(src.split(',')[1]);
+      if (!body.includes('cnnlib-figure')) continue;
+      const sizes = Array.from(body.matchAll(/font-size="([0-9.]+)px"/g)).map(m => parseFloat(m[1]));
+      found.push({kind: 'svg-img', natural, shown, smallest: Math.min(...sizes) * shown / natural});
+    } else if (src.startsWith('data:image/png') || src.startsWith('blob:')) {
+      const px = await pngMinFont(img.src);
+      if (px === null) continue;
+      found.push({kind: 'png', natural, shown, smallest: px * shown / natural});
+    }
+  }
+  return found;
+}
+"""
+
+# Font sizes (CSS px) of every widget control's visible text: descriptions, readouts, buttons, menus.
+CONTROL_FONTS_JS = r"""
+() => Array.from(document.querySelectorAll(
+    '.cnnlib-projector .widget-label, .cnnlib-projector .widget-readout, .cnnlib-projector button, ' +
+    '.cnnlib-projector select, .cnnlib-projector .cnnlib-message'))
+  .filter(e => e.offsetParent !== null && e.innerText.trim())
+  .map(e => ({text: e.innerText.trim().slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize),
+              clipped: e.scrollWidth > e.clientWidth + 1}))
+"""
+
+# Height of each cnnlib widget (controls, figures, message) in CSS px.
+WIDGET_HEIGHTS_JS = r"""
+() => Array.from(document.querySelectorAll('.cnnlib-projector'))
+  .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().height)
+"""
+
+
+def measure_figures(page) -> list[dict]:
+    """Every visible cnnlib figure on ``page``: natural and shown width, smallest text as shown (CSS px)."""
+    return page.evaluate(MEASURE_FIGURES_JS)

@@ -99,7 +99,7 @@ def start_lab(tmp: Path) -> Server:
 
 
 def start_voila(tmp: Path) -> Server:
-    """Voilà as ``make present`` runs it: a Jupyter server extension, served from above notebooks/."""
+    """Voilà as ``make present`` runs it: a Jupyter server extension, served from above notebooks/, in projector mode."""
     root = tmp / "voila-root"
     root.mkdir()
     copy_lessons(root)
@@ -112,4 +112,5 @@ def start_voila(tmp: Path) -> Server:
     ]
     env = _env(tmp)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "tools" / "jupyter"), env.get("JUPYTER_PATH")) if p)
+    env["CNNLIB_PROJECTOR"] = "1"  # as make present: the lessons in projector mode
     return Server(argv, port, token, tmp / "voila.log", "/api/status", env)

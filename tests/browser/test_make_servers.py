@@ -18,7 +18,7 @@ import pytest
 from .conftest import ROOT
 from .servers import free_port
 
-GIF = "sliding_window.gif"
+GIF = "sliding_window.svg"  # the animation of lesson 01 (an animated SVG)
 IMG_LOADED_JS = f"""() => {{
   const img = document.querySelector('img[src*="{GIF}"]');
   return !!img && img.complete && img.naturalWidth > 0;

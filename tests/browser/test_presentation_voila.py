@@ -2,7 +2,11 @@
 
 ``make present LESSON=02`` serves a lesson this way for projecting in class, with the
 cnnlib-present template: cells tagged ``presentation-hide`` (the still picture in front
-of each widget, exercise scaffolding) are in the page but not shown.
+of each widget, exercise scaffolding) are in the page but not shown. It runs the lessons
+in projector mode (``CNNLIB_PROJECTOR=1``), and the page is a projector's 1024×768: every
+figure's smallest text is at least 18 CSS px, no figure is drawn below its natural width,
+widget labels and readouts are 18 px and not cut short, and each widget (controls, figure,
+message) fits on one screen.
 """
 from __future__ import annotations
 
@@ -12,9 +16,12 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ROOT, lesson_names
-from .page_tools import BARE_WIDGET_JS, wait_for_widgets, move_slider
+from .page_tools import (BARE_WIDGET_JS, CONTROL_FONTS_JS, WIDGET_HEIGHTS_JS, measure_figures, move_slider,
+                         wait_for_widgets)
 
 VOILA_TIMEOUT_MS = 240_000
+PROJECTOR = {"width": 1024, "height": 768}
+MIN_TEXT_PX = 18
 
 
 HIDE_TAG = "presentation-hide"  # the cnnlib-present template hides these cells (still pictures, scaffolding)
@@ -51,7 +58,7 @@ def _render(page, url: str, n_code_cells: int) -> None:
 
 @pytest.mark.parametrize("name", lesson_names())
 def test_lesson_presents_in_voila(browser, voila, artifacts, name):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport=PROJECTOR)
     try:
         _render(page, voila.url(f"/voila/render/notebooks/{name}"), _code_cell_count(name))
         wait_for_widgets(page)  # widget views mount after their cell's output arrives
@@ -64,6 +71,8 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         assert shown == 0, f"{name}: {shown} cells tagged {HIDE_TAG} are visible in the presentation"
         assert page.evaluate(HIDDEN_CELLS_JS) == _tagged_count(name), f"{name}: tagged cells missing from the page"
 
+        _assert_projector_legible(page, name)
+
         areas = [a for a in page.query_selector_all(".jp-CodeCell .jp-OutputArea")
                  if a.query_selector(".noUi-handle")]
         for area in areas:
@@ -74,3 +83,18 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         page.screenshot(path=str(artifacts / f"voila_{name.removesuffix('.ipynb')}.png"))
     finally:
         page.close()
+
+
+def _assert_projector_legible(page, name: str) -> None:
+    """At 1024×768 in projector mode: figures' text >= 18 px at natural size, controls 18 px, widgets on one screen."""
+    for i, f in enumerate(measure_figures(page)):
+        assert f["smallest"] >= MIN_TEXT_PX - 0.05, (
+            f"{name}: figure {i} ({f['kind']}) has text at {f['smallest']:.1f} px in projector mode")
+        assert f["shown"] >= f["natural"] - 1, (
+            f"{name}: figure {i} ({f['kind']}) is drawn {f['shown']:.0f} px wide, below its natural "
+            f"{f['natural']:.0f} px")
+    for c in page.evaluate(CONTROL_FONTS_JS):
+        assert c["px"] >= MIN_TEXT_PX - 0.05, f"{name}: control text {c['text']!r} is {c['px']} px"
+        assert not c["clipped"], f"{name}: control text {c['text']!r} is cut short"
+    for h in page.evaluate(WIDGET_HEIGHTS_JS):
+        assert h <= PROJECTOR["height"], f"{name}: a widget is {h:.0f} px tall, more than one 768 px screen"

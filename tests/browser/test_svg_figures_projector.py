@@ -1,15 +1,23 @@
-"""SVG figures read from the back of the room: at a projector's 1024×768, every text is >= 18 CSS px and
-no figure is drawn below its natural width (issue 13). Checked on the lessons as stored, before running them,
-which is also what a student sees first.
+"""Figures read from the back of the room (issue 13), checked on the lessons as stored, before running them,
+which is also what a student sees first:
+
+* SVG figures at a projector's 1024×768: every text >= 18 CSS px, none drawn below its natural width;
+* every figure (SVG and PNG) in normal mode at 1280×800: smallest text >= 12 CSS px as displayed.
+
+Projector mode itself (PNG figures too, controls, one screen per widget) is checked in Voilà, as
+``make present`` shows it: tests/browser/test_presentation_voila.py.
 """
 from __future__ import annotations
 
 import pytest
 
 from .conftest import lesson_names
+from .page_tools import measure_figures
 
 PROJECTOR = {"width": 1024, "height": 768}
 MIN_TEXT_PX = 18
+NORMAL = {"width": 1280, "height": 800}
+NORMAL_MIN_TEXT_PX = 12
 
 OPEN_JS = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -60,5 +68,31 @@ def test_svg_figures_are_legible_at_1024x768(browser, lab, name):
             assert f["smallest"] >= MIN_TEXT_PX - 0.01, f"{name}: figure {i} ({f['kind']}) has text at {f['smallest']:.1f} px"
             assert abs(f["shown"] - f["natural"]) < 1, (
                 f"{name}: figure {i} is drawn {f['shown']:.0f} px wide, its natural width is {f['natural']:.0f} px")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_figure_is_legible_at_1280x800(browser, lab, name):
+    page = browser.new_page(viewport=NORMAL)
+    try:
+        page.goto(lab.url(f"/lab/tree/notebooks/{name}") + "&reset")
+        page.wait_for_function(OPEN_JS, timeout=120_000)
+        page.evaluate("window.jupyterapp.shell.collapseLeft()")
+        page.wait_for_timeout(1500)
+        figures = []
+        scroller = "document.querySelector('.jp-WindowedPanel-outer')"
+        height_js = f"() => ({scroller} || document.scrollingElement).scrollHeight"
+        y = 0
+        while y < page.evaluate(height_js) + 600:  # the height grows as JupyterLab renders the cells
+            page.evaluate(f"(y) => {{ ({scroller} || document.scrollingElement).scrollTop = y; }}", y)
+            page.wait_for_timeout(80)
+            figures += measure_figures(page)  # at each scroll position: cells off screen may be detached
+            y += 600
+        assert figures, f"{name}: no cnnlib figure found in the stored outputs"
+        for i, f in enumerate(figures):
+            assert f["smallest"] >= NORMAL_MIN_TEXT_PX - 0.05, (
+                f"{name}: figure {i} ({f['kind']}, {f['natural']:.0f} px shown at {f['shown']:.0f}) has text at "
+                f"{f['smallest']:.1f} px at 1280×800")
     finally:
         page.close()

@@ -12,7 +12,7 @@ from cnnlib.functional import conv2d, maxpool2d
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.layers import BatchNorm2D
 
-# (broken function, the wrong line, its fix)
+# (broken function, the wrong line, its fix, and any further (wrong, fix) pairs)
 FIXES = {
     "stride": (bugs.conv_backward_broken_1, "top, left = i, j", "top, left = i * stride, j * stride"),
     "flip": (bugs.conv_backward_broken_2, "W_back = W.transpose(1, 0, 2, 3)",
@@ -22,9 +22,10 @@ FIXES = {
     "every_element": (bugs.maxpool_backward_broken,
                       "dx[n, c, top:top + kernel_size, left:left + kernel_size] += dout[n, c, i, j]",
                       "dx[n, c, top + r, left + s] += dout[n, c, i, j]"),
-    "bn_axes": (bugs.batchnorm_backward_broken,
-                "dout.sum(axis=0, keepdims=True) - x_hat * (dout * x_hat).sum(axis=0, keepdims=True)",
-                "dout.sum(axis=axes, keepdims=True) - x_hat * (dout * x_hat).sum(axis=axes, keepdims=True)"),
+    "bn_axes": (bugs.batchnorm_backward_broken,  # one line of maths, over two lines of code
+                "m * dout - dout.sum(axis=0, keepdims=True)", "m * dout - dout.sum(axis=axes, keepdims=True)",
+                ("x_hat * (dout * x_hat).sum(axis=0, keepdims=True)",
+                 "x_hat * (dout * x_hat).sum(axis=axes, keepdims=True)")),
 }
 DIAGNOSE = {"stride": diagnose_conv_backward, "flip": diagnose_conv_backward, "crop": diagnose_conv_backward,
             "every_element": diagnose_maxpool_backward, "bn_axes": diagnose_batchnorm_backward}
@@ -93,8 +94,7 @@ def test_checker_names_the_mistake_of_each_broken_variant(mistake):
 
 @pytest.mark.parametrize("mistake", list(FIXES))
 def test_fixing_the_one_wrong_line_passes(mistake):
-    fn, old, new = FIXES[mistake]
-    result = DIAGNOSE[mistake](edited(fn, old, new))
+    result = DIAGNOSE[mistake](edited(*FIXES[mistake]))
     assert result, str(result)
     assert result.mistake is None
     assert all(r.passed and max(r.errors.values()) < TOL for r in result.results)

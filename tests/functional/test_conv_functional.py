@@ -15,7 +15,9 @@ from cnnlib.functional import (
     im2col,
     sliding_windows,
 )
+from cnnlib.functional.im2col import columns_to_image_batch_last
 from cnnlib.gradcheck import numerical_gradient, relative_error
+from cnnlib.shapes import Geometry2D
 
 RNG = np.random.default_rng(0)
 IMPLS = [(conv2d_forward, conv2d_backward), (conv2d_forward_naive, conv2d_backward_naive)]
@@ -316,3 +318,40 @@ def test_both_matmul_routes_match_naive(C, H):
             assert (got is None) == (want is None)
             if got is not None:
                 np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+# -- the fast path's two speed-ups: the bias trick and a batch-last col2im ------------------------------------
+@pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 1), (1, 2), ((2, 3), (2, 1))])
+def test_col2im_batch_last_equals_col2im(stride, dilation):
+    N, C, H, W, KH, KW = 3, 2, 7, 8, 3, 2
+    geometry = Geometry2D.conv((KH, KW), stride, 0, dilation)
+    H_out, W_out = geometry.output_hw((H, W))
+    cols = RNG.standard_normal((C * KH * KW, N * H_out * W_out))  # columns in (n, i, j) order
+    batch_last = cols.reshape(-1, N, H_out, W_out).transpose(0, 2, 3, 1).reshape(C * KH * KW, -1)  # (i, j, n) order
+    np.testing.assert_allclose(columns_to_image_batch_last(batch_last, (N, C, H, W), geometry, (H_out, W_out)),
+                               col2im(cols, (N, C, H, W), KH, KW, stride, dilation), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("C, H", [(1, 12), (8, 5)], ids=["one-matmul-per-sample", "one-big-matmul"])
+def test_bias_trick_adds_b_and_gives_db(C, H):
+    rng = np.random.default_rng(6)
+    x, W, b = rng.standard_normal((3, C, H, H)), rng.standard_normal((4, C, 3, 3)), rng.standard_normal(4)
+    out, cache = conv2d_forward(x, W, b, padding=1)
+    out_no_bias, cache_no_bias = conv2d_forward(x, W, padding=1)
+    np.testing.assert_allclose(out, out_no_bias + b[:, None, None], rtol=1e-12, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    dx, dW, db = conv2d_backward(dout, cache)
+    dx_no_bias, dW_no_bias, _ = conv2d_backward(dout, cache_no_bias)
+    np.testing.assert_allclose(db, dout.sum(axis=(0, 2, 3)), rtol=1e-12)
+    np.testing.assert_allclose(dW, dW_no_bias, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dx, dx_no_bias, rtol=1e-12, atol=1e-12)
+    assert db.flags.c_contiguous and dW.flags.c_contiguous and dW.shape == W.shape
+
+
+def test_a_float64_bias_keeps_a_float32_output():
+    x, W = RNG.standard_normal((2, 2, 5, 5)).astype(np.float32), RNG.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    b = RNG.standard_normal(3)  # float64, as before the bias trick: out has the dtype of x and W
+    out, cache = conv2d_forward(x, W, b)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, conv2d_forward_naive(x, W, b)[0], rtol=1e-5, atol=1e-5)
+    assert conv2d_backward(np.ones_like(out), cache)[2].dtype == np.float32

@@ -18,6 +18,7 @@ from cnnlib.functional import (
     maxpool2d_indices,
     sliding_windows,
 )
+from cnnlib.functional.pooling import MaxPoolCache, TiledMaxPoolCache
 from cnnlib.gradcheck import numerical_gradient, relative_error
 
 MAX = [(maxpool2d_forward, maxpool2d_backward), (maxpool2d_forward_naive, maxpool2d_backward_naive)]
@@ -213,3 +214,59 @@ def test_impl_error():
         maxpool2d(X, 2, impl="slow")
     with pytest.raises(ValueError, match=r"impl must be one of"):
         avgpool2d(X, 2, impl=None)
+
+
+# -- the fast path for windows that tile the input (stride == kernel_size, the size a multiple of it) -------------
+@pytest.mark.parametrize("shape, kernel_size, stride, padding, tiled", [
+    ((3, 4, 8, 8), 2, None, 0, True),  # MaxPool2D(2) on an even size: the common case
+    ((2, 3, 9, 6), (3, 2), None, 0, True),  # rectangular windows
+    ((2, 3, 6, 6), 3, None, 0, True),  # three candidates per pass
+    ((2, 3, 4, 6), (1, 2), None, 0, True),  # one row per window: pass 2 has a single candidate
+    ((2, 3, 6, 6), 2, None, 1, True),  # padded 8x8: tiled, the padding's -inf never wins
+    ((2, 3, 7, 7), 2, None, 0, False),  # the last row and column are in no window: general path
+    ((2, 3, 5, 8), 2, None, 1, False),  # padded 7x10: the last padded row is in no window
+    ((2, 3, 8, 8), 2, 1, 0, False),  # kernel != stride, overlapping windows: general path
+    ((2, 3, 8, 8), 2, 3, 0, False),  # kernel != stride, gaps between windows: general path
+])
+def test_tiled_fast_path_equals_naive_with_ties(shape, kernel_size, stride, padding, tiled):
+    for seed in range(5):
+        x = _ties(shape, seed)  # integers in [-3, 3]: many ties inside windows, all-equal windows too
+        out, cache = maxpool2d_forward(x, kernel_size, stride, padding)
+        assert isinstance(cache, TiledMaxPoolCache if tiled else MaxPoolCache)
+        out_n, cache_n = maxpool2d_forward_naive(x, kernel_size, stride, padding)
+        np.testing.assert_array_equal(out, out_n)
+        dout = np.random.default_rng(seed + 1).standard_normal(out.shape)
+        dx, dx_naive = maxpool2d_backward(dout, cache), maxpool2d_backward_naive(dout, cache_n)
+        if tiled:  # every pixel gets one window's gradient or 0: no sums, so exactly equal
+            np.testing.assert_array_equal(dx, dx_naive)
+        else:  # overlapping windows add up, in another order than the loops
+            np.testing.assert_allclose(dx, dx_naive, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("window, first", [
+    ([[0, 5], [5, 1]], (0, 1)),  # row-major: (0, 1) before (1, 0), although column 0 holds a 5 too
+    ([[1, 9], [9, 9]], (0, 1)),  # three maxima
+    ([[7, 7], [7, 7]], (0, 0)),  # all equal: the top-left pixel
+    ([[0, 0, 7], [7, 0, 0], [0, 7, 0]], (0, 2)),  # 3x3: the first row holding the max wins, at its column
+    ([[0, 1, 0], [2, 0, 2], [0, 2, 0]], (1, 0)),  # a later row wins only when strictly larger
+    ([[-np.inf, -5], [-5, -np.inf]], (0, 1)),
+])
+def test_tiled_path_sends_the_gradient_to_the_first_maximum(window, first):
+    x = img(window)
+    out, cache = maxpool2d_forward(x, x.shape[2])
+    assert isinstance(cache, TiledMaxPoolCache)
+    dx = maxpool2d_backward(np.full((1, 1, 1, 1), 3.0), cache)[0, 0]
+    expected = np.zeros_like(dx)
+    expected[first] = 3.0
+    np.testing.assert_array_equal(dx, expected)
+
+
+def test_tiled_path_keeps_dtypes_and_sends_every_gradient():
+    x = _ties((4, 5, 6, 6), 7).astype(np.float32)
+    out, cache = maxpool2d_forward(x, 2)
+    dout = np.random.default_rng(0).standard_normal(out.shape)  # float64 into a float32 layer
+    dx = maxpool2d_backward(dout, cache)
+    assert out.dtype == dx.dtype == np.float32
+    # Each window passes its whole gradient to exactly one pixel: the window sums of dx are dout.
+    np.testing.assert_allclose(dx.reshape(4, 5, 3, 2, 3, 2).sum(axis=(3, 5)), dout.astype(np.float32), rtol=1e-6)
+    assert np.count_nonzero(dx) == np.count_nonzero(dout)

@@ -60,8 +60,8 @@ def test_pool_output_size_defaults_the_stride_to_the_window():
 def test_explanations_substitute_the_numbers():
     assert explain_conv_output_size(8, 3, stride=2).splitlines() == [
         "H_out = floor((H + 2P - K) / S) + 1 = floor((8 + 2*0 - 3) / 2) + 1 = floor(5 / 2) + 1 = 2 + 1 = 3",
-        "The stride does not fit exactly: the last 1 row(s)/column(s) of the padded input are never covered by "
-        "a window (the floor drops them).",
+        "The stride does not fit exactly: the last 1 row(s)/column(s) of the padded input",
+        "are never covered by a window (the floor drops them).",
     ]
     assert explain_conv_output_size(4, 2, pads=(0, 1)) == (
         "H_out = floor((H + P_before + P_after - K) / S) + 1 = floor((4 + 0 + 1 - 2) / 1) + 1 = floor(3 / 1) + 1"

@@ -5,27 +5,12 @@ from cnnlib.functional import conv2d
 from cnnlib.image_filters import get_kernel
 import pytest
 
-from cnnlib.viz.filters import (FIXED_LIMIT, clipped_text, draw_feature_maps, draw_filter_channels,
-                                draw_filter_result, draw_images, draw_rgb_filter, map_style)
+from cnnlib.viz.filters import (FIXED_LIMIT, bar_extend, clipped_text, draw_feature_maps, draw_filter_channels,
+                                draw_images, draw_rgb_filter, map_style)
 from cnnlib.viz.style import IMAGE_CMAP, SIGNED_CMAP, image_style
 
 RNG = np.random.default_rng(0)
 IMAGE = RNG.random((20, 16))
-
-
-def test_filter_result_shows_the_output_shape_and_kernel_values():
-    fmap = conv2d(IMAGE[None, None], get_kernel("sobel_x", np.float64)[None, None], stride=2)[0, 0]
-    fig = draw_filter_result(IMAGE, get_kernel("sobel_x"), fmap, stride=2, padding=0, kernel_name="sobel_x")
-    titles = [ax.get_title() for ax in fig.axes]
-    assert "feature map 9×7\nstride 2, padding 0\nfixed: −1 … +1, white = 0" in titles
-    kernel_ax = next(ax for ax in fig.axes if ax.get_title() == "sobel_x\nweights sum to 0")
-    assert sorted(t.get_text() for t in kernel_ax.texts) == sorted(["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"])
-    assert len(fig.axes) == 5  # input, kernel, map, and a colour bar for each picture
-
-
-def _map_limits(fig):
-    im = fig.axes[2].images[0]
-    return im.get_cmap().name, im.norm.vmin, im.norm.vmax
 
 
 def _fmap(name, image=IMAGE):
@@ -33,50 +18,39 @@ def _fmap(name, image=IMAGE):
 
 
 def test_fixed_scale_is_the_same_for_every_kernel_so_the_weight_sum_shows_as_brightness():
-    limits = {name: _map_limits(draw_filter_result(IMAGE, get_kernel(name), _fmap(name), padding=1))
-              for name in ("identity", "brighten", "darken", "box_blur")}
-    assert set(limits.values()) == {(IMAGE_CMAP, 0.0, FIXED_LIMIT)}  # one scale: brighten is drawn brighter
-    signed = {name: _map_limits(draw_filter_result(IMAGE, get_kernel(name), _fmap(name), padding=1))
-              for name in ("sobel_x", "laplacian")}
-    assert set(signed.values()) == {(SIGNED_CMAP, -FIXED_LIMIT, FIXED_LIMIT)}  # centred at 0, fixed limits
+    limits = {}
+    for name in ("identity", "brighten", "darken", "box_blur", "sobel_x", "laplacian"):
+        style, text = map_style(_fmap(name), get_kernel(name), "fixed")
+        limits[name] = (style["cmap"], style["norm"].vmin, style["norm"].vmax, text)
+    gray = (IMAGE_CMAP, 0.0, FIXED_LIMIT, "fixed: gray 0 … 1")
+    signed = (SIGNED_CMAP, -1.0, 1.0, "fixed: −1 … +1, white = 0")
+    assert limits == {"identity": gray, "brighten": gray, "darken": gray, "box_blur": gray, "sobel_x": signed,
+                      "laplacian": signed}
     # brighten's pixels are twice identity's, on the same colour scale: mean drawn gray level is higher
     norm = map_style(_fmap("identity"))[0]["norm"]
     assert np.mean(np.clip(norm(_fmap("brighten")), 0, 1)) > 1.3 * np.mean(norm(_fmap("identity")))
 
 
-def test_stretched_scale_fits_each_map_and_hides_the_brightness():
-    maps = {name: _fmap(name) for name in ("identity", "brighten")}
-    figs = {name: draw_filter_result(IMAGE, get_kernel(name), m, padding=1, scale="stretched") for name, m in maps.items()}
-    tops = {name: _map_limits(f)[2] for name, f in figs.items()}
+def test_stretched_scale_fits_each_map():
+    tops = {name: map_style(_fmap(name), get_kernel(name), "stretched")[0]["norm"].vmax
+            for name in ("identity", "brighten")}
     assert tops["brighten"] == pytest.approx(2 * tops["identity"])
-    drawn = {name: f.axes[2].images[0].norm(maps[name]) for name, f in figs.items()}
-    np.testing.assert_allclose(drawn["identity"], drawn["brighten"])  # the same picture: only the colour bar differs
-    assert "stretched: gray 0 … " in figs["brighten"].axes[2].get_title()
+    style, text = map_style(np.array([[-0.5, 450.0]]), scale="stretched")
+    assert style["cmap"] == SIGNED_CMAP and text.startswith("stretched: ±") and "e+" not in text  # no exponent
     with pytest.raises(ValueError, match="scale must be one of"):
-        map_style(maps["identity"], scale="auto")
+        map_style(_fmap("identity"), scale="auto")
 
 
-def test_filter_result_colour_bars_and_clipping_note():
+def test_clipping_note_and_colour_bar_ends():
     fmap = 2 * _fmap("identity")
-    fig = draw_filter_result(IMAGE, get_kernel("brighten"), fmap, padding=1)
-    bars = fig.axes[3:]
-    assert len(bars) == 2 and [b.get_ylim() for b in bars] == [(0.0, 1.0), (0.0, 1.0)]  # photo and map: 0…1
-    share = np.mean(fmap > 1)
-    assert [t.get_text() for t in fig.texts if t.get_text()] == [f"{share:.0%} above 1: drawn as 1"]
+    norm = map_style(fmap)[0]["norm"]
+    assert clipped_text(fmap, norm) == f"{np.mean(fmap > 1):.0%} above 1: drawn as 1"
     assert clipped_text(np.array([0.2, 0.5]), map_style(np.array([0.2]))[0]["norm"]) == ""
-
-
-@pytest.mark.parametrize("settings", [dict(padding=0, stride=1), dict(padding=3, stride=1), dict(padding=1, stride=4)])
-def test_filter_result_size_does_not_depend_on_stride_or_padding(settings):
-    base = draw_filter_result(IMAGE, get_kernel("sobel_x"), _fmap("sobel_x"), padding=1).get_size_inches()
-    fmap = conv2d(IMAGE[None, None], get_kernel("sobel_x", np.float64)[None, None], **settings)[0, 0]
-    fig = draw_filter_result(IMAGE, get_kernel("sobel_x"), fmap, **settings)
-    np.testing.assert_allclose(fig.get_size_inches(), base)
+    assert [bar_extend(v, norm) for v in ([0.5], [-1, 0.5], [0.5, 2], [-1, 2])] == ["neither", "min", "max", "both"]
 
 
 def test_figure_text_is_big_enough():
-    figs = [draw_filter_result(IMAGE, get_kernel("sobel_x"), _fmap("sobel_x"), padding=1),
-            draw_feature_maps(RNG.standard_normal((2, 8, 8)), ["a", "b"], RNG.standard_normal((2, 3, 3))),
+    figs = [draw_feature_maps(RNG.standard_normal((2, 8, 8)), ["a", "b"], RNG.standard_normal((2, 3, 3))),
             draw_rgb_filter(RNG.random((10, 8, 3)), RNG.standard_normal((3, 3, 3)), RNG.standard_normal((8, 6)))]
     for fig in figs:
         fig.canvas.draw() if hasattr(fig.canvas, "draw") else None

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from cnnlib.viz import activations, batchnorm, output_size, pooling
+from cnnlib.viz import activations, batchnorm, output_size, pooling, receptive_field, translation
 from cnnlib.viz.backprop import CATEGORY_COLORS as BACKPROP_CELLS
 from cnnlib.viz.backprop import WINDOW_EDGE as BACKPROP_WINDOW_EDGE
 from cnnlib.viz.im2col import PICK_EDGE, PICK_FILL, PLAIN, WEIGHT_FILL
@@ -24,6 +24,11 @@ CATEGORY_SETS = {
     "pooling zoom: windows vs kept pixels": [pooling.ZOOM_WINDOW_COLOR, pooling.PICK_COLOR],
     "pooling zoom: example windows vs kept pixels": [*pooling.ZOOM_EXAMPLE_COLORS, pooling.PICK_COLOR],
     "batchnorm channels": list(batchnorm.CHANNEL_COLORS),
+    "shift comparison (04): zoomed region vs pooling windows": [translation.ZOOM_COLOR, translation.WINDOW_COLOR],
+    "shift comparison (04): table bars, edge maps vs pooled": [translation.EDGE_BAR, translation.POOLED_BAR],
+    "receptive field: unit, what it depends on, its field (10)": [receptive_field.UNIT_FILL, receptive_field.SEEN_FILL,
+                                                                  receptive_field.FIELD_EDGE],
+    "receptive field outlines (10)": [receptive_field.UNIT_FILL, receptive_field.SEEN_EDGE, receptive_field.FIELD_EDGE],
     "activation curves and shading": [activations.FUNC_COLOR, activations.GRAD_COLOR, activations.SAT_COLOR],
     "gradient through depth lines": list(activations.DEPTH_COLORS.values()),
     "backward pass cells (06)": BACKPROP_CELLS,
@@ -58,3 +63,14 @@ def test_bad_colours_are_named():
         to_rgb("red")
     with pytest.raises(ValueError, match="kind must be one of"):
         simulate_cvd("#000000", "colourblind")
+
+
+def test_cvd_image_simulation_matches_the_colour_simulation():
+    from cnnlib.viz.palette import simulate_cvd, simulate_cvd_image
+    img = np.array([[[0xD5, 0x5E, 0x00], [0x00, 0x72, 0xB2]]], dtype=np.uint8)  # (1, 2, 3)
+    for kind in ("deuteranopia", "protanopia", "tritanopia"):
+        seen = simulate_cvd_image(img, kind)
+        expected = np.round(simulate_cvd(["#D55E00", "#0072B2"], kind) * 255)
+        np.testing.assert_array_equal(seen[0], expected)
+    with pytest.raises(ValueError, match=r"\(H, W, 3\) uint8 image, got float64"):
+        simulate_cvd_image(img.astype(float), "deuteranopia")

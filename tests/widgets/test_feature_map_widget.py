@@ -1,5 +1,10 @@
+import base64
+import io
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from cnnlib.demos.feature_maps import layer_outputs, tile_channels
 from cnnlib.networks import fashion_mnist_cnn
@@ -9,6 +14,14 @@ MODEL = fashion_mnist_cnn(seed=0)
 IMAGES = np.random.default_rng(0).random((5, 1, 28, 28)).astype(np.float32)
 LABELS = np.array([0, 1, 2, 3, 4])
 CLASSES = tuple("abcdefghij")
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _mosaic_shape(svg: str) -> tuple:
+    """``(rows, cols)`` pixels of the mosaic PNG embedded in the figure."""
+    data = list(ET.fromstring(svg).iter(f"{NS}image"))[1].get("href").removeprefix("data:image/png;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(data))) as im:
+        return im.height, im.width
 
 
 @pytest.mark.parametrize("index, layer", [(0, 0), (3, 2), (4, 5)])
@@ -16,14 +29,15 @@ def test_view_draws_that_layers_output_for_that_image(index, layer):
     view = feature_map_view(MODEL, IMAGES, index, layer, LABELS, CLASSES)
     expected = layer_outputs(MODEL, IMAGES[index])[layer]
     np.testing.assert_allclose(view.maps, expected)
-    drawn = view.fig.axes[1].images[0].get_array()  # RGBA bytes of the mosaic
-    assert drawn.shape[:2] == tile_channels(expected, 8).shape
+    assert _mosaic_shape(view.svg) == tile_channels(expected, 8).shape
     logits = MODEL.predict(IMAGES[index:index + 1])[0]
     assert view.predicted == int(logits.argmax())
-    assert f"true: {CLASSES[index]}" in view.fig.axes[0].get_title()
+    texts = [t.text for t in ET.fromstring(view.svg).iter(f"{NS}text")]
+    assert texts[1:5] == [f"test image {index}", f"true: {CLASSES[index]}", "predicted:",
+                          f"{CLASSES[view.predicted]} ({view.probability:.0%})"]  # the caption, line by line
     assert f"output {expected.shape}" in view.message
     name = type(MODEL.layers[layer]).__name__
-    assert any(t.get_text().startswith(f"layer {layer} · {name}(") for t in view.fig.texts)  # the suptitle
+    assert texts[0].startswith(f"layer {layer} · {name}(")  # the title
     assert view.message.startswith(f"layer {layer} · {name}:")
 
 
@@ -40,10 +54,11 @@ def test_widget_controls_redraw_the_panel():
     assert image_s.max == 4 and [v for _, v in menu.options] == [0, 1, 2, 3, 4, 5]
     assert [label for label, _ in menu.options][:4] == ["0 · Conv2D → 32×26×26", "1 · ReLU → 32×26×26",
                                                        "2 · MaxPool2D → 32×13×13", "3 · Conv2D → 64×11×11"]
-    first = bytes(box.panel.image.value)
+    first = box.panel.svg.value
+    assert first.startswith("<svg") and box.panel.image.layout.display == "none"  # drawn as SVG, not a PNG
     menu.value = 3
     assert "output (64, 11, 11)" in box.panel.message.value
-    assert bytes(box.panel.image.value) != first
+    assert box.panel.svg.value != first
     image_s.value = 2
     assert len(box.cache) == 3
 
@@ -53,6 +68,6 @@ def test_widget_figure_keeps_its_size_for_every_layer():
     sizes = set()
     for layer in [v for _, v in box.controls["layer"].options]:
         box.controls["layer"].value = layer
-        png = bytes(box.panel.image.value)
-        sizes.add(png[16:24])  # the PNG header's width and height
+        root = ET.fromstring(box.panel.svg.value)
+        sizes.add((root.get("width"), root.get("height")))
     assert len(sizes) == 1

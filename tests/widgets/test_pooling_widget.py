@@ -5,7 +5,9 @@ from cnnlib.demos.filters import sample_edge_map
 from cnnlib.demos.pooling import pool_layout
 from cnnlib.demos.translation import compare_shift
 from cnnlib.widgets import pooling_view, pooling_widget, shift_view, shift_widget
-from cnnlib.widgets.pooling import LABEL_STYLE
+from cnnlib.viz.pooling import EXPLORER_H, EXPLORER_W, draw_pool_explorer
+from cnnlib.viz.translation import SHIFT_SIZE, draw_shift_comparison
+from cnnlib.widgets.pooling import LABEL_STYLE, RANGES, SHIFT_RANGES
 
 
 @pytest.mark.parametrize("pool, k, s", [("max", 3, 1), ("average", 4, 2)])
@@ -15,8 +17,8 @@ def test_pooling_view_draws_the_layout_of_the_edge_map(pool, k, s):
     np.testing.assert_array_equal(view.pooled, lay.pooled)
     np.testing.assert_array_equal(view.crop_pooled, lay.crop_pooled)
     np.testing.assert_array_equal(view.picked[0], lay.rows)
-    assert view.message == lay.formula and view.fig.axes[1].get_title() == f"{pool} pooled\n{lay.pooled.shape[0]}×" \
-                                                                          f"{lay.pooled.shape[1]}"
+    assert view.message == lay.formula and view.svg == draw_pool_explorer(lay)
+    assert f">{pool} pooled</text>" in view.svg and f">{lay.pooled.shape[0]}×{lay.pooled.shape[1]}</text>" in view.svg
 
 
 def test_pooling_view_of_another_map():
@@ -32,30 +34,62 @@ def test_unknown_pool_type_is_a_clear_error():
 
 def test_pooling_widget_controls_redraw():
     box = pooling_widget()
-    assert set(box.controls) == {"pool", "kernel_size", "stride"} and box.controls["kernel_size"].description == "window"
-    first = bytes(box.panel.image.value)
+    assert set(box.controls) == {"pool", "kernel_size", "stride"}
+    assert box.controls["kernel_size"].description == "window"
+    first = box.panel.svg.value
+    assert box.panel.image.layout.display == "none" and "max pooling, window 2×2, stride 2" in first
     box.controls["stride"].value = 1
-    second = bytes(box.panel.image.value)
+    second = box.panel.svg.value
     assert second != first and "148" not in box.panel.message.value and "149" in box.panel.message.value
     box.controls["pool"].value = "average"
-    assert bytes(box.panel.image.value) != second
+    assert box.panel.svg.value != second and ">average pooled</text>" in box.panel.svg.value
+
+
+def test_pooling_widget_keeps_its_size_for_every_setting():
+    box = pooling_widget()
+    sizes = set()
+    for pool in ("max", "average"):
+        box.controls["pool"].value = pool
+        for k in range(RANGES["kernel_size"][0], RANGES["kernel_size"][1] + 1):
+            box.controls["kernel_size"].value = k
+            for s in range(RANGES["stride"][0], RANGES["stride"][1] + 1):
+                box.controls["stride"].value = s
+                svg = box.panel.svg.value
+                sizes.add(svg[:svg.index(">")].split('viewBox="')[1].split('"')[0])
+    assert sizes == {f"0 0 {EXPLORER_W:g} {EXPLORER_H:g}"} and EXPLORER_W <= 800
 
 
 def test_shift_view_draws_the_comparison():
     view = shift_view(2, 3)
     c = compare_shift(2, 3)
     assert view.comparison.before == c.before and view.comparison.after == c.after
+    assert view.svg == draw_shift_comparison(c) and f">similarity {c.after:.2f}</text>" in view.svg
     assert view.message == f"similarity of the edge maps {c.before:.2f}; after 3×3 max pooling {c.after:.2f}"
     with pytest.raises(ValueError, match=r"shift must be in 0\.\.6"):
         shift_view(7)
 
 
-def test_shift_widget_redraws():
+def test_shift_widget_redraws_its_svg():
     box = shift_widget()
-    first = bytes(box.panel.image.value)
+    first = box.panel.svg.value
+    assert box.panel.image.layout.display == "none" and ">shift 1 px: similarity " in first
     box.controls["shift"].value = 3
-    assert bytes(box.panel.image.value) != first
-    assert box.panel.message.value.count("similarity") == 1
+    c = compare_shift(3, 2)
+    assert box.panel.svg.value == draw_shift_comparison(c) != first
+    assert box.panel.message.value.count("similarity") == 1 and f"{c.after:.2f}" in box.panel.message.value
+
+
+def test_shift_widget_keeps_its_size_for_every_setting():
+    box = shift_widget()
+    sizes = set()
+    for k in range(SHIFT_RANGES["kernel_size"][0], SHIFT_RANGES["kernel_size"][1] + 1):
+        box.controls["kernel_size"].value = k
+        for s in range(SHIFT_RANGES["shift"][0], SHIFT_RANGES["shift"][1] + 1):
+            box.controls["shift"].value = s
+            svg = box.panel.svg.value
+            assert f">shift {s} px: " in svg and f"after {k}×{k} pooling<" in svg
+            sizes.add(svg[:svg.index(">")].split('viewBox="')[1].split('"')[0])
+    assert sizes == {f"0 0 {SHIFT_SIZE[0]:g} {SHIFT_SIZE[1]:g}"} and SHIFT_SIZE[0] <= 800
 
 
 @pytest.mark.parametrize("make", [pooling_widget, shift_widget])

@@ -1,13 +1,17 @@
+import xml.etree.ElementTree as ET
+
 from cnnlib.shapes import receptive_field, receptive_field_region
 from cnnlib.widgets import receptive_field_view, receptive_field_widget
+from cnnlib.widgets.receptive_field import MENU_WIDTH, SLIDER_WIDTH
+
+NS = "{http://www.w3.org/2000/svg}"
 
 
 def test_default_view_is_the_32x32x3_network_on_a_photo_patch():
     view = receptive_field_view()
     assert view.layout.sizes == ((32, 32), (30, 30), (15, 15), (13, 13), (6, 6), (4, 4))
     assert view.input_region == ((0, 18), (0, 18))
-    photo = view.fig.axes[0].images[0].get_array()
-    assert photo.shape == (32, 32, 3)
+    assert len(list(ET.fromstring(view.svg).iter(f"{NS}image"))) == 1  # the photo patch, under the input grid
     assert "receptive field 18×18, input rows 0..17" in view.message
 
 
@@ -16,7 +20,7 @@ def test_view_input_region_matches_the_calculator():
     view = receptive_field_view(layer=2, i=2, j=5, layers=layers, input_size=(16, 16))  # layers[2]
     rf = receptive_field(layers, (16, 16))[-1]
     assert view.input_region == receptive_field_region(rf, 2, 5, input_size=(16, 16))
-    assert view.fig.axes[0].images[0].get_array().shape == (16, 16, 4)  # no photo: a grid
+    assert not list(ET.fromstring(view.svg).iter(f"{NS}image"))  # no photo: a grid
 
 
 def test_widget_sliders_follow_the_layer_size():
@@ -33,3 +37,21 @@ def test_widget_sliders_follow_the_layer_size():
     assert (row_s.value, col_s.value) == (5, 5)
     assert "unit (5, 5) of layer 5 · MaxPool2D" in box.panel.message.value
     assert len(box.cache) == 5  # one picture per move: none for the unclamped (5, 20, 7)
+    assert box.panel.svg.value == receptive_field_view(5, 5, 5).svg  # drawn as SVG, not a PNG
+    assert box.panel.svg.layout.display != "none" and box.panel.image.layout.display == "none"
+
+
+def test_figure_size_is_the_same_for_every_layer_and_unit():
+    sizes = {(ET.fromstring(receptive_field_view(layer, i, j).svg).get("width"),
+              ET.fromstring(receptive_field_view(layer, i, j).svg).get("height"))
+             for layer, i, j in [(0, 0, 0), (0, 29, 3), (2, 14, 14), (3, 6, 2), (5, 0, 5), (6, 3, 3)]}
+    assert len(sizes) == 1
+
+
+def test_controls_fit_a_1024_px_page_and_wrap():
+    box = receptive_field_widget()
+    row = box.children[0]
+    assert row.layout.flex_flow == "row wrap"
+    assert [c.layout.width for c in row.children] == [MENU_WIDTH, SLIDER_WIDTH, SLIDER_WIDTH]
+    assert int(MENU_WIDTH.rstrip("px")) + 2 * int(SLIDER_WIDTH.rstrip("px")) <= 820
+    assert all(c.style.description_width == "72px" for c in row.children)  # "column j" at ~8 px a character

@@ -1,3 +1,5 @@
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
 
@@ -30,10 +32,11 @@ def test_view_with_stride_and_padding_matches_cnnlib():
     assert last.message.startswith("out[2, 2] = ")
 
 
-def test_view_moves_its_own_figure_and_not_another_examples():
-    first = sliding_window_view(1)
-    assert sliding_window_view(5, figure=first.fig).fig is first.fig
-    assert sliding_window_view(1, stride=2, figure=first.fig).fig is not first.fig
+def test_view_is_svg_of_one_size_for_every_step():
+    views = [sliding_window_view(step, padding=1) for step in (1, 13, 25)]
+    roots = [ET.fromstring(v.svg) for v in views]
+    assert len({(r.get("width"), r.get("height")) for r in roots}) == 1
+    assert "step 13 of 25:  out[2, 2] = " + views[1].message.removeprefix("out[2, 2] = ") in views[1].svg
 
 
 def test_view_rejects_steps_out_of_range():
@@ -45,12 +48,13 @@ def test_widget_slider_redraws_the_figure():
     box = sliding_window_widget()
     play, slider = box.controls["play"], box.controls["step"]
     assert (slider.min, slider.max, play.max) == (1, 9, 9)
-    first = bytes(box.panel.image.value)
-    assert first.startswith(b"\x89PNG")
+    first = box.panel.svg.value
+    assert first.startswith("<svg") and "step 1 of 9:" in first
+    assert box.panel.image.layout.display == "none"
     slider.value = 3
-    assert bytes(box.panel.image.value) != first
+    assert box.panel.svg.value != first and "step 3 of 9:  out[0, 2] = " in box.panel.svg.value
     assert "out[0, 2]" in box.panel.message.value
     slider.value = 1  # back to a cached step: the same picture
-    assert bytes(box.panel.image.value) == first
+    assert box.panel.svg.value == first
     play.value = 5  # in the browser the Play button moves the slider; alone it draws nothing
     assert list(box.cache) == [(("step", 1),), (("step", 3),)]
