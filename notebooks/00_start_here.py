@@ -88,7 +88,7 @@ result
 # | `10_architectures` | a 32×32×3 network, and the same models in PyTorch and Keras |
 # | `11_transposed_convolution` | the backward pass of a convolution as a layer: learned upsampling, its output size and `output_padding`, the checkerboard artefact |
 # | `12_modern_building_blocks` | 1×1 convs, stacked 3×3 convs, global average pooling, strided convs and residual connections, with their parameter counts; LeNet → VGG → ResNet |
-# | `14_what_the_network_sees` | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
+# | `13_what_the_network_sees` | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
 
 # %% [markdown]
 # ## Check your setup

@@ -1,4 +1,4 @@
-r"""Lesson 14's maths: saliency derived by hand, the three explanations of one image, shifts through the network.
+r"""Lesson 13's maths: saliency derived by hand, the three explanations of one image, shifts through the network.
 
 * :func:`tiny_saliency`: a 2-layer model (a 2×2 conv, ReLU, a dense layer) on
   a 3×3 image, whose saliency a student can work out on paper: each active

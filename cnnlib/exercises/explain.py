@@ -1,4 +1,4 @@
-"""Lesson 14 checkers: saliency of a linear model written by hand; how many positions an occluding patch takes.
+"""Lesson 13 checkers: saliency of a linear model written by hand; how many positions an occluding patch takes.
 
 Wrong answers are matched against the classic slips: for the saliency, the
 right numbers in the wrong shape, gradient × input instead of the gradient,

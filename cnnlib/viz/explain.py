@@ -1,4 +1,4 @@
-"""Lesson 14's figures as SVG: an image beside its saliency, occlusion and Grad-CAM; maps and logits under shifts.
+"""Lesson 13's figures as SVG: an image beside its saliency, occlusion and Grad-CAM; maps and logits under shifts.
 
 :func:`draw_explanation` draws what :func:`cnnlib.demos.explain.explain_image`
 computed: four pictures of the same size, each with its colour bar, under

@@ -19,7 +19,7 @@ by name) above one or more :class:`FigurePanel` (``panels``; the first is
 * :func:`receptive_field_view` / :func:`receptive_field_widget`: what one unit sees (SVG);
 * :func:`depth_gradient_view` / :func:`depth_gradient_widget`, :func:`stack_view` / :func:`stack_widget`,
   :func:`timeline_view`: lesson 12's gradients through depth, stacked 3×3 convs, LeNet → ResNet (SVG);
-* :class:`ExplanationSet` / :func:`explain_widget`, :func:`equivariance_widget`: lesson 14's saliency,
+* :class:`ExplanationSet` / :func:`explain_widget`, :func:`equivariance_widget`: lesson 13's saliency,
   occlusion and Grad-CAM of test images; feature maps and logits under shifts (SVG);
 * :func:`learning_rate_view` / :func:`learning_rate_widget`: loss curves on a log-scale learning-rate slider.
 """

@@ -150,7 +150,8 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
     arrays = {"x": x, "kernel": kernel, "dout": dout}
     last = {"geometry": (stride, padding)}  # the stride and padding the cell slider counts cells for
     return ViewWidget(controls, [partial(backprop_view, **arrays), partial(backprop_pass_view, **arrays)],
-                      layout=layout, on_change=partial(_keep_cell, arrays, last))
+                      layout=layout, on_change=partial(_keep_cell, arrays, last),
+                      titles=("one output cell", "the whole backward pass"))
 
 
 def _output_shape(arrays: dict, stride: int, padding: int) -> tuple | None:

@@ -1,4 +1,4 @@
-"""Lesson 14's widgets: what the network sees in a test image (three methods side by side); shifts through it.
+"""Lesson 13's widgets: what the network sees in a test image (three methods side by side); shifts through it.
 
 :class:`ExplanationSet` holds a trained model and a few test images. Its
 :meth:`~ExplanationSet.view` draws one image and one class

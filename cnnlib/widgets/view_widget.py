@@ -45,7 +45,9 @@ PROJECTOR_CSS = f"""
 .cnnlib-projector .widget-inline-hbox .widget-label {{ width: auto !important; max-width: none !important;
   min-width: 4em; padding-right: 8px; overflow: visible !important; }}
 .cnnlib-projector .widget-readout {{ min-width: 3.5em; }}
-.cnnlib-projector button {{ height: auto !important; min-height: 32px; }}
+.cnnlib-projector button {{ height: auto !important; min-height: 32px; width: auto !important;
+  padding: 0 12px !important; }}
+.cnnlib-projector .lm-TabBar-tabLabel, .cnnlib-projector .p-TabBar-tabLabel {{ font-size: {PROJECTOR_MIN_PX:g}px; }}
 """
 
 
@@ -136,6 +138,12 @@ def _short(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
+def _shown_value(control) -> str:
+    """What a control shows: a menu's label ("predicted class"), else its value as :func:`_short` writes it."""
+    label = getattr(control, "label", None) if hasattr(control, "options") else None
+    return str(label) if label is not None else _short(control.value)
+
+
 def _as_html(text: str, color: str) -> str:
     if not text:
         return ""
@@ -154,6 +162,9 @@ class ViewWidget(widgets.VBox):
         on_change: ``on_change(widget, name)``, called after control ``name`` changed and
             before anything is redrawn, e.g. to set another slider's range; the
             controls it changes are drawn with the rest, once.
+        titles: one name per panel. In projector mode a widget with several panels
+            shows them as tabs with these names, so that the controls and one
+            figure fit on one screen (default "figure 1", "figure 2", …).
 
     The first panel is also ``panel``, its cache ``cache`` and its view ``view``.
     """
@@ -164,7 +175,8 @@ class ViewWidget(widgets.VBox):
     cache: dict
     view: Callable
 
-    def __init__(self, controls: dict, panels, *, layout=None, on_change: Callable | None = None) -> None:
+    def __init__(self, controls: dict, panels, *, layout=None, on_change: Callable | None = None,
+                 titles=None) -> None:
         self.controls = dict(controls)
         self.panels = tuple(p if isinstance(p, FigurePanel) else FigurePanel(p) for p in panels)
         self.panel = self.panels[0]
@@ -176,10 +188,16 @@ class ViewWidget(widgets.VBox):
             control.observe(partial(self._changed, name), names="value")
         controls_box = layout if layout is not None else widgets.HBox(
             list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))  # wrap, never overlap
-        extra = []
+        body, extra = list(self.panels), []
         if projector_mode():
             extra = [widgets.HTML(f"<style>{PROJECTOR_CSS}</style>", layout=widgets.Layout(height="0px"))]
-        super().__init__([controls_box, *self.panels, *extra])
+            if len(self.panels) > 1:  # one figure at a time under the controls: all of it on one screen
+                names = list(titles) if titles is not None else [f"figure {i + 1}" for i in range(len(self.panels))]
+                tabs = widgets.Tab(children=list(self.panels))
+                for i, name in enumerate(names):
+                    tabs.set_title(i, name)
+                body = [tabs]
+        super().__init__([controls_box, *body, *extra])
         if projector_mode():
             self.add_class("cnnlib-projector")
         self.redraw()
@@ -195,7 +213,7 @@ class ViewWidget(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:  # no view (a closed widget): nothing to add
             return None
-        shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_short(c.value)}"
+        shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown_value(c)}"
                           for name, c in self.controls.items())
         text = f"Interactive figure ({shown}): run the notebook to move its controls. A still picture of its start is next to it."
         bundle["text/plain"] = text

@@ -1,4 +1,4 @@
-"""Lesson 14's maths: the hand-derived saliency equals cnnlib.explain and central differences; shifted images'
+"""Lesson 13's maths: the hand-derived saliency equals cnnlib.explain and central differences; shifted images'
 feature maps move by the shift before pooling while the logits change little."""
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Lesson 14 checkers: a linear model's saliency and the occluder's positions; slips diagnosed, answers withheld."""
+"""Lesson 13 checkers: a linear model's saliency and the occluder's positions; slips diagnosed, answers withheld."""
 import numpy as np
 import pytest
 

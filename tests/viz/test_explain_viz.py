@@ -1,4 +1,4 @@
-"""Lesson 14's SVG figures: the embedded pictures are the maps, the size never changes, text is projector-sized."""
+"""Lesson 13's SVG figures: the embedded pictures are the maps, the size never changes, text is projector-sized."""
 import base64
 import io
 import xml.etree.ElementTree as ET

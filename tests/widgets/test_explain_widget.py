@@ -1,4 +1,4 @@
-"""Lesson 14's widgets: the menus drive the figure, misclassified images are marked, every map is computed once."""
+"""Lesson 13's widgets: the menus drive the figure, misclassified images are marked, every map is computed once."""
 import numpy as np
 import pytest
 

@@ -35,3 +35,15 @@ def test_normal_widget_fits_the_cell_and_wraps_its_controls(mode):
     assert not any(isinstance(c, widgets.HTML) and "<style>" in c.value for c in w.children)
     assert w.panel.image.layout.max_width == "100%"
     assert w.children[0].layout.flex_flow == "row wrap"
+
+
+def test_projector_widget_with_two_figures_shows_them_as_tabs(mode):
+    mode(True)
+    w = ViewWidget({"n": widgets.IntSlider(value=1, min=0, max=3)}, [_view, _view], titles=("first", "second"))
+    tabs = [c for c in w.children if isinstance(c, widgets.Tab)]
+    assert len(tabs) == 1 and list(tabs[0].children) == list(w.panels)
+    assert [tabs[0].get_title(i) for i in range(2)] == ["first", "second"]
+    w.controls["n"].value = 2  # both panels still redraw
+    assert all(p.message.value.count("n = 2") == 1 for p in w.panels)
+    mode(False)
+    assert not any(isinstance(c, widgets.Tab) for c in ViewWidget({"n": widgets.IntSlider()}, [_view, _view]).children)

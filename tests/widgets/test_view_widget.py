@@ -132,3 +132,10 @@ def test_every_widget_builder_returns_a_view_widget():
     assert len(builders) >= 10  # every lesson widget, im2col explorer included
     for builder in builders:
         assert inspect.signature(builder).return_annotation in (ViewWidget, "ViewWidget"), builder.__name__
+
+
+def test_fallback_line_names_a_menus_choice_by_its_label():
+    menu = widgets.Dropdown(options=[("the predicted class", -1), ("Shirt", 6)], value=-1, description="class")
+    w = ViewWidget({"target": menu}, [lambda target: SimpleNamespace(fig=new_figure(2, 2))])
+    text = w._repr_mimebundle_()["text/plain"]
+    assert "class = the predicted class" in text and "-1" not in text

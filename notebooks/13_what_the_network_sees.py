@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 14 · What the network sees: saliency, occlusion, Grad-CAM, and shifts
+# # 13 · What the network sees: saliency, occlusion, Grad-CAM, and shifts
 #
 # A trained network says "Sandal, 87 %". Which pixels made it say so? Three classic answers, each a different
 # question put to the same network:
@@ -54,12 +54,13 @@ from cnnlib.widgets import ExplanationSet, equivariance_widget, explain_widget
 #
 # The network is lesson 12's blocks put together: `fashion_mnist_resnet` (a 3×3 stem conv, max pooling to
 # 14×14, a residual block, a stride-2 residual block to 7×7, global average pooling, `Dense(48, 10)`; 43,762
-# parameters). Lesson 13 trains it on all 60,000 images for 10 epochs. So that this lesson runs in about a
+# parameters). `benchmarks/resnet_fashion_mnist.py` trains it on all 60,000 images for 10 epochs (its table is
+# in `benchmarks/resnet_fashion_mnist.md`). So that this lesson runs in about a
 # minute, it trains here on a **seeded subset of 10,000 images for 2 epochs**, with the recipe of
 # `benchmarks/resnet_fashion_mnist.py` (SGD with momentum 0.9, learning rate 0.1 on a cosine schedule, weight
-# decay $5 \cdot 10^{-4}$, batches of 128) but without its flips and shifts: in two epochs they cost more
-# accuracy than they give, and without them the shift measurements at the end show what the architecture does
-# by itself. The weights (`seed=0`), the subset and the batch order (`seed=0`) are fixed, so every run
+# decay $5 \cdot 10^{-4}$, batches of 128), which uses no augmentation: in the benchmark's trials, flips and
+# shifts cost more accuracy than they gave over two epochs, and without them the shift measurements at the end
+# show what the architecture does by itself. The weights (`seed=0`), the subset and the batch order (`seed=0`) are fixed, so every run
 # trains the same network.
 
 # %%
@@ -353,8 +354,8 @@ for s, same, acc, dp in zip(stats.shifts, stats.same_prediction, stats.accuracy,
 # conv): a 1-pixel shift is not a whole step for the later maps (Azulay & Weiss 2019 measure the same for
 # ImageNet networks). Part is the data: every Fashion-MNIST image is centred, so the network never saw a
 # shifted garment, and many of them touch the edges, so a shift cuts a strip off. Invariance the architecture
-# does not give has to be learned, which is what the flips and 2-pixel shifts of the full recipe
-# (lesson 13, `RandomAugment`) are for.
+# does not give has to be learned, which is what training on shifted copies (`cnnlib.augment.RandomAugment`)
+# is for.
 #
 # ## Exercises
 #
