@@ -48,6 +48,8 @@ PROJECTOR_CSS = f"""
 .cnnlib-projector button {{ height: auto !important; min-height: 32px; width: auto !important;
   padding: 0 12px !important; }}
 .cnnlib-projector .lm-TabBar-tabLabel, .cnnlib-projector .p-TabBar-tabLabel {{ font-size: {PROJECTOR_MIN_PX:g}px; }}
+.cnnlib-projector .lm-TabBar-tab, .cnnlib-projector .p-TabBar-tab {{ flex: 0 0 auto !important; max-width: none !important;
+  min-width: 0 !important; }}
 """
 
 

@@ -168,7 +168,7 @@ async () => {
 CONTROL_FONTS_JS = r"""
 () => Array.from(document.querySelectorAll(
     '.cnnlib-projector .widget-label, .cnnlib-projector .widget-readout, .cnnlib-projector button, ' +
-    '.cnnlib-projector select, .cnnlib-projector .cnnlib-message'))
+    '.cnnlib-projector select, .cnnlib-projector .cnnlib-message, .cnnlib-projector .lm-TabBar-tabLabel'))
   .filter(e => e.offsetParent !== null && e.innerText.trim())
   .map(e => ({text: e.innerText.trim().slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize),
               clipped: e.scrollWidth > e.clientWidth + 1}))
