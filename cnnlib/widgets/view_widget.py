@@ -186,6 +186,9 @@ class ViewWidget(widgets.VBox):
         self.view = self.panel.view
         self._on_change = on_change
         self._pending = None  # names changed while on_change runs
+        if titles is not None and len(titles) != len(self.panels):
+            raise ValueError(f"titles names each panel: got {len(titles)} titles ({list(titles)!r}) for "
+                             f"{len(self.panels)} panels. Hint: one title per panel, in the panels' order.")
         for name, control in self.controls.items():
             control.observe(partial(self._changed, name), names="value")
         controls_box = layout if layout is not None else widgets.HBox(

@@ -47,3 +47,8 @@ def test_projector_widget_with_two_figures_shows_them_as_tabs(mode):
     assert all(p.message.value.count("n = 2") == 1 for p in w.panels)
     mode(False)
     assert not any(isinstance(c, widgets.Tab) for c in ViewWidget({"n": widgets.IntSlider()}, [_view, _view]).children)
+
+
+def test_titles_must_name_every_panel():
+    with pytest.raises(ValueError, match=r"got 1 titles \(\['only'\]\) for 2 panels.*one title per panel"):
+        ViewWidget({"n": widgets.IntSlider()}, [_view, _view], titles=("only",))
