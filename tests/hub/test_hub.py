@@ -1,4 +1,4 @@
-"""The workshop hub (``make hub``): login, students kept apart, memory cap, culler, and the fault cases.
+"""The workshop hub (``make hub``): login, students kept apart, memory limits, culler, and the fault cases.
 
 One hub for the module (tests run in order, sharing students alice and bob):
 the workshop password logs a student in; a student cannot open another's
@@ -17,9 +17,10 @@ import psutil
 import pytest
 import requests
 
+import memory_cgroup
 from hub_client import code_cells
 from hub_process import commit
-from hub_settings import HubSettingsError, settings_from_env
+from hub_settings import DEFAULT_STUDENT_MEM_MB, HubSettingsError, settings_from_env
 
 from .conftest import ACCOUNT_PREFIX, ROOT
 
@@ -42,6 +43,7 @@ def test_make_hub_refuses_to_start_without_a_password():
     ({"HUB_PASSWORD": "long-enough", "HUB_ADMIN_TOKEN": "abc"}, "HUB_ADMIN_TOKEN has 3 characters"),
     ({"HUB_PASSWORD": "long-enough", "HUB_HOST": "every"}, "HUB_HOST='every' is not an IP address"),
     ({"HUB_PASSWORD": "long-enough", "HUB_PORT": "80a"}, "HUB_PORT='80a' is not a whole number"),
+    ({"HUB_PASSWORD": "long-enough", "HUB_STUDENT_MEM_MB": "100"}, "HUB_STUDENT_MEM_MB=100 is too small"),
 ])
 def test_bad_settings_stop_the_hub_with_a_fix(env, expected, capsys):
     with pytest.raises(HubSettingsError) as err:
@@ -107,6 +109,69 @@ def test_every_process_of_a_server_has_the_memory_cap(test_class):
         assert kernel.execute("1 + 1").status == "ok"  # the kernel survived
     finally:
         bob.close(kernel)
+
+
+def _kernel_pids(test_class, account: str) -> set[int]:
+    pids = set()
+    for p in test_class.process.student_processes():
+        try:
+            if p.username() == account and any("ipykernel" in part for part in p.cmdline()):
+                pids.add(p.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return pids
+
+
+def _memory_group_of(pid: int) -> str:
+    """The memory cgroup path of ``pid`` (/proc/PID/cgroup: v1 'N:memory:/path', v2 '0::/path')."""
+    lines = open(f"/proc/{pid}/cgroup").read().splitlines()
+    for line in lines:
+        number, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            return path
+    return next(path for number, controllers, path in (line.split(":", 2) for line in lines) if number == "0")
+
+
+def test_a_students_processes_share_one_memory_limit_and_only_that_student_pays(test_class):
+    """Two of bob's kernels together pass his limit: one of his is killed, alice's kernel is untouched."""
+    hierarchy = memory_cgroup.find_memory_hierarchy()
+    if hierarchy is None:
+        pytest.fail("no writable memory cgroup here, so the hub would run without a per-student limit; "
+                    "the hub tests run as root on a machine with cgroups")
+    account = f"{ACCOUNT_PREFIX}bob"
+    group = hierarchy.root / memory_cgroup.GROUP / account
+    limit = DEFAULT_STUDENT_MEM_MB * 2**20
+    alice, bob = test_class.student("alice"), test_class.student("bob")
+    assert int((group / hierarchy.limit_file).read_text()) == limit
+    bystander = alice.open_lesson(LESSON_02)
+    before = _kernel_pids(test_class, account)
+    first = bob.open_lesson(LESSON_02)
+    second = bob.open_lesson(LESSON_04)
+    try:
+        assert first.execute("1 + 1").status == second.execute("1 + 1").status == "ok"
+        kernels = _kernel_pids(test_class, account) - before
+        assert len(kernels) == 2
+        server = [p for p in test_class.process.student_processes()
+                  if p.username() == account and "jupyterhub-singleuser" in " ".join(p.cmdline())]
+        assert {_memory_group_of(p.pid) for p in [*server, *map(psutil.Process, kernels)]} == \
+            {f"/{memory_cgroup.GROUP}/{account}"}
+        # Each block fits one process's address-space cap (2048 MiB); the two together pass bob's 1536 MiB.
+        share = DEFAULT_STUDENT_MEM_MB * 5 // 8
+        assert first.execute(f"block = b'x' * ({share} * 2**20)").status == "ok"
+        second.execute(f"block = b'x' * ({share} * 2**20)", timeout=60)  # one of the two is killed
+        survivors = {pid for pid in kernels if psutil.pid_exists(pid)
+                     and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE}
+        assert len(survivors) <= 1, "both of bob's kernels hold their blocks: the limit was not applied"
+        peak = memory_cgroup.peak_bytes(hierarchy, group)
+        assert peak is None or peak <= limit
+        assert bystander.execute("1 + 1").status == "ok"  # alice did not pay for bob
+    finally:
+        for kernel in (first, second):
+            try:
+                bob.close(kernel)
+            except Exception:  # a killed kernel's socket may be gone already
+                pass
+        alice.close(bystander)
 
 
 def test_the_idle_culler_runs_as_a_hub_service(test_class):

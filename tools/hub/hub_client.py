@@ -167,10 +167,15 @@ class Kernel:
         }))
         return msg_id
 
-    def _wait_idle(self, msg_id: str, timeout: float, on_message=None) -> str:
-        """Read messages until the kernel is idle after ``msg_id``; return "ok", "error" or "timeout"."""
+    def _wait_idle(self, msg_id: str, timeout: float, on_message=None, expect_reply: bool = False) -> str:
+        """Read messages until the kernel is idle after ``msg_id``; return "ok", "error" or "timeout".
+
+        With ``expect_reply`` (an execute request) also wait for the shell's reply: iopub's idle and the
+        shell's reply travel on different channels and either can arrive first.
+        """
         deadline, status = time.monotonic() + timeout, "ok"
-        while True:
+        idle, replied = False, not expect_reply
+        while not (idle and replied):
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timeout"
@@ -186,10 +191,15 @@ class Kernel:
                 continue
             if on_message:
                 on_message(kind, msg["content"])
-            if kind == "execute_reply" and msg["content"].get("status") == "error":
+            if kind == "error":
                 status = "error"
+            if kind == "execute_reply":
+                replied = True
+                if msg["content"].get("status") == "error":
+                    status = "error"
             if kind == "status" and msg["content"]["execution_state"] == "idle" and msg.get("channel") == "iopub":
-                return status
+                idle = True
+        return status
 
     def _track(self, content: dict) -> None:
         state = content.get("data", {}).get("state", {})
@@ -211,7 +221,7 @@ class Kernel:
 
         msg_id = self._send("execute_request", {"code": code, "silent": False, "store_history": True,
                                                 "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-        result.status = self._wait_idle(msg_id, timeout, on_message)
+        result.status = self._wait_idle(msg_id, timeout, on_message, expect_reply=True)
         result.seconds = time.monotonic() - t0
         return result
 

@@ -15,6 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PREFIX = "/opt/cnnlib-hub"
 MIN_PASSWORD = 8  # SharedPasswordAuthenticator's own minimum
+# All of one student's processes together (benchmarks/lesson_memory.md): the Jupyter server (~150 MiB),
+# the training lesson's kernel (600 MiB) and a few lessons' kernels left open beside it (~140 MiB each).
+DEFAULT_STUDENT_MEM_MB = 1536
 
 
 class HubSettingsError(SystemExit):
@@ -37,6 +40,7 @@ class HubSettings:
     home_root: Path
     lessons_repo: Path
     mem_limit_mb: int
+    student_mem_mb: int
     cull_timeout: int
     api_port: int
     proxy_api_port: int
@@ -104,6 +108,7 @@ def settings_from_env(env: dict) -> HubSettings:
         home_root=Path(env.get("HUB_HOME_ROOT", "") or "/home"),
         lessons_repo=Path(env.get("HUB_LESSONS_REPO", "") or ROOT),
         mem_limit_mb=_int(env, "HUB_MEM_LIMIT_MB", 2048, 256, 1 << 20),
+        student_mem_mb=_int(env, "HUB_STUDENT_MEM_MB", DEFAULT_STUDENT_MEM_MB, 0, 1 << 20),
         cull_timeout=_int(env, "HUB_CULL_TIMEOUT", 3600, 20, 7 * 24 * 3600),
         api_port=_int(env, "HUB_API_PORT", 8081, 1, 65535),
         proxy_api_port=_int(env, "HUB_PROXY_API_PORT", 8001, 1, 65535),
@@ -117,6 +122,10 @@ def settings_from_env(env: dict) -> HubSettings:
     if not (settings.lessons_repo / ".git").exists():
         raise HubSettingsError(f"HUB_LESSONS_REPO={settings.lessons_repo} is not a git repository; "
                                "expected the clone of cnnlib the lessons come from")
+    if 0 < settings.student_mem_mb < 512:
+        raise HubSettingsError(f"HUB_STUDENT_MEM_MB={settings.student_mem_mb} is too small for a Jupyter server and one "
+                               f"lesson; expected 0 (no per-student limit) or at least 512, e.g. "
+                               f"HUB_STUDENT_MEM_MB={DEFAULT_STUDENT_MEM_MB}")
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,11}", settings.account_prefix):
         raise HubSettingsError(f"HUB_ACCOUNT_PREFIX={settings.account_prefix!r} is not a Unix name prefix; "
                                "expected 1-12 of a-z, 0-9, _ and -, starting with a letter, e.g. cnnlib-")

@@ -12,6 +12,7 @@ once read, so the proxy, the services and the students' servers never see them.
   HUB_HOME_ROOT       where student homes go (default /home)
   HUB_ACCOUNT_PREFIX  student NAME runs as Unix account PREFIX+NAME (default cnnlib-)
   HUB_LESSONS_REPO    the git repository students pull the lessons from (default: this repository)
+  HUB_STUDENT_MEM_MB  memory limit of all of a student's processes together, a memory cgroup (default 1536; 0: none)
   HUB_MEM_LIMIT_MB    address-space cap of each process of a student's server (default 2048)
   HUB_CULL_TIMEOUT    seconds of inactivity before a server is stopped (default 3600)
   HUB_API_PORT, HUB_PROXY_API_PORT   the hub's and the proxy's internal ports (default 8081, 8001)
@@ -54,7 +55,8 @@ c.StudentSpawner.account_prefix = s.account_prefix
 c.StudentSpawner.lessons_repo = str(s.lessons_repo)
 c.StudentSpawner.lessons_mirror = str(s.prefix / "lessons.git") if s.mirror_dir is None else str(s.mirror_dir)
 c.StudentSpawner.address_space_limit = s.mem_limit_mb * 2**20
-c.Spawner.mem_limit = f"{s.mem_limit_mb}M"  # shown to the server as MEM_LIMIT
+c.StudentSpawner.student_memory_limit = s.student_mem_mb * 2**20
+c.Spawner.mem_limit = f"{s.student_mem_mb or s.mem_limit_mb}M"  # shown to the server as MEM_LIMIT
 c.Spawner.cmd = [str(s.env_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/cnnlib/notebooks/00_start_here.ipynb"
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL"]

@@ -12,9 +12,14 @@
   later starts merge upstream changes and never overwrite the student's
   edits (nbgitpuller's rules: a lesson the student changed keeps the
   student's version, a file they deleted comes back);
-* every process of the server (the Jupyter server and each kernel) starts
-  with an address-space limit (``RLIMIT_AS``, ``ulimit -v``), so one runaway
-  lesson cannot take the machine's memory from the others.
+* all the processes of a student's server together (the Jupyter server, every
+  kernel) share one memory limit, a memory cgroup per student
+  (:mod:`memory_cgroup`): a student who opens lesson after lesson, or runs
+  away with one, loses their own largest kernel, never another student's;
+* each process also starts with an address-space limit (``RLIMIT_AS``,
+  ``ulimit -v``): one oversized allocation fails with a ``MemoryError`` the
+  student can read, instead of a killed kernel (and it is the only cap on a
+  machine without writable cgroups).
 
 The lessons come from a bare mirror of the repository that the hub refreshes
 (as root) before each pull, so the repository itself need not be readable by
@@ -31,6 +36,8 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Integer, Unicode
+
+import memory_cgroup
 
 LESSONS_DIR = "cnnlib"  # the student's copy of the repository, under their home
 _MIRROR_LOCK = asyncio.Lock()
@@ -89,9 +96,11 @@ def current_branch(repo: str) -> str:
     return out.stdout.strip() or "main"
 
 
-def as_account(entry: pwd.struct_passwd, home: Path, limit_bytes: int = 0):
-    """A ``preexec_fn``: drop root for ``entry``'s uid/gid, cap the address space, start in ``home``."""
+def as_account(entry: pwd.struct_passwd, home: Path, limit_bytes: int = 0, cgroup: Path | None = None):
+    """A ``preexec_fn``: join the student's memory ``cgroup``, cap the address space, drop root, start in ``home``."""
     def preexec():
+        if cgroup is not None:
+            memory_cgroup.join(cgroup)
         if limit_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
         os.setgroups([])
@@ -103,13 +112,18 @@ def as_account(entry: pwd.struct_passwd, home: Path, limit_bytes: int = 0):
 
 
 class StudentSpawner(LocalProcessSpawner):
-    """LocalProcessSpawner with a prefixed Unix account per student, lessons pulled on start and RLIMIT_AS."""
+    """LocalProcessSpawner with a prefixed Unix account per student, lessons pulled on start, memory limits."""
 
     home_root = Unicode("/home", help="Where student homes are created.").tag(config=True)
     account_prefix = Unicode("cnnlib-", help="Unix account of hub user NAME: PREFIX + NAME.").tag(config=True)
     lessons_repo = Unicode(help="The git repository the lessons are pulled from (the teacher's copy).").tag(config=True)
     lessons_mirror = Unicode(help="Bare mirror of lessons_repo that students pull from.").tag(config=True)
     address_space_limit = Integer(0, help="RLIMIT_AS in bytes for every process of a server; 0: none.").tag(config=True)
+    student_memory_limit = Integer(0, help="Memory limit in bytes for all of a student's processes together "
+                                           "(a memory cgroup); 0: none.").tag(config=True)
+    cgroup = None  # the student's memory cgroup once start() has made it
+
+    _warned_no_cgroup = False
 
     @property
     def account(self) -> str:
@@ -121,6 +135,7 @@ class StudentSpawner(LocalProcessSpawner):
 
     async def start(self):
         entry = await asyncio.to_thread(ensure_account, self.account, self.home)
+        self.cgroup = await asyncio.to_thread(self.make_memory_group)
         await self.pull_lessons(entry)
         self.notebook_dir = str(self.home)
         return await super().start()
@@ -147,7 +162,20 @@ class StudentSpawner(LocalProcessSpawner):
         self.log.info("lessons pulled for %s", self.account)
 
     def make_preexec_fn(self, name):
-        return as_account(pwd.getpwnam(self.account), self.home, self.address_space_limit)
+        return as_account(pwd.getpwnam(self.account), self.home, self.address_space_limit, self.cgroup)
+
+    def make_memory_group(self) -> Path | None:
+        """The student's memory cgroup with its limit set, or None (no limit asked for, or no cgroups here)."""
+        if not self.student_memory_limit:
+            return None
+        hierarchy = memory_cgroup.find_memory_hierarchy()
+        if hierarchy is None:
+            if not StudentSpawner._warned_no_cgroup:
+                StudentSpawner._warned_no_cgroup = True
+                self.log.warning("no writable memory cgroup on this machine: the per-student memory limit is off; "
+                                 "each process still has the address-space cap (HUB_MEM_LIMIT_MB)")
+            return None
+        return memory_cgroup.student_group(hierarchy, self.account, self.student_memory_limit)
 
     def user_env(self, env):
         env["USER"] = self.account
