@@ -38,9 +38,9 @@ import numpy as np
 
 from cnnlib.callbacks import CosineLR
 from cnnlib.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
-from cnnlib.demos.explain import (choose_examples, explain_image, grad_cam_by_hand, layer_maps, mirrored_bars,
-                                  occlusion_by_hand, probabilities, shift_response, shift_statistics,
-                                  tiny_saliency)
+from cnnlib.demos.explain import (choose_examples, explain_image, grad_cam_by_hand, mirrored_bars,
+                                  occlusion_by_hand, probabilities, tiny_saliency)
+from cnnlib.demos.shifts import layer_maps, shift_response, shift_statistics
 from cnnlib.exercises.explain import check_linear_saliency, check_occlusion_positions
 from cnnlib.explain import grad_cam, occlusion, saliency, saliency_map
 from cnnlib.losses import CrossEntropy

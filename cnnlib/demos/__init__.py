@@ -19,7 +19,8 @@ numbers come from, or are tested against, :mod:`cnnlib.functional`.
 * :mod:`~cnnlib.demos.receptive_field`: the region of every layer one unit depends on;
 * :mod:`~cnnlib.demos.training`: learning-rate sweeps, activations through depth, stable BCE, early stopping;
 * :mod:`~cnnlib.demos.building_blocks`: 1×1 convs, stacked 3×3 convs, global pooling, strides, skips, LeNet → ResNet;
-* :mod:`~cnnlib.demos.explain`: saliency by hand, three explanations of an image, shifts through a network;
+* :mod:`~cnnlib.demos.explain`: saliency by hand, three explanations of an image;
+* :mod:`~cnnlib.demos.shifts`: shifted images through a network (equivariance against invariance);
 * :mod:`~cnnlib.demos.formatting`: numbers written the way the lessons write them.
 """
 from .activations import activation_curve, activation_curves, gradient_through_depth, gradients_through_depth
@@ -29,7 +30,8 @@ from .building_blocks import (architecture_timeline, depth_gradients, gap_vs_fla
 from .conv_backward import cell_equations, conv_backward_steps, dilate
 from .conv_transpose import (conv_transpose_layout, conv_transpose_stamps, output_padding_table, overlap_map,
                              upsample_constant)
-from .explain import (choose_examples, explain_image, shift_response, shift_statistics, tiny_saliency)
+from .explain import choose_examples, explain_image, tiny_saliency
+from .shifts import shift_response, shift_statistics
 from .feature_maps import layer_outputs, spatial_layers, tile_channels
 from .filters import apply_kernel, edge_map, filter_channels
 from .im2col import im2col_window

@@ -4,12 +4,13 @@
 computed: four pictures of the same size, each with its colour bar, under
 two header lines (the true and the predicted class with its probability, the
 class explained). :func:`draw_shift_response` draws
-:func:`cnnlib.demos.explain.shift_response`: how far each layer's maps moved
+:func:`cnnlib.demos.shifts.shift_response`: how far each layer's maps moved
 against the image shift (equivariance: on the diagonal) and how much the maps
 and the logits changed (invariance: the logits barely). Both are
 :data:`WIDTH` px wide whatever the data, text ≥ 18 px.
 
->>> from cnnlib.demos.explain import shift_response, tiny_model
+>>> from cnnlib.demos.explain import tiny_model
+>>> from cnnlib.demos.shifts import shift_response
 >>> svg = draw_shift_response(shift_response(tiny_model(), np.ones((1, 3, 3)), (0, 1), (1,)))
 >>> svg[:4]
 '<svg'
@@ -19,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 
-from ..demos.explain import ImageExplanation, ShiftResponse
+from ..demos.explain import ImageExplanation
+from ..demos.shifts import ShiftResponse
 from .palette import OKABE_ITO
 from .png import array_png, encode_png
 from .style import IMAGE_CMAP, SIGNED_CMAP

@@ -21,7 +21,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..datasets import FASHION_MNIST_CLASSES as CLASSES
-from ..demos.explain import ImageExplanation, ShiftResponse, explain_image, probabilities, shift_response
+from ..demos.explain import ImageExplanation, explain_image, probabilities
+from ..demos.shifts import ShiftResponse, shift_response
 from ..viz.explain import METHODS, draw_explanation, draw_shift_response
 from .view_widget import ViewWidget
 

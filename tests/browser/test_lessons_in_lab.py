@@ -13,6 +13,8 @@ import json
 
 import pytest
 
+from tools.hub.browser_js import ALL_EXECUTED_JS, ERRORS_JS, KERNEL_IDLE_JS  # shared with the hub load test
+
 from .conftest import lesson_names
 from .page_tools import BARE_WIDGET_JS, wait_for_widgets, median, move_slider
 
@@ -20,31 +22,6 @@ RUN_TIMEOUT_MS = 240_000
 MOVES_PER_WIDGET = 8  # enough for a rough p95 per widget, recorded in benchmarks/browser_latency.md
 LATENCIES: dict[str, list[float]] = {}
 WIDGET_LATENCIES: dict[str, list[float]] = {}
-
-KERNEL_IDLE_JS = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!(k && k.status === 'idle' && w.content && w.content.widgets.length > 0);
-}"""
-
-ALL_EXECUTED_JS = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const k = w.sessionContext.session.kernel;
-  const cells = w.content.widgets.filter(c => c.model.type === 'code');
-  return k.status === 'idle' && cells.every(c => c.model.executionCount !== null
-      && !(c.promptNode && c.promptNode.textContent.includes('*')));
-}"""
-
-ERRORS_JS = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const errors = [];
-  w.content.widgets.forEach((c, i) => {
-    if (c.model.type !== 'code') return;
-    for (const o of c.model.outputs.toJSON())
-      if (o.output_type === 'error') errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
-  });
-  return errors;
-}"""
 
 # Indices of cells whose outputs hold a widget, and whether it rendered.
 WIDGET_CELLS_JS = """() => {

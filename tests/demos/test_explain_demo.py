@@ -3,10 +3,10 @@ feature maps move by the shift before pooling while the logits change little."""
 import numpy as np
 import pytest
 
-from cnnlib.demos.explain import (TINY_DENSE, TINY_IMAGE, TINY_KERNEL, best_alignment, choose_examples,
-                                  grad_cam_by_hand, mirrored_bars, occlusion_by_hand,
-                                  explain_image, probabilities, saliency_by_hand, shift_response, shift_right,
-                                  shift_statistics, tiny_model, tiny_saliency)
+from cnnlib.demos.explain import (TINY_DENSE, TINY_IMAGE, TINY_KERNEL, choose_examples, explain_image,
+                                  grad_cam_by_hand, mirrored_bars, occlusion_by_hand, probabilities,
+                                  saliency_by_hand, tiny_model, tiny_saliency)
+from cnnlib.demos.shifts import best_alignment, shift_response, shift_right, shift_statistics
 from cnnlib.explain import grad_cam, occlusion, saliency, saliency_map
 from cnnlib.gradcheck import numerical_gradient
 from cnnlib.networks import fashion_mnist_resnet

@@ -9,7 +9,8 @@ from matplotlib import colormaps
 from PIL import Image
 
 from cnnlib.datasets import FASHION_MNIST_CLASSES as CLASSES
-from cnnlib.demos.explain import ImageExplanation, explain_image, shift_response
+from cnnlib.demos.explain import ImageExplanation, explain_image
+from cnnlib.demos.shifts import shift_response
 from cnnlib.networks import fashion_mnist_resnet
 from cnnlib.viz.explain import (EXPLANATION_H, METHODS, OVERLAY_ALPHA, SHIFT_H, WIDTH, draw_explanation,
                                 draw_shift_response, method_limits, method_values)

@@ -1,4 +1,8 @@
-"""JavaScript the load test's browser students run in JupyterLab (needs ``--LabApp.expose_app_in_browser``)."""
+"""JavaScript run in a JupyterLab page (needs ``--LabApp.expose_app_in_browser``).
+
+Shared by the load test's browser students (benchmarks/classroom_load.py) and the browser
+suite (tests/browser/test_lessons_in_lab.py).
+"""
 
 KERNEL_IDLE_JS = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
