@@ -13,6 +13,7 @@ import pytest
 from cnnlib.demos.conv_backward import conv_backward_steps
 from cnnlib.demos.sliding_window import SEED_INPUT, SEED_KERNEL
 from cnnlib.layers import Conv2D
+from cnnlib.viz.backprop_parts import HATCH_ID
 from cnnlib.widgets import backprop_pass_view
 from cnnlib.widgets.backprop import RANGES
 
@@ -81,7 +82,7 @@ def test_the_label_states_exactly_the_padding_drawn(stride, padding):
     if r:
         expected[-r:, :] = expected[:, -r:] = True
     np.testing.assert_array_equal(hatched, expected)
-    assert view.svg.count('fill="url(#hatch)"') == hatched.sum() + (1 if r else 0)  # + the legend's swatch
+    assert view.svg.count(f'fill="url(#{HATCH_ID})"') == hatched.sum() + (1 if r else 0)  # + the legend's swatch
     if r:
         legend = [t for t in texts if t.startswith("hatched:")]
         assert legend and (f"{r} rows" in legend[0] or f"{r} row," in legend[0])

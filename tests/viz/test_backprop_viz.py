@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from cnnlib.demos.conv_backward import conv_backward_steps
 from cnnlib.viz.backprop import (CATEGORY_COLORS, FILLS, draw_backward_cell, draw_backward_pass, full_dout_kinds,
@@ -43,7 +45,7 @@ def test_cell_figure_draws_five_grids_with_the_sums_so_far():
     cb = conv_backward_steps()
     svg = draw_backward_cell(cb, 1)
     drawn = grids(svg)
-    assert list(drawn) == ["x", "W", "dout", "dx", "dW"]
+    assert list(drawn) == ["x", "dout", "dx", "W", "dW"]
     texts, kinds = drawn["x"]
     assert texts.ravel().tolist() == [str(int(v)) for v in cb.x.ravel()]
     window = np.zeros((4, 4), dtype=bool)
@@ -104,6 +106,79 @@ def test_text_is_big_enough_for_the_back_of_the_room():
     for svg in (draw_backward_cell(cell, 3), draw_backward_pass(whole)):
         sizes = [float(m) for m in re.findall(r'font-size="([\d.]+)px"', svg)]
         assert sizes and min(sizes) >= MIN_FONT_PX
+
+
+def text_boxes(svg: str) -> list:
+    """``(left, right, top, bottom, text)`` of every text, measured in DejaVu Sans (regular or bold) as drawn."""
+    measure, boxes = TextToPath(), []
+    for t in ET.fromstring(svg).iter(NS + "text"):
+        size = float(t.get("font-size").removesuffix("px"))
+        font = FontProperties(family="DejaVu Sans", size=size, weight=t.get("font-weight") or "normal")
+        w = measure.get_text_width_height_descent(t.text, font, ismath=False)[0]
+        x, y = float(t.get("x")), float(t.get("y"))
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[t.get("text-anchor")]
+        boxes.append((left, left + w, y - size / 2, y + size / 2, t.text))
+    return boxes
+
+
+def grid_frames(svg: str) -> dict:
+    """``{name: (left, top, right, bottom)}`` of every grid's cells."""
+    frames = {}
+    for g in ET.fromstring(svg).iter(NS + "g"):
+        cells = [r for r in g.findall(NS + "rect") if r.get("data-kind")]
+        xs, ys = [float(r.get("x")) for r in cells], [float(r.get("y")) for r in cells]
+        frames[g.get("data-grid")] = (min(xs), min(ys), max(xs) + float(cells[0].get("width")),
+                                      max(ys) + float(cells[0].get("height")))
+    return frames
+
+
+@pytest.mark.parametrize("stride, padding", [(s, p) for s in (1, 2, 3) for p in (0, 1, 2)])
+def test_texts_fit_inside_and_never_overlap(stride, padding):
+    cb = conv_backward_steps(stride=stride, padding=padding)
+    cells = {0, 3 % len(cb.cells), len(cb.cells) - 1}  # cell 4 has g = -1: the longest labels
+    for svg in [draw_backward_cell(cb, i, max_padding=2) for i in cells] + [draw_backward_pass(cb, max_padding=2)]:
+        width, height = size(svg)
+        boxes = text_boxes(svg)
+        for left, right, top, bottom, text in boxes:
+            assert 0 <= left and right <= width and 0 <= top and bottom <= height, f"{text!r} runs out of the figure"
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], f"{a[4]!r} overlaps {b[4]!r}"
+        frames = grid_frames(svg)
+        for left, right, top, bottom, text in boxes:  # labels and titles stay off the grids
+            inside = [n for n, (gl, gt, gr, gb) in frames.items()
+                      if left < gr and gl < right and top < gb and gt < bottom]
+            assert len(inside) <= 1 and (not inside or text.lstrip("-").replace(".", "").isdigit()), (text, inside)
+
+
+def test_only_the_whole_pass_defines_the_hatching():
+    # Both figures sit in one page (a widget's two tabs): a url(#id) finds the first element with that id, and
+    # one inside the hidden tab draws nothing. The cell figure never hatches, so it defines no pattern.
+    cb = conv_backward_steps(stride=3)
+    cell, whole = draw_backward_cell(cb, 0, max_padding=2), draw_backward_pass(cb, max_padding=2)
+    assert "<pattern" not in cell and "url(#" not in cell
+    ids = re.findall(r'<pattern id="([^"]+)"', whole)
+    assert len(ids) == 1 and ids[0] != "hatch" and f"url(#{ids[0]})" in whole
+
+
+def test_both_figures_fit_one_projected_screen_with_the_widgets_controls():
+    # Measured in Voilà at 1024×768, projector mode: controls 64 px, tab bar 26, the message under a figure
+    # 56-112 (2-4 lines), margins ~60. A figure up to 480 px tall keeps the widget under ~740 px; the cell
+    # figure was 686 px tall when dx_pad and dW sat under x_pad and W (issue 13).
+    cb = conv_backward_steps()
+    for svg, tallest in ((draw_backward_cell(cb, 0, max_padding=2), 480), (draw_backward_pass(cb, max_padding=2), 452)):
+        width, height = size(svg)
+        assert width <= 800 and height <= tallest
+
+
+def test_each_gradient_is_level_with_its_variable():
+    cb = conv_backward_steps(stride=2, padding=2)
+    frames = grid_frames(draw_backward_cell(cb, 2, max_padding=2))
+    assert frames["x_pad"][1::2] == frames["dx_pad"][1::2]  # same rows: the window at the same height
+    assert frames["x_pad"][2] - frames["x_pad"][0] == frames["dx_pad"][2] - frames["dx_pad"][0]
+    assert frames["W"][1::2] == frames["dW"][1::2]
+    assert frames["x_pad"][0] < frames["dout"][0] < frames["dx_pad"][0]  # g comes from the middle
+    assert frames["dout"][3] <= frames["W"][1]  # the kernels under the input-sized grids
 
 
 def test_category_colours_are_light_okabe_ito_tints():
