@@ -27,7 +27,8 @@ sample, ``np.matmul`` over the batch, which reads and writes NCHW directly.
 In the other case (small images, many channels: the second layer's 11x11
 outputs) ``col2im`` would add rows of only ``W_out`` numbers, and numpy pays a
 fixed cost per row; there ``dcols`` is computed with the batch axis last so
-that its rows are ``W_out*N`` long (``columns_to_image_batch_last``). All
+that its rows are ``W_out*N`` long (``columns_to_image_batch_last``), and the
+sums are copied back into NCHW one channel at a time (``_batch_first``). All
 routes compute the same numbers.
 """
 from __future__ import annotations
@@ -149,11 +150,27 @@ def conv2d_backward(dout, cache, need_dx=True):
     if per_sample:  # long image rows: col2im in cols' own (n, i, j) column order
         dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out)
         dx_padded = columns_to_image(W_rows_t @ dout2d, padded_shape, geometry, (H_out, W_out))
-    else:  # short image rows: dcols' columns in (i, j, n) order, the batch last (module docstring)
-        dout_batch_last = dout.transpose(1, 2, 3, 0).reshape(C_out, -1)  # (C_out, H_out*W_out*N), a copy
-        dx_padded = columns_to_image_batch_last(W_rows_t @ dout_batch_last, padded_shape, geometry, (H_out, W_out))
-    dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view: drop the padding's gradient
-    return np.ascontiguousarray(dx, dtype=x_dtype), dW, db  # one copy: NCHW order, unpadded, x's dtype
+        dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view: drop the padding's gradient
+        return np.ascontiguousarray(dx, dtype=x_dtype), dW, db  # one copy: NCHW order, unpadded, x's dtype
+    # short image rows: dcols' columns in (i, j, n) order, the batch last (module docstring)
+    dout_batch_last = dout.transpose(1, 2, 3, 0).reshape(C_out, -1)  # (C_out, H_out*W_out*N), a copy
+    dx_padded = columns_to_image_batch_last(W_rows_t @ dout_batch_last, padded_shape, geometry, (H_out, W_out))
+    dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view of (C, H, W, N) memory, without the padding
+    return _batch_first(dx, x_dtype), dW, db
+
+
+def _batch_first(dx, dtype):
+    """Copy ``dx``, an ``(N, C, H, W)`` view of batch-last memory, into a new NCHW array of ``dtype``.
+
+    One channel at a time: numpy's one-shot transposing copy strides through all of memory (a stride
+    of ``N*4`` bytes, 512 for a batch of 128, which also maps to few cache sets); one channel's
+    ``(H, W, N)`` block stays in cache. On ``(24, 16, 16, 128)`` with the padding cut off the loop
+    takes 0.4x the time (1.0 instead of 2.7 ms), on ``(32, 13, 13, 64)`` 0.6x (0.35 instead of 0.6 ms).
+    """
+    out = np.empty(dx.shape, dtype=dtype)
+    for c in range(dx.shape[1]):
+        out[:, c] = dx[:, c]  # (N, H, W) <- a (H, W, N) block read transposed
+    return out
 
 
 def _per_sample(rows: int, pixels: int) -> bool:

@@ -18,7 +18,11 @@ def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
     (top, bottom), (left, right) = pads
     if top == bottom == left == right == 0:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)), constant_values=value)
+    N, C, H, W = x.shape
+    # A filled array with x copied into its middle: the same result as np.pad, about twice as fast here.
+    out = np.full((N, C, top + H + bottom, left + W + right), value, dtype=x.dtype)
+    out[:, :, top : top + H, left : left + W] = x
+    return out
 
 
 def unpad_nchw(x_padded: np.ndarray, pads) -> np.ndarray:

@@ -355,3 +355,35 @@ def test_a_float64_bias_keeps_a_float32_output():
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, conv2d_forward_naive(x, W, b)[0], rtol=1e-5, atol=1e-5)
     assert conv2d_backward(np.ones_like(out), cache)[2].dtype == np.float32
+
+
+@pytest.mark.parametrize("padding, stride", [(1, 1), (1, 2), (((0, 2), (1, 0)), 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_batch_last_route_with_padding_matches_the_loops(padding, stride, dtype):
+    # Small images, many channels: the big-matmul route, whose dx comes back batch-last and is copied
+    # into NCHW one channel at a time (_batch_first), with the padding's gradient cut off.
+    from cnnlib.functional.conv import _per_sample
+
+    rng = np.random.default_rng(7)
+    x, W = rng.standard_normal((4, 6, 5, 5)).astype(dtype), rng.standard_normal((3, 6, 3, 3)).astype(dtype)
+    out, cache = conv2d_forward(x, W, padding=padding, stride=stride)
+    assert not _per_sample(cache.cols.shape[0], out.shape[2] * out.shape[3])
+    out_n, cache_n = conv2d_forward_naive(x, W, padding=padding, stride=stride)
+    dout = rng.standard_normal(out.shape).astype(dtype)
+    dx, dW, _ = conv2d_backward(dout, cache)
+    dx_n, dW_n, _ = conv2d_backward_naive(dout, cache_n)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert dx.dtype == dtype and dx.flags.c_contiguous and dx.shape == x.shape
+    np.testing.assert_allclose(dx, dx_n, rtol=tol, atol=tol)
+    np.testing.assert_allclose(dW, dW_n, rtol=tol, atol=tol)
+
+
+def test_batch_first_copies_a_batch_last_view_into_nchw():
+    from cnnlib.functional.conv import _batch_first
+
+    memory = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)  # (C, H, W, N)
+    view = memory.transpose(3, 0, 1, 2)[:, :, 1:, :2]  # (N, C, H, W) view, cropped like the padding
+    got = _batch_first(view, np.float32)
+    assert got.dtype == np.float32 and got.flags.c_contiguous and got.shape == (5, 2, 2, 2)
+    np.testing.assert_array_equal(got, view)
+    assert got[4, 1, 0, 1] == memory[1, 1, 1, 4]  # dx[n, c, h, w] is memory[c, h, w, n]

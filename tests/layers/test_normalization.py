@@ -137,3 +137,41 @@ def test_argument_errors_contract_and_repr():
         BatchNorm1D(2)(np.array([["a", "b"]]))
     assert repr(BatchNorm2D(32)) == "BatchNorm2D(32)"
     assert repr(BatchNorm1D(8, eps=1e-3, momentum=0.01)) == "BatchNorm1D(8, eps=0.001, momentum=0.01)"
+
+
+def reference_batchnorm2d(x, gamma, beta, dout, eps=1e-5):
+    """Textbook BatchNorm2D in float64 with reductions over axes (0, 2, 3): (out, dx, dgamma, dbeta)."""
+    x, dout = x.astype(np.float64), dout.astype(np.float64)
+    g, b = gamma.astype(np.float64)[None, :, None, None], beta.astype(np.float64)[None, :, None, None]
+    mean, var = x.mean(axis=(0, 2, 3), keepdims=True), x.var(axis=(0, 2, 3), keepdims=True)
+    x_hat = (x - mean) / np.sqrt(var + eps)
+    n = x.size // x.shape[1]
+    dbeta, dgamma = dout.sum(axis=(0, 2, 3)), (dout * x_hat).sum(axis=(0, 2, 3))
+    dx = g / np.sqrt(var + eps) / n * (n * dout - dbeta[None, :, None, None] - x_hat * dgamma[None, :, None, None])
+    return g * x_hat + b, dx, dgamma, dbeta
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-10), (np.float32, 2e-4)])
+@pytest.mark.parametrize("shape", [(5, 3, 4, 6), (2, 4, 1, 1)])
+def test_batchnorm2d_training_matches_the_textbook_formulas(dtype, tol, shape):
+    # The layer works on (N, C, L) views with (1, C, L) rows of per-channel numbers and builds dx in place.
+    rng = np.random.default_rng(3)
+    x, dout = rng.normal(4, 3, size=shape).astype(dtype), rng.normal(size=shape).astype(dtype)
+    bn = BatchNorm2D(shape[1], dtype=dtype)
+    bn.params["gamma"][...] = rng.uniform(0.5, 2, size=shape[1])
+    bn.params["beta"][...] = rng.normal(size=shape[1])
+    out = bn.forward(x)
+    dx = bn.backward(dout)
+    want = reference_batchnorm2d(x, bn.params["gamma"], bn.params["beta"], dout)
+    assert out.dtype == dx.dtype == dtype and out.shape == dx.shape == shape
+    for name, got, expected in zip(("out", "dx", "dgamma", "dbeta"), (out, dx, bn.grads["gamma"], bn.grads["beta"]),
+                                   want):
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol, err_msg=name)
+
+
+def test_channel_rows_repeat_each_channel_along_the_pixels():
+    from cnnlib.layers.normalization import _channel_rows
+
+    rows = _channel_rows(np.array([1.0, 2.0, 3.0]), 2, np.float32)
+    assert rows.shape == (1, 3, 2) and rows.dtype == np.float32
+    np.testing.assert_array_equal(rows[0], [[1, 1], [2, 2], [3, 3]])
