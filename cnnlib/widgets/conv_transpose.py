@@ -56,7 +56,8 @@ def conv_transpose_size_view(size: int = 4, kernel_size: int = 3, stride: int = 
     args = "".join(f", {name}={value}" for name, value, default in (
         ("stride", stride, 1), ("padding", padding, 0), ("output_padding", output_padding, 0),
         ("dilation", dilation, 1)) if value != default)
-    message = f"ConvTranspose2D(C_in, C_out, {kernel_size}{args}) turns {size}×{size} into {lay.out_size}×{lay.out_size}."
+    # The sizes are in the figure's title; the message is the layer in code, one line even at every maximum.
+    message = f"ConvTranspose2D(C_in, C_out, {kernel_size}{args})"
     return TransposeSizeView(draw_transpose_size(lay), lay, message)
 
 
@@ -93,8 +94,10 @@ def overlap_view(kernel_size: int = 3, stride: int = 2) -> OverlapView:
     if k < s:
         why = f"K = {k} < S = {s}: the stamps do not even touch; the pixels between them get nothing (holes)."
     elif ov.uneven:
-        why = (f"K % S = {k % s}: some pixels lie under {max(ov.interior_values)} stamps, their neighbours under "
-               f"{min(ov.interior_values)}: the checkerboard.")
+        counts = sorted(set(ov.interior_values), reverse=True)
+        listed = ", ".join(map(str, counts[:-1])) + f" or {counts[-1]}"
+        why = (f"K % S = {k % s}: side by side, pixels lie under {listed} stamps, in a repeating pattern: "
+               "the checkerboard.")
     else:
         why = f"K % S = 0: every pixel inside lies under the same number of stamps, {ov.interior_values[0]}."
     return OverlapView(draw_overlap(ov, image), ov, image, why)

@@ -64,7 +64,7 @@ def output_size_view(size: int = 7, kernel_size: int = 3, stride: int = 2, paddi
     The SVG has the same size for every setting (see :mod:`cnnlib.viz.output_size`).
     """
     layout = output_size_layout(size, kernel_size, stride, padding, dilation)
-    message = layout.error if layout.error else layout.formula
+    message = layout.error or ""  # the formula heads the figure itself: no second copy under it
     return OutputSizeView(draw_output_size(layout), layout, message)
 
 

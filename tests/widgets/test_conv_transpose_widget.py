@@ -1,5 +1,6 @@
 """Lesson 11's widgets: sliders redraw the SVG; invalid settings give the red message; views are what they show."""
 import numpy as np
+import pytest
 
 from cnnlib.layers import ConvTranspose2D
 from cnnlib.widgets import (conv_transpose_size_view, conv_transpose_size_widget, overlap_view, overlap_widget,
@@ -13,8 +14,18 @@ def test_size_widget_has_six_sliders_and_shows_svg():
     assert box.panel.svg.layout.display != "none" and box.panel.image.layout.display == "none"
     assert box.panel.svg.value == conv_transpose_size_view(4, 3, 2, 1, 1, 1).svg
     assert "maps each of 7, 8 to 4: output_padding = 1 picks 8." in box.panel.svg.value
-    assert ("ConvTranspose2D(C_in, C_out, 3, stride=2, padding=1, output_padding=1) turns 4×4 into 8×8."
-            in box.panel.message.value)
+    assert "ConvTranspose2D(C_in, C_out, 3, stride=2, padding=1, output_padding=1)" in box.panel.message.value
+    assert "input 4, kernel 3, stride 2, padding 1, output_padding 1 → 8" in box.panel.svg.value  # sizes: the title
+
+
+def test_the_layer_line_fits_one_wrapped_line_at_every_maximum():
+    """A second line of message would push the widget past one projected screen (lesson 11 at H = 8)."""
+    from cnnlib.demos.formatting import WRAP_COLUMNS
+    from cnnlib.widgets.conv_transpose import SIZE_RANGES
+
+    top = {name: high for name, (low, high) in SIZE_RANGES.items()}
+    top["output_padding"] = min(top["stride"], top["dilation"]) - 1
+    assert len(conv_transpose_size_view(**top).message) <= WRAP_COLUMNS
 
 
 def test_moving_a_slider_redraws_with_the_layer_s_size():
@@ -64,3 +75,16 @@ def test_overlap_view_is_even_iff_k_divisible_by_s_over_the_slider_range():
 def test_stamps_view_matches_the_layer():
     view = stamps_view([[1, 2], [-1, 1]], [[1, 0, -1], [2, 1, 0], [0, -1, 1]], stride=2)
     assert view.svg.startswith("<svg") and view.steps.output.shape == (5, 5)
+
+
+@pytest.mark.parametrize("k, s, listed", [(5, 3, "4, 2 or 1"), (3, 2, "4, 2 or 1"), (4, 3, "4, 2 or 1")])
+def test_the_checkerboard_message_lists_the_stamp_counts_a_loop_finds(k, s, listed):
+    """Count by hand how many K×K stamps at stride S cover each pixel away from the edges."""
+    n = 6
+    counts = np.zeros((s * (n - 1) + k,) * 2, dtype=int)
+    for i in range(n):
+        for j in range(n):
+            counts[s * i:s * i + k, s * j:s * j + k] += 1
+    inside = counts[k:-k, k:-k]
+    assert sorted(set(inside.ravel().tolist()), reverse=True) == [int(c) for c in listed.replace(" or", ",").split(", ")]
+    assert f"pixels lie under {listed} stamps" in overlap_view(k, s).message
