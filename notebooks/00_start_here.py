@@ -111,7 +111,7 @@ setup_ok = check_environment()
 # - Each widget is preceded by a still picture of its starting state, so the lesson still reads when
 #   nothing runs (for example on a website that only shows notebooks).
 #
-# Here is the widget of the next lesson. First the still picture:
+# Here is the widget of the next lesson (in the notebook, a still picture of it comes first):
 
 # %% tags=["presentation-hide"]
 from cnnlib.viz import show

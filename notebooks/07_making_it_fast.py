@@ -162,7 +162,7 @@ print((row @ cols_small).reshape(3, 3))
 # labelled): window $(i, j)$ is column $k = i \cdot W_{out} + j$, because the columns run over the output row
 # by row. The kernel, flattened to the weights `w` (beside the matrix), times that one column gives the one
 # output value `out[i, j]`, the same number lesson 01 computed by sliding the window. The equation on top
-# writes the dot product out. Here is window (1, 2), as a still picture:
+# writes the dot product out. Here is window (1, 2):
 
 # %% tags=["presentation-hide"]
 show(im2col_view(row=1, col=2))

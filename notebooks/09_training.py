@@ -292,8 +292,8 @@ show(draw_filters(model.layers[0].params["W"]))
 model.summary((1, 28, 28))
 
 # %% [markdown]
-# Here is one image through layer 1, the ReLU after the first conv (a static picture, in case the widget below
-# cannot run):
+# Here is one image through layer 1, the ReLU after the first conv (first as a still picture, for when the
+# widget cannot run):
 
 # %% tags=["presentation-hide"]
 show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES))

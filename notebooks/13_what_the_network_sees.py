@@ -199,7 +199,7 @@ print("weights × 49 == the dense column:", np.allclose(cam0.weights * 49, dense
 # ## The three side by side
 #
 # Ten test images from the first hundred: six the network gets right and four it gets wrong (marked ✘ in the
-# menu). The still picture of image 0:
+# menu). Image 0 first:
 
 # %%
 shown = choose_examples(probabilities(model, x_test[:100]).argmax(axis=1), y_test[:100], n_right=6, n_wrong=4)
