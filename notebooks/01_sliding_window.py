@@ -130,8 +130,10 @@ k = np.array([[1, 0],
 show(sliding_window_view(step=2, x=x, kernel=k))
 
 # %% [markdown]
-# Now press **Play**, or drag the slider, and watch all nine steps. The title writes out each sum. (Reading
-# this page without Python? Here is the same walk as an animation.)
+# Now press **Play**, or drag the slider, and watch all nine steps. The title writes out each sum.
+
+# %% [markdown] tags=["presentation-hide"]
+# (Reading this page without Python? Here is the same walk as an animation.)
 #
 # <img src="../images/sliding_window.svg" alt="the 2×2 kernel sliding over the 4×4 input, step by step">
 
