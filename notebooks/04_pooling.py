@@ -192,7 +192,7 @@ check_output_size(my_size, size=27, kernel_size=3, stride=2)
 #
 # Back to lesson 03's photo. Its Sobel-x edge map, after ReLU, is bright where the photo gets brighter to
 # the right. Pooling it with $2 \times 2$ windows gives a map a quarter of the size that still shows every
-# strong edge. On the right, a $12 \times 12$ zoom (the green box): light-blue lines are the windows, and the
+# strong edge. On the right, a $12 \times 12$ zoom (the box on the edge map): light-blue lines are the windows, and the
 # red-orange circles are the pixels max pooling kept.
 
 # %% tags=["presentation-hide"]

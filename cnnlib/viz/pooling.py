@@ -200,14 +200,15 @@ def draw_pool_explorer(layout: PoolLayout) -> str:
     w, h = W * scale, H * scale
     Hp, Wp = lay.pooled.shape
     titles = (("edge map", f"{H}×{W}"), (f"{lay.pool} pooled", f"{Hp}×{Wp}"),
-              (f"zoom {size}×{size}", "(green box)"), (f"its {lay.crop_pooled.shape[0]}×{lay.crop_pooled.shape[1]}",
+              (f"zoom {size}×{size}", "(the box at left)"), (f"its {lay.crop_pooled.shape[0]}×{lay.crop_pooled.shape[1]}",
                                                        "outputs"))
     for x0, (line1, line2) in zip(EXPLORER_X, titles):
         svg.text(x0, PANEL_TOP - 38, line1, anchor="start")
         svg.text(x0, PANEL_TOP - 16, line2, anchor="start")
     svg.image(x_map, PANEL_TOP, w, h, _map_png(lay.fmap.tobytes(), lay.fmap.shape, vmax))
-    svg.rect(x_map + left * scale, PANEL_TOP + top * scale, size * scale, size * scale, stroke=ZOOM_BOX_COLOR,
-             stroke_width=3)
+    zoom_box = (x_map + left * scale, PANEL_TOP + top * scale, size * scale, size * scale)
+    svg.rect(*zoom_box, stroke="white", stroke_width=6)  # a white rim: the box stands out on a dark map
+    svg.rect(*zoom_box, stroke=ZOOM_BOX_COLOR, stroke_width=3)
     svg.image(x_pool, PANEL_TOP, w, h, array_png(lay.pooled, "gray", 0.0, vmax))
     _gray_bar(svg, x_map, x_pool + MAP_BOX[0] - x_map, vmax, "edge strength")
 

@@ -61,7 +61,7 @@ def pooling_view(pool: str = "max", kernel_size: int = 2, stride: int = 2, fmap=
     """
     fmap = sample_edge_map() if fmap is None else fmap
     layout = pool_layout(fmap, pool, kernel_size, stride)
-    return PoolingView(draw_pool_explorer(layout), layout, layout.formula)
+    return PoolingView(draw_pool_explorer(layout), layout, "")  # the formula heads the figure: no second copy
 
 
 def pooling_widget(pool: str = "max", kernel_size: int = 2, stride: int = 2) -> ViewWidget:

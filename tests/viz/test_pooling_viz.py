@@ -104,8 +104,8 @@ def test_pool_explorer_titles_formula_and_the_photos_as_images():
     texts = _texts(root)
     assert texts[:2] == ["max pooling, window 3×3, stride 2",
                          "H_out = ⌊(150 − 3) / 2⌋ + 1 = 74,  W_out = ⌊(128 − 3) / 2⌋ + 1 = 63"]
-    assert ["edge map", "150×128", "max pooled", "74×63", "zoom 12×12", "(green box)", "its 5×5", "outputs"] == \
-        [t for t in texts if t in ("edge map", "150×128", "max pooled", "74×63", "zoom 12×12", "(green box)",
+    assert ["edge map", "150×128", "max pooled", "74×63", "zoom 12×12", "(the box at left)", "its 5×5", "outputs"] == \
+        [t for t in texts if t in ("edge map", "150×128", "max pooled", "74×63", "zoom 12×12", "(the box at left)",
                                    "its 5×5", "outputs")]
     images = list(root.iter(f"{NS}image"))
     assert len(images) == 4  # the map, the pooled map and two gray colour bars
