@@ -64,9 +64,9 @@ def test_types_match_the_schema():
 
 
 def test_memory_limit_covers_the_measured_training_lesson_and_the_server():
-    """The limit must hold lesson 09's kernel (600 MiB, benchmarks/lesson_memory.md) plus a Jupyter server (~150 MiB)."""
+    """The limit must hold the largest lesson kernel (benchmarks/lesson_memory.md) plus a Jupyter server (~150 MiB)."""
     peaks = [int(m) for m in re.findall(r"\|\s*`\d\d_\w+`\s*\|\s*(\d+)\s*\|", (ROOT / "benchmarks" / "lesson_memory.md").read_text())]
-    assert max(peaks) == 600
+    assert len(peaks) == len(list((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))  # every lesson measured
     memory = yaml.safe_load(CONFIG.read_text())["singleuser"]["memory"]
     assert _bytes(memory["limit"]) >= (max(peaks) + 150) * 2**20
     assert (min(peaks) + 150) * 2**20 <= _bytes(memory["guarantee"]) < _bytes(memory["limit"])

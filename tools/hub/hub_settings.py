@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PREFIX = "/opt/cnnlib-hub"
 MIN_PASSWORD = 8  # SharedPasswordAuthenticator's own minimum
 # All of one student's processes together (benchmarks/lesson_memory.md): the Jupyter server (~150 MiB),
-# the training lesson's kernel (600 MiB) and a few lessons' kernels left open beside it (~140 MiB each).
+# a training lesson's kernel (09 or 13: about 700 MiB) and a few lessons' kernels left open (~140 MiB each).
 DEFAULT_STUDENT_MEM_MB = 1536
 
 
