@@ -56,14 +56,18 @@ class Plot(NamedTuple):
         return BOTTOM - np.asarray(count, dtype=float) / self.top_count * (BOTTOM - TOP)
 
 
-PLOT_X = {"before": (72, 372), "after": (472, 772)}
+#: The "before" plot is the wider: with its x range fixed over every slider setting, its data needs the room.
+PLOT_X = {"before": (72, 452), "after": (552, 772)}
 TITLE_X = {"before": 8, "after": 432}
 
 
-def plot_for(side: str, edges, counts) -> Plot:
-    """The :class:`Plot` of one side: x spans the bins, y the tallest bar plus 12 %."""
+def plot_for(side: str, edges, counts, xlim=None) -> Plot:
+    """The :class:`Plot` of one side: x spans ``xlim`` (default: the bins; widened to the bins if they go further),
+    y the tallest bar plus 12 %."""
     left, right = PLOT_X[side]
-    return Plot(left, right, float(edges[0]), float(edges[-1]), max(int(h.max()) for h in counts) * 1.12 or 1.0)
+    lo, hi = (float(edges[0]), float(edges[-1])) if xlim is None else (min(xlim[0], float(edges[0])),
+                                                                       max(xlim[1], float(edges[-1])))
+    return Plot(left, right, lo, hi, max(int(h.max()) for h in counts) * 1.12 or 1.0)
 
 
 def stairs_points(plot: Plot, edges, counts) -> list[tuple[float, float]]:
@@ -75,8 +79,12 @@ def stairs_points(plot: Plot, edges, counts) -> list[tuple[float, float]]:
     return points + [(xs[-1], float(BOTTOM))]
 
 
-def draw_batchnorm(demo: BatchNormDemo) -> str:
-    """The SVG (a string) of ``demo``: every channel's histogram before and after, and the key with the statistics."""
+def draw_batchnorm(demo: BatchNormDemo, before_xlim=None) -> str:
+    """The SVG (a string) of ``demo``: every channel's histogram before and after, and the key with the statistics.
+
+    ``before_xlim``: ``(lo, hi)``, the x range of the "before" plot. A widget passes the range its sliders can
+    reach, so the axis stays put and a shift moves the histograms; default: the range of the bins.
+    """
     svg = Svg(WIDTH, HEIGHT, title=f"batch norm, {demo.mode} mode: histograms of three channels before and after")
     svg.defs.extend(_hatch_pattern(c) for c in range(3))
     settings = f"γ = {demo.gamma:g}, β = {demo.beta:g}".replace("-", "−")
@@ -89,7 +97,7 @@ def draw_batchnorm(demo: BatchNormDemo) -> str:
     xlabels = {"before": "activation value", "after": "normalised value"}
     for side in ("before", "after"):
         edges, counts = demo.histograms[side]
-        plot = plot_for(side, edges, counts)
+        plot = plot_for(side, edges, counts, before_xlim if side == "before" else None)
         for k, line in enumerate(titles[side]):
             svg.text(TITLE_X[side], 50 + 24 * k, line, size=TEXT_PX, anchor="start")
         _axes(svg, plot, xlabels[side])

@@ -52,6 +52,43 @@ def times_text(v: float) -> str:
     return f"{v / 10 ** k:.2g}·{power_label(k)}"
 
 
+def decade_label(k: int) -> str:
+    """The tick label of ``10**k``, written plainly at full size (a superscript is too small to read projected).
+
+    >>> [decade_label(k) for k in (-2, -1, 0, 1, 3)], decade_label(-9), decade_label(7)
+    (['0.01', '0.1', '1', '10', '1000'], '1e−9', '1e7')
+    """
+    if -4 <= k <= 5:
+        return f"{10.0 ** k:.{max(0, -k)}f}"
+    return f"1e{k}".replace("-", "−")
+
+
+HEADROOM_PX = 16  # no point of a line nearer than this to the top or bottom of the frame: a marker stays inside
+
+
+def log_axis(values, height: float, headroom: float = HEADROOM_PX) -> tuple[int, int, int]:
+    """``(lo, hi, step)``: the decades ``10**lo … 10**hi`` of a log axis ``height`` px tall, labelled every ``step``.
+
+    Starts from :func:`decade_range`, keeps at most 7 labelled decades, and adds a decade at an end while a
+    value would come within ``headroom`` px of it.
+
+    >>> log_axis([1.0, 74.0], 258)   # 74 is 11 px under 10² on -1…2: one more decade
+    (-1, 3, 1)
+    """
+    logs = [math.log10(v) for v in values if v > 0]
+    lo, hi = decade_range(values)
+    while True:
+        step = max(1, math.ceil((hi - lo) / 6))
+        start = hi - step * math.ceil((hi - lo) / step)
+        per_decade = height / (hi - start)
+        if (hi - max(logs)) * per_decade < headroom:
+            hi += 1
+        elif (min(logs) - start) * per_decade < headroom:
+            lo -= 1
+        else:
+            return start, hi, step
+
+
 def decade_range(values) -> tuple[int, int]:
     """The smallest span of powers of ten, at least ``10⁻¹ … 10¹``, that holds every value."""
     logs = [math.log10(v) for v in values if v > 0]
@@ -64,13 +101,11 @@ def draw_depth_gradients(g: DepthGradients) -> str:
     left, top, right, bottom = PLOT_BOX
     svg = Svg(width, height, title=f"gradient size through {g.depth} blocks, plain and with skips")
     blocks = "Conv + BatchNorm + ReLU" if g.batchnorm else "Conv + ReLU"
-    svg.text(8, 18, "‖dL/dx‖ at the input of block l, relative to the top", size=TITLE_PX, anchor="start",
+    svg.text(8, 18, "‖dL/dx‖ at each block's input, relative to the top", size=TITLE_PX, anchor="start",
              weight="bold")
     init = "He init" if g.init == "he" else "uniform init (PyTorch's default)"
     svg.text(8, 46, f"{g.depth} blocks of {blocks}, {init}", size=TEXT_PX, anchor="start")
-    lo, hi = decade_range([*g.plain, *g.residual])
-    step = max(1, math.ceil((hi - lo) / 6))  # at most 7 labelled decades
-    lo = hi - step * math.ceil((hi - lo) / step)
+    lo, hi, step = log_axis([*g.plain, *g.residual], bottom - top)  # at most 7 labelled decades, room at both ends
 
     def y_of(v: float) -> float:
         return bottom - (math.log10(v) - lo) / (hi - lo) * (bottom - top)
@@ -82,13 +117,13 @@ def draw_depth_gradients(g: DepthGradients) -> str:
         for k in range(lo, hi + 1, step):
             y = y_of(10.0 ** k)
             svg.line(left, y, right, y, stroke="#DDDDDD" if k else "#888888", stroke_width=1)
-            svg.text(left - 8, y, power_label(k), size=TEXT_PX, anchor="end")
+            svg.text(left - 8, y, decade_label(k), size=TEXT_PX, anchor="end")
         svg.rect(left, top, right - left, bottom - top, stroke="#333333")
         ticks = sorted({0, g.depth, *range(0, g.depth + 1, 10 if g.depth > 20 else 5)})
         for t in ticks:
             svg.line(x_of(t), bottom, x_of(t), bottom + 5, stroke="#333333", stroke_width=1)
             svg.text(x_of(t), bottom + 18, str(t), size=TEXT_PX)
-        svg.text((left + right) / 2, bottom + 46, "block l   (0: the network's input; the top on the right)",
+        svg.text((left + right) / 2, bottom + 46, "block number   (0: the network's input; the top on the right)",
                  size=TEXT_PX)
     for i, (name, values, color, dash, shape) in enumerate((
             ("plain", g.plain, PLAIN_COLOR, PLAIN_DASH, "s"),

@@ -6,7 +6,8 @@ pixels; the kernel is a number grid, titles and tick labels are SVG text of
 at least 18 px. The figure is :data:`FIGURE_W` × :data:`FIGURE_H` px for
 every setting (it fits a notebook cell at 1024×768 without being scaled
 down), and the photo and the map share one pixel scale, so the map shrinks
-with the stride. The colour scale (fixed or stretched) is chosen by
+with the stride; at a stride above 1 a note under the map says it is drawn
+to the photo's scale (so a small map does not look broken). The colour scale (fixed or stretched) is chosen by
 :func:`cnnlib.viz.filters.map_style`; the map's colour bar and its title
 give its limits, and a triangle at an end of the bar (and a note under it)
 says that values beyond it are clipped.
@@ -43,6 +44,20 @@ TOP = MARGIN + 3 * LINE + 22  # the pictures start under three title lines and a
 FIGURE_W = (2 * MARGIN + 2 * (BOX_W + BAR_GAP + BAR_W) + PHOTO_TICKS_W + MAP_TICKS_W + 2 * GAP + 3 * CELL)
 FIGURE_H = TOP + BOX_H + 40
 NOTE_Y = TOP + BOX_H + 22  # the clipping note, under the pictures
+
+
+NOTE_GAP = 12  # px between a strided map and the note under it
+
+
+def scale_note(stride) -> list[str]:
+    """The lines under a strided feature map: it is drawn at the photo's pixel scale, so about ``1/stride`` as big.
+
+    >>> scale_note(1), scale_note(4)
+    ([], ["drawn to the photo's", 'scale: 1/4 the size'])
+    """
+    if isinstance(stride, (tuple, list)):
+        stride = max(stride)
+    return [] if int(stride) <= 1 else ["drawn to the photo's", f"scale: 1/{int(stride)} the size"]
 
 
 def pixel_scale(image_shape) -> float:
@@ -98,6 +113,8 @@ def draw_filter_result(image, kernel, feature_map, *, stride=1, padding=0, kerne
     x += 3 * CELL + GAP
     _titles(svg, x, [f"feature map {fh}×{fw}", f"stride {stride}, padding {pad}", scale_text])
     svg.image(x, TOP, fw * px, fh * px, array_png(fmap, cmap, lo, hi))
+    for k, line in enumerate(scale_note(stride)):  # under the map, left of its colour bar
+        svg.text(x, TOP + fh * px + NOTE_GAP + (k + 0.5) * LINE, line, size=TITLE_PX, anchor="start")
     x += BOX_W + BAR_GAP
     colorbar(svg, x, TOP, ih * px, cmap, lo, hi, np.linspace(lo, hi, 5), width=BAR_W,
              extend=bar_extend(fmap, style["norm"]))

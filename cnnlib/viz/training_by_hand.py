@@ -44,8 +44,14 @@ REGIME_STYLE = {"too small": (BLUE, "s"), "good": (GREEN, "o"), "too large": (OR
 # The sweep figure's layout, in CSS px: fixed, so moving the slider never resizes the page; 800 px wide, the
 # width of a notebook cell at a projector's 1024×768.
 LR_SWEEP_SIZE = (800, 428)
-LOSS_BOX = (48, 56, 320, 250)  # left panel's plot area: x, y, width, height
-FINAL_BOX = (448, 56, 336, 250)  # right panel's
+LOSS_BOX = (48, 88, 320, 218)  # left panel's plot area: x, y, width, height
+FINAL_BOX = (448, 88, 336, 218)  # right panel's
+#: A diverged run has no loss to plot: its ✖ goes in a band marked "diverged" above the plot area, outside the numeric
+#: y axis (its top and height, px), so no marker covers a tick label or reads as "loss about 3".
+DIVERGED_BAND = (46, 36)
+CHOSEN_LABEL_Y = 34  # the chosen run's label, over the dashed line, between the title and the band
+LR_MARGIN = 2.0  # the learning-rate axis runs from the smallest / 2 to the largest × 2: the ring stays inside
+RING_R = 14
 TITLE_PX, TEXT_PX = 20, 18
 _width = lru_cache(maxsize=512)(text_width)  # the same few labels on every slider move: measured once
 BOLD_WIDER = 1.15  # bold DejaVu Sans is up to ~13% wider than the regular text that text_width measures
@@ -125,12 +131,32 @@ def below(xs, ys, top: float) -> list[list[tuple]]:
     return pieces + ([piece] if piece else [])
 
 
+def band_y() -> float:
+    """The y (px) of a diverged run's ✖: the middle of the "diverged" band above the plot areas."""
+    return DIVERGED_BAND[0] + DIVERGED_BAND[1] / 2
+
+
+def final_box(sweep, top: float) -> PlotBox:
+    """The right plot's area: learning rates (log), smallest / ``LR_MARGIN`` to largest × it; loss 0..top."""
+    return PlotBox(*FINAL_BOX, xlim=(np.log10(sweep.lrs[0] / LR_MARGIN), np.log10(sweep.lrs[-1] * LR_MARGIN)),
+                   ylim=(0, top), log=True)
+
+
+def _diverged_band(svg: Svg, box: PlotBox, marks_x) -> None:
+    """The band above a plot where diverged runs go, labelled "diverged" at the end away from the marks ``marks_x``."""
+    y, h = DIVERGED_BAND
+    svg.rect(box.x, y, box.w, h, fill="#f6f6f6", stroke="#555555", stroke_width=1, dash="4 3")
+    left = not any(x < box.x + box.w / 2 for x in marks_x)  # the label where no ✖ is
+    svg.text(box.x + 6 if left else box.x + box.w - 6, y + h / 2, "diverged", size=TEXT_PX,
+             anchor="start" if left else "end", fill="#555555")
+
+
 def _plot_axes(svg: Svg, box: PlotBox, xticks, xlabels, yticks, title: str, xlabel: str) -> None:
     """Frame, light grid lines, tick labels, title above and axis label below a plot area."""
     for t in yticks:
         ty = box.to_y(t)
         svg.line(box.x, ty, box.x + box.w, ty, stroke="#e4e4e4", stroke_width=1)
-        svg.text(box.x - 6, ty, f"{t:g}", size=TEXT_PX, anchor="end")
+        svg.text(box.x - 9, ty, f"{t:g}", size=TEXT_PX, anchor="end")  # clear of a marker at x = 0
     for t, label in zip(xticks, xlabels):
         tx = box.to_x(t)
         svg.line(tx, box.y, tx, box.y + box.h, stroke="#e4e4e4", stroke_width=1)
@@ -167,9 +193,10 @@ def draw_lr_sweep(sweep, index: int) -> str:
 
     Left: every run's loss per SGD step (gray), run ``index`` thick, in the
     colour and marker of its regime (``lr_regime``); a run that diverged ends
-    in a ✗ at the top, labelled with the step where it blew up. Right: the
+    in a ✖ in the "diverged" band above the plot (no loss value implied),
+    labelled with the step where it blew up. Right: the
     loss after the last step per learning rate (log scale), the U of too
-    small / good / too large, a ✗ at the top for each diverged run, run
+    small / good / too large, a ✖ in the "diverged" band for each diverged run, run
     ``index`` ringed under a dashed line and its learning rate. Axes and size
     depend on the sweep only, so moving the slider never moves the plot.
     """
@@ -185,7 +212,7 @@ def draw_lr_sweep(sweep, index: int) -> str:
 
 
 def _draw_loss_curves(svg: Svg, sweep, index: int, regime: str, top: float) -> None:
-    """The left plot: the loss at every step, run ``index`` thick over the others in gray; a ✗ if it diverged."""
+    """The left plot: the loss at every step, run ``index`` thick over the others in gray; ✖ in the band if diverged."""
     steps = np.arange(sweep.steps + 1)
     color, shape = REGIME_STYLE[regime]
     box = PlotBox(*LOSS_BOX, xlim=(0, max(sweep.steps, 1)), ylim=(0, top))
@@ -205,19 +232,21 @@ def _draw_loss_curves(svg: Svg, sweep, index: int, regime: str, top: float) -> N
                 for mx, my in zip(*box.px(shown, loss[shown])):
                     marker(svg, shape, mx, my, 14, fill=color)
     stop = int(sweep.diverged_at[index])
+    _diverged_band(svg, box, box.to_x(sweep.diverged_at[sweep.diverged_at >= 0]))  # every run's: the label never moves
     if stop >= 0:
         why = {"nan": "became NaN", "inf": "became inf",
                "too large": f"went above {sweep.limit:g}"}[sweep.reason[index]]
-        cx, cy = box.px(stop, top * 0.95)
+        cx, cy = float(box.to_x(stop)), band_y()
         lines = [f"diverged at step {stop}:", f"the loss {why}"]
         on_right = stop <= sweep.steps / 2  # the note goes where there is room
         tx = cx + 18 if on_right else cx - 18
         w = BOLD_WIDER * max(_width(s) for s in lines) + 8
+        ty = box.y + 20  # the note: in the plot, under the band
         with svg.group("diverged-note"):
-            marker(svg, "X", cx, cy, 26, fill=VERMILION)
-            svg.rect(tx - 4 if on_right else tx - w + 4, cy - 12, w, 52, fill="#ffffff", opacity=0.85)
+            marker(svg, "X", cx, cy, 24, fill=VERMILION)
+            svg.rect(tx - 4 if on_right else tx - w + 4, ty - 12, w, 52, fill="#ffffff", opacity=0.85)
             for k, line in enumerate(lines):
-                svg.text(tx, cy + k * 24, line, anchor="start" if on_right else "end", fill=VERMILION, weight="bold")
+                svg.text(tx, ty + k * 24, line, anchor="start" if on_right else "end", fill=VERMILION, weight="bold")
     legend_y = LR_SWEEP_SIZE[1] - 44
     _legend_row(svg, box.x, legend_y, f"lr = {lr_text(sweep.lrs[index])}: {regime}", color, shape)
     _legend_row(svg, box.x, legend_y + 28, "the other learning rates", OTHER_RUNS, width=2)
@@ -225,13 +254,14 @@ def _draw_loss_curves(svg: Svg, sweep, index: int, regime: str, top: float) -> N
 
 def _draw_final_losses(svg: Svg, sweep, index: int, regimes: list, top: float) -> None:
     """The right plot: the last loss per learning rate (log scale), a marker per regime; run ``index`` ringed."""
-    box = PlotBox(*FINAL_BOX, xlim=(np.log10(sweep.lrs[0] / 1.5), np.log10(sweep.lrs[-1] * 1.5)), ylim=(0, top),
-                  log=True)
+    box = final_box(sweep, top)
     xticks, xlabels = _lr_ticks(box, sweep.lrs)
     _plot_axes(svg, box, xticks, xlabels, nice_ticks(top), f"loss after {sweep.steps} steps, by learning rate",
                "learning rate (log scale)")
-    final = np.where(sweep.diverged_at >= 0, top * 0.95, np.minimum(sweep.final_loss(), top))  # diverged: at the top
-    xs, ys = box.px(sweep.lrs, final)
+    diverged = sweep.diverged_at >= 0
+    xs, ys = box.px(sweep.lrs, np.minimum(np.nan_to_num(sweep.final_loss(), nan=top), top))
+    ys = np.where(diverged, band_y(), ys)  # diverged: in the band above the plot, no loss value
+    _diverged_band(svg, box, xs[diverged])
     for i, name in enumerate(regimes):
         with svg.group(f"final {name.replace(' ', '-')} run-{i}"):
             marker(svg, REGIME_STYLE[name][1], xs[i], ys[i], 16, fill=REGIME_STYLE[name][0])
@@ -239,9 +269,10 @@ def _draw_final_losses(svg: Svg, sweep, index: int, regimes: list, top: float) -
     half = BOLD_WIDER * _width(label) / 2
     label_x = min(max(xs[index], box.x - 40 + half), LR_SWEEP_SIZE[0] - 4 - half)  # inside the figure
     with svg.group("chosen"):
-        svg.polyline([(xs[index], box.y - 8), (xs[index], box.y + box.h)], stroke=BLACK, stroke_width=2, dash="8 5")
-        svg.circle(xs[index], ys[index], 14, stroke=BLACK, stroke_width=2.5)
-        svg.text(label_x, box.y - 20, label, weight="bold")
+        svg.polyline([(xs[index], DIVERGED_BAND[0]), (xs[index], box.y + box.h)], stroke=BLACK, stroke_width=2,
+                     dash="8 5")
+        svg.circle(xs[index], ys[index], RING_R, stroke=BLACK, stroke_width=2.5)
+        svg.text(label_x, CHOSEN_LABEL_Y, label, weight="bold")
     legend_y = LR_SWEEP_SIZE[1] - 44
     for k, name in enumerate(REGIME_STYLE):
         _legend_row(svg, box.x + (k % 2) * 150, legend_y + (k // 2) * 28, name, REGIME_STYLE[name][0],

@@ -28,8 +28,11 @@ from .view_widget import ViewWidget, sliders
 
 CUSTOM = "custom"
 RANGES = {"stride": (1, 4), "padding": (0, 3)}
-#: The colour-scale buttons: (label, value of the ``scale`` setting).
-SCALE_OPTIONS = (("fixed 0…1, like the photo", "fixed"), ("per map (stretched)", "stretched"))
+#: The colour-scale buttons: (label, value of the ``scale`` setting). A label names the mode and claims no range:
+#: "fixed" is gray 0 … 1 for a map without negative values, −1 … +1 (white = 0) for one with them; the map's title
+#: (``FilterView.scale_text``, which starts with the same word) and colour bar give the limits actually used.
+SCALE_OPTIONS = (("fixed (same for every kernel)", "fixed"), ("per map (stretched)", "stretched"))
+SCALE_BUTTON_WIDTH = "270px"  # "fixed (same for every kernel)" is ~260 px of 18 px text in projector mode
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def filter_widget(image=None, kernel: str = "sobel_x", stride: int = 1, padding:
     controls = {"kernel": kernel_input, **sliders(RANGES, {"stride": stride, "padding": padding}),
                 "relu": widgets.Checkbox(value=False, description="ReLU"),
                 "scale": widgets.ToggleButtons(options=SCALE_OPTIONS, value=scale, description="colour scale",
-                                               style={"button_width": "190px"})}
+                                               style={"button_width": SCALE_BUTTON_WIDTH})}
 
     def view(kernel, stride: int, padding, relu: bool, scale: str) -> FilterView:
         return filter_view(kernel, stride, padding, relu, scale, image)

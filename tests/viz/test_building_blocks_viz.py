@@ -4,9 +4,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from cnnlib.demos.building_blocks import architecture_timeline, depth_gradients, stack_vs_single
-from cnnlib.viz.building_blocks import (PLAIN_COLOR, PLAIN_DASH, PLOT_SIZE, RESIDUAL_COLOR, STACK_SIZE,
-                                        decade_range, draw_depth_gradients, draw_stack_vs_single, draw_timeline,
-                                        power_label, times_text, timeline_size)
+from cnnlib.viz.building_blocks import (HEADROOM_PX, PLAIN_COLOR, PLAIN_DASH, PLOT_BOX, PLOT_SIZE, RESIDUAL_COLOR,
+                                        STACK_SIZE, decade_label, decade_range, draw_depth_gradients,
+                                        draw_stack_vs_single, draw_timeline, power_label, times_text, timeline_size)
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -66,7 +66,25 @@ def test_the_y_axis_is_logarithmic_in_whole_decades():
     assert [times_text(v) for v in (5.05, 74.4, 963.0, 2.3e-17)] == ["5", "74", "963", "2.3·10⁻¹⁷"]
     root = ET.fromstring(draw_depth_gradients(depth_gradients(30)))
     labels = [t.text for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
-    assert labels == ["10⁻¹", "1", "10¹", "10²"]
+    assert labels == ["0.1", "1", "10", "100", "1000"]  # plain numbers at 18 px: no shrunken superscript
+    assert [decade_label(k) for k in (-3, 0, 2, -9)] == ["0.001", "1", "100", "1e−9"]
+
+
+@pytest.mark.parametrize("depth, bn, init", [(30, True, "he"), (40, True, "he"), (40, False, "uniform"),
+                                             (2, True, "he"), (20, False, "he")])
+def test_every_point_keeps_clear_of_the_frame_and_the_labels_read_unambiguously(depth, bn, init):
+    root = ET.fromstring(draw_depth_gradients(depth_gradients(depth, bn, init)))
+    _, top, _, bottom = PLOT_BOX
+    groups = {g.get("class"): g for g in root.iter(f"{NS}g")}
+    for name in ("plain stack", "residual stack"):
+        points = groups[name].find(f"{NS}polyline").get("points").split()
+        ys = [float(p.split(",")[1]) for p in points]
+        assert top + HEADROOM_PX - 0.5 <= min(ys) and max(ys) <= bottom - HEADROOM_PX + 0.5, (name, min(ys), max(ys))
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert not [t for t in texts if "block l" in t]  # "block l" reads as "block 1"
+    assert "block number   (0: the network's input; the top on the right)" in texts
+    ticks = [t for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert all(set(t.text) <= set("0123456789.e−") for t in ticks), [t.text for t in ticks]
 
 
 def test_stack_figure_has_a_fixed_size_and_labels_the_counts_from_summary():

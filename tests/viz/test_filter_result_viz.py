@@ -11,7 +11,7 @@ from PIL import Image
 from cnnlib.demos.filters import sample_photo
 from cnnlib.functional import conv2d
 from cnnlib.image_filters import get_kernel
-from cnnlib.viz.filter_result import FIGURE_H, FIGURE_W, draw_filter_result, pixel_scale
+from cnnlib.viz.filter_result import FIGURE_H, FIGURE_W, draw_filter_result, pixel_scale, scale_note
 from cnnlib.viz.filters import FIXED_LIMIT
 from cnnlib.viz.style import IMAGE_CMAP, SIGNED_CMAP
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
@@ -73,6 +73,26 @@ def test_titles_kernel_numbers_and_the_map_at_the_photos_pixel_scale():
     # the map at the photo's pixel scale: it is seen to shrink with the stride
     assert (float(drawn.get("width")), float(drawn.get("height"))) == pytest.approx((7 * px, 9 * px), abs=1e-3)
     np.testing.assert_array_equal(_pixels(photo), _colours(IMAGE, IMAGE_CMAP, 0, 1))
+
+
+@pytest.mark.parametrize("stride", [2, 3, 4])
+def test_a_strided_map_is_said_to_be_drawn_to_the_photos_scale_under_it_and_clear_of_its_colour_bar(stride):
+    photo = sample_photo()
+    root, fmap = _draw("sobel_x", photo, stride=stride)
+    _, _, drawn, bar = _images(root)
+    lines = [t for t in root.iter(f"{NS}text") if t.text in scale_note(stride)]
+    assert [t.text for t in lines] == ["drawn to the photo's", f"scale: 1/{stride} the size"]
+    map_bottom = float(drawn.get("y")) + float(drawn.get("height"))
+    for t in lines:
+        x, y = float(t.get("x")), float(t.get("y"))
+        assert x == float(drawn.get("x")) and y - MIN_FONT_PX / 2 > map_bottom  # under the small map
+        assert x + text_width(t.text) < float(bar.get("x"))  # not into the colour bar
+        assert y + MIN_FONT_PX / 2 < FIGURE_H
+    # still drawn to scale: 1/stride as wide as the photo (within a pixel of padding)
+    assert float(drawn.get("width")) == pytest.approx(photo.shape[1] * pixel_scale(photo.shape) / stride,
+                                                      abs=3 * pixel_scale(photo.shape))
+    root, _ = _draw("sobel_x", photo, stride=1)
+    assert not [t for t in _texts(root) if "photo's" in t]  # same size as the photo: nothing to explain
 
 
 def test_fixed_scale_draws_every_kernel_on_the_same_limits_so_the_weight_sum_shows_as_brightness():

@@ -8,8 +8,9 @@ import pytest
 
 from cnnlib.demos.training import lr_sweep
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
-from cnnlib.viz.training_by_hand import (BOLD_WIDER, FINAL_BOX, LOSS_BOX, LR_SWEEP_SIZE, REGIME_STYLE, PlotBox, below,
-                                         draw_lr_sweep, lr_regime, lr_text, nice_ticks)
+from cnnlib.viz.training_by_hand import (BOLD_WIDER, DIVERGED_BAND, FINAL_BOX, LOSS_BOX, LR_SWEEP_SIZE, REGIME_STYLE,
+                                         RING_R, PlotBox, band_y, below, draw_lr_sweep, final_box, lr_regime, lr_text,
+                                         nice_ticks)
 
 NS = "{http://www.w3.org/2000/svg}"
 PROJECTOR_CONTENT_PX = 800  # a notebook cell's output is ~820 px wide at 1024×768 with the sidebar collapsed
@@ -100,8 +101,7 @@ def test_the_right_plot_is_the_final_loss_per_learning_rate_with_the_chosen_one_
     index = 4
     root = _root(sweep, index)
     top = _top(sweep)
-    box = PlotBox(*FINAL_BOX, xlim=(np.log10(sweep.lrs[0] / 1.5), np.log10(sweep.lrs[-1] * 1.5)), ylim=(0, top),
-                  log=True)
+    box = final_box(sweep, top)
     for i in range(len(sweep.lrs)):
         regime = lr_regime(sweep, i)
         (group,) = _groups(root, f"run-{i}")[1:]  # [0] is the loss curve on the left
@@ -112,11 +112,11 @@ def test_the_right_plot_is_the_final_loss_per_learning_rate_with_the_chosen_one_
         if shape in "^X":
             assert len(mark.get("points").split()) == {"^": 3, "X": 12}[shape]
         assert mark.get("fill") == REGIME_STYLE[regime][0]
-        y = top * 0.95 if regime == "diverged" else min(sweep.final_loss()[i], top)
         cx, cy = _centre(mark)
         assert cx == pytest.approx(box.to_x(sweep.lrs[i]), abs=0.01)
         if shape != "^":  # a triangle's points are not centred on its position
-            assert cy == pytest.approx(box.to_y(y), abs=0.01), (i, regime)
+            y = band_y() if regime == "diverged" else float(box.to_y(min(sweep.final_loss()[i], top)))
+            assert cy == pytest.approx(y, abs=0.01), (i, regime)
     ring = _groups(root, "chosen")[1]
     (circle,) = list(ring.iter(f"{NS}circle"))
     assert float(circle.get("cx")) == pytest.approx(box.to_x(sweep.lrs[index]), abs=0.01)
@@ -133,10 +133,63 @@ def test_a_diverged_run_gets_a_cross_and_a_note_with_its_step(sweep):
     cross = next(note.iter(f"{NS}polygon"))
     assert len(cross.get("points").split()) == 12  # an ✗, not a triangle
     box = PlotBox(*LOSS_BOX, xlim=(0, sweep.steps), ylim=(0, _top(sweep)))
-    assert _centre(cross) == pytest.approx(box.px(sweep.diverged_at[k], _top(sweep) * 0.95), abs=0.01)
+    assert _centre(cross) == pytest.approx((box.to_x(sweep.diverged_at[k]), band_y()), abs=0.01)
     assert not _groups(_root(sweep, sweep.best()), "diverged-note")  # only a diverged run has one
     diverged = {int(re.search(r"run-(\d+)", g.get("class")).group(1)) for g in _groups(root, "diverged")}
     assert diverged == set(np.flatnonzero(sweep.diverged_at >= 0).tolist())
+
+
+def _bbox(el):
+    """``(x0, y0, x1, y1)`` px of a marker or a ring (stroke included)."""
+    if el.tag == NS + "circle":
+        cx, cy, r = (float(el.get(k)) for k in ("cx", "cy", "r"))
+        r += float(el.get("stroke-width", 0)) / 2
+        return cx - r, cy - r, cx + r, cy + r
+    if el.tag == NS + "rect":
+        x, y, w, h = (float(el.get(k)) for k in ("x", "y", "width", "height"))
+        return x, y, x + w, y + h
+    xy = np.array([[float(v) for v in p.split(",")] for p in el.get("points").split()])  # (n, 2)
+    return (*xy.min(axis=0), *xy.max(axis=0))
+
+
+def _text_bbox(t):
+    size = float(t.get("font-size").removesuffix("px"))
+    w = text_width(t.text, size)
+    x0 = float(t.get("x")) - {"start": 0.0, "middle": 0.5, "end": 1.0}[t.get("text-anchor")] * w
+    y = float(t.get("y"))  # dominant-baseline central
+    return x0, y - size / 2, x0 + w, y + size / 2
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_diverged_runs_sit_in_a_labelled_band_above_the_axis_and_no_marker_covers_a_tick_label(sweep):
+    band_top, band_h = DIVERGED_BAND
+    for index in range(len(sweep.lrs)):
+        root = _root(sweep, index)
+        marks = [el for g in _groups(root, "final") + _groups(root, "diverged-note") + _groups(root, "chosen")
+                 for el in g if el.tag in (NS + "circle", NS + "rect", NS + "polygon")
+                 and el.get("fill") != "#ffffff"]
+        ticks = [t for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end" and re.fullmatch(r"[\d.]+", t.text)]
+        assert len(ticks) >= 6  # both plots' y tick labels
+        for mark in marks:
+            for t in ticks:
+                assert not _overlap(_bbox(mark), _text_bbox(t)), (index, t.text)
+        for g in _groups(root, "final") + _groups(root, "diverged-note"):
+            if "diverged" in g.get("class").split() or g.get("class") == "diverged-note":
+                cross = next(g.iter(f"{NS}polygon"))
+                x0, y0, x1, y1 = _bbox(cross)
+                assert band_top <= y0 and y1 <= band_top + band_h < FINAL_BOX[1]  # in the band, above the plot
+        (ring,) = _groups(root, "chosen")[1].iter(f"{NS}circle")
+        x0, y0, x1, y1 = _bbox(ring)
+        assert FINAL_BOX[0] <= x0 and x1 <= FINAL_BOX[0] + FINAL_BOX[2], (index, x0, x1)  # inside the frame
+        assert band_top <= y0 and y1 <= FINAL_BOX[1] + FINAL_BOX[3]
+        labels = [t for t in root.iter(f"{NS}text") if t.text == "diverged" and float(t.get("y")) < FINAL_BOX[1]]
+        assert len(labels) == 2 and all(band_top < float(t.get("y")) < band_top + band_h for t in labels)  # both bands
+        for t in labels:  # the band's label is clear of the crosses
+            assert not any(_overlap(_bbox(m), _text_bbox(t)) for m in marks)
+    assert RING_R > 0
 
 
 def test_same_size_at_every_stop_fits_a_projector_and_all_text_is_18px_or_more(sweep):

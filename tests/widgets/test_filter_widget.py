@@ -6,7 +6,7 @@ import pytest
 from cnnlib.functional import conv2d
 from cnnlib.image_filters import get_kernel
 from cnnlib.widgets import KernelInput, filter_view, filter_widget
-from cnnlib.widgets.filters import CUSTOM
+from cnnlib.widgets.filters import CUSTOM, SCALE_OPTIONS
 
 IMAGE = np.random.default_rng(0).random((24, 20)).astype(np.float32)
 NS = "{http://www.w3.org/2000/svg}"
@@ -85,7 +85,7 @@ def test_the_widget_builds_no_layer_when_a_slider_moves(monkeypatch):
 def test_colour_scale_buttons_switch_fixed_and_stretched_without_changing_the_figure_size():
     box = filter_widget(image=IMAGE)
     scale = box.controls["scale"]
-    assert scale.value == "fixed" and dict(scale.options) == {"fixed 0…1, like the photo": "fixed",
+    assert scale.value == "fixed" and dict(scale.options) == {"fixed (same for every kernel)": "fixed",
                                                               "per map (stretched)": "stretched"}
     sizes = set()
     for kernel in ("identity", "brighten", "sobel_x"):
@@ -103,6 +103,18 @@ def test_colour_scale_buttons_switch_fixed_and_stretched_without_changing_the_fi
     assert box.panel.svg.value != first and "weights sum to 2" in box.panel.message.value
     with pytest.raises(ValueError, match="scale must be one of"):
         filter_view("identity", scale="log", image=IMAGE)
+
+
+@pytest.mark.parametrize("kernel", ["identity", "brighten", "sobel_x", "laplacian", "gaussian"])
+def test_each_scale_buttons_label_agrees_with_the_maps_caption(kernel):
+    """The button names the mode the caption names, and no range the caption might contradict (issue 13)."""
+    for label, value in SCALE_OPTIONS:
+        for relu in (False, True):
+            caption = filter_view(kernel, relu=relu, scale=value, image=IMAGE).scale_text
+            mode = caption.split(":")[0]
+            assert mode == value and mode in label, (label, caption)
+            assert not any(ch.isdigit() for ch in label), label  # the limits are in the caption and on the bar
+            assert not [r for r in ("0…1", "0 … 1", "±", "−1") if r in label]
 
 
 def test_message_gives_the_weight_sum_and_the_brightness_it_causes():
