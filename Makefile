@@ -70,7 +70,7 @@ test: $(VENV)/.test-installed $(HUB_FOR_TEST)
 	@rm -f $(VENV)/test-setup.log
 	@$(PY) tools/test_setup.py $(if $(SKIP_BROWSER),--no-browser)
 	@$(if $(HUB_FOR_TEST),,echo "make test: not root, so the workshop hub tests (tests/hub) are not run; as root they are.")
-	. $(VENV)/test-env.sh && $(PYTEST) -p tools.strict_skips --continue-on-collection-errors \
+	. $(VENV)/test-env.sh && $(PYTEST) -p tools.strict_skips --continue-on-collection-errors --durations=25 \
 	  $(if $(SKIP_BROWSER),--ignore=tests/browser) $(if $(HUB_FOR_TEST),,--ignore=tests/hub) tests
 	$(PYTEST) -p tools.strict_skips $(NBVAL) notebooks
 
@@ -103,7 +103,8 @@ benchmark: $(VENV)/.test-installed
 
 # Voila as a Jupyter server extension: the server's token and its Host-header
 # check apply, as in make lab. The cnnlib-present template (tools/jupyter/voila/templates/)
-# hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding.
+# hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding,
+# and has Voila typeset the maths with the MathJax 3 it bundles (offline; no CDN).
 # CNNLIB_PROJECTOR=1 puts the lesson's figures and widgets in projector mode (cnnlib.viz.projector). The token goes through the environment, not argv
 # (other users can read a process's arguments).
 LESSON ?= 00

@@ -29,28 +29,14 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from ..viz.projector import PROJECTOR_MIN_PX, projector_mode
+from ..viz.projector import projector_mode
 from ..viz.style import figure_to_png
+from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
 
 CACHE_SIZE = 64  # rendered PNGs kept per panel (about 50 kB each)
 WIDGET_PNG_COMPRESSION = 1  # zlib level: fast to encode, the bytes only travel to the browser
 ERROR_COLOR, TEXT_COLOR = "#d62728", "#333333"
 MESSAGE_PX = 15  # the message under a figure; PROJECTOR_MIN_PX in projector mode
-# Projector mode (cnnlib.viz.projector): a widget's labels, readouts, buttons and message at 18 px,
-# descriptions never cut short ("pool wind…"), rows of controls wrapping instead of overlapping.
-PROJECTOR_CSS = f"""
-.cnnlib-projector .widget-label, .cnnlib-projector .widget-readout, .cnnlib-projector button,
-.cnnlib-projector select, .cnnlib-projector input, .cnnlib-projector .widget-label-basic,
-.cnnlib-projector .cnnlib-message {{ font-size: {PROJECTOR_MIN_PX:g}px !important; }}
-.cnnlib-projector .widget-inline-hbox .widget-label {{ width: auto !important; max-width: none !important;
-  min-width: 4em; padding-right: 8px; overflow: visible !important; }}
-.cnnlib-projector .widget-readout {{ min-width: 3.5em; }}
-.cnnlib-projector button {{ height: auto !important; min-height: 32px; width: auto !important;
-  padding: 0 12px !important; }}
-.cnnlib-projector .lm-TabBar-tabLabel, .cnnlib-projector .p-TabBar-tabLabel {{ font-size: {PROJECTOR_MIN_PX:g}px; }}
-.cnnlib-projector .lm-TabBar-tab, .cnnlib-projector .p-TabBar-tab {{ flex: 0 0 auto !important; max-width: none !important;
-  min-width: 0 !important; }}
-"""
 
 
 def _parameters(view) -> frozenset | None:

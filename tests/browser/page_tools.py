@@ -164,15 +164,51 @@ async () => {
 }
 """
 
-# Font sizes (CSS px) of every widget control's visible text: descriptions, readouts, buttons, menus.
+# Font sizes (CSS px) of every widget control's visible text: descriptions, readouts, buttons, menus; and
+# whether the text is cut short. Every <select> on the page is measured, in a cnnlib widget or not
+# (``projector`` says which): its box shows only the chosen option, so ``innerText`` (every option) and
+# ``scrollWidth`` (always its own width) say nothing; instead the chosen option's text is laid out in a
+# hidden span in the select's computed font, and must fit the select's ``clientWidth`` less its padding
+# and the arrow (ipywidgets draws the arrow as a background in the 20 px right padding; at least
+# MENU_ARROW_PX is kept for it). ``need``/``room`` are those two widths (px; null for other controls).
+MENU_ARROW_PX = 20
 CONTROL_FONTS_JS = r"""
-() => Array.from(document.querySelectorAll(
-    '.cnnlib-projector .widget-label, .cnnlib-projector .widget-readout, .cnnlib-projector button, ' +
-    '.cnnlib-projector select, .cnnlib-projector .cnnlib-message, .cnnlib-projector .lm-TabBar-tabLabel'))
-  .filter(e => e.offsetParent !== null && e.innerText.trim())
-  .map(e => ({text: e.innerText.trim().slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize),
-              clipped: e.scrollWidth > e.clientWidth + 1}))
+(arrowPx) => {
+  const scope = '.cnnlib-projector';
+  const shown = e => e.offsetParent !== null;
+  const controls = Array.from(document.querySelectorAll(
+      ['.widget-label', '.widget-readout', 'button', '.cnnlib-message', '.lm-TabBar-tabLabel']
+        .map(s => `${scope} ${s}`).join(', ')))
+    .filter(e => shown(e) && e.innerText.trim())
+    .map(e => ({text: e.innerText.trim().slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize),
+                clipped: e.scrollWidth > e.clientWidth + 1, projector: true, need: null, room: null}));
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute; left:-10000px; top:0; visibility:hidden; white-space:pre';
+  document.body.appendChild(probe);
+  const menus = Array.from(document.querySelectorAll('select'))
+    .filter(s => shown(s) && !s.multiple && s.size <= 1 && s.selectedIndex >= 0)
+    .map(s => {
+      const cs = getComputedStyle(s);
+      for (const p of ['fontFamily', 'fontSize', 'fontStyle', 'fontWeight', 'fontStretch', 'fontVariant',
+                       'letterSpacing', 'wordSpacing', 'textTransform'])
+        probe.style[p] = cs[p];
+      const text = s.options[s.selectedIndex].text;
+      probe.textContent = text;
+      const need = probe.getBoundingClientRect().width;
+      const room = s.clientWidth - parseFloat(cs.paddingLeft) - Math.max(parseFloat(cs.paddingRight), arrowPx);
+      return {text: text.replace(/\s+/g, ' ').trim().slice(0, 30), px: parseFloat(cs.fontSize),
+              clipped: need > room + 0.5, projector: s.closest(scope) !== null, need, room};
+    });
+  probe.remove();
+  return controls.concat(menus);
+}
 """
+
+
+def control_fonts(page) -> list[dict]:
+    """Every widget control's text (a menu's: its chosen option) as ``{text, px, clipped, projector, need, room}``."""
+    return page.evaluate(CONTROL_FONTS_JS, MENU_ARROW_PX)
+
 
 # Height of each cnnlib widget (controls, figures, message) in CSS px.
 WIDGET_HEIGHTS_JS = r"""
@@ -184,3 +220,28 @@ WIDGET_HEIGHTS_JS = r"""
 def measure_figures(page) -> list[dict]:
     """Every visible cnnlib figure on ``page``: natural and shown width, smallest text as shown (CSS px)."""
     return page.evaluate(MEASURE_FIGURES_JS)
+
+
+# The lesson's prose as shown (markdown cells, not the ones the presentation hides): how many formulas
+# MathJax typeset (``mjx-container``, MathJax 3) and the TeX left raw: ``$...$`` or a ``\command`` in
+# the text outside typeset maths and code.
+PROSE_MATH_JS = r"""
+() => {
+  const prose = Array.from(document.querySelectorAll('.jp-RenderedMarkdown'))
+    .filter(e => !e.closest('.celltag_presentation-hide'));
+  const raw = [];
+  let typeset = 0;
+  for (const e of prose) {
+    typeset += e.querySelectorAll('mjx-container').length;
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll('mjx-container, code, pre, script, style').forEach(n => n.remove());
+    for (const m of copy.textContent.matchAll(/\$[^$]+\$|\\[A-Za-z]+/g)) raw.push(m[0].slice(0, 40));
+  }
+  return {typeset, raw};
+}
+"""
+
+
+def prose_math(page) -> dict:
+    """``{typeset, raw}``: formulas MathJax typeset in the shown prose, and TeX snippets left raw."""
+    return page.evaluate(PROSE_MATH_JS)

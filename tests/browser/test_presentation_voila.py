@@ -5,29 +5,29 @@ cnnlib-present template: cells tagged ``presentation-hide`` (the still picture i
 of each widget, exercise scaffolding) are in the page but not shown. It runs the lessons
 in projector mode (``CNNLIB_PROJECTOR=1``), and the page is a projector's 1024×768: every
 figure's smallest text is at least 18 CSS px, no figure is drawn below its natural width,
-widget labels and readouts are 18 px and not cut short, and each widget (controls, figure,
-message) fits on one screen.
+widget labels, readouts and menus are 18 px and not cut short (a menu's chosen option fits its box),
+and each widget (controls, figure, message) fits on one screen. The lesson's maths is typeset by the
+MathJax 3 that Voilà bundles (offline: no CDN), with no ``$...$`` or ``\\times`` left raw in the prose.
 """
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ROOT, lesson_names
-from .page_tools import (BARE_WIDGET_JS, CONTROL_FONTS_JS, WIDGET_HEIGHTS_JS, measure_figures, move_slider,
-                         wait_for_widgets)
+from .page_tools import (BARE_WIDGET_JS, PROSE_MATH_JS, WIDGET_HEIGHTS_JS, control_fonts, measure_figures,
+                         move_slider, prose_math, wait_for_widgets)
 
 VOILA_TIMEOUT_MS = 240_000
+TYPESET_TIMEOUT_MS = 60_000  # MathJax typesets the prose once the page has loaded
 PROJECTOR = {"width": 1024, "height": 768}
 MIN_TEXT_PX = 18
 # Widgets known to be taller than one projected screen, each with why; the test fails when one fits again,
 # so this list only shrinks.
-TALLER_THAN_A_SCREEN = {
-    "06_backprop.ipynb": "the backward-pass cell figure is 686 px tall: with the controls and the tab bar the "
-                         "widget is about 920 px; its two figures are already tabs in projector mode",
-}
+TALLER_THAN_A_SCREEN: dict[str, str] = {}
 
 
 HIDE_TAG = "presentation-hide"  # the cnnlib-present template hides these cells (still pictures, scaffolding)
@@ -43,6 +43,18 @@ def _tagged_count(name: str) -> int:
 def _code_cell_count(name: str) -> int:
     nb = json.loads((ROOT / "notebooks" / name).read_text())
     return sum(c["cell_type"] == "code" for c in nb["cells"])
+
+
+# Formulas in a lesson's markdown: $$...$$ or $...$, outside code (as MathJax finds them).
+FORMULA_RE = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)
+CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
+def _formula_count(name: str) -> int:
+    """Formulas in the markdown cells the presentation shows."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    return sum(len(FORMULA_RE.findall(CODE_RE.sub("", "".join(c["source"])))) for c in nb["cells"]
+               if c["cell_type"] == "markdown" and HIDE_TAG not in c.get("metadata", {}).get("tags", []))
 
 
 def _render(page, url: str, n_code_cells: int) -> None:
@@ -78,6 +90,7 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         assert page.evaluate(HIDDEN_CELLS_JS) == _tagged_count(name), f"{name}: tagged cells missing from the page"
 
         _assert_projector_legible(page, name)
+        _assert_maths_typeset(page, name)
 
         areas = [a for a in page.query_selector_all(".jp-CodeCell .jp-OutputArea")
                  if a.query_selector(".noUi-handle")]
@@ -99,12 +112,28 @@ def _assert_projector_legible(page, name: str) -> None:
         assert f["shown"] >= f["natural"] - 1, (
             f"{name}: figure {i} ({f['kind']}) is drawn {f['shown']:.0f} px wide, below its natural "
             f"{f['natural']:.0f} px")
-    for c in page.evaluate(CONTROL_FONTS_JS):
-        assert c["px"] >= MIN_TEXT_PX - 0.05, f"{name}: control text {c['text']!r} is {c['px']} px"
-        assert not c["clipped"], f"{name}: control text {c['text']!r} is cut short"
+    for c in control_fonts(page):
+        if c["projector"]:
+            assert c["px"] >= MIN_TEXT_PX - 0.05, f"{name}: control text {c['text']!r} is {c['px']} px"
+        room = "" if c["need"] is None else f": {c['need']:.0f} px of text in a {c['room']:.0f} px menu"
+        assert not c["clipped"], f"{name}: control text {c['text']!r} is cut short{room}"
     heights = page.evaluate(WIDGET_HEIGHTS_JS)
     too_tall = [round(h) for h in heights if h > PROJECTOR["height"]]
     if name in TALLER_THAN_A_SCREEN:
         assert too_tall, f"{name} fits one screen now: remove it from TALLER_THAN_A_SCREEN"
     else:
         assert not too_tall, f"{name}: widgets {too_tall} px tall, more than one 768 px screen"
+
+
+def _assert_maths_typeset(page, name: str) -> None:
+    """Every formula of the shown prose typeset (mjx-container), none left as TeX source."""
+    expected = _formula_count(name)
+    done = f"(n) => {{ const m = ({PROSE_MATH_JS.strip()})(); return m.raw.length === 0 && m.typeset >= n; }}"
+    try:
+        page.wait_for_function(done, arg=expected, timeout=TYPESET_TIMEOUT_MS, polling=500)
+    except PlaywrightTimeoutError:
+        pass  # the assertions below say what is missing
+    found = prose_math(page)
+    assert found["raw"] == [], f"{name}: TeX shown raw in the prose: {found['raw'][:5]} ({len(found['raw'])} in all)"
+    assert found["typeset"] >= expected, (
+        f"{name}: {found['typeset']} formulas typeset by MathJax, the lesson's prose has {expected}")
