@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ROOT, lesson_names
-from .page_tools import (BARE_WIDGET_JS, PROSE_MATH_JS, WIDGET_HEIGHTS_JS, control_fonts, measure_figures,
-                         move_slider, prose_math, wait_for_widgets)
+from .page_tools import (BARE_WIDGET_JS, FIGURE_KEY_JS, PROSE_MATH_JS, WATCH_JS, WIDGET_HEIGHTS_JS,
+                         control_fonts, measure_figures, move_slider, prose_math, wait_for_widgets)
 
 VOILA_TIMEOUT_MS = 240_000
 TYPESET_TIMEOUT_MS = 60_000  # MathJax typesets the prose once the page has loaded
@@ -97,11 +97,32 @@ def test_lesson_presents_in_voila(browser, voila, artifacts, name):
         for area in areas:
             area.scroll_into_view_if_needed()
             move_slider(page, area, moves=1)
+        for end in ("End", "Home"):  # every slider at its maximum, then at its minimum: still one screen
+            for area in areas:
+                _press_every_slider(page, area, end)
+            too_tall = [round(h) for h in page.evaluate(WIDGET_HEIGHTS_JS) if h > PROJECTOR["height"]]
+            assert name in TALLER_THAN_A_SCREEN or not too_tall, (
+                f"{name}: with every slider at its {'maximum' if end == 'End' else 'minimum'}, widgets "
+                f"{too_tall} px tall, more than one 768 px screen")
         if areas:
             areas[0].scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / f"voila_{name.removesuffix('.ipynb')}.png"))
     finally:
         page.close()
+
+
+def _press_every_slider(page, area, key: str) -> None:
+    """Send ``key`` ("End" or "Home") to each slider of a widget that is not there yet; wait for its redraw."""
+    for handle in area.query_selector_all(".noUi-handle"):
+        now, low, high = handle.evaluate("h => ['aria-valuenow', 'aria-valuemin', 'aria-valuemax']"
+                                         ".map(a => Number(h.getAttribute(a)))")
+        if now == (high if key == "End" else low):
+            continue
+        handle.scroll_into_view_if_needed()
+        page.evaluate(WATCH_JS, [area, 3000, FIGURE_KEY_JS, 300])  # settled after 300 ms: only heights are read
+        handle.focus()
+        page.keyboard.press(key)
+        page.evaluate("window.__redraw")  # the new figure (or -1 if nothing changed, e.g. a red message only)
 
 
 def _assert_projector_legible(page, name: str) -> None:
