@@ -42,13 +42,14 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
-sys.path.insert(0, str(HERE.parent))
+sys.path.append(str(HERE.parent))  # after PYTHONPATH: PYTHONPATH=/frozen/copy runs that copy of cnnlib
 
+import cnnlib  # noqa: E402
 from cnnlib.augment import RandomAugment  # noqa: E402
 from cnnlib.callbacks import CosineLR  # noqa: E402
 from cnnlib.datasets import load_fashion_mnist  # noqa: E402
 from cnnlib.losses import CrossEntropy  # noqa: E402
-from cnnlib.networks import fashion_mnist_resnet  # noqa: E402
+from cnnlib.networks import fashion_mnist_cnn, fashion_mnist_resnet  # noqa: E402
 from cnnlib.optim import SGD, Adam  # noqa: E402
 from cnnlib.train import split_data  # noqa: E402
 
@@ -170,28 +171,43 @@ def run_torch(args, x, y, x_eval, y_eval, on_epoch=None) -> EpochClock:
 
 
 # -- microbenchmark: ms per training step ----------------------------------------------------------------
+SEED000_QUIET_MS = 25.9  # the seed-000 CNN's cnnlib step (batch 64) on a quiet machine, benchmarks/README.md
+
+
 def step_ms(args, steps: int) -> dict:
-    """Median wall and CPU ms of one training step (after 3 warm-up steps), cnnlib and PyTorch."""
+    """Median wall and CPU ms of one training step (after 3 warm-up steps) of each model, taken in turns.
+
+    ``resnet`` is cnnlib's ``fashion_mnist_resnet`` at ``--batch-size``; ``seed-000`` is cnnlib's seed-000 CNN
+    (``fashion_mnist_cnn()``) at batch 64, whose quiet-machine step is known (``SEED000_QUIET_MS``): the two
+    alternate step by step, so the load of a shared machine slows both alike, and ``ratio`` is the median of
+    the per-round CPU-time ratios resnet / seed-000. ``torch`` is the PyTorch twin (unless ``--no-torch``).
+    """
     rng = np.random.default_rng(0)
-    x = rng.random((args.batch_size, 1, 28, 28), dtype=np.float32)
-    y = rng.integers(0, 10, args.batch_size)
-    model = fashion_mnist_resnet(tuple(args.channels), tuple(args.blocks), seed=0)
-    model.layers[0].requires_input_grad = False  # as fit() does
-    model.train()
-    loss, opt = CrossEntropy(), SGD(model, lr=0.01, momentum=0.9)
+    loss = CrossEntropy()
 
-    def cnnlib_step():
-        loss.forward(model.forward(x), y)
-        model.backward(loss.backward())
-        opt.step()
+    def cnnlib_step(model, batch, momentum):
+        x = rng.random((batch, 1, 28, 28), dtype=np.float32)
+        y = rng.integers(0, 10, batch)
+        model.layers[0].requires_input_grad = False  # as fit() does
+        model.train()
+        opt = SGD(model, lr=0.01, momentum=momentum)
 
-    steps_of = {"cnnlib": cnnlib_step}
+        def step():
+            loss.forward(model.forward(x), y)
+            model.backward(loss.backward())
+            opt.step()
+        return step
+
+    steps_of = {"resnet": cnnlib_step(fashion_mnist_resnet(tuple(args.channels), tuple(args.blocks), seed=0),
+                                      args.batch_size, 0.9),
+                "seed-000": cnnlib_step(fashion_mnist_cnn(seed=0), 64, 0.0)}
     if not args.no_torch:
         import torch
 
         tmodel = torch_resnet(args.channels, args.blocks)
         topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
-        tx, ty, tloss = torch.from_numpy(x), torch.from_numpy(y), torch.nn.CrossEntropyLoss()
+        tx = torch.from_numpy(rng.random((args.batch_size, 1, 28, 28), dtype=np.float32))
+        ty, tloss = torch.from_numpy(rng.integers(0, 10, args.batch_size)), torch.nn.CrossEntropyLoss()
 
         def torch_step():
             topt.zero_grad()
@@ -199,17 +215,19 @@ def step_ms(args, steps: int) -> dict:
             topt.step()
 
         steps_of["torch"] = torch_step
-    result = {}
-    for name, step in steps_of.items():
+    for step in steps_of.values():
         for _ in range(3):
             step()
-        wall, cpu = [], []
-        for _ in range(steps):
+    wall = {name: [] for name in steps_of}
+    cpu = {name: [] for name in steps_of}
+    for _ in range(steps):
+        for name, step in steps_of.items():
             w, c = time.perf_counter(), time.process_time()
             step()
-            wall.append(time.perf_counter() - w)
-            cpu.append(time.process_time() - c)
-        result[name] = (1e3 * float(np.median(wall)), 1e3 * float(np.median(cpu)))
+            wall[name].append(time.perf_counter() - w)
+            cpu[name].append(time.process_time() - c)
+    result = {name: (1e3 * float(np.median(wall[name])), 1e3 * float(np.median(cpu[name]))) for name in steps_of}
+    result["ratio"] = float(np.median(np.array(cpu["resnet"]) / np.array(cpu["seed-000"])))
     return result
 
 
@@ -255,7 +273,8 @@ def report(runs: dict) -> str:
              f"augmentation flip={bool(a.flip)} shift={a.shift}, label smoothing {a.label_smoothing}; "
              f"trained on {first['n_train']:,} images, accuracy on {on}.", ""]
     for name, r in runs.items():
-        lines.append(f"- {name}: started {r['started']} UTC, `{r['command']}`, 1-minute load average "
+        source = f" (cnnlib imported from `{r['cnnlib_from']}`)" if r.get("cnnlib_from") else ""
+        lines.append(f"- {name}: started {r['started']} UTC, `{r['command']}`{source}, 1-minute load average "
                      f"{r['load_before']:.1f} before, {r['load_after']:.1f} after.")
     epochs = max(r["args"]["epochs"] for r in runs.values())
     lines += ["", "| framework | " + " | ".join(f"ep {i + 1}" for i in range(epochs)) + " | mean | accuracy |",
@@ -304,10 +323,17 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     if args.step_ms:
         load = loadavg()
-        for name, (wall, cpu) in step_ms(args, args.step_ms).items():
-            print(f"{name} {args.channels} {args.blocks} batch {args.batch_size}: {wall:.1f} ms wall, {cpu:.1f} ms CPU "
-                  f"per step (load {load:.1f} -> {loadavg():.1f}; "
-                  f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'default')})", flush=True)
+        result = step_ms(args, args.step_ms)
+        ratio = result.pop("ratio")
+        for name, (wall, cpu) in result.items():
+            what = "seed-000 CNN, batch 64" if name == "seed-000" else f"{args.channels} {args.blocks} batch {args.batch_size}"
+            print(f"{name} ({what}): {wall:.1f} ms wall, {cpu:.1f} ms CPU per step", flush=True)
+        steps = math.ceil(60000 / args.batch_size)
+        print(f"CPU ratio resnet / seed-000 (median of {args.step_ms} rounds): {ratio:.2f}; projected quiet epoch "
+              f"{ratio:.2f} x {SEED000_QUIET_MS} ms x {steps} steps = {ratio * SEED000_QUIET_MS * steps / 1e3:.0f} s "
+              f"(load {load:.1f} -> {loadavg():.1f}; OPENBLAS_NUM_THREADS="
+              f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')}; cnnlib from {Path(cnnlib.__file__).parent})",
+              flush=True)
         return
     runs = {} if args.report_only else train(args)
     if args.save or args.report_only:  # both frameworks' saved results, from this run or separate ones
@@ -340,9 +366,10 @@ def train(args) -> dict:
         started, load_before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), loadavg()
         n_params = (fashion_mnist_resnet(tuple(args.channels), tuple(args.blocks)).num_params() if name == "cnnlib"
                     else sum(q.numel() for q in torch_resnet(args.channels, args.blocks).parameters()))
-        env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_NUM_THREADS",) if k in os.environ)
+        env = " ".join(f"{k}={os.environ[k]}" for k in ("PYTHONPATH", "OPENBLAS_NUM_THREADS") if k in os.environ)
         info = {"n_params": n_params, "n_train": len(x), "n_eval": len(x_eval), "args": vars(args), "started": started,
                 "load_before": load_before, "machine": machine(),
+                "cnnlib_from": str(Path(cnnlib.__file__).parent) if name == "cnnlib" else None,
                 "command": (f"{env} " if env else "") + ".venv/bin/python " + " ".join(sys.argv)}
 
         def record(clock, name=name, info=info) -> None:
