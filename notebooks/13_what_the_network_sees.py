@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 13 · What the network sees: saliency, occlusion, Grad-CAM, and shifts
 #
-# A trained network says "Sandal, 87 %". Which pixels made it say so? Three classic answers, each a different
+# A trained network says "Sandal, 88 %". Which pixels made it say so? Three classic answers, each a different
 # question put to the same network:
 #
 # | method | the question | cost |
