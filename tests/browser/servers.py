@@ -81,6 +81,12 @@ def _env(tmp: Path) -> dict:
     (tmp / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         '{"fetchNews": "false", "checkForUpdates": false}'
     )
+    # The lessons are opened by several tests in one server: none may save what it ran (JupyterLab autosaves every
+    # 120 s; a saved run of lesson 09 made the notebook trusted with new outputs and no widget state, and the
+    # "opened before running" test then saw "model not found" instead of the fallback line).
+    docmanager = tmp / "lab-settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True, exist_ok=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     return env
 
 
