@@ -8,7 +8,8 @@ For each notebook:
 1. sync the pair (``jupytext --sync``): whichever of ``.ipynb`` / ``.py`` was
    edited last provides the cells, so you can edit either;
 2. run every cell in a fresh kernel of *this* Python (the project's venv),
-   from the notebook's directory, stopping at the first error;
+   from the notebook's directory, with one BLAS thread as the tests use
+   (``tools/blas_threads.py``), stopping at the first error;
 3. drop the widget state (``metadata.widgets``): nbval needs the outputs, but
    widget state is large, changes on every run and is useless without a kernel;
 4. write the ``.ipynb`` and regenerate the ``.py`` from it.
@@ -30,6 +31,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tools.blas_threads import pin_blas_threads  # noqa: E402  (the repository root is on the path from here on)
+
+pin_blas_threads()  # the kernels it starts inherit it
 PAIR_FORMATS = "ipynb,py:percent"
 TIMEOUT_S = 600
 

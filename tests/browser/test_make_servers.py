@@ -2,6 +2,7 @@
 listen on 127.0.0.1 only, refuse a foreign Host header, and lesson 01's animation shows."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -78,11 +79,26 @@ class MakeServer:
             return exc.code
 
     def stop(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        """Stop make and the server it started: the whole process group, killed if it has not left in 30 s.
+
+        Waiting for make alone is not enough: make exits on SIGTERM at once, while the Jupyter server it started
+        can hang in its shutdown (seen: Voila's kernel, "Socket operation on non-socket") and outlive the test.
+        """
+        group = self.proc.pid  # start_new_session: make leads its own group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=30)  # reap make, or the group never looks empty
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+        self.proc.wait(timeout=30)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
