@@ -6,6 +6,9 @@ errors, and every widget cell tagged ``nbval-ignore-output`` with a static
 picture of its default state in the code cell just before or after it.
 Run ``make notebooks`` to fix all of these at once.
 """
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -109,3 +112,16 @@ def test_printed_lines_fit_a_projected_cell(notebook):
             long += [(i, len(line), line[:50]) for line in shown if len(line) > MAX_OUTPUT_LINE]
     assert not long, (f"{path.name}: printed lines longer than {MAX_OUTPUT_LINE} characters break mid-word at "
                       f"1024×768 (cell, length, start): {long[:5]}. Hint: wrap them with wrap_text. {FIX}")
+
+
+def test_kernels_get_one_blas_thread_as_when_the_stored_outputs_were_made():
+    """The stored outputs are made with one BLAS thread (tools/run_notebooks.py), and their last digits depend on
+    it; nbval, the rerun test and the browser suite must run the lessons the same way (the root conftest.py)."""
+    from tools.blas_threads import VARIABLES
+
+    wrong = {name: os.environ.get(name) for name in VARIABLES if os.environ.get(name) != "1"}
+    assert not wrong, f"pytest runs with {wrong}, expected 1 for each: the root conftest.py sets them; was it loaded?"
+    code = "import os, tools.run_notebooks; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    made = subprocess.run([sys.executable, "-c", code], cwd=NOTEBOOK_DIR.parent, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k not in VARIABLES})
+    assert made.stdout.strip() == "1", f"tools/run_notebooks.py must pin one BLAS thread: {made.stdout}{made.stderr}"

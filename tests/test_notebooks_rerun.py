@@ -29,11 +29,11 @@ Tags, kept few:
 
 - ``rerun-ignore-output``: the cell prints timings, which change from run to
   run; it is re-run but its output is not compared (lesson 07).
-- ``rerun-once``: a long training cell (lesson 09). It is re-run and compared
-  in the bottom-up pass, where re-training after everything else is the risky
-  case; the top-down pass skips it, to keep the test near 4 minutes on two cores.
+- ``rerun-once``: a long training cell (lessons 09 and 13). It is re-run and
+  compared in the bottom-up pass, where re-training after everything else is the
+  risky case; the top-down pass skips it, to keep ``make test`` short.
 
-One test class per lesson, so that ``pytest -n 2 --dist loadscope`` (which
+One test class per lesson, so that ``pytest -n 3 --dist loadscope`` (which
 groups tests by class) spreads the lessons over the workers. The two tests at
 the end check the checker on a notebook with the defects of issue 11.
 """
