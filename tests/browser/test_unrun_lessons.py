@@ -31,9 +31,10 @@ WALK_JS = """async (widgetCells) => {
     while (j > 0 && nb.widgets[j].model.type !== 'code') j--;  // the code cell before it (prose may sit between)
     const before = nb.widgets[j], cell = nb.widgets[i];
     before.node.scrollIntoView(); cell.node.scrollIntoView();
-    for (let t = 0; t < 40 && !(cell.node.querySelector('.jp-OutputArea-output')
-                               && before.node.querySelector('.jp-OutputArea-output')); t++)
+    for (let t = 0; t < 120 && !(cell.node.querySelector('.jp-OutputArea-output')
+                                && before.node.querySelector('.jp-OutputArea-output')); t++)
       await new Promise(r => setTimeout(r, 250));  // JupyterLab renders a cell's outputs when it comes into view
+                                                   // (up to 30 s: make test runs three workers on two cores)
     await new Promise(r => setTimeout(r, 300));
     const text = cell.node.querySelector('.jp-OutputArea') ? cell.node.querySelector('.jp-OutputArea').innerText : '';
     seen.push({index: i,

@@ -181,9 +181,17 @@ class Kernel:
                 return "timeout"
             self.ws.settimeout(left)
             try:
-                msg = _decode(self.ws.recv())
+                # control_frame=True: return on the server's keep-alive pings too. ws.recv() answers them and
+                # reads on, so a kernel that never replies (killed, its request lost) kept it waiting past the
+                # deadline for as long as the pings came: a make test hung 20 minutes there.
+                opcode, data = self.ws.recv_data(control_frame=True)
             except websocket.WebSocketTimeoutException:
                 return "timeout"
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                raise websocket.WebSocketConnectionClosedException(f"the server closed kernel {self.id}'s websocket")
+            if opcode not in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY):
+                continue  # a ping or pong: no message, look at the clock again
+            msg = _decode(data.decode() if opcode == websocket.ABNF.OPCODE_TEXT else data)
             kind = msg.get("msg_type") or msg["header"]["msg_type"]
             if kind == "comm_open":
                 self._track(msg["content"])
