@@ -11,10 +11,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 # Jupyter refuses to run as root without --allow-root: pass it only then.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-# Three workers on two cores: the browser and hub tests spend much of their time waiting for servers, and the
-# third worker fills those gaps (each worker and kernel has one BLAS thread: conftest.py). The lessons' nbval
-# run shares the session with tests/, so it fills gaps too (make test went from 17 to 14.5 minutes here).
-PYTEST := $(PY) -m pytest -n 3 --dist loadscope
+# Two workers (each worker and kernel has one BLAS thread: conftest.py). The lessons' nbval run shares the
+# session with tests/, so it fills the time the browser and hub tests spend waiting on servers. Three workers
+# took 14.5 minutes here, but made the browser suite's timing-sensitive walks flaky on two cores.
+PYTEST := $(PY) -m pytest -n 2 --dist loadscope
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
 # The oldest versions pyproject.toml declares; make test-floors runs the unit tests on them.
 FLOOR_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))

@@ -33,7 +33,7 @@ Tags, kept few:
   compared in the bottom-up pass, where re-training after everything else is the
   risky case; the top-down pass skips it, to keep ``make test`` short.
 
-One test class per lesson, so that ``pytest -n 3 --dist loadscope`` (which
+One test class per lesson, so that ``pytest -n 2 --dist loadscope`` (which
 groups tests by class) spreads the lessons over the workers. The two tests at
 the end check the checker on a notebook with the defects of issue 11.
 """

@@ -10,6 +10,7 @@ Projector mode itself (PNG figures too, controls, one screen per widget) is chec
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import lesson_names
 from .page_tools import measure_figures
@@ -72,6 +73,18 @@ def test_svg_figures_are_legible_at_1024x768(browser, lab, name):
         page.close()
 
 
+# True once every code cell in view that has outputs shows them.
+OUTPUTS_IN_VIEW_JS = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  return nb.widgets.every(c => {
+    if (c.model.type !== 'code' || c.model.outputs.length === 0) return true;
+    const r = c.node.getBoundingClientRect();
+    if (r.height === 0 || r.bottom < 0 || r.top > window.innerHeight) return true;  // detached or out of view
+    return c.node.querySelector('.jp-OutputArea-output') !== null;
+  });
+}"""
+
+
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_figure_is_legible_at_1280x800(browser, lab, name):
     page = browser.new_page(viewport=NORMAL)
@@ -86,6 +99,10 @@ def test_every_figure_is_legible_at_1280x800(browser, lab, name):
         y = 0
         while y < page.evaluate(height_js) + 600:  # the height grows as JupyterLab renders the cells
             page.evaluate(f"(y) => {{ ({scroller} || document.scrollingElement).scrollTop = y; }}", y)
+            try:  # JupyterLab renders the outputs of cells scrolled into view a moment later (seconds under load)
+                page.wait_for_function(OUTPUTS_IN_VIEW_JS, timeout=30_000, polling=100)
+            except PlaywrightTimeout:
+                pass  # measure what is there; a lesson with no figure found still fails below
             page.wait_for_timeout(80)
             figures += measure_figures(page)  # at each scroll position: cells off screen may be detached
             y += 600

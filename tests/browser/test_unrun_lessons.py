@@ -34,7 +34,7 @@ WALK_JS = """async (widgetCells) => {
     for (let t = 0; t < 120 && !(cell.node.querySelector('.jp-OutputArea-output')
                                 && before.node.querySelector('.jp-OutputArea-output')); t++)
       await new Promise(r => setTimeout(r, 250));  // JupyterLab renders a cell's outputs when it comes into view
-                                                   // (up to 30 s: make test runs three workers on two cores)
+                                                   // (up to 30 s: make test loads both cores)
     await new Promise(r => setTimeout(r, 300));
     const text = cell.node.querySelector('.jp-OutputArea') ? cell.node.querySelector('.jp-OutputArea').innerText : '';
     seen.push({index: i,
