@@ -31,6 +31,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.append(str(HERE.parent))
+from tools.blas_threads import VARIABLES as BLAS_THREAD_VARIABLES  # noqa: E402
+
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 
@@ -142,7 +145,7 @@ THREADS = None  # --threads: pin numpy's BLAS and torch to this many threads (de
 def worker_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in BLAS_OVERRIDES}
     if THREADS:
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        for var in BLAS_THREAD_VARIABLES:
             env[var] = str(THREADS)
     return env
 
