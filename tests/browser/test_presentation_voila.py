@@ -6,8 +6,9 @@ of each widget, exercise scaffolding) are in the page but not shown. It runs the
 in projector mode (``CNNLIB_PROJECTOR=1``), and the page is a projector's 1024×768: every
 figure's smallest text is at least 18 CSS px, no figure is drawn below its natural width,
 widget labels, readouts and menus are 18 px and not cut short (a menu's chosen option fits its box),
-and each widget (controls, figure, message) fits on one screen. The lesson's maths is typeset by the
-MathJax 3 that Voilà bundles (offline: no CDN), with no ``$...$`` or ``\\times`` left raw in the prose.
+printed output is 18 px and wraps rather than run past the page, and each widget (controls, figure,
+message) fits on one screen. The lesson's maths is typeset by the MathJax 3 that Voilà bundles
+(offline: no CDN), with no ``$...$`` or ``\\times`` left raw in the prose.
 """
 from __future__ import annotations
 
@@ -125,8 +126,21 @@ def _press_every_slider(page, area, key: str) -> None:
         page.evaluate("window.__redraw")  # the new figure (or -1 if nothing changed, e.g. a red message only)
 
 
+# Printed output (code is hidden): its font size, and how far a line runs past the page (a scroll bar).
+PRINTED_OUTPUT_JS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output pre'))
+  .filter(e => e.offsetParent !== null && e.textContent.trim())
+  .map(e => ({px: parseFloat(getComputedStyle(e).fontSize), over: e.scrollWidth - e.clientWidth,
+              text: e.textContent.trim().slice(0, 60)}))"""
+
+
 def _assert_projector_legible(page, name: str) -> None:
-    """At 1024×768 in projector mode: figures' text >= 18 px at natural size, controls 18 px, widgets on one screen."""
+    """At 1024×768 in projector mode: figures' text >= 18 px at natural size, controls 18 px, widgets on one
+    screen, printed output 18 px and never wider than the page."""
+    printed = page.evaluate(PRINTED_OUTPUT_JS)
+    assert printed, f"{name}: no printed output found on the page (every lesson prints some)"
+    for p in printed:
+        assert p["px"] >= MIN_TEXT_PX - 0.05, f"{name}: printed output {p['text']!r} is {p['px']} px"
+        assert p["over"] <= 1, f"{name}: printed output {p['text']!r} runs {p['over']} px past the page"
     for i, f in enumerate(measure_figures(page)):
         assert f["smallest"] >= MIN_TEXT_PX - 0.05, (
             f"{name}: figure {i} ({f['kind']}) has text at {f['smallest']:.1f} px in projector mode")

@@ -111,15 +111,20 @@ def test_every_process_of_a_server_has_the_memory_cap(test_class):
         bob.close(kernel)
 
 
-def _kernel_pids(test_class, account: str) -> set[int]:
-    pids = set()
+def _kernel_processes(test_class, account: str) -> list[psutil.Process]:
+    """The account's running kernel processes (none between a kill and the restart)."""
+    found = []
     for p in test_class.process.student_processes():
         try:
             if p.username() == account and any("ipykernel" in part for part in p.cmdline()):
-                pids.add(p.pid)
-        except psutil.NoSuchProcess:
+                found.append(p)
+        except psutil.NoSuchProcess:  # it exited while we looked
             continue
-    return pids
+    return found
+
+
+def _kernel_pids(test_class, account: str) -> set[int]:
+    return {p.pid for p in _kernel_processes(test_class, account)}
 
 
 def _memory_group_of(pid: int) -> str:
@@ -217,13 +222,7 @@ def test_a_hub_restart_leaves_the_students_files_intact(test_class):
 
 def _kernel_process(test_class, account: str) -> psutil.Process | None:
     """The account's running kernel process, or None while there is none (e.g. between a kill and the restart)."""
-    for p in test_class.process.student_processes():
-        try:
-            if p.username() == account and any("ipykernel" in part for part in p.cmdline()):
-                return p
-        except psutil.NoSuchProcess:  # it exited while we looked
-            continue
-    return None
+    return next(iter(_kernel_processes(test_class, account)), None)
 
 
 def test_a_kernel_killed_mid_lesson_restarts_and_the_lesson_reruns(test_class):
