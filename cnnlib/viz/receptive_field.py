@@ -34,6 +34,7 @@ UNIT_FILL = OKABE_ITO["vermillion"]  # the chosen unit ("red" in the lesson), in
 RING = "#000000"
 SEEN_FILL, SEEN_EDGE = "#ABD9F4", OKABE_ITO["blue"]  # what the unit depends on: light blue, solid blue outline
 FIELD_EDGE, FIELD_DASH = OKABE_ITO["bluish green"], "9 4"  # the receptive field on the input: dashed green frame
+FIELD_HALO, HALO_OUT = "#FFFFFF", 1.5  # ... on a 7-px white band, its centre 1.5 px outside the dashes' centre
 GRID_LINE, LATER_FILL, LATER_TEXT = "#BBBBBB", "#F2F2F2", "#6F6F6F"  # stages after the unit: gray
 
 
@@ -129,7 +130,10 @@ def _draw_marks(svg: Svg, lay: ReceptiveFieldLayout, s: int, p: Panel, w: float,
     else:
         svg.rect(*box, fill=UNIT_FILL)
     _grid_lines(svg, p, H, W)
-    if s == 0:
+    if s == 0:  # the dashes on a white band keep the frame visible on any photo (under deuteranopia the green
+        # turns gray, like the photo); the band lies outside the dashes, so it hides no more of the field
+        x, y, w, h = box
+        svg.rect(x - HALO_OUT, y - HALO_OUT, w + 2 * HALO_OUT, h + 2 * HALO_OUT, stroke=FIELD_HALO, stroke_width=7)
         svg.rect(*box, stroke=FIELD_EDGE, stroke_width=4, dash=FIELD_DASH)
     elif s < lay.stage:
         svg.rect(*box, stroke=SEEN_EDGE, stroke_width=2.5)

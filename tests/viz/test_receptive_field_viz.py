@@ -13,7 +13,7 @@ from matplotlib.textpath import TextToPath
 from cnnlib.demos.receptive_field import receptive_field_layout
 from cnnlib.networks import cifar_cnn
 from cnnlib.shapes import receptive_field, receptive_field_region
-from cnnlib.viz.receptive_field import (FIELD_EDGE, RING, SEEN_EDGE, UNIT_FILL, draw_receptive_field, panel_layout,
+from cnnlib.viz.receptive_field import (FIELD_EDGE, FIELD_HALO, RING, SEEN_EDGE, UNIT_FILL, draw_receptive_field, panel_layout,
                                         receptive_field_size)
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
 
@@ -57,7 +57,14 @@ def test_marked_regions_are_the_receptive_fields_cnnlib_shapes_computes(layer, i
     stage = SPATIAL.index(layer) + 1
     # The input: the unit's receptive field (the calculator's last row for the layers up to the unit's), dashed green.
     rf = receptive_field(LAYERS[:layer + 1], (32, 32))[-1]
-    assert _rects(root, FIELD_EDGE, 4) == [_expected_box(panels[0], receptive_field_region(rf, i, j, (32, 32)))]
+    field = _expected_box(panels[0], receptive_field_region(rf, i, j, (32, 32)))
+    assert _rects(root, FIELD_EDGE, 4) == [field]
+    # ... on a wider white band, so that it shows on any photo (under deuteranopia its green looks gray). The band
+    # reaches 2 px inside the field, as the 4-px dashes do (its 7 px centred 1.5 px outside), and lies under them.
+    x, y, w, h = field
+    assert _rects(root, FIELD_HALO, 7) == [(round(x - 1.5, 2), round(y - 1.5, 2), round(w + 3, 2), round(h + 3, 2))]
+    strokes = [r.get("stroke") for r in root.iter(f"{NS}rect") if r.get("stroke") in (FIELD_HALO, FIELD_EDGE)]
+    assert strokes.index(FIELD_HALO) < strokes.index(FIELD_EDGE), "the white band must be drawn under the dashes"
     # Stage s (the output of layer SPATIAL[s-1]): the field of the layers after it up to the unit's, on its own grid.
     expected = []
     for s in range(1, stage):
