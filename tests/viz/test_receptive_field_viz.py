@@ -13,8 +13,8 @@ from matplotlib.textpath import TextToPath
 from cnnlib.demos.receptive_field import receptive_field_layout
 from cnnlib.networks import cifar_cnn
 from cnnlib.shapes import receptive_field, receptive_field_region
-from cnnlib.viz.receptive_field import (FIELD_EDGE, FIELD_HALO, RING, SEEN_EDGE, UNIT_FILL, draw_receptive_field, panel_layout,
-                                        receptive_field_size)
+from cnnlib.viz.receptive_field import (FIELD_EDGE, FIELD_HALO, RING, SEEN_EDGE, UNIT_FILL, draw_receptive_field,
+                                        panel_layout, receptive_field_size)
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
