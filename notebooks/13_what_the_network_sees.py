@@ -82,7 +82,7 @@ print(f"test accuracy on the first 2,000 test images: {accuracy:.3f}")
 # %% [markdown]
 # About 0.82: a real network, but a half-trained one. The benchmark's 10 epochs on all the data reach 0.922
 # on the test images (the course's target, 0.935, is not reached yet; a second block at 7×7 reaches 0.929, at
-# one and a half times the time per epoch); with six times the data and five times
+# 1.3 times the time per epoch); with six times the data and five times
 # the epochs, its maps may well be cleaner than the ones below. A network that is wrong on about one image in five has the advantage of giving us
 # misclassified images to look at.
 #
