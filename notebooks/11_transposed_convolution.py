@@ -213,8 +213,9 @@ print(f"{agree} settings agree, {refused} refused by cnnlib")
 
 # %% [markdown]
 # **Use.** The widget draws one axis: the input pixels spread $S$ apart, a bar per stamp (its dots are the
-# kernel's taps, $D$ apart), the canvas they cover, what the padding cuts (hatched) and the output. The
-# formula with your numbers is at the top. Its starting state:
+# kernel's taps, $D$ apart), the canvas they cover with the `output_padding` cells after them (zeros), what
+# the padding cuts at each end (hatched) and the output. The formula with your numbers is at the top. Its
+# starting state:
 
 # %% tags=["presentation-hide"]
 show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output_padding=1))

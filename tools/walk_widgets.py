@@ -5,9 +5,9 @@
 
 Serves the lessons with Voilà in projector mode (as ``make present`` does),
 opens each in headless Chromium at 1024×768 and, for every widget with a
-slider, saves a screenshot at its start and after moving the slider to its
-other end, each also as seen with deuteranopia, protanopia and tritanopia
-(Machado et al. 2009, :func:`cnnlib.viz.palette.simulate_cvd_image`).
+slider, saves a screenshot at its start and after moving each of its sliders
+in turn to its maximum and then its minimum, each also as seen with
+deuteranopia, protanopia and tritanopia (Machado et al. 2009, :func:`cnnlib.viz.palette.simulate_cvd_image`).
 Pictures go to ``artifacts/walk/``, with ``index.md`` listing them: this is
 for looking at, not a test (the browser suite checks the measurable parts).
 """
@@ -66,14 +66,15 @@ def walk(prefixes: list[str]) -> Path:
                     shot = OUT / f"{stem}_w{k}_start.png"
                     page.screenshot(path=str(shot))
                     _save(shot, lines)
-                    handle = widget.query_selector(".noUi-handle")
-                    if handle is not None:
+                    # Every slider in turn to its maximum, then its minimum (where the next one's walk starts).
+                    for s, handle in enumerate(widget.query_selector_all(".noUi-handle")):
                         handle.focus()
-                        page.keyboard.press("End")
-                        page.wait_for_timeout(1500)
-                        shot = OUT / f"{stem}_w{k}_end.png"
-                        page.screenshot(path=str(shot))
-                        _save(shot, lines)
+                        for key in ("End", "Home"):
+                            page.keyboard.press(key)
+                            page.wait_for_timeout(1500)
+                            shot = OUT / f"{stem}_w{k}_s{s}_{key.lower()}.png"
+                            page.screenshot(path=str(shot))
+                            _save(shot, lines)
                 page.close()
                 lines.append("")
         finally:

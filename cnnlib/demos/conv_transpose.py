@@ -218,10 +218,11 @@ class TransposeLayout:
     """One axis of a transposed convolution, for the output-size figure.
 
     The stamps start at ``starts`` and cover ``k_eff`` cells each (taps every
-    ``dilation``-th): ``span = (H - 1)·S + K_eff`` cells in all. The output
-    keeps the canvas cells ``out_start .. out_start + out_size - 1``: the first
-    ``padding`` are cut, and at the end ``padding`` are cut and then
-    ``output_padding`` given back (beyond the stamps, they are zeros).
+    ``dilation``-th): ``span = (H - 1)·S + K_eff`` cells in all. The canvas
+    has ``canvas_size = span + output_padding`` cells: ``output_padding``
+    adds zero cells after the last stamp. The output keeps the canvas cells
+    ``out_start .. out_start + out_size - 1``: ``padding`` cells are cut at
+    each end of the canvas.
     """
 
     size: int
@@ -254,7 +255,7 @@ def conv_transpose_layout(size: int, kernel_size: int, stride: int = 1, padding:
     out = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
     k_eff = effective_kernel_size(kernel_size, dilation)
     span = (size - 1) * stride + k_eff  # the cells the stamps cover, first to last
-    canvas = span + max(0, output_padding - padding)  # to the output's last cell
+    canvas = span + output_padding  # output_padding adds zero cells after the stamps; padding cuts both ends
     starts = tuple(range(0, size * stride, stride))
     h, k, s, p, op, d = size, kernel_size, stride, padding, output_padding, dilation
     lines = ["H_out = (H − 1)·S − 2P + D·(K − 1) + output_padding + 1",

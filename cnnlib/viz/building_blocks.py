@@ -26,30 +26,24 @@ PLAIN_COLOR, RESIDUAL_COLOR = OKABE_ITO["vermillion"], OKABE_ITO["blue"]
 PLAIN_DASH = "8 5"  # the plain stack: dashed line, square markers; the residual stack: solid, circles
 STACK_COLOR, SINGLE_COLOR = OKABE_ITO["blue"], OKABE_ITO["orange"]
 FIELD_FILL = "#ABD9F4"  # a light tint of Okabe–Ito sky blue: the input pixels one unit sees
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 # -- gradient size through depth -------------------------------------------------------------------------
 PLOT_SIZE = (WIDTH, 480)
 PLOT_BOX = (100, 136, 740, 394)  # left, top, right, bottom of the axes, px
 
 
-def power_label(k: int) -> str:
-    """``10`` with the exponent ``k`` as superscript: ``power_label(-3) == '10⁻³'``."""
-    return "10" + str(k).translate(SUPERSCRIPT) if k != 0 else "1"
-
-
 def times_text(v: float) -> str:
-    """A ratio as the figure writes it: ``5.1``, ``74``, ``2.3·10⁻¹⁷``.
+    """A ratio as the figure writes it: ``5.1``, ``74``, ``2.3e−17``, at full size like the ticks (:func:`decade_label`).
 
-    >>> times_text(74.39), times_text(2.3e-17)
-    ('74', '2.3·10⁻¹⁷')
+    >>> times_text(74.39), times_text(2.3e-17), times_text(9.96e-5)
+    ('74', '2.3e−17', '1e−4')
     """
     if 0.01 <= v < 10:
         return f"{v:.2g}"
     if 10 <= v < 1000:
         return f"{v:.0f}"
-    k = math.floor(math.log10(v))
-    return f"{v / 10 ** k:.2g}·{power_label(k)}"
+    mantissa, k = f"{v:.1e}".split("e")  # '2.3', '-17': the rounding already carried into the exponent
+    return f"{float(mantissa):g}e{int(k)}".replace("-", "−")
 
 
 def decade_label(k: int) -> str:

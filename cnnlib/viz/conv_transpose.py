@@ -223,8 +223,10 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
     for c in keep:
         svg.rect(x0 + c * cell, TS_OUT_TOP, cell, TS_ROW, fill=STAMP_FILL if covered[c] else EMPTY_FILL,
                  stroke="#000000", stroke_width=1.5, dash=None if covered[c] else "3 3")
-    svg.text(x0, TS_OUT_TOP + TS_ROW + 18, f"H_out = {lay.span} − 2·{lay.padding} + {lay.output_padding} = "
-             f"{lay.out_size}: P cut at each end, output_padding back", anchor="start")
+    op = lay.output_padding
+    svg.text(x0, TS_OUT_TOP + TS_ROW + 18, f"H_out = {lay.span}" + (f" + {op}" if op else "")
+             + f" − 2·{lay.padding} = {lay.out_size}: " + (f"output_padding adds {op}, " if op else "")
+             + "P cut at each end", anchor="start")
     legend = ((STAMP_FILL, None, "stamped"), (f"url(#{CUT_PATTERN})", None, "cut by padding (×)"),
               (EMPTY_FILL, "3 3", "no stamp: 0 (dotted)"))
     for i, (face, dash, text) in enumerate(legend):

@@ -58,7 +58,7 @@ def draw_layer_channels(image, maps, *, title: str, caption: str | None = None, 
     C, H, W = maps.shape
     ncols = ncols or (8 if C >= 16 else C)
     mosaic = tile_channels(maps, ncols)
-    style = image_style(maps)
+    style = image_style(maps, robust=True)  # up to the 98th percentile: one bright channel darkens no other
     name = style.pop("cmap")
     cmap = colormaps[name].with_extremes(bad=GAP_COLOR if name == IMAGE_CMAP else SIGNED_GAP_COLOR)  # tile gaps
     norm = style.get("norm") or Normalize(style["vmin"], style["vmax"])
@@ -173,7 +173,7 @@ def draw_layer_channels_svg(image, maps, *, title: str, caption: str = "", ncols
     C, H, W = maps.shape
     ncols = ncols or (8 if C >= 16 else C)
     nrows = -(-C // ncols)
-    style = image_style(maps)
+    style = image_style(maps, robust=True)  # up to the 98th percentile: one bright channel darkens no other
     name = style.pop("cmap")
     gray = name == IMAGE_CMAP
     cmap = colormaps[name].with_extremes(bad=GAP_COLOR if gray else SIGNED_GAP_COLOR)  # the gaps between tiles

@@ -192,14 +192,17 @@ def signed_norm(values, *, headroom: float = 1.0) -> Normalize:
     return Normalize(vmin=-vmax, vmax=vmax)
 
 
-def image_style(values, kernel=None, *, signed: bool | None = None) -> dict:
+def image_style(values, kernel=None, *, signed: bool | None = None, robust: bool = False) -> dict:
     """``imshow`` keyword arguments: gray for non-negative maps, diverging at 0 for signed ones.
 
     If ``kernel`` is given and its weights sum to 1 (identity, blurs, sharpen:
     brightness is kept), the map is shown as a photo, gray on 0..1, clipped.
     Signed maps use limits ``±`` the 98th percentile of ``|values|``, so a
     few extreme pixels do not wash the rest out. ``signed=True`` forces the
-    diverging map (to compare a map before and after ReLU).
+    diverging map (to compare a map before and after ReLU). Non-negative maps
+    go from 0 to their largest value, or with ``robust=True`` to their 98th
+    percentile too (a mosaic of many channels on one scale: one bright channel
+    would otherwise leave the others nearly black).
     """
     values = np.asarray(values, dtype=float)
     if signed is None:
@@ -208,17 +211,24 @@ def image_style(values, kernel=None, *, signed: bool | None = None) -> dict:
         signed = bool(values.size and np.nanmin(values) < 0)
     if signed:
         return {"cmap": SIGNED_CMAP, "norm": robust_signed_norm(values)}
+    if robust:
+        return {"cmap": IMAGE_CMAP, "norm": Normalize(0.0, robust_limit(values))}
     vmax = float(np.nanmax(values)) if values.size else 1.0
     return {"cmap": IMAGE_CMAP, "vmin": 0.0, "vmax": vmax if vmax > 0 else 1.0}
 
 
-def robust_signed_norm(values, percentile: float = 98.0) -> Normalize:
-    """Centred at 0, limits ``±`` the ``percentile`` of ``|values|`` (the largest value if that is 0)."""
+def robust_limit(values, percentile: float = 98.0) -> float:
+    """The ``percentile`` of ``|values|``: the largest value if that is 0, 1 if every value is 0 or none is finite."""
     mags = np.abs(np.asarray(values, dtype=float))
     mags = mags[np.isfinite(mags)]
     if not mags.size:
-        return Normalize(-1.0, 1.0)
-    vmax = float(np.percentile(mags, percentile)) or float(mags.max()) or 1.0
+        return 1.0
+    return float(np.percentile(mags, percentile)) or float(mags.max()) or 1.0
+
+
+def robust_signed_norm(values, percentile: float = 98.0) -> Normalize:
+    """Centred at 0, limits ``±`` :func:`robust_limit` of ``values``."""
+    vmax = robust_limit(values, percentile)
     return Normalize(vmin=-vmax, vmax=vmax)
 
 

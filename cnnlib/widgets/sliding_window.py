@@ -9,7 +9,7 @@ browser draws it at its natural size, and a step is a few kilobytes of text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -87,6 +87,7 @@ def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, inter
     widgets.jslink((play, "value"), (slider, "value"))
 
     def view(step: int) -> SlidingWindowView:
-        return sliding_window_view(step, x, kernel, stride, padding)
+        # The figure's title already shows this step's equation: no message line repeats it under the figure.
+        return replace(sliding_window_view(step, x, kernel, stride, padding), message="")
 
     return ViewWidget({"play": play, "step": slider}, [view])

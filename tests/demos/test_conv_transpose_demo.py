@@ -105,7 +105,8 @@ def test_layout_sizes_match_the_formula_and_the_layer():
         lay = conv_transpose_layout(h, k, s, p, op, d)
         assert lay.out_size == expected == (h - 1) * s - 2 * p + d * (k - 1) + op + 1
         assert lay.starts == tuple(i * s for i in range(h))
-        assert lay.out_start + lay.out_size <= lay.canvas_size
+        assert lay.canvas_size == lay.span + op  # output_padding's zero cells after the stamps
+        assert lay.out_start == p == lay.canvas_size - (lay.out_start + lay.out_size)  # P cut at each end
         assert lay.formula.endswith(f"= {expected}")
     layer = ConvTranspose2D(1, 1, 3, stride=2, padding=1, output_padding=1)
     assert layer(np.zeros((1, 1, 4, 4))).shape[2:] == (conv_transpose_layout(4, 3, 2, 1, 1).out_size,) * 2

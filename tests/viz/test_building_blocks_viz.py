@@ -6,7 +6,7 @@ import pytest
 from cnnlib.demos.building_blocks import architecture_timeline, depth_gradients, stack_vs_single
 from cnnlib.viz.building_blocks import (HEADROOM_PX, PLAIN_COLOR, PLAIN_DASH, PLOT_BOX, PLOT_SIZE, RESIDUAL_COLOR,
                                         STACK_SIZE, decade_label, decade_range, draw_depth_gradients,
-                                        draw_stack_vs_single, draw_timeline, power_label, times_text, timeline_size)
+                                        draw_stack_vs_single, draw_timeline, times_text, timeline_size)
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -62,12 +62,15 @@ def test_gradient_figure_keeps_its_size_and_tells_the_lines_apart_without_colour
 def test_the_y_axis_is_logarithmic_in_whole_decades():
     assert decade_range([1.0, 74.0]) == (-1, 2)
     assert decade_range([2.7e-9, 1.0]) == (-9, 1)
-    assert [power_label(k) for k in (-3, 0, 2)] == ["10⁻³", "1", "10²"]
-    assert [times_text(v) for v in (5.05, 74.4, 963.0, 2.3e-17)] == ["5", "74", "963", "2.3·10⁻¹⁷"]
+    assert [times_text(v) for v in (5.05, 74.4, 963.0, 2.3e-17)] == ["5", "74", "963", "2.3e−17"]
     root = ET.fromstring(draw_depth_gradients(depth_gradients(30)))
     labels = [t.text for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
     assert labels == ["0.1", "1", "10", "100", "1000"]  # plain numbers at 18 px: no shrunken superscript
     assert [decade_label(k) for k in (-3, 0, 2, -9)] == ["0.001", "1", "100", "1e−9"]
+    # The vanishing case: the legend writes 1.6e−13 at full size too, like the ticks, never 1.6·10⁻¹³.
+    vanishing = ET.fromstring(draw_depth_gradients(depth_gradients(30, batchnorm=False, init="uniform")))
+    texts = [t.text or "" for t in vanishing.iter(f"{NS}text")]
+    assert any("e−13× at the input" in t for t in texts) and not any(set("⁰¹²³⁴⁵⁶⁷⁸⁹⁻") & set(t) for t in texts)
 
 
 @pytest.mark.parametrize("depth, bn, init", [(30, True, "he"), (40, True, "he"), (40, False, "uniform"),

@@ -24,12 +24,25 @@ def test_draw_layer_channels_draws_the_mosaic_with_channel_numbers_and_a_colour_
     fig = draw_layer_channels(np.zeros((1, 28, 28)), maps, title="t", caption="c")
     mosaic = fig.axes[1].images[0].get_array()
     cmap = colormaps["gray"].with_extremes(bad=GAP_COLOR)
-    expected = mosaic_colours(tile_channels(maps, 12), cmap, Normalize(0, maps.max()))  # fewer than 16: one row
+    top = np.percentile(maps, 98)  # the gray scale ends at the 98th percentile, as the signed one does
+    expected = mosaic_colours(tile_channels(maps, 12), cmap, Normalize(0, top))  # fewer than 16: one row
     np.testing.assert_array_equal(mosaic, expected)
     assert _texts(fig.axes[1]) == ["ch 0"] + [f"+{k}" for k in range(12)]
     bar = _texts(fig.axes[2])
-    assert f"{maps.max():.2g}" in bar and "0" in bar and "black = 0" in bar and "value" in bar
-    assert fig.axes[0].get_title() == "c"
+    assert f"{top:.2g}" in bar and "0" in bar and "black = 0" in bar and "value" in bar
+
+
+def test_one_bright_channel_does_not_darken_the_others():
+    maps = np.random.default_rng(3).random((16, 6, 6))  # values in 0..1
+    maps[5, 2, 2] = 50.0  # one pixel of one channel 50 times brighter
+    root = ET.fromstring(draw_layer_channels_svg(np.zeros((28, 28)), maps, title="t"))
+    texts = _svg_texts(root)
+    bar = texts[texts.index("value") + 1:]
+    assert bar[-2] == tick_text(np.percentile(maps, 98)) and float(bar[-2]) < 1  # the scale's top ignores the outlier
+    _, mosaic, _ = root.iter(f"{NS}image")
+    channel_0 = _pixels(mosaic)[:6, :6, 0]  # the first tile, drawn as on a scale without the outlier
+    assert channel_0.mean() > 0.4 * 255
+    assert len(list(root.iter(f"{NS}polygon"))) == 1  # a triangle on top of the bar: brighter values are clipped
 
 
 def test_signed_maps_are_red_and_blue_with_zero_on_the_bar():
@@ -88,13 +101,14 @@ def test_svg_mosaic_decodes_to_every_channel_on_one_gray_scale_with_white_gaps()
     photo, mosaic, _ = root.iter(f"{NS}image")
     np.testing.assert_array_equal(_pixels(photo), colormaps["gray"](image[0], bytes=True)[..., :3])
     cmap = colormaps["gray"].with_extremes(bad=GAP_COLOR)
-    expected = mosaic_colours(tile_channels(maps, 12), cmap, Normalize(0, maps.max()))[..., :3]  # one row of 12
+    top = np.percentile(maps, 98)  # the gray scale's top
+    expected = mosaic_colours(tile_channels(maps, 12), cmap, Normalize(0, top))[..., :3]  # one row of 12
     np.testing.assert_array_equal(_pixels(mosaic), expected)
     texts = _svg_texts(root)
     assert texts[0] == "layer 1 · ReLU" and texts[1:3] == ["test image 3", "true: bag"]
     assert "ch 0" in texts and "ch 1" not in texts and "+0" in texts  # one row: channel = 0 + column offset
     bar = texts[texts.index("value") + 1:]
-    assert bar[0] == "0" and bar[-2] == tick_text(maps.max()) and bar[-1] == "black = 0"  # the bar's limits
+    assert bar[0] == "0" and bar[-2] == tick_text(top) and bar[-1] == "black = 0"  # the bar's limits
 
 
 def test_svg_signed_maps_are_red_and_blue_with_zero_on_the_bar():

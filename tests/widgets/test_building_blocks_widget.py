@@ -16,7 +16,7 @@ def test_depth_widget_controls_redraw_the_plot_and_the_message_gives_both_ratios
     box.controls["init"].value = "uniform"
     box.controls["depth"].value = 20
     assert box.panel.svg.value != first and "20 blocks of Conv + ReLU" in box.panel.svg.value
-    assert "2.7·10⁻⁹× its size at the top without skips, 7× with them" in box.panel.message.value
+    assert "2.7e−9× its size at the top without skips, 7× with them" in box.panel.message.value
 
 
 def test_unnormalised_skips_say_why_the_gradient_grows():
