@@ -7,7 +7,8 @@ Serves the lessons with Voilà in projector mode (as ``make present`` does),
 opens each in headless Chromium at 1024×768 and, for every widget with a
 slider, saves a screenshot at its start and after moving each of its sliders
 in turn to its maximum and then its minimum, each also as seen with
-deuteranopia, protanopia and tritanopia (Machado et al. 2009, :func:`cnnlib.viz.palette.simulate_cvd_image`).
+deuteranopia, protanopia and tritanopia (Machado et al. 2009,
+:func:`cnnlib.viz.palette.simulate_cvd_image`).
 Pictures go to ``artifacts/walk/``, with ``index.md`` listing them: this is
 for looking at, not a test (the browser suite checks the measurable parts).
 """

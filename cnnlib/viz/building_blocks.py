@@ -33,7 +33,7 @@ PLOT_BOX = (100, 136, 740, 394)  # left, top, right, bottom of the axes, px
 
 
 def times_text(v: float) -> str:
-    """A ratio as the figure writes it: ``5.1``, ``74``, ``2.3e−17``, at full size like the ticks (:func:`decade_label`).
+    """A ratio as the figure writes it: ``5.1``, ``74``, ``2.3e−17`` (at full size, like :func:`decade_label`).
 
     >>> times_text(74.39), times_text(2.3e-17), times_text(9.96e-5)
     ('74', '2.3e−17', '1e−4')

@@ -30,6 +30,7 @@ def test_draw_layer_channels_draws_the_mosaic_with_channel_numbers_and_a_colour_
     assert _texts(fig.axes[1]) == ["ch 0"] + [f"+{k}" for k in range(12)]
     bar = _texts(fig.axes[2])
     assert f"{top:.2g}" in bar and "0" in bar and "black = 0" in bar and "value" in bar
+    assert fig.axes[0].get_title() == "c"
 
 
 def test_one_bright_channel_does_not_darken_the_others():
