@@ -282,8 +282,9 @@ show(draw_filters(model.layers[0].params["W"]))
 # What does each layer *do* with an image? Pick a test image and a layer: the figure shows every channel of
 # that layer's output. Conv outputs are signed (red/blue, white is 0); after ReLU they are non-negative (black
 # is 0). The colour bar on the right gives the values. All channels share one colour scale, so their
-# brightness compares; it ends at the 98th percentile of the layer's values, so that a few very bright pixels
-# do not leave every other channel nearly black (the triangle on top of the bar: brighter values are white).
+# brightness compares; it ends at the 98th percentile of the layer's values (of their size, for signed maps),
+# so that a few very bright pixels do not leave every other channel nearly black. A triangle at an end of the
+# bar marks values beyond it, drawn in that end's colour: white for gray maps, deepest red or blue for signed ones.
 # Notice how the maps get smaller and more abstract layer by layer: early channels still look like the
 # garment (edges, outlines), later ones respond to parts of it.
 #

@@ -175,8 +175,9 @@ print("ConvTranspose2D.backward(g) equals conv2d(g, W, stride=2):",
 #
 # **Derive.** Along one axis, $H$ stamps start at $0, S, 2S, \dots, (H - 1)S$. The last one covers
 # $K_{eff} = D(K - 1) + 1$ cells (with dilation $D$, as in lesson 02), so the stamps span
-# $(H - 1)S + D(K - 1) + 1$ cells. `padding` **cuts** $P$ cells from each side (it undoes the padding of the
-# convolution this layer transposes), and `output_padding` adds $P_{out}$ cells at the bottom/right:
+# $(H - 1)S + D(K - 1) + 1$ cells. `output_padding` first adds $P_{out}$ zero cells after them (at the
+# bottom/right), then `padding` **cuts** $P$ cells from each end (it undoes the padding of the convolution this
+# layer transposes). With $P \ge P_{out}$ the end's cut takes those zeros instead of stamped cells:
 #
 # $$H_{out} = (H - 1)\,S - 2P + D\,(K - 1) + P_{out} + 1$$
 
@@ -241,7 +242,8 @@ conv_transpose_size_widget(size=4, kernel_size=3, stride=2, padding=1, output_pa
 # $$\lfloor (7 + 2 - 3)/2 \rfloor + 1 = 4 \qquad \lfloor (8 + 2 - 3)/2 \rfloor + 1 = 4$$
 #
 # Going back from 4, should the result be 7 or 8? The formula gives $(4 - 1) \cdot 2 - 2 + 2 + 1 = 7$, and
-# **`output_padding` adds the missing rows** at the bottom (and columns at the right) to get 8:
+# **`output_padding` adds the missing rows** at the bottom (and columns at the right) to get 8: its zero
+# row is what the padding cuts at the bottom, so the last stamped row stays.
 
 # %%
 for row in output_padding_table(4, kernel_size=3, stride=2, padding=1):
@@ -251,7 +253,8 @@ for row in output_padding_table(4, kernel_size=3, stride=2, padding=1):
 # %% [markdown]
 # At stride $S$ at most $S$ sizes share an output, so `output_padding` is always smaller than $S$. PyTorch
 # (and `cnnlib`) refuse anything else: a convolution with the same settings would no longer map the result
-# back to the input's size. (They also accept an `output_padding` smaller than the dilation.)
+# back to the input's size. (They also accept an `output_padding` smaller than the dilation, even though the
+# convolution then no longer maps the result back.)
 
 # %%
 try:

@@ -9,7 +9,8 @@ Each function draws what :mod:`cnnlib.demos.conv_transpose` computed:
   number in every cell, beside a constant image upsampled the same way;
 * :func:`draw_transpose_size`: one axis: the input spread ``S`` apart, a
   bar per stamp, the canvas with the cut padding (hatched) and the
-  ``output_padding`` cells (dotted), and the formula with the numbers.
+  ``output_padding`` zero cells (dotted, hatched too where the padding
+  cuts them), and the formula with the numbers.
 
 Categories are Okabe–Ito tints *and* a second cue (a number, hatching, a
 dotted or dashed outline, a legend). Every figure is at most 800 px wide,
@@ -216,17 +217,17 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
     for c in range(n):
         face = (f"url(#{CUT_PATTERN})" if c not in keep else STAMP_FILL if covered[c] else EMPTY_FILL)
         svg.rect(x0 + c * cell, TS_CANVAS_TOP, cell, TS_ROW, fill=face, stroke="#777777",
-                 dash=None if covered[c] or c not in keep else "3 3")
+                 dash=None if covered[c] else "3 3")  # a zero cell is dotted, hatched too where it is cut
     svg.text(x0, TS_CANVAS_TOP + TS_ROW + 18, f"the stamps cover (H − 1)·S + D·(K − 1) + 1 = {lay.span} cells",
              anchor="start")
     label(TS_OUT_TOP + TS_ROW / 2, "output")
     for c in keep:
         svg.rect(x0 + c * cell, TS_OUT_TOP, cell, TS_ROW, fill=STAMP_FILL if covered[c] else EMPTY_FILL,
                  stroke="#000000", stroke_width=1.5, dash=None if covered[c] else "3 3")
-    op = lay.output_padding
-    svg.text(x0, TS_OUT_TOP + TS_ROW + 18, f"H_out = {lay.span}" + (f" + {op}" if op else "")
-             + f" − 2·{lay.padding} = {lay.out_size}: " + (f"output_padding adds {op}, " if op else "")
-             + "P cut at each end", anchor="start")
+    op, p = lay.output_padding, lay.padding
+    added = f"{op} zero{'s' if op > 1 else ''} added, then " if op else ""
+    svg.text(x0, TS_OUT_TOP + TS_ROW + 18, f"H_out = {lay.span}" + (f" + {op}" if op else "") + f" − 2·{p} = "
+             f"{lay.out_size}: " + added + (f"{p} cut at each end" if p else "nothing cut"), anchor="start")
     legend = ((STAMP_FILL, None, "stamped"), (f"url(#{CUT_PATTERN})", None, "cut by padding (×)"),
               (EMPTY_FILL, "3 3", "no stamp: 0 (dotted)"))
     for i, (face, dash, text) in enumerate(legend):

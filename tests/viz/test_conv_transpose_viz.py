@@ -63,7 +63,7 @@ def test_output_size_figure_marks_cut_cells_and_stamp_taps():
     assert len(taps) == 4 * 3  # 4 stamps, 3 taps each
     texts = [t.text for t in _texts(root)]
     assert "= (4 − 1)·2 − 2·1 + 1·(3 − 1) + 0 + 1 = 6 − 2 + 2 + 0 + 1 = 7" in texts
-    assert "H_out = 9 − 2·1 = 7: P cut at each end" in texts
+    assert "H_out = 9 − 2·1 = 7: 1 cut at each end" in texts
 
 
 def _canvas_faces(lay) -> list[str]:
@@ -71,18 +71,24 @@ def _canvas_faces(lay) -> list[str]:
     root = ET.fromstring(draw_transpose_size(lay))
     row = sorted((r for r in root.iter(f"{NS}rect") if float(r.get("y", -1)) == TS_CANVAS_TOP),
                  key=lambda r: float(r.get("x")))
-    return ["cut" if r.get("fill") == f"url(#{CUT_PATTERN})" else "dotted" if r.get("stroke-dasharray") else "stamped"
-            for r in row]
+    return [("cut" if r.get("fill") == f"url(#{CUT_PATTERN})" else "kept")
+            + (" zero" if r.get("stroke-dasharray") else "") for r in row]  # a zero cell is dotted
+
+
+def _svg_texts(lay) -> list[str]:
+    return [t.text for t in _texts(ET.fromstring(draw_transpose_size(lay)))]
 
 
 def test_output_size_figure_cuts_padding_at_both_ends_of_the_output_padding_cells():
     # 4 stamps of 3 cover 9 cells; output_padding 1 adds a zero cell after them; P = 1 is cut at each end of the 10.
     lay = conv_transpose_layout(4, 3, stride=2, padding=1, output_padding=1)
-    assert _canvas_faces(lay) == ["cut"] + ["stamped"] * 8 + ["cut"]
-    texts = [t.text for t in _texts(ET.fromstring(draw_transpose_size(lay)))]
-    assert "H_out = 9 + 1 − 2·1 = 8: output_padding adds 1, P cut at each end" in texts
+    assert _canvas_faces(lay) == ["cut"] + ["kept"] * 8 + ["cut zero"]
+    texts = _svg_texts(lay)
+    assert "H_out = 9 + 1 − 2·1 = 8: 1 zero added, then 1 cut at each end" in texts
     # Without padding nothing is cut, and the output_padding cell is a zero (dotted) at the output's end.
-    assert _canvas_faces(conv_transpose_layout(4, 3, stride=2, output_padding=1)) == ["stamped"] * 9 + ["dotted"]
+    lay = conv_transpose_layout(4, 3, stride=2, output_padding=1)
+    assert _canvas_faces(lay) == ["kept"] * 9 + ["kept zero"]
+    assert "H_out = 9 + 1 − 2·0 = 10: 1 zero added, then nothing cut" in _svg_texts(lay)
 
 
 @pytest.mark.parametrize("k, s", list(itertools.product(range(OVERLAP_RANGES["kernel_size"][0],
