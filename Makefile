@@ -144,7 +144,7 @@ hub-check:
 	  echo "  HUB_PASSWORD='choose-one' make hub      (optional: HUB_ADMIN_TOKEN=\$$(openssl rand -hex 32) for scripts)"; exit 2; }
 	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: it creates one Unix account per student. Fix: sudo -E make hub"; exit 2; }
 
-$(VENV)/.hub-installed: pyproject.toml $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py)
+$(VENV)/.hub-installed: pyproject.toml $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py cnnlib/weights/*.npz)
 	@[ "$$(id -u)" = 0 ] || { echo "the workshop hub installs into $(HUB_PREFIX) and runs as root. Fix: sudo -E make hub"; exit 2; }
 	@mkdir -p $(VENV) $(HUB_PREFIX) && chmod 755 $(HUB_PREFIX)
 	@echo "Installing the workshop hub into $(HUB_PREFIX) (log: $(VENV)/hub-install.log)"

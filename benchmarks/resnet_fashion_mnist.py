@@ -117,6 +117,8 @@ def make_augment(args):
 
 
 def run_cnnlib(args, x, y, x_eval, y_eval, on_epoch=None) -> EpochClock:
+    if args.save_weights and args.val:
+        sys.exit("--save-weights keeps a network trained on all 60,000 images: drop --val")
     model = fashion_mnist_resnet(tuple(args.channels), tuple(args.blocks), seed=args.seed)
     if args.optimizer == "sgd":
         opt = SGD(model, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
@@ -127,6 +129,8 @@ def run_cnnlib(args, x, y, x_eval, y_eval, on_epoch=None) -> EpochClock:
     model.fit(x, y, loss=CrossEntropy(args.label_smoothing), optimizer=opt, epochs=args.epochs,
               batch_size=args.batch_size, seed=args.seed, progress=False, callbacks=[sched, clock],
               augment=make_augment(args))
+    if args.save_weights:
+        print(f"cnnlib: saved the trained network to {model.save(args.save_weights)}", flush=True)
     return clock
 
 
@@ -243,8 +247,11 @@ def flops_per_image(channels, blocks) -> int:
 
 # -- the report ------------------------------------------------------------------------------------------
 def machine() -> str:
-    import torch
-
+    try:
+        import torch
+        oracle = f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    except ImportError:  # a cnnlib-only run needs no PyTorch
+        oracle = "torch not installed"
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
@@ -256,7 +263,7 @@ def machine() -> str:
         blas = "unknown"
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     return (f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}, numpy {np.__version__} ({blas}, "
-            f"OPENBLAS_NUM_THREADS={threads}), torch {torch.__version__} ({torch.get_num_threads()} threads)")
+            f"OPENBLAS_NUM_THREADS={threads}), {oracle}")
 
 
 def report(runs: dict) -> str:
@@ -313,11 +320,14 @@ def main() -> None:
     p.add_argument("--no-torch", action="store_true", help="--step-ms: cnnlib only")
     p.add_argument("--save", action="store_true",
                    help="keep each framework's result in benchmarks/resnet_fashion_mnist_<framework>.json")
+    p.add_argument("--save-weights", type=Path, default=None, metavar="PATH",
+                   help="cnnlib: save the trained network to PATH (Sequential.save), e.g. the weights that "
+                        "fashion_mnist_resnet(pretrained=True) ships")
     p.add_argument("--write-md", action="store_true", help="write the table to benchmarks/resnet_fashion_mnist.md")
     p.add_argument("--report-only", action="store_true",
                    help="train nothing: write the .md from the saved results (--save) of both frameworks")
     args = p.parse_args()
-    if args.threads:
+    if args.threads and args.framework != "cnnlib":  # cnnlib's threads: OPENBLAS_NUM_THREADS
         import torch
 
         torch.set_num_threads(args.threads)

@@ -214,9 +214,9 @@ print(f"{agree} settings agree, {refused} refused by cnnlib")
 
 # %% [markdown]
 # **Use.** The widget draws one axis: the input pixels spread $S$ apart, a bar per stamp (its dots are the
-# kernel's taps, $D$ apart), the canvas they cover with the `output_padding` cells after them (zeros), what
-# the padding cuts at each end (hatched) and the output. The formula with your numbers is at the top. Its
-# starting state:
+# kernel's taps, $D$ apart), the canvas they cover with the `output_padding` cells after them (zeros, marked
+# 0), what the padding cuts at each end (hatched) and the output. The formula with your numbers is at the top.
+# Its starting state:
 
 # %% tags=["presentation-hide"]
 show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output_padding=1))
@@ -225,7 +225,7 @@ show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output
 # Things to try:
 #
 # - kernel 2, stride 2, padding 0, output_padding 0: the stamps tile the canvas, $H_{out} = 2H$;
-# - kernel 1 with stride 3: stamps with gaps between them (dotted cells: zeros);
+# - kernel 1 with stride 3: stamps with gaps between them (dotted cells marked 0: zeros);
 # - padding 3 on a small input: too much is cut, and the widget says so in red;
 # - output_padding 2 at stride 2: refused, in red (see the next section for why).
 

@@ -1,9 +1,15 @@
+import fnmatch
+import stat
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from cnnlib.layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, GlobalAvgPool2D, Residual
 from cnnlib.losses import CrossEntropy
-from cnnlib.networks import cifar_cnn, fashion_mnist_cnn, fashion_mnist_resnet
+from cnnlib.networks import (PRETRAINED_RESNET, PRETRAINED_RESNET_TEST_ACCURACY, cifar_cnn, fashion_mnist_cnn,
+                             fashion_mnist_resnet)
 from cnnlib.optim import SGD
 
 
@@ -131,3 +137,35 @@ def test_fashion_mnist_resnet_one_step_reduces_the_loss():
     opt.step()
     after = float(loss.forward(model.forward(x), y))
     assert after < before - 0.02, (before, after)  # 2.460 -> 2.416 with these seeds
+
+
+def test_pretrained_resnet_scores_what_the_benchmark_table_says(fashion_test_set):
+    model = fashion_mnist_resnet(pretrained=True)
+    x, y = fashion_test_set
+    # 0.9220 in benchmarks/resnet_fashion_mnist.md; another CPU's BLAS may round a few borderline images apart
+    assert model.evaluate(x, y)["accuracy"] == pytest.approx(PRETRAINED_RESNET_TEST_ACCURACY, abs=2e-3)
+
+
+def test_pretrained_resnet_is_trained_shipped_and_readable():
+    trained, fresh = fashion_mnist_resnet(pretrained=True), fashion_mnist_resnet()
+    assert [type(layer) for layer in trained.layers] == [type(layer) for layer in fresh.layers]
+    stem = trained.layers[1]  # BatchNorm2D: running statistics moved away from (0, 1) during training
+    assert not np.allclose(stem.running_mean, 0) and not np.allclose(stem.running_var, 1)
+    assert not np.allclose(trained.layers[0].params["W"], fresh.layers[0].params["W"])
+    assert fashion_mnist_resnet(seed=5, pretrained=True).layers[0].params["W"].tobytes() == \
+        trained.layers[0].params["W"].tobytes()  # the seed does not matter: every array is loaded
+    assert PRETRAINED_RESNET.stat().st_mode & stat.S_IROTH, "other users (a class on one hub) must read it"
+    root = Path(__file__).resolve().parents[1]
+    shipped = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["cnnlib"]
+    inside = PRETRAINED_RESNET.relative_to(root / "cnnlib").as_posix()
+    assert any(fnmatch.fnmatch(inside, pattern) for pattern in shipped), (inside, shipped)
+
+
+def test_pretrained_resnet_refuses_other_networks_and_non_bools():
+    with pytest.raises(ValueError, match=r"pretrained=True has weights only for .*channels': \(24, 48\).*got "
+                                         r".*channels': \(16, 32\).*Hint: .*--save-weights"):
+        fashion_mnist_resnet(channels=(16, 32), pretrained=True)
+    with pytest.raises(ValueError, match=r"got .*num_classes': 5"):
+        fashion_mnist_resnet(num_classes=5, pretrained=True)
+    with pytest.raises(TypeError, match=r"pretrained must be True or False, got 'yes'"):
+        fashion_mnist_resnet(pretrained="yes")

@@ -29,7 +29,7 @@ Tags, kept few:
 
 - ``rerun-ignore-output``: the cell prints timings, which change from run to
   run; it is re-run but its output is not compared (lesson 07).
-- ``rerun-once``: a long training cell (lessons 09 and 13). It is re-run and
+- ``rerun-once``: a long training cell (lesson 09). It is re-run and
   compared in the bottom-up pass, where re-training after everything else is the
   risky case; the top-down pass skips it, to keep ``make test`` short.
 

@@ -17,23 +17,6 @@ from cnnlib.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
 from cnnlib.train import build_parser, main, split_data
 
 
-def _fashion_installed() -> bool:
-    try:
-        load_fashion_mnist("test", download=False, progress=False)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-FASHION = _fashion_installed()
-
-
-@pytest.fixture
-def fashion():
-    if not FASHION:
-        pytest.skip("Fashion-MNIST not found where the loader looks; `make test` fetches it")
-
-
 def test_smoke_trains_reports_and_saves(tmp_path, capsys, fashion):
     path = tmp_path / "w.npz"
     result = main(["--subset", "256", "--epochs", "2", "--test-subset", "200", "--batch-size", "32",

@@ -6,7 +6,7 @@ two header lines (the true and the predicted class with its probability, the
 class explained). :func:`draw_shift_response` draws
 :func:`cnnlib.demos.shifts.shift_response`: how far each layer's maps moved
 against the image shift (equivariance: on the diagonal) and how much the maps
-and the logits changed (invariance: the logits barely). Both are
+and the logits changed (invariance: the logits change less). Both are
 :data:`WIDTH` px wide whatever the data, text ≥ 18 px.
 
 >>> from cnnlib.demos.explain import tiny_model
@@ -154,7 +154,7 @@ def draw_shift_response(r: ShiftResponse, current: int | None = None) -> str:
     if current is not None and current not in r.shifts:
         raise ValueError(f"current must be one of the measured shifts {r.shifts.tolist()}, got {current!r}.")
     svg = Svg(WIDTH, SHIFT_H, title="equivariance of the feature maps, invariance of the logits")
-    svg.text(MARGIN, 16, "shift the image right: the maps move, the logits barely change", size=HEADER_PX,
+    svg.text(MARGIN, 16, "shift the image right: the maps move, the logits change less", size=HEADER_PX,
              anchor="start", weight="bold")
     styles = list(zip(r.layers, r.strides, LAYER_STYLES))
     for i, (layer, stride, (colour, shape, dash)) in enumerate(styles):  # the legend, two per row

@@ -256,6 +256,22 @@ def test_a_kernel_killed_mid_lesson_restarts_and_the_lesson_reruns(test_class):
         bob.close(kernel)
 
 
+def test_a_student_loads_the_weights_lesson_13_ships(test_class):
+    """The hub installs cnnlib from a wheel (make hub): the trained weights must be in it and readable by students."""
+    alice = test_class.student("alice")
+    kernel = alice.open_lesson(LESSON_04)
+    code = ("import numpy as np\n"
+            "from cnnlib.networks import PRETRAINED_RESNET, fashion_mnist_resnet\n"
+            "assert 'site-packages' in str(PRETRAINED_RESNET), f'cnnlib is not the installed one: {PRETRAINED_RESNET}'\n"
+            "out = fashion_mnist_resnet(pretrained=True).predict(np.zeros((1, 1, 28, 28), np.float32))\n"
+            "assert out.shape == (1, 10) and np.isfinite(out).all(), out\n")
+    try:
+        result = kernel.execute(code)
+        assert result.status == "ok" and not result.error, result.error
+    finally:
+        alice.close(kernel)
+
+
 def test_a_hub_name_that_is_no_unix_name_is_refused(test_class):
     bad = test_class.hub.api("POST", "/users/Root%20x", ok=(400,))  # names are lower-cased, then matched
     assert "Failed to create user" in bad.text

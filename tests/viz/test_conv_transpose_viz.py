@@ -8,7 +8,8 @@ import pytest
 
 from cnnlib.demos.conv_transpose import (conv_transpose_layout, conv_transpose_stamps, min_overlap_size, overlap_map,
                                          upsample_constant)
-from cnnlib.viz.conv_transpose import (CUT_PATTERN, NONE_PATTERN, STAMP_EDGE, TS_CANVAS_TOP, draw_overlap,
+from cnnlib.viz.conv_transpose import (CUT_PATTERN, NONE_PATTERN, STAMP_EDGE, TS_CANVAS_TOP, TS_OUT_TOP, TS_ROW,
+                                       ZERO_MARK_MIN_CELL, draw_overlap,
                                        draw_stamps, draw_transpose_size)
 from cnnlib.viz.palette import OKABE_ITO
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
@@ -89,6 +90,32 @@ def test_output_size_figure_cuts_padding_at_both_ends_of_the_output_padding_cell
     lay = conv_transpose_layout(4, 3, stride=2, output_padding=1)
     assert _canvas_faces(lay) == ["kept"] * 9 + ["kept zero"]
     assert "H_out = 9 + 1 − 2·0 = 10: 1 zero added, then nothing cut" in _svg_texts(lay)
+
+
+def _zero_cells_marked(lay, top: float) -> tuple[list[int], list[int]]:
+    """In the row at ``top``: the cells drawn dotted (zero), and the cells with a "0" written at their centre."""
+    root = ET.fromstring(draw_transpose_size(lay))
+    row = sorted((r for r in root.iter(f"{NS}rect") if float(r.get("y", -1)) == top), key=lambda r: float(r.get("x")))
+    x0, cell = float(row[0].get("x")), float(row[0].get("width"))
+    dotted = [round((float(r.get("x")) - x0) / cell) for r in row if r.get("stroke-dasharray")]
+    marks = sorted(round((float(t.get("x")) - x0) / cell - 0.5) for t in _texts(root)
+                   if t.text == "0" and float(t.get("y")) == top + TS_ROW / 2)
+    return dotted, marks
+
+
+def test_output_size_figure_writes_0_in_every_zero_cell_where_it_fits():
+    # K = 2, S = 3: a gap of one zero between stamps; output_padding 2 adds two zeros at the end; nothing cut.
+    lay = conv_transpose_layout(4, 2, stride=3, output_padding=2)
+    for top, zeros in ((TS_CANVAS_TOP, [2, 5, 8, 11, 12]), (TS_OUT_TOP, [2, 5, 8, 11, 12])):
+        assert _zero_cells_marked(lay, top) == (zeros, zeros)
+    # With padding 1 the last zero is cut from the output, and marked "0" on the canvas, where it is hatched.
+    lay = conv_transpose_layout(4, 3, stride=2, padding=1, output_padding=1)
+    assert _zero_cells_marked(lay, TS_CANVAS_TOP) == ([9], [9])
+    # Cells too narrow for an 18 px "0" keep only the dotted outline.
+    lay = conv_transpose_layout(16, 2, stride=3, output_padding=2)
+    assert 640 / lay.canvas_size < ZERO_MARK_MIN_CELL
+    dotted, marks = _zero_cells_marked(lay, TS_CANVAS_TOP)
+    assert dotted and marks == []
 
 
 @pytest.mark.parametrize("k, s", list(itertools.product(range(OVERLAP_RANGES["kernel_size"][0],

@@ -1,0 +1,18 @@
+"""Fixtures shared by the unit tests."""
+import pytest
+
+from cnnlib.datasets import load_fashion_mnist
+
+
+@pytest.fixture(scope="session")
+def fashion_test_set():
+    """Fashion-MNIST's 10,000 test images and labels; a skip (a failure under make test) when they are not installed."""
+    try:
+        return load_fashion_mnist("test", download=False, progress=False)
+    except FileNotFoundError:
+        pytest.skip("Fashion-MNIST not found where the loader looks; `make test` fetches it")
+
+
+@pytest.fixture
+def fashion(fashion_test_set):
+    """Use when a test loads Fashion-MNIST itself (``python -m cnnlib.train``, say): skips if it is missing."""
