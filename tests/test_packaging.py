@@ -1,4 +1,6 @@
-"""The two install routes (pip via pyproject.toml, conda via environment.yml) name the same packages."""
+"""Packaging: the two install routes (pip via pyproject.toml, conda via environment.yml) name the same packages,
+and the wheel holds the data files inside the package."""
+import fnmatch
 import re
 import tomllib
 from pathlib import Path
@@ -85,3 +87,15 @@ def test_lesson_00s_environment_check_asks_for_the_floors_pyproject_declares():
     for name, minimum, _ in REQUIREMENTS:
         if name in declared:
             assert minimum == declared[name], f"lesson 00 asks for {name} >= {minimum}; pyproject says >= {declared[name]}"
+
+
+def test_every_data_file_inside_the_package_is_in_the_wheel():
+    """A wheel (make hub installs one) holds only the package data pyproject.toml names: the shipped weights."""
+    from cnnlib.networks import PRETRAINED_RESNET
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["cnnlib"]
+    data = [p.relative_to(ROOT / "cnnlib").as_posix() for p in (ROOT / "cnnlib").rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert PRETRAINED_RESNET.relative_to(ROOT / "cnnlib").as_posix() in data
+    missing = [d for d in data if not any(fnmatch.fnmatch(d, pattern) for pattern in patterns)]
+    assert missing == [], f"not in the wheel: {missing}; add them to [tool.setuptools.package-data]"
