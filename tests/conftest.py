@@ -11,8 +11,3 @@ def fashion_test_set():
         return load_fashion_mnist("test", download=False, progress=False)
     except FileNotFoundError:
         pytest.skip("Fashion-MNIST not found where the loader looks; `make test` fetches it")
-
-
-@pytest.fixture
-def fashion(fashion_test_set):
-    """Use when a test loads Fashion-MNIST itself (``python -m cnnlib.train``, say): skips if it is missing."""

@@ -17,7 +17,8 @@ from cnnlib.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
 from cnnlib.train import build_parser, main, split_data
 
 
-def test_smoke_trains_reports_and_saves(tmp_path, capsys, fashion):
+@pytest.mark.usefixtures("fashion_test_set")
+def test_smoke_trains_reports_and_saves(tmp_path, capsys):
     path = tmp_path / "w.npz"
     result = main(["--subset", "256", "--epochs", "2", "--test-subset", "200", "--batch-size", "32",
                    "--save", str(path), "--no-progress", "--seed", "3"])
@@ -32,7 +33,8 @@ def test_smoke_trains_reports_and_saves(tmp_path, capsys, fashion):
     np.testing.assert_allclose(loaded.predict(x[:5]), result["model"].predict(x[:5]), rtol=1e-5)
 
 
-def test_batchnorm_dropout_sgd_and_validation(capsys, fashion):
+@pytest.mark.usefixtures("fashion_test_set")
+def test_batchnorm_dropout_sgd_and_validation(capsys):
     result = main(["--subset", "128", "--epochs", "1", "--test-subset", "100", "--batchnorm", "--dropout", "0.3",
                    "--optimizer", "sgd", "--lr", "0.02", "--schedule", "constant", "--val", "100", "--no-progress"])
     out = capsys.readouterr().out
@@ -44,7 +46,8 @@ def test_batchnorm_dropout_sgd_and_validation(capsys, fashion):
     assert kinds.count("BatchNorm2D") == 2 and "Dropout" in kinds
 
 
-def test_augmentation_and_label_smoothing_flags(capsys, fashion):
+@pytest.mark.usefixtures("fashion_test_set")
+def test_augmentation_and_label_smoothing_flags(capsys):
     result = main(["--subset", "96", "--epochs", "1", "--test-subset", "50", "--flip", "--shift", "2",
                    "--hidden-dropout", "0.5", "--init", "uniform", "--dense-batchnorm",
                    "--label-smoothing", "0.1", "--no-progress", "--seed", "1"])
@@ -83,7 +86,8 @@ def test_parser_rejects_bad_values(capsys):
         build_parser().parse_args(["--epochs", "0"])
 
 
-def test_module_runs_from_the_command_line(fashion):
+@pytest.mark.usefixtures("fashion_test_set")
+def test_module_runs_from_the_command_line():
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
     done = subprocess.run([sys.executable, "-m", "cnnlib.train", "--subset", "64", "--epochs", "1", "--test-subset",
                            "64", "--no-progress"], capture_output=True, text=True, env=env, timeout=120)

@@ -180,10 +180,10 @@ TS_X, TS_BOX, TS_CELL_MAX = 150, 640, 32
 ZERO_MARK_MIN_CELL = 18  # narrower zero cells keep only their dotted outline (an 18 px "0" is 11.5 px wide)
 
 
-def _zero_mark(svg: Svg, x: float, top: float, cell: float) -> None:
-    """A "0" in the cell at ``x`` of a row starting at ``top``, where it fits: a zero cell is not only dotted."""
+def _zero_mark(svg: Svg, x: float, y: float, cell: float) -> None:
+    """A "0" centred on the cell at ``x`` (``cell`` px wide) at height ``y``, where it fits: not only dotted."""
     if cell >= ZERO_MARK_MIN_CELL:
-        svg.text(x + cell / 2, top + TS_ROW / 2, "0")
+        svg.text(x + cell / 2, y, "0")
 
 
 def draw_transpose_size(lay: TransposeLayout) -> str:
@@ -226,7 +226,7 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
         svg.rect(x0 + c * cell, TS_CANVAS_TOP, cell, TS_ROW, fill=face, stroke="#777777",
                  dash=None if covered[c] else "3 3")  # a zero cell is dotted, hatched too where it is cut
         if not covered[c]:
-            _zero_mark(svg, x0 + c * cell, TS_CANVAS_TOP, cell)
+            _zero_mark(svg, x0 + c * cell, TS_CANVAS_TOP + TS_ROW / 2, cell)
     svg.text(x0, TS_CANVAS_TOP + TS_ROW + 18, f"the stamps cover (H − 1)·S + D·(K − 1) + 1 = {lay.span} cells",
              anchor="start")
     label(TS_OUT_TOP + TS_ROW / 2, "output")
@@ -234,7 +234,7 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
         svg.rect(x0 + c * cell, TS_OUT_TOP, cell, TS_ROW, fill=STAMP_FILL if covered[c] else EMPTY_FILL,
                  stroke="#000000", stroke_width=1.5, dash=None if covered[c] else "3 3")
         if not covered[c]:
-            _zero_mark(svg, x0 + c * cell, TS_OUT_TOP, cell)
+            _zero_mark(svg, x0 + c * cell, TS_OUT_TOP + TS_ROW / 2, cell)
     op, p = lay.output_padding, lay.padding
     added = f"{op} zero{'s' if op > 1 else ''} added, then " if op else ""
     svg.text(x0, TS_OUT_TOP + TS_ROW + 18, f"H_out = {lay.span}" + (f" + {op}" if op else "") + f" − 2·{p} = "
@@ -245,7 +245,7 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
         x = MARGIN + i * 260
         svg.rect(x, TS_LEGEND_TOP, 24, 20, fill=face, stroke="#777777", dash=dash)
         if dash:
-            _zero_mark(svg, x, TS_LEGEND_TOP - 3, 24)
+            _zero_mark(svg, x, TS_LEGEND_TOP + 10, 24)
         svg.text(x + 30, TS_LEGEND_TOP + 10, text, anchor="start")
     svg.text(MARGIN, TS_LEGEND_TOP + 40, "dots: where the kernel's taps land (every D-th cell)", anchor="start")
     return svg.to_string()
