@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +39,13 @@ def _require_hub_install() -> None:
         pytest.fail(f"no hub install under {DEFAULT_PREFIX}. Fix: make .venv/.hub-installed")
 
 
+def _launched_in_the_background() -> None:
+    """Start the hub as a shell starts a background command without job control (``nohup make hub &``, CI
+    scripts): SIGINT and SIGQUIT ignored, which children inherit. The hub must still stop its services."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+
+
 class TestClass:
     """A running hub with its admin API, the teacher's lesson repo and helpers to reach students' servers."""
 
@@ -50,7 +58,8 @@ class TestClass:
         self.password = PASSWORD
         self.process = HubProcess(work / "hub", password=PASSWORD, admin_token=self.token,
                                   lessons_repo=self.teacher, account_prefix=ACCOUNT_PREFIX,
-                                  extra_env={"HUB_SINGLEUSER_ARGS": "--LabApp.expose_app_in_browser=True"})
+                                  extra_env={"HUB_SINGLEUSER_ARGS": "--LabApp.expose_app_in_browser=True"},
+                                  preexec_fn=_launched_in_the_background)
         self.url = self.process.url
         self.hub = Hub(self.url, self.token)
 

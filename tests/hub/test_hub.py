@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -184,6 +186,16 @@ def test_the_idle_culler_runs_as_a_hub_service(test_class):
     assert set(services) == {"cnnlib-admin", "idle-culler"}
     pid = services["idle-culler"]["pid"]
     assert pid and "jupyterhub_idle_culler" in " ".join(psutil.Process(pid).cmdline())
+    # The hub stops its services with SIGINT. This hub was launched with SIGINT ignored (as a background
+    # shell launches it: conftest.py); a culler that inherited that made every hub stop wait 30 s for it.
+    assert not _ignores(pid, signal.SIGINT), "the idle culler ignores SIGINT: stopping the hub waits 30 s for it"
+
+
+def _ignores(pid: int, sig: int) -> bool:
+    """Whether process ``pid`` ignores signal ``sig`` (the SigIgn mask in /proc/PID/status)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
+    return bool(mask >> (sig - 1) & 1)
 
 
 def _first_cell(nb: dict) -> str:

@@ -40,7 +40,8 @@ class HubProcess:
     """A running hub; ``url`` is its public address, ``restart()`` stops and starts it on the same state."""
 
     def __init__(self, work: Path, *, password: str, admin_token: str, lessons_repo: Path,
-                 account_prefix: str = "cnnlib-", prefix: Path = DEFAULT_PREFIX, extra_env: dict | None = None):
+                 account_prefix: str = "cnnlib-", prefix: Path = DEFAULT_PREFIX, extra_env: dict | None = None,
+                 preexec_fn=None):
         self.work = public_dir(work)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -55,13 +56,15 @@ class HubProcess:
             **(extra_env or {}),
         }
         self.jupyterhub = prefix / "env" / "bin" / "jupyterhub"
+        self.preexec_fn = preexec_fn  # run in the hub's process before it starts (tests: how it was launched)
         self.proc = None
         self.start()
 
     def start(self, timeout: float = 90) -> None:
         log = (self.work / "hub.log").open("a")
         self.proc = subprocess.Popen([str(self.jupyterhub), "-f", str(CONFIG)], cwd=self.work, env=self.env,
-                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=self.preexec_fn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

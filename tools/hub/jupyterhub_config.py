@@ -18,6 +18,7 @@ once read, so the proxy, the services and the students' servers never see them.
   HUB_API_PORT, HUB_PROXY_API_PORT   the hub's and the proxy's internal ports (default 8081, 8001)
 """
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -67,6 +68,12 @@ c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
 
 # --- services: the admin token for scripts, the idle culler -------------------------------------
+# The hub stops its services with SIGINT. A shell that starts a command in the background without job
+# control (`nohup make hub &`, `make test &`) makes it ignore SIGINT, and children inherit an ignored signal:
+# the culler then ignored the hub's SIGINT and every hub stop waited 30 s for it. A handled signal is reset
+# to its default in a child, so handling SIGINT here gives the services (and the students' servers) the
+# normal Ctrl-C again.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 services, roles = [], []
 if s.admin_token:
     services.append({"name": "cnnlib-admin", "api_token": s.admin_token})
