@@ -40,8 +40,9 @@ def _require_hub_install() -> None:
 
 
 def _launched_in_the_background() -> None:
-    """Start the hub as a shell starts a background command without job control (``nohup make hub &``, CI
-    scripts): SIGINT and SIGQUIT ignored, which children inherit. The hub must still stop its services."""
+    """Start the hub as a shell starts a background command without job control (``nohup make hub &``, a
+    script that backgrounds make test): SIGINT and SIGQUIT ignored, which children inherit. The hub must
+    still stop its services."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 

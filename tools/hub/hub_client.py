@@ -105,7 +105,7 @@ class StudentServer:
 
 @dataclass
 class CellResult:
-    status: str  # "ok", "error" or "timeout"
+    status: str  # "ok", "error", "timeout" or "dead" (the kernel died before it answered)
     seconds: float
     first_figure: float | None = None  # time.monotonic() of the first figure this cell showed
     error: str = ""
@@ -168,7 +168,10 @@ class Kernel:
         return msg_id
 
     def _wait_idle(self, msg_id: str, timeout: float, on_message=None, expect_reply: bool = False) -> str:
-        """Read messages until the kernel is idle after ``msg_id``; return "ok", "error" or "timeout".
+        """Read messages until the kernel is idle after ``msg_id``; return "ok", "error", "timeout" or "dead".
+
+        "dead": the server says the kernel died (it is being restarted, or could not be): the request will never
+        be answered, so there is no point waiting out the timeout.
 
         With ``expect_reply`` (an execute request) also wait for the shell's reply: iopub's idle and the
         shell's reply travel on different channels and either can arrive first.
@@ -193,6 +196,8 @@ class Kernel:
                 continue  # a ping or pong: no message, look at the clock again
             msg = _decode(data.decode() if opcode == websocket.ABNF.OPCODE_TEXT else data)
             kind = msg.get("msg_type") or msg["header"]["msg_type"]
+            if kind == "status" and msg["content"].get("execution_state") in ("restarting", "dead"):
+                return "dead"  # the server's own message, with no parent: the kernel process is gone
             if kind == "comm_open":
                 self._track(msg["content"])
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
