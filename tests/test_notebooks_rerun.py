@@ -40,6 +40,7 @@ the end check the checker on a notebook with the defects of issue 11.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import re
 from pathlib import Path
@@ -48,6 +49,8 @@ import nbclient
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from nbval.plugin import coalesce_streams, get_sanitize_patterns
+
+from tools.nbval_retry import retrying
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -300,7 +303,10 @@ def rerun_problems(path: Path) -> list[str]:
     cells = _code_cells(nb)
     problems = []
     client.reset_execution_trackers()
-    with client.setup_kernel():
+    with contextlib.ExitStack() as kernel:
+        # A kernel that died before answering kernel_info (a TCP port taken in between) is started once more,
+        # as nbval's are: tools/nbval_retry.py.
+        retrying(lambda: kernel.enter_context(client.setup_kernel()))()
         first = {}
         for i, cell in cells:
             client.execute_cell(cell, i)
@@ -377,3 +383,22 @@ def test_the_rerun_check_finds_rebinding_used_up_generators_and_in_place_changes
     assert "cell 2 `print('total', total())`, re-run bottom up, raises TypeError" in problems, problems
     assert "cell 3 `print('draw', rng.random())`, re-run bottom up, shows other output" in problems, problems
     assert "cell 6 `counts['runs'] += 1`, re-run bottom up, shows other output" in problems, problems
+
+
+def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, monkeypatch):
+    """As nbval's (tools/nbval_retry.py): the first kernel dies before kernel_info, the second runs the lesson."""
+    real, starts = nbclient.NotebookClient.start_new_kernel_client, []
+
+    def dies_the_first_time(self):
+        starts.append(1)
+        if len(starts) == 1:  # what nbclient does when the kernel died: shut it down, drop it, then raise
+            self.kc = self.km.client()
+            self._cleanup_kernel()
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(self)
+
+    monkeypatch.setattr(nbclient.NotebookClient, "start_new_kernel_client", dies_the_first_time)
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(_notebook(["x = 2", "print(x * 21)"]), path)
+    assert rerun_problems(path) == []
+    assert len(starts) == 2
