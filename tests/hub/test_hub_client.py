@@ -10,6 +10,7 @@ the client then returns "dead" instead of waiting out its timeout, which cost th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -41,6 +42,7 @@ class _DyingKernel(tornado.websocket.WebSocketHandler):
         }))
 
 
+@contextlib.contextmanager
 def _serve(handler, **settings):
     """Run a fake kernel server with ``handler`` on the channels websocket; yield what ``Kernel`` needs."""
     started, box = threading.Event(), {}
@@ -66,32 +68,27 @@ def _serve(handler, **settings):
     thread.join(10)
 
 
-@pytest.fixture
-def silent_server():
-    yield from _serve(_SilentKernel)
-
-
-def test_execute_times_out_while_the_server_keeps_pinging(silent_server):
-    kernel = Kernel(silent_server, "k1", "s1")
+def _timed_execute(server, code: str, timeout: float):
+    """``(result, seconds waited)`` of running ``code`` on a new connection to ``server``'s kernel."""
+    kernel = Kernel(server, "k1", "s1")
     try:
         t0 = time.monotonic()
-        result = kernel.execute("1 + 1", timeout=1.0)
-        waited = time.monotonic() - t0
+        result = kernel.execute(code, timeout=timeout)
+        return result, time.monotonic() - t0
     finally:
         kernel.ws.close()
+
+
+def test_execute_times_out_while_the_server_keeps_pinging():
+    with _serve(_SilentKernel) as server:
+        result, waited = _timed_execute(server, "1 + 1", timeout=1.0)
     assert result.status == "timeout", result
     assert waited < 5, f"execute(timeout=1.0) returned after {waited:.1f} s: the pings kept it waiting"
 
 
 @pytest.mark.parametrize("state", ["restarting", "dead"])
 def test_execute_returns_dead_when_the_server_says_the_kernel_died(state):
-    for server in _serve(_DyingKernel, state=state):
-        kernel = Kernel(server, "k1", "s1")
-        try:
-            t0 = time.monotonic()
-            result = kernel.execute("block = b'x' * 2**30", timeout=60)
-            waited = time.monotonic() - t0
-        finally:
-            kernel.ws.close()
+    with _serve(_DyingKernel, state=state) as server:
+        result, waited = _timed_execute(server, "block = b'x' * 2**30", timeout=60)
     assert result.status == "dead", result
     assert waited < 5, f"execute returned after {waited:.1f} s: it waited for a reply from a dead kernel"
