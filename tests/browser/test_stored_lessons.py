@@ -171,13 +171,20 @@ MEASURE_SVG_JS = """() => {
 }"""
 
 
+AT_NATURAL_WIDTH_JS = f"() => ({MEASURE_SVG_JS})().every(f => Math.abs(f.shown - f.natural) < 1)"
+
+
 def test_svg_figures_are_legible_at_1024x768(stored_lesson):
     name, page = stored_lesson
     page.set_viewport_size(PROJECTOR)
     page.evaluate("window.jupyterapp.shell.collapseRight && window.jupyterapp.shell.collapseRight()")
     page.evaluate("window.jupyterapp.shell.currentWidget.content.scrollToItem(0)")  # back to the top, as opened
     page.wait_for_selector('img[src^="data:image/svg+xml"], svg.cnnlib-figure', state="attached", timeout=60_000)
-    page.wait_for_timeout(1000)  # JupyterLab lays the cells out again for the new width
+    try:  # JupyterLab lays the cells out again for the new width (seconds under load); a shrunk figure stays so
+        page.wait_for_function(AT_NATURAL_WIDTH_JS, timeout=15_000, polling=200)
+    except PlaywrightTimeout:
+        pass  # measured below, and the assertion says which figure
+    page.wait_for_timeout(300)
     figures = page.evaluate(MEASURE_SVG_JS)
     assert figures or "cnnlib-figure" not in (ROOT / "notebooks" / name).read_text(), (
         f"{name}: no SVG figure found in the stored outputs")
