@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -75,12 +76,32 @@ def _render(page, url: str, n_code_cells: int) -> None:
                 raise
 
 
+WIDGET_ERRORS_JS = """() => Array.from(document.querySelectorAll('.jupyter-widgets'))
+  .map(e => e.textContent.trim()).filter(t => t.startsWith('Error displaying widget'))"""
+
+
+def _render_with_widgets(page, url: str, n_code_cells: int) -> None:
+    """``_render``, then wait until the widget views have mounted.
+
+    Under a loaded ``make test``, Voilà once showed one widget of lesson 06 as "Error displaying widget" (one
+    clean-clone rehearsal in more than twenty; the lesson presented in every other run, alone and under
+    load). Then the page is loaded once more, which runs the lesson in a new kernel, and a warning says
+    what the widget showed. A widget that fails again fails the test.
+    """
+    for attempt in (1, 2):
+        _render(page, url, n_code_cells)
+        wait_for_widgets(page)  # widget views mount after their cell's output arrives
+        errors = page.evaluate(WIDGET_ERRORS_JS)
+        if not errors or attempt == 2:
+            return
+        warnings.warn(f"{url.split('?')[0]}: Voilà showed {errors}; loading the page once more")  # no token
+
+
 @pytest.mark.parametrize("name", lesson_names())
 def test_lesson_presents_in_voila(browser, voila, artifacts, name):
     page = browser.new_page(viewport=PROJECTOR)
     try:
-        _render(page, voila.url(f"/voila/render/notebooks/{name}"), _code_cell_count(name))
-        wait_for_widgets(page)  # widget views mount after their cell's output arrives
+        _render_with_widgets(page, voila.url(f"/voila/render/notebooks/{name}"), _code_cell_count(name))
         text = page.inner_text("body")
         assert "error when executing" not in text.lower(), f"{name}: a cell failed in Voilà"
         assert "Traceback" not in text, f"{name}: a traceback is shown"

@@ -171,7 +171,7 @@ MEASURE_SVG_JS = """() => {
 }"""
 
 
-AT_NATURAL_WIDTH_JS = f"() => ({MEASURE_SVG_JS})().every(f => Math.abs(f.shown - f.natural) < 1)"
+AT_NATURAL_WIDTH_JS = f"() => ({MEASURE_SVG_JS})().every(f => f.natural > 0 && Math.abs(f.shown - f.natural) < 1)"
 
 
 def test_svg_figures_are_legible_at_1024x768(stored_lesson):
