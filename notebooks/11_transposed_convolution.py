@@ -127,10 +127,11 @@ show(stamps_view(dout, W3, stride=2))
 # ## Use: the layer, as learned upsampling
 #
 # `cnnlib.layers.ConvTranspose2D(in_channels, out_channels, kernel_size, stride=1, padding=0,
-# output_padding=0, dilation=1, bias=True)` has the arguments and the arithmetic of PyTorch's
-# `nn.ConvTranspose2d`. With a $2 \times 2$ kernel and stride 2, every pixel becomes a $2 \times 2$ block: a
-# $2 \times 2$ image becomes $4 \times 4$. With all weights 1 that is plain nearest-neighbour upsampling; a
-# trained layer learns a better block for every input value.
+# output_padding=0, dilation=1, bias=True)` has the argument names and the arithmetic of PyTorch's
+# `nn.ConvTranspose2d` (pass `dilation` by name: PyTorch's seventh argument is `groups`). With a
+# $2 \times 2$ kernel and stride 2, every pixel becomes a $2 \times 2$ block: a $2 \times 2$ image becomes
+# $4 \times 4$. With all weights 1 that is plain nearest-neighbour upsampling; a trained layer learns a better
+# block, one kernel for the whole image, scaled by each pixel's value.
 
 # %%
 layer = ConvTranspose2D(1, 1, kernel_size=2, stride=2, bias=False, dtype=np.float64, seed=0)
@@ -145,7 +146,7 @@ print("weights [[1, 0.5], [0.5, 0.25]]:\n", layer(small[None, None])[0, 0])
 # %% [markdown]
 # With several channels, every input channel has one kernel per output channel, and the stamps of all
 # input channels add up in each output channel. A typical decoder doubles the size at each step with
-# `kernel_size=4, stride=2, padding=1` (the choice of the DCGAN generator; we will see why below), halving
+# `kernel_size=4, stride=2, padding=1` (the choice of PyTorch's DCGAN example; we will see why below), halving
 # the channels. Its parameter count is $C_{in} \cdot C_{out} \cdot K^2 + C_{out}$, as for a convolution:
 
 # %%
@@ -189,9 +190,9 @@ def transpose_output_size(H, K, S=1, P=0, P_out=0, D=1):
 print("4 -> K=3, S=2, P=1, output_padding=1 ->", transpose_output_size(4, 3, S=2, P=1, P_out=1))
 
 # %% [markdown]
-# **Check** it against `cnnlib.shapes.conv_transpose_output_size` and against a real layer's output, on
-# every setting the widget below allows. `cnnlib` refuses the settings with no output left, and an
-# `output_padding` that is not smaller than the stride (or the dilation):
+# **Check** it against `cnnlib.shapes.conv_transpose_output_size` on every setting the widget below allows,
+# and against a real layer's output on a random sample of them. `cnnlib` refuses the settings with no output
+# left, and an `output_padding` that is not smaller than the stride (or the dilation):
 
 # %%
 agree, refused, rng = 0, 0, np.random.default_rng(0)
@@ -208,7 +209,7 @@ for H in range(1, 9):
                             continue
                         agree += transpose_output_size(H, K, S, P, P_out, D) == expected
                         if rng.random() < 0.02:  # and a real layer, on a sample of the settings
-                            lay = ConvTranspose2D(1, 1, K, S, P, P_out, D, seed=0)
+                            lay = ConvTranspose2D(1, 1, K, S, P, P_out, dilation=D, seed=0)
                             assert lay(np.zeros((1, 1, H, H))).shape[2:] == (expected, expected)
 print(f"{agree} settings agree, {refused} refused by cnnlib")
 
@@ -251,10 +252,11 @@ for row in output_padding_table(4, kernel_size=3, stride=2, padding=1):
           f"  ConvTranspose2D(K=3, S=2, P=1, output_padding={row.output_padding}) maps 4 -> {row.transposed}")
 
 # %% [markdown]
-# At stride $S$ at most $S$ sizes share an output, so `output_padding` is always smaller than $S$. PyTorch
-# (and `cnnlib`) refuse anything else: a convolution with the same settings would no longer map the result
-# back to the input's size. (They also accept an `output_padding` smaller than the dilation, even though the
-# convolution then no longer maps the result back.)
+# At stride $S$ at most $S$ sizes share an output, so a useful `output_padding` is always smaller than $S$:
+# any more, and a convolution with the same settings would no longer map the result back to the input's size.
+# PyTorch (and `cnnlib`) refuse an `output_padding` that is smaller than neither the stride nor the dilation.
+# (One smaller than the dilation only is accepted, though the convolution then does not map the result back
+# either: keep it below the stride.)
 
 # %%
 try:
@@ -320,7 +322,8 @@ overlap_widget(kernel_size=5, stride=3)
 # %% [markdown]
 # ### How practitioners avoid it
 #
-# 1. **A kernel divisible by the stride**: `kernel_size=4, stride=2, padding=1` (DCGAN and many decoders)
+# 1. **A kernel divisible by the stride**: `kernel_size=4, stride=2, padding=1` (PyTorch's DCGAN example
+#    and many decoders; the DCGAN paper's own code used 5×5 kernels at stride 2, the uneven case)
 #    doubles the size exactly, and the stamps overlap evenly.
 # 2. **Resize, then convolve** (Odena et al.'s recommendation): upsample with a fixed rule (nearest
 #    neighbour or bilinear), then apply an ordinary `Conv2D` with `padding='same'`. Every output pixel then
@@ -366,7 +369,8 @@ else:
 # ## Exercises
 #
 # **1. Output sizes.** Predict $H_{out}$ for each setting, write your answers in place of the `None`s and
-# run the cell. The checker names a wrong answer's likely slip.
+# run the cell. The checker names a wrong answer's likely slip. Stuck on one? `results[0].hint(1)` (then
+# `.hint(2)`, `.hint(3)`) for the first setting, `results[1]` for the second, and so on.
 
 # %%
 settings = [
@@ -377,16 +381,17 @@ settings = [
 ]
 my_answers = [None, None, None, None]
 
-for answer, setting in zip(my_answers, settings):
-    print(check_transpose_output_size(answer, **setting))
+results = [check_transpose_output_size(answer, **setting) for answer, setting in zip(my_answers, settings)]
+for result in results:
+    print(result)
 
 # %% [markdown]
-# What the checker says to some typical slips (each line a different slip):
+# What the checker says to some typical slips (each line a different slip, on settings other than yours):
 
 # %%
-print(check_transpose_output_size(6, 5, 3, stride=2, padding=1, output_padding=1))  # stamps 1 apart
-print(check_transpose_output_size(14, 5, 3, stride=2, padding=1, output_padding=1))  # padding added
-print(check_transpose_output_size(17, 5, 3, stride=3, padding=1, output_padding=2))  # output_padding twice
+print(check_transpose_output_size(7, 6, 3, stride=2, padding=1, output_padding=1))  # stamps 1 apart
+print(check_transpose_output_size(16, 6, 3, stride=2, padding=1, output_padding=1))  # padding added
+print(check_transpose_output_size(19, 5, 3, stride=3, padding=0, output_padding=2))  # output_padding twice
 
 # %% [markdown]
 # **2. The loops.** Write `conv_transpose_naive(x, w, stride)` for one channel, no padding: an array of
@@ -426,14 +431,16 @@ check_conv_transpose_naive(stamps_one_apart)
 
 # %% [markdown]
 # **3. Choose `output_padding`.** A decoder must turn a $4 \times 4$ map into $14 \times 14$ with
-# `ConvTranspose2D(..., kernel_size=3, stride=3, padding=0)`. Which `output_padding`?
+# `ConvTranspose2D(..., kernel_size=3, stride=3, padding=0)`. Which `output_padding`? Stuck?
+# `output_padding_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_output_padding = None
-check_output_padding(my_output_padding, 4, 3, stride=3, padding=0, target=14)
+output_padding_result = check_output_padding(my_output_padding, 4, 3, stride=3, padding=0, target=14)
+output_padding_result
 
 # %%
-print(check_output_padding(1, 4, 3, stride=3, padding=0, target=14))  # counted on both sides
+print(check_output_padding(1, 5, 3, stride=3, padding=0, target=17))  # a slip on another decoder: counted twice
 
 # %% [markdown]
 # ## Summary

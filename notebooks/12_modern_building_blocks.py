@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 12 · Modern building blocks: 1×1 convs, stacked 3×3s, global pooling, strides and skips
 #
-# Lesson 10's network (2 convs, 2 pools, a big dense layer) is how CNNs looked until about 2013. Every network
+# Lesson 10's network (3 convs, 2 pools, two dense layers) is how CNNs looked until about 2013. Every network
 # since is built from a handful of pieces, and each piece is an answer to a question about **parameters** or
 # **gradients**:
 #
@@ -274,8 +274,9 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 # %% [markdown]
 # Things to try:
 #
-# - **Turn batch norm off and choose the uniform init** (PyTorch's default): the plain stack's gradient
-#   *vanishes*, $10^{-9}$ at the input after 20 blocks, while the residual stack keeps it at a few times its size.
+# - **Set the depth to 20, turn batch norm off and choose the uniform init** (PyTorch's default): the plain
+#   stack's gradient *vanishes*, $10^{-9}$ at the input, while the residual stack keeps it at a few times its
+#   size.
 # - **Batch norm off, He init:** now the residual stack explodes (963× after 20 blocks). Every block adds its
 #   output to $x$, so the signal's variance, and the gradient's, roughly doubles per block. That is why
 #   every ResNet block ends in batch norm: skips keep the gradient path open, normalisation keeps the sum from
@@ -286,29 +287,33 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 # ## Exercises
 #
 # **1. A 1×1 conv's parameters.** How many parameters has `Conv2D(256, 64, kernel_size=1)` (with its biases)?
+# Stuck? `pointwise_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_pointwise = None
-check_pointwise_params(my_pointwise, 256, 64)
+pointwise_result = check_pointwise_params(my_pointwise, 256, 64)
+pointwise_result
 
 # %%
-print(check_pointwise_params(9 * 256 * 64 + 64, 256, 64))  # counted as a 3×3 conv
+print(check_pointwise_params(9 * 128 * 32 + 32, 128, 32))  # a slip on another layer: counted as a 3×3 conv
 
 # %% [markdown]
 # **2. Stacked receptive fields.** Four stride-1 3×3 convs are stacked. How many input pixels wide is the
-# field of one unit after the fourth?
+# field of one unit after the fourth? Stuck? `field_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_field = None
-check_stacked_receptive_field(my_field, 4)
+field_result = check_stacked_receptive_field(my_field, 4)
+field_result
 
 # %%
-print(check_stacked_receptive_field(12, 4))  # added 3 per layer
+print(check_stacked_receptive_field(9, 3))  # a slip on three layers: added 3 per layer
 
 # %% [markdown]
 # **3. Which shortcut?** `residual_block(64, 128, stride=2)` is ResNet's block body from 64 to 128 channels,
 # halving the size. Answer `"identity"`, or give the projection shortcut as a list of layers, e.g.
-# `[Conv2D(..., ..., kernel_size, stride=..., bias=False), BatchNorm2D(...)]`.
+# `[Conv2D(..., ..., kernel_size, stride=..., bias=False), BatchNorm2D(...)]`. Stuck?
+# `shortcut_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %%
 for layer in residual_block(64, 128, stride=2):
@@ -316,10 +321,11 @@ for layer in residual_block(64, 128, stride=2):
 
 # %% tags=["presentation-hide"]
 my_shortcut = None
-check_shortcut(my_shortcut, 64, 128, stride=2)
+shortcut_result = check_shortcut(my_shortcut, 64, 128, stride=2)
+shortcut_result
 
 # %%
-print(check_shortcut([Conv2D(64, 128, 1, bias=False), BatchNorm2D(128)], 64, 128, stride=2))  # no stride
+print(check_shortcut("identity", 32, 64, stride=2))  # a slip on another block
 
 # %% [markdown]
 # ## LeNet → VGG → ResNet
@@ -341,8 +347,10 @@ lenet5().summary((1, 28, 28))
 print(f"VGG-16 from cnnlib's Conv2D/Dense state_shapes: {vgg16_param_count():,} (quoted: 138M)")
 
 # %% [markdown]
-# The timeline: each network, the ideas it added, and its parameters (solid box: counted by `cnnlib` here;
-# dashed: quoted from the paper).
+# The timeline: each network, the ideas it added to the one before it, and its parameters (solid box: counted
+# by `cnnlib` here; dashed: quoted from the paper). Not all of those ideas started there: global average
+# pooling and 1×1 convs come from Network in Network (Lin et al. 2013), batch norm from Ioffe & Szegedy (2015);
+# ResNet-50 is where they came together with skip connections.
 
 # %%
 show(timeline_view())

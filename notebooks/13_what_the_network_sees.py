@@ -185,7 +185,8 @@ print("map by hand:\n", cam_by_hand, "\ncnnlib.explain.grad_cam equals it:", np.
 # **Check on the network.** Our network ends in global average pooling and one dense layer, so the score is
 # $z_t = \sum_c W_{c,t} \cdot \mathrm{mean}(A_c)$ and every gradient on map $c$ is $W_{c,t} / 49$: Grad-CAM's
 # weights must be the dense layer's column for class $t$, divided by the 7×7 = 49 positions. (For such
-# networks Grad-CAM is exactly the older *class activation map* of Zhou et al. 2016.) Layer 7 is the last ReLU,
+# networks Grad-CAM is the older *class activation map* of Zhou et al. 2016, divided by 49 and with its
+# negative values set to 0.) Layer 7 is the last ReLU,
 # the usual choice (the `#` column of `model.summary((1, 28, 28))`):
 
 # %%
@@ -259,7 +260,7 @@ print(f"occlusion: a black patch lowers p(Sandal) by at most {boot.occlusion_dro
 #   in different parts of the same shoe, and the "Sandal" evidence won.
 # - **Occlusion for "Sandal"** is blue almost everywhere on the shoe: painting a black patch on it makes it
 #   *more* of a sandal, since black patches are more gaps. Hiding the top edge of the cut-out lowers p(Sandal)
-#   most (by 0.21); elsewhere only a patch under the toe lowers it, by 0.11.
+#   most (by 0.21); elsewhere only a patch under the toe lowers it noticeably, by 0.11.
 #
 # What no map can say is *which property* of that region misled the network: the gap's shape, its darkness,
 # the missing shaft? A heatmap on the object is not proof that the network understood the object, and a
@@ -280,8 +281,9 @@ show(draw_mirrored_bars(bars))
 
 # %% [markdown]
 # Saliency is exactly 0 on the right: no pixel there changes the score. Grad-CAM lights both bars alike,
-# because it sees "the vertical-bar channel matters", not *where* on that channel the score reads. (Saliency
-# reaches into column 6, one column past the box: the 3×3 kernel of a unit at column 5 reads it.) In our
+# because it sees "the vertical-bar channel matters", not *where* on that channel the score reads. (Even inside
+# the box it is non-zero only in columns 1 to 3, around the bar: the ReLU switches off every unit away from the
+# bar, and a pixel that only switched-off units read does not move the score.) In our
 # network the last maps are 7×7 and the score reads them all through the global average, so this case does not
 # arise there; in networks that keep position to the end (a dense layer after `Flatten`), it can.
 #
@@ -364,10 +366,10 @@ for s, same, acc, dp in zip(stats.shifts, stats.same_prediction, stats.accuracy,
 
 # %% [markdown]
 # Invariant only in part (unshifted, these 2,000 test images score 0.930): one pixel to the right changes
-# about one prediction in fourteen (7.4 %), and the accuracy falls by nine points at 2 pixels. Then it partly
-# recovers: at 4 pixels, a whole step of the 7×7 maps, fewer predictions change than at 2 or 3, though the
-# probabilities themselves keep moving (their mean change grows with every pixel). Part of the cause is the
-# stride-2 steps (a 2×2 max pool and a stride-2 conv): a shift that is not a whole step for the later maps
+# about one prediction in fourteen (7.4 %), and the accuracy falls by nine and a half points at 2 pixels. Then
+# it partly recovers: at 4 pixels, a whole step of the 7×7 maps, fewer predictions change than at 2 or 3,
+# though the probabilities themselves keep moving (their mean change grows with every pixel). Part of the cause
+# is the stride-2 steps (a 2×2 max pool and a stride-2 conv): a shift that is not a whole step for the later maps
 # changes them instead of moving them (Azulay & Weiss 2019 measure the same for ImageNet networks). The other
 # part is the data: every Fashion-MNIST image is centred, so the network never saw a shifted garment, and many
 # of them touch the edges, so a shift cuts a strip off. Invariance the architecture
@@ -378,7 +380,8 @@ for s, same, acc, dp in zip(stats.shifts, stats.same_prediction, stats.accuracy,
 #
 # **1. The saliency of a linear model.** For the model `Sequential([Flatten(), Dense(D, K)])` the score is
 # $z_c = \sum_i x_i W_{i,c} + b_c$ with `W` shaped `(D, K)` as `Dense` stores it. Write its saliency,
-# $\partial z_c / \partial x$, shaped like the image `x` `(C, H, W)`.
+# $\partial z_c / \partial x$, shaped like the image `x` `(C, H, W)`. Stuck? `result.hint(1)`, then `.hint(2)`,
+# `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 def linear_saliency(W, b, x, c):
@@ -391,18 +394,20 @@ result = check_linear_saliency(linear_saliency)
 result
 
 # %%
-print(check_linear_saliency(lambda W, b, x, c: x * W[:, c].reshape(x.shape)))  # a common slip
+print(check_linear_saliency(lambda W, b, x, c: np.ones_like(x)))  # a slip: "the derivative of x is 1"
 
 # %% [markdown]
 # **2. Occlusion positions.** An 8×8 patch moves over a 28×28 image with stride 4. How many positions does it
-# take along one side (so how many rows does `occlusion(...).drop` have)?
+# take along one side (so how many rows does `occlusion(...).drop` have)? Stuck? `positions_result.hint(1)`,
+# then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_positions = None
-check_occlusion_positions(my_positions, size=28, patch=8, stride=4)
+positions_result = check_occlusion_positions(my_positions, size=28, patch=8, stride=4)
+positions_result
 
 # %%
-print(check_occlusion_positions(7, size=28, patch=8, stride=4))  # 28 // 4
+print(check_occlusion_positions(6, size=12, patch=4, stride=2))  # a slip in another setting: 12 // 2
 
 # %% [markdown]
 # ## Summary

@@ -93,9 +93,12 @@ def residual_block(in_channels: int, out_channels: int, stride: int = 1) -> list
             Conv2D(out_channels, out_channels, 3, padding=1, bias=False, seed=1), BatchNorm2D(out_channels)]
 
 
+def _layers(shortcut) -> list[Layer]:
+    return [shortcut] if isinstance(shortcut, Layer) else list(getattr(shortcut, "layers", shortcut))
+
+
 def _convs(shortcut) -> list[Conv2D]:
-    layers = [shortcut] if isinstance(shortcut, Layer) else list(getattr(shortcut, "layers", shortcut))
-    return [layer for layer in layers if isinstance(layer, Conv2D)]
+    return [layer for layer in _layers(shortcut) if isinstance(layer, Conv2D)]
 
 
 def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1, size: int = 8) -> Feedback:
@@ -146,6 +149,12 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
     if not needs_projection:
         return Feedback(False, f"that works, but {setting} keeps the shape: the identity adds nothing to learn and "
                                "passes the gradient unchanged; a projection here only costs parameters." + _STUCK,
+                        hints=hints)
+    nonlinear = [type(layer).__name__ for layer in _layers(answer) if not isinstance(layer, (Conv2D, BatchNorm2D))]
+    if nonlinear:
+        return Feedback(False, f"the shapes fit, but {nonlinear[0]} makes the shortcut non-linear. ResNet's projection "
+                               "is linear (a 1×1 conv, then batch norm): it only changes x's shape, so the shortcut "
+                               "carries x, and its gradient, past the block without a ReLU cutting them." + _STUCK,
                         hints=hints)
     convs = _convs(answer)
     if convs and convs[0].kernel_size != (1, 1):

@@ -28,6 +28,7 @@ def _size_slips(h, k, s, p, op, d):
     right = (h - 1) * s - 2 * p + k_eff + op
     yield right - (h - 1) * (s - 1), ("forgot '* stride': the stamps sit S cells apart, so the input spreads to "
                                       "(H − 1)·S.")
+    yield right + 2 * p, "forgot to cut the padding: a transposed conv cuts P from each side of its output, so −2P."
     yield right + s, "took H·S: the last stamp starts at (H − 1)·S, not at H·S (the first one starts at 0)."
     yield h * s, ("multiplied H by the stride: that is the size only when K = S, P = 0 and output_padding = 0. "
                   "Count the stamps' span instead.")
@@ -71,14 +72,16 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
         return not_answered(f"your output size for {setting}")
     right = conv_transpose_output_size(h, k, s, p, op, d)
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise TypeError(f"answer must be a number, got {answer!r}. Hint: e.g. my_answers = [8, 14, 5].")
+        raise TypeError(f"answer must be a number, got {answer!r}. Hint: a whole number, e.g. 14, or None while you work it out.")
     hints = _size_hints(h, k, s, p, op, d)
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {effective_kernel_size(k, d) - 1} + {op} + 1 "
                               f"= {right}.", hints=hints)
-    for guess, why in _size_slips(h, k, s, p, op, d):
-        if guess != right and answer == guess:
-            return Feedback(False, f"you answered {answer} for {setting}; you {why}" + _STUCK, hints=hints)
+    # Two slips can give the same number (with S = 2P, forgetting −2P and taking H·S both add S): name each.
+    whys = list(dict.fromkeys(why for guess, why in _size_slips(h, k, s, p, op, d) if guess != right and answer == guess))
+    if whys:
+        return Feedback(False, f"you answered {answer} for {setting}; you " + " Or you ".join(whys) + _STUCK,
+                        hints=hints)
     return Feedback(False, f"you answered {answer} for {setting}. Count where the stamps start and how far the last "
                            "one reaches, then cut and add." + _STUCK, hints=hints)
 

@@ -211,7 +211,7 @@ def conv_transpose_geometry(kernel_size, stride=1, padding=0, output_padding=0, 
                 f"{who}: output_padding must be smaller than either the stride or the dilation along the {axis}, "
                 f"got output_padding={output_padding!r} with stride={stride!r} and dilation={dilation!r}. "
                 "Hint: output_padding only picks one of the stride's possible output sizes (PyTorch's rule), "
-                "so it is 0 at stride 1; use output_padding < stride."
+                "so keep it below the stride (0 at stride 1)."
             )
     return geometry, out_pad
 

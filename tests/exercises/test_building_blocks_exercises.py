@@ -3,7 +3,7 @@ import pytest
 
 from cnnlib.exercises.building_blocks import (check_pointwise_params, check_shortcut, check_stacked_receptive_field,
                                               residual_block)
-from cnnlib.layers import BatchNorm2D, Conv2D, Residual
+from cnnlib.layers import BatchNorm2D, Conv2D, ReLU, Residual
 from cnnlib.model import Sequential
 
 
@@ -61,6 +61,8 @@ def test_shortcut_accepts_the_identity_or_a_1x1_projection_with_the_blocks_strid
     (lambda: Conv2D(32, 32, 1, stride=2), (16, 32, 2), "x, which has 16 channels"),
     (lambda: Conv2D(16, 16, 1), (16, 16, 1), "the identity adds nothing to learn"),
     (lambda: Sequential([Conv2D(16, 32, 3, stride=2, padding=1)]), (16, 32, 2), "9× the weights of a 1×1"),
+    (lambda: [Conv2D(16, 32, 1, stride=2, bias=False), BatchNorm2D(32), ReLU()], (16, 32, 2),
+     "ReLU makes the shortcut non-linear"),
 ])
 def test_shortcut_slips_are_diagnosed_with_hints(answer, args, phrase):
     result = check_shortcut(answer() if callable(answer) else answer, *args)

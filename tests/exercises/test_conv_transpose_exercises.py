@@ -32,6 +32,16 @@ def test_output_size_slips_are_named_without_the_answer(answer, slip):
     assert "15" not in result.hint(1) + result.hint(2)
 
 
+def test_output_size_forgotten_padding_is_named_also_when_it_looks_like_another_slip():
+    # S = 2P: forgetting −2P and taking H·S both give right + 2 = 11; the feedback names both
+    both = check_transpose_output_size(11, 5, 3, stride=2, padding=1)
+    assert not both.correct and "forgot to cut the padding" in both.message and "took H·S" in both.message
+    assert "9" not in both.message
+    # S ≠ 2P: only the padding (right = (4 − 1)·3 − 2 + 3 = 10)
+    alone = check_transpose_output_size(12, 4, 3, stride=3, padding=1)
+    assert "forgot to cut the padding" in alone.message and "took H·S" not in alone.message
+
+
 def test_output_size_dilation_and_unknown_answers():
     assert check_transpose_output_size(11, 4, 3, stride=2, dilation=2).correct  # 3·2 + 2·(3 − 1) + 1
     result = check_transpose_output_size(9, 4, 3, stride=2, dilation=2)
