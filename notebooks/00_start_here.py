@@ -124,10 +124,9 @@ show(sliding_window_view(step=1))
 # over the input.
 #
 # Before the cell has run (a lesson you just opened), its place shows one line starting with
-# "▶ Interactive figure" and the settings it starts with: run the notebook and the widget appears there.
-# If, after running, you see a line of plain text that names the widget (a `VBox` or an `IntSlider` with
-# its settings in brackets), the widget extension is not active: open the lessons with `make lab`
-# (JupyterLab from the course's environment) and run the cell again.
+# "▶ Interactive figure" and the settings it starts with: run the cell and the widget appears there.
+# If that line is still there after the cell has run, the widget extension is not active: open the lessons
+# with `make lab` (JupyterLab from the course's environment) and run the cell again.
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget()

@@ -123,8 +123,28 @@ k = np.array([[1, 0],
 # **Step 3**, $\begin{bmatrix}3 & 0\\ 2 & 3\end{bmatrix}$:
 # $3 \cdot 1 + 0 \cdot 0 + 2 \cdot (-1) + 3 \cdot 1 = 4$.
 #
-# So the first output row is $[2, 3, 4]$. The picture below is step 2: the green square is the patch, the
-# middle grids are the kernel and the element-wise products, and the output fills in as the window moves.
+# So the first output row is $[2, 3, 4]$.
+
+# %% [markdown]
+# **Exercise.** Before you watch the window move: predict `out[1, 0]` by hand (the window one row down from
+# the start), then run the cell.
+
+# %% tags=["presentation-hide"]
+my_answer = None
+check_output_cell(1, 0, my_answer, x, k)
+
+# %% [markdown]
+# The checker recognises the usual slips. Here is what it says to three wrong answers for `out[0, 1]`
+# (the right answer is 3):
+
+# %%
+print(check_output_cell(0, 1, 1, x, k))  # computed with the kernel rotated by 180°
+print(check_output_cell(0, 1, 8, x, k))  # added the patch without the weights
+print(check_output_cell(0, 1, 2, x, k))  # the neighbouring cell
+
+# %% [markdown]
+# The picture below is step 2: the green square is the patch, the middle grids are the kernel and the
+# element-wise products, and the output fills in as the window moves.
 
 # %% tags=["presentation-hide"]
 show(sliding_window_view(step=2, x=x, kernel=k))
@@ -147,22 +167,6 @@ sliding_window_widget(x, k)
 # %%
 out = conv2d(x[None, None], k[None, None])[0, 0]  # cnnlib wants (N, C, H, W): add two axes, then drop them
 print(out)
-
-# %% [markdown]
-# **Exercise.** Predict `out[1, 0]` by hand (the window one row down from the start), then run the cell.
-
-# %% tags=["presentation-hide"]
-my_answer = None
-check_output_cell(1, 0, my_answer, x, k)
-
-# %% [markdown]
-# The checker recognises the usual slips. Here is what it says to three wrong answers for `out[0, 1]`
-# (the right answer is 3):
-
-# %%
-print(check_output_cell(0, 1, 1, x, k))  # computed with the kernel rotated by 180°
-print(check_output_cell(0, 1, 8, x, k))  # added the patch without the weights
-print(check_output_cell(0, 1, 2, x, k))  # the neighbouring cell
 
 # %% [markdown]
 # And here is the difference between the two operations on the whole example: flipping the kernel gives a
@@ -289,7 +293,7 @@ print("same numbers:", np.allclose(by_hand, by_cnnlib, atol=1e-5))
 # The practical guide's `CNNLayer` creates `np.random.randn(*self.output_shape)` biases: one for **every
 # output position**. That is unusual. It ties the layer to one image size, gives the same filter a
 # different offset at every pixel (so a pattern is no longer detected the same way everywhere), and adds
-# many parameters. For its 16 filters on a 28×28 image:
+# many parameters. For its 16 filters of 3×3 on a 28×28 image (26×26 outputs each):
 
 # %%
 per_position = 16 * 26 * 26

@@ -170,8 +170,8 @@ except ValueError as err:
 #
 # Two paddings have names:
 #
-# - **`'valid'`**: no padding, $P = 0$. Only windows that fit entirely in the input; the output shrinks by
-#   $K - 1$.
+# - **`'valid'`**: no padding, $P = 0$. Only windows that fit entirely in the input; at stride 1 the output
+#   shrinks by $K_{eff} - 1$ ($K - 1$ without dilation).
 # - **`'same'`**: just enough padding that, at stride 1, the output has the **same** size as the input.
 #
 # For 'same' we need $H + P_{total} - K + 1 = H$, so $P_{total} = K - 1$ (with dilation, $K_{eff} - 1$). For an
@@ -329,7 +329,8 @@ shape_table((28, 28, 1), [
 # ## Exercises
 #
 # Predict the output height for each setting, write your answers in place of the `None`s and run the cell.
-# The checker explains a wrong answer.
+# The checker explains a wrong answer; `results[0]` is the first one's feedback, `results[1]` the second's, and
+# so on.
 
 # %%
 settings = [  # (H, K, S, P, D)
@@ -340,8 +341,9 @@ settings = [  # (H, K, S, P, D)
 ]
 my_answers = [None, None, None, None]
 
-for answer, setting in zip(my_answers, settings):
-    print(check_output_size(answer, **setting))
+results = [check_output_size(answer, **setting) for answer, setting in zip(my_answers, settings)]
+for result in results:
+    print(result)
 
 # %% [markdown]
 # Here is what the checker says to some typical mistakes (each line is a different setting):
@@ -350,17 +352,19 @@ for answer, setting in zip(my_answers, settings):
 print(check_output_size(8, 7, 3, stride=1, padding=2))  # right answer 9: forgot the + 1
 print(check_output_size(7, 7, 3, stride=1, padding=2))  # right answer 9: padded one side only
 print(check_output_size(4, 8, 3, stride=2, padding=0))  # right answer 3: rounded up
-print(check_output_size(8, 10, 3, stride=1, dilation=2))  # right answer 6: ignored the dilation
+print(check_output_size(10, 12, 3, stride=1, dilation=3))  # right answer 6: ignored the dilation
 
 # %% [markdown]
-# **'same' padding.** Which `(before, after)` padding makes a $4 \times 4$ kernel keep the size at stride 1?
+# **'same' padding.** Which `(before, after)` padding makes a $6 \times 6$ kernel keep the size at stride 1?
+# Stuck? `same_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_padding = None
-check_same_padding(4, my_padding)
+same_result = check_same_padding(6, my_padding)
+same_result
 
 # %%
-print(check_same_padding(4, (2, 1)))  # the right total on the wrong side
+print(check_same_padding(4, (2, 1)))  # a slip for K = 4: the right total on the wrong side
 
 # %% [markdown]
 # **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 3$, $S = 2$?
@@ -371,7 +375,7 @@ my_keras_padding = None
 check_same_padding(3, my_keras_padding, size=10, stride=2)
 
 # %%
-print(check_same_padding(3, (1, 1), size=10, stride=2))  # the stride-1 answer
+print(check_same_padding(3, (1, 1), size=9, stride=2))  # a slip for H = 9: the stride-1 answer
 
 # %% [markdown]
 # ## Summary

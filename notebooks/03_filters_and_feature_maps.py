@@ -96,8 +96,8 @@ for name, m in zip(demo_names, demo_maps):
 # go past 1 (drawn white), `darken` (sum 0.5) halves it, and `sobel_x` (sum 0) averages about 0: white
 # everywhere the photo is flat, colour only at the edges.
 #
-# Now the same four maps, each **stretched** to its own range (what many image viewers do, and what this
-# lesson's figures did before): black at 0, white at the map's own maximum.
+# Now the same four maps, each **stretched** to its own range (what many image viewers do): black at 0, white
+# at the map's own maximum.
 
 # %%
 show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], scale="stretched",
@@ -167,7 +167,8 @@ filter_widget()
 #   patches where values pass 1) and `sobel_x` (sum 0: white except at the edges). The message under the
 #   picture gives the weights' sum and the map's mean value. Then press **per map (stretched)** and step
 #   through them again: `identity` and `brighten` look the same, only the colour bar's top changes (1 → 2).
-# - Type your own weights: put 3 in the centre (sum 3), or 0.25 in all four corners (sum 1: a blur).
+# - Type your own weights, starting from `identity`: put 3 in the centre (sum 3), or set the centre to 0 and
+#   0.25 in all four corners (sum 1: a blur).
 # - `gaussian` then `sharpen` (opposites); `sobel_y` (horizontal edges); stride 2 and 3 (the map shrinks,
 #   detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one pixel).
 
@@ -183,12 +184,12 @@ for stride, padding in [(1, 0), (1, 1), (1, "same"), (2, 1), (3, 0)]:
     print(f"stride {stride}, padding {padding!r:>6}:  {gray.shape} -> {out.shape[2:]}")
 
 # %% [markdown]
-# **Exercise.** What height does `Conv2D(1, 8, kernel_size=5, stride=2, padding=2)` give on this
+# **Exercise.** What height does `Conv2D(1, 8, kernel_size=7, stride=3, padding=1)` give on this
 # 150-pixel-tall image?
 
 # %% tags=["presentation-hide"]
 my_height = None
-check_output_size(my_height, size=150, kernel_size=5, stride=2, padding=2)
+check_output_size(my_height, size=150, kernel_size=7, stride=3, padding=1)
 
 # %% [markdown]
 # ## Colour: a $3 \times 3 \times 3$ filter
@@ -248,7 +249,8 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
 # (0) wherever the photo is flat.
 #
 # In a CNN nobody chooses these numbers: the network **learns** its filters from data, and the first
-# layer's usually resemble these blurs and edge detectors (you will see them in lesson 09).
+# layer's usually resemble these blurs and edge detectors (lesson 09 shows them after a full training run,
+# `FULL_DATA = True`).
 
 # %% [markdown]
 # ## ReLU on feature maps

@@ -20,7 +20,7 @@
 # layer** does the opposite: it keeps the channels and shrinks the image, by summarising each small window
 # with one number. In this lesson you will:
 #
-# - compute max and average pooling by hand, write the loop yourself and check it against `cnnlib`;
+# - compute max and average pooling by hand, derive the loop and check it against `cnnlib`;
 # - see why a pooling layer has no learnable parameters;
 # - pool lesson 03's edge map of a real photo, with sliders for the window and the stride;
 # - shift the photo a few pixels and see why pooled features barely notice;
@@ -91,12 +91,12 @@ check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
 # %%
 print(check_pool_output([[3.5, 2], [1.5, 5.25]], x, "max"))  # the means
 print(check_pool_output([[1, 0], [0, 2]], x, "max"))  # the smallest values
-print(check_pool_output([[6, 6, 5], [6, 6, 8], [3, 7, 8]], x, "max"))  # stride 1 instead of 2
+print(check_pool_output([[6, 3], [5, 8]], x, "max"))  # rows and columns swapped
 
 # %% [markdown]
 # ## Derive: the loop
 #
-# Write pooling yourself: for every output position, cut out the window that starts at
+# Pooling as a loop: for every output position, cut out the window that starts at
 # $(i \cdot S,\ j \cdot S)$ and reduce it with `np.max` or `np.mean`.
 
 # %%
@@ -120,13 +120,13 @@ print("average:\n", pool2d(x, 2, 2, "average"))
 # ## Check: against `cnnlib`
 #
 # `cnnlib`'s layers take a batch of images `(N, C, H, W)`, so we add two axes. We compare on the example and
-# on a random $7 \times 7$ map with $3 \times 3$ windows and stride 2 (overlapping windows, and a size the
-# stride does not divide):
+# on a random $8 \times 8$ map with $3 \times 3$ windows and stride 2 (overlapping windows, and a last row
+# and column that no window reaches: $\lfloor (8 - 3)/2 \rfloor + 1 = 3$ windows cover rows 0 to 6):
 
 # %%
 rng = np.random.default_rng(0)
-x7 = rng.standard_normal((7, 7))
-for k, s, data in [(2, 2, x), (3, 2, x7), (2, 1, x7)]:
+x8 = rng.standard_normal((8, 8))
+for k, s, data in [(2, 2, x), (3, 2, x8), (2, 1, x8)]:
     by_loop_max, by_loop_avg = pool2d(data, k, s, "max"), pool2d(data, k, s, "average")
     by_cnnlib_max = MaxPool2D(k, stride=s)(data[None, None])[0, 0]
     by_cnnlib_avg = AvgPool2D(k, stride=s)(data[None, None])[0, 0]
@@ -224,7 +224,8 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # ## Robust to small shifts
 #
 # Move the photo one pixel to the right. To us it is the same picture, but the edge map has moved too, and
-# its edges are only one or two pixels wide: compared pixel by pixel, the old and new maps barely overlap.
+# its edges are only one or two pixels wide: compared pixel by pixel, the old and new maps overlap only in
+# part (their similarity, measured below, is 0.6).
 # After max pooling, each output is the strongest edge **anywhere in its window**, and a one-pixel shift
 # usually keeps that edge in the same window.
 #

@@ -135,14 +135,14 @@ show(draw_activations(activation_curves()))
 #   $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its gradient is small, not zero.
 # - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, but it saturates just the same.
 #
-# **Exercise.** What is $\sigma'(0)$? Then try $\sigma'(2)$ with `x=2.0`.
+# **Exercise.** What is $\sigma'(1)$, to three decimals? (First $\sigma(1) = 1/(1 + e^{-1})$.)
 
 # %% tags=["presentation-hide"]
 my_slope = None
-check_sigmoid_grad(my_slope, x=0.0)
+check_sigmoid_grad(my_slope, x=1.0)
 
 # %% [markdown]
-# Two frequent slips, and what the checker says:
+# Two frequent slips, at other points, and what the checker says:
 
 # %%
 print(check_sigmoid_grad(0.5, x=0.0))  # sigma(0) itself
@@ -168,9 +168,9 @@ for name, g in norms.items():
 
 # %% [markdown]
 # With sigmoids, the first layer gets a gradient about 60,000 times ($6.1 \times 10^4$) smaller than the
-# last one: less than the $10^6$ of the $\sigma'$ bound alone, because the weights partly make up for it,
-# but still so small that with one learning rate for all layers the first layer learns about 60,000 times
-# more slowly. ReLU's slope is 1 where it is
+# last one: less than the $4^9 \approx 2.6 \times 10^5$ that the $\sigma'$ bound alone gives over these nine
+# steps, because the weights partly make up for it, but still so small that with one learning rate for all
+# layers the first layer learns about 60,000 times more slowly. ReLU's slope is 1 where it is
 # active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
 # and keep the sigmoid for the very end, where a probability is wanted.
 #
@@ -249,7 +249,7 @@ by_cnnlib = cnnlib_bn(x)
 print("BatchNorm2D matches the formula:", np.allclose(by_cnnlib, by_hand))
 
 # %% [markdown]
-# The seed's `axis=0` normalises each (channel, row, column) separately: $3 \cdot 4 \cdot 4 = 48$ means
+# The implementation outline's `axis=0` normalises each (channel, row, column) separately: $3 \cdot 4 \cdot 4 = 48$ means
 # instead of 3, each from only 8 numbers, and a different answer:
 
 # %%

@@ -145,11 +145,13 @@ fused.forward(dense_output, labels)
 print("CrossEntropy on the logits gives the same:", np.allclose(fused.backward(), dense_output_grad))
 
 # %% [markdown]
-# **Exercise.** A sample of class 0 has $p = (0.7, 0.2, 0.1)$. What is $\partial L / \partial z$?
+# **Exercise.** A sample of class 0 has $p = (0.7, 0.2, 0.1)$. What is $\partial L / \partial z$? Stuck?
+# `softmax_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_grad = None
-check_softmax_ce_grad(my_grad, p=[0.7, 0.2, 0.1], label=0)
+softmax_result = check_softmax_ce_grad(my_grad, p=[0.7, 0.2, 0.1], label=0)
+softmax_result
 
 # %% [markdown]
 # ## The convolution's backward pass, on lesson 01's example
@@ -371,7 +373,8 @@ print("row 5 and column 5, which no window reached, get 0:", not dx6[5].any() an
 
 # %%
 show(backprop_pass_view(stride=3))
-#
+
+# %% [markdown]
 # ### Dilation: zeros inserted into the kernel
 #
 # A dilated convolution (lesson 02) is an ordinary convolution with a kernel that has $D - 1$ zeros between
@@ -414,12 +417,20 @@ pool(xp[None, None])
 print("max pooling dx from cnnlib:\n", pool.backward(doutp[None, None])[0, 0] + 0.0)  # + 0.0: no "-0."
 
 # %% [markdown]
-# **Exercise.** With the same `xp`, max pooling $2 \times 2$, stride 2, and `dout = [[1, 2], [3, 4]]`,
-# what is $dx$?
+# **Exercise.** A new input `xq`, max pooling $2 \times 2$, stride 2, and `dout = [[1, 2], [3, 4]]`: what
+# is $dx$? Stuck? `maxpool_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
+
+# %%
+xq = np.array([[2, 0, 1, 5],
+               [4, 1, 3, 2],
+               [1, 2, 0, 1],
+               [3, 6, 5, 7]], dtype=float)
+print(xq)
 
 # %% tags=["presentation-hide"]
 my_dx = None
-check_maxpool_grad(my_dx, xp, [[1, 2], [3, 4]])
+maxpool_result = check_maxpool_grad(my_dx, xq, [[1, 2], [3, 4]])
+maxpool_result
 
 # %% [markdown]
 # ## Gradient checking

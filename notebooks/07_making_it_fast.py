@@ -16,9 +16,10 @@
 # %% [markdown]
 # # 07 · Making it fast: from loops to one matrix multiply
 #
-# Lessons 08 and 09 train the network of the practical material on **60,000 images**, ten times over. The
-# convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
-# `cnnlib` (and every deep learning framework) computes the *same numbers* thousands of times faster:
+# A full training run passes **60,000 images** through the network of the practical material, ten times over
+# (`python -m cnnlib.train`; lesson 09's `FULL_DATA = True` uses 55,000 of them and keeps 5,000 to validate).
+# The convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
+# `cnnlib` (and every deep learning framework) computes the *same numbers* hundreds of times faster:
 #
 # 1. **loops**: one dot product per output pixel, in Python;
 # 2. a **sliding-window view**: all the windows at once, without copying, and one `einsum`;
@@ -69,9 +70,9 @@ print(f"forward pass of one image: {total:,} multiply-adds")
 print(f"one epoch (forward + backward ≈ 3 forwards, 60,000 images): {3 * total * 60_000:.1e}")
 
 # %% [markdown]
-# Almost $5 \times 10^{11}$ multiply-adds per epoch. A Python loop manages roughly a million simple operations
-# per second, so the loop code would need days; a modern CPU core can do billions per second *if* the work
-# reaches it in the right shape. The rest of this lesson is about getting it into that shape.
+# Almost $5 \times 10^{11}$ multiply-adds per epoch. Plain Python manages a few million multiply-adds per
+# second, so loops over single numbers would need most of a day per epoch; a modern CPU core can do billions
+# per second *if* the work reaches it in the right shape. The rest of this lesson is about getting it into that shape.
 #
 # ## Three ways to write the same convolution
 #
@@ -321,7 +322,7 @@ x_pad = np.zeros((N, C, H + 4, H + 4), dtype=np.float32)  # padding 2 on each si
 print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
 
 # %% [markdown]
-# For our 3×3 kernels and small images that is fine (a few MB). For large images and large kernels it is not,
+# For our 3×3 kernels and small images that is fine (about 12 MB here). For large images and large kernels it is not,
 # which is why frameworks also have convolution algorithms that never build the whole matrix (implicit GEMM,
 # Winograd, FFT) and pick the fastest for each layer. The idea you learned here is still at their core.
 #

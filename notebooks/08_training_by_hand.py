@@ -160,7 +160,7 @@ print(f"test accuracy after {epochs} epochs on 2,000 images: {correct / total:.1
 print(f"cnn.evaluate agrees: {cnn.evaluate(x_test, y_test)['accuracy']:.1%}")
 
 # %% [markdown]
-# About 59% after three epochs of plain SGD on 2,000 images: far better than the 10% of guessing, far from
+# About 58% after three epochs of plain SGD on 2,000 images: far better than the 10% of guessing, far from
 # finished. Lesson 09 trains the same network longer, on more images, with Adam (section 3).
 #
 # ### Check: one step against `cnnlib.optim.SGD`
@@ -189,11 +189,11 @@ for k, (layer_a, layer_b) in enumerate(zip(by_hand.layers, by_sgd.layers)):
               f"identical: {same}")
 
 # %% [markdown]
-# Bit for bit: `SGD.step()` computes exactly `w -= lr * grad` (here is its update; the `if self.momentum:`
-# branch is the momentum of section 3, and with the default `momentum=0` only the last line runs):
+# Bit for bit: `SGD.step()` computes exactly `w -= lr * grad`. With the default `momentum=0`, this is the line
+# of its update that runs (the whole update, momentum included, comes after section 3's exercise):
 
 # %%
-print(inspect.getsource(SGD._update))
+print(next(line.strip() for line in inspect.getsource(SGD._update).splitlines() if "self.lr" in line))
 
 # %% [markdown]
 # ## 2 · The learning rate
@@ -300,6 +300,13 @@ momentum_feedback
 # The checker runs three steps of your function and of `SGD([layer], lr=0.1, momentum=0.9)` from the same
 # weights and gradients. Stuck? `momentum_feedback.hint(2)`, then `momentum_feedback.hint(3)`.
 #
+# Once yours passes, compare it with `SGD`'s own update (`momentum_buffer` is the velocity; on the first step
+# it is the gradient itself, as a velocity of zeros gives):
+
+# %%
+print(inspect.getsource(SGD._update))
+
+# %% [markdown]
 # ### Adam
 #
 # **Adam** keeps two running averages per parameter: $m$ of the gradients (the direction, like momentum) and

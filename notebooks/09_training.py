@@ -146,7 +146,10 @@ build_model().summary((1, 28, 28))
 # A freshly initialised network has no idea: its 10 outputs are random and of similar size, so the softmax
 # gives each class roughly $1/10$, and the cross-entropy loss is close to $-\ln(1/10) = \ln 10 \approx 2.303$
 # (a little above it, since the outputs are not exactly equal). A very different value, like 10 or 50, means a
-# bug: wrong labels, weights initialised far too large, a softmax applied twice.
+# bug, most often weights initialised far too large. Not every bug shows here: shuffled labels or a softmax
+# applied twice still start near $\ln 10$. A double softmax shows in check 2: the second softmax sees inputs
+# between 0 and 1, so the most it can give one class is $e/(e + 9) \approx 0.23$, and the loss never falls
+# below $\ln(1 + 9/e) \approx 1.46$.
 
 # %%
 untrained = build_model()

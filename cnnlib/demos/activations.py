@@ -4,8 +4,8 @@ The curves come from cnnlib's own layers: ``forward`` gives :math:`f(x)` and
 ``backward`` of a ``dout`` of ones gives :math:`f'(x)` (the chain rule with
 an upstream gradient of 1). :func:`gradient_through_depth` pushes a gradient
 back through a stack of ``Dense`` + activation layers and records its size
-at every layer: with sigmoid it shrinks by at least 4× per layer, because
-:math:`\sigma'(x) \le 1/4`.
+at every layer: with sigmoid each layer multiplies it by :math:`\sigma'(x) \le 1/4`
+(the weights can make up part of that, so the measured shrink per layer is a little less).
 
 >>> activation_curve("sigmoid", [0.0])
 (array([0.5]), array([0.25]))

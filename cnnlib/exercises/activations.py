@@ -37,7 +37,8 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
 
 _AXES_MISTAKES = {
     (0,): "that averages over the batch only, giving one mean per (channel, row, column): "
-          "{n} statistics instead of one per channel. It is what the seed's code does (np.mean(input, axis=0)), "
+          "{n} statistics instead of one per channel. It is what the implementation outline's code does "
+          "(np.mean(input, axis=0)), "
           "right for Dense features (BatchNorm1D) but not for conv feature maps.",
     (2, 3): "that averages over each image's own map: one mean per (sample, channel). That is instance "
             "normalization; batch norm pools the whole batch.",

@@ -9,6 +9,8 @@ import numpy as np
 
 from .feedback import Feedback, not_answered
 
+_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
 
 def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
     r"""Check :math:`\partial L / \partial z` for one sample with probabilities ``p`` and true class ``label``."""
@@ -22,8 +24,12 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a list of numbers, got {answer!r}.") from None
+    hints = ("∂L/∂z has one entry per class; L = −log p_label, and p is the softmax of z.",
+             "The lesson's derivation above: through the softmax, ∂L/∂z_k = p_k − y_k, with y the one-hot target.",
+             f"The answer: p − y with y = one-hot({label}) = {np.round(right, 4).tolist()}.")
     if got.shape != p.shape:
-        return Feedback(False, f"the gradient has one entry per class: {p.size} numbers, you gave {got.size}.")
+        return Feedback(False, f"the gradient has one entry per class: {p.size} numbers, you gave {got.size}."
+                        + _STUCK, hints=hints)
     if np.allclose(got, right):
         return Feedback(True, f"p − y = {np.round(right, 4).tolist()}: the true class is pushed up (negative "
                               "gradient), every other class down by its probability.")
@@ -39,5 +45,6 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
         ]
     for guess, why in mistakes:
         if np.all(np.isfinite(guess)) and np.allclose(got, guess):
-            return Feedback(False, why)
-    return Feedback(False, "write y as one-hot (1 at the true class, 0 elsewhere) and subtract it from p.")
+            return Feedback(False, why + _STUCK, hints=hints)
+    return Feedback(False, "write y as one-hot (1 at the true class, 0 elsewhere) and subtract it from p." + _STUCK,
+                    hints=hints)

@@ -153,7 +153,7 @@ def check_conv_transpose_naive(conv_transpose_naive) -> Feedback:
             return _wrong("other", f"conv_transpose_naive raised {type(exc).__name__}: {exc} (on {name}).")
         if got is None:
             return not_written("conv_transpose_naive", hints=_LOOP_HINTS["other"],
-                               solution_code=inspect.getsource(conv_transpose_naive_solution))
+                               solution_code=inspect.getsource(conv_transpose_naive_solution), fn=conv_transpose_naive)
         got = np.asarray(got, dtype=float)
         stride1 = _reference(x, w, 1)
         if got.shape != expected.shape:

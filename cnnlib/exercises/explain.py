@@ -67,7 +67,7 @@ def check_linear_saliency(fn) -> Feedback:
                                    f"{x.shape} with {W.shape[1]} classes)." + _STUCK, hints=_LINEAR_HINTS,
                             solution_code=LINEAR_SOLUTION)
         if got is None:
-            return not_written("linear_saliency", hints=_LINEAR_HINTS, solution_code=LINEAR_SOLUTION)
+            return not_written("linear_saliency", hints=_LINEAR_HINTS, solution_code=LINEAR_SOLUTION, fn=fn)
         got = np.asarray(got, dtype=float)
         right = _library_saliency(W, b, x, c)
         if got.shape == right.shape and np.allclose(got, right, atol=1e-10):

@@ -8,6 +8,8 @@ The texts of the hints live in :mod:`cnnlib.exercises.bug_hints`.
 """
 from __future__ import annotations
 
+import inspect
+
 from ..demos.formatting import wrap_text
 
 #: Hint levels: 1 what is wrong (it is in the message), 2 where to look, 3 the fix.
@@ -76,8 +78,32 @@ def not_answered(what: str = "your answer") -> Feedback:
     return Feedback(False, f"replace None with {what}, then run the cell again.")
 
 
-def not_written(name: str, *, hints=(), solution_code: str | None = None) -> Feedback:
-    """The feedback for a function exercise whose cell still holds the skeleton (it returned None)."""
+def not_written(name: str, *, hints=(), solution_code: str | None = None, fn=None) -> Feedback:
+    """The feedback for a function exercise that returned None.
+
+    That is the untouched skeleton when its body still holds the ``...`` placeholder (or ``fn``
+    is not given); a function whose ``...`` is gone was written, and most likely lacks its ``return``.
+    """
     stuck = " Stuck? On this result, .hint(1), .hint(2) and .hint(3) help one step at a time; .solution() shows one."
+    if fn is not None and not _still_a_skeleton(fn):
+        return Feedback(False, f"{name} returned None: the function ran, but gave nothing back. Did you forget "
+                               "the `return` at its end?" + (stuck if hints else ""),
+                        hints=hints, solution_code=solution_code)
     return Feedback(False, f"{name} is not written yet — fill in the cell above, run it, then run this check again."
                     + (stuck if hints else ""), hints=hints, solution_code=solution_code)
+
+
+def _still_a_skeleton(fn) -> bool:
+    """True when ``fn``'s source still has a placeholder line (``...``, ``pass`` or ``raise NotImplementedError``,
+    with an optional comment), or is not available.
+
+    A lambda cannot forget its ``return``: one that gives None stands for the skeleton.
+    """
+    if getattr(fn, "__name__", "") == "<lambda>":
+        return True
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):  # a built-in or a function typed into a console: assume the skeleton
+        return True
+    placeholders = ("...", "pass", "raise NotImplementedError", "raise NotImplementedError()")
+    return any(line.split("#", 1)[0].strip() in placeholders for line in source.splitlines())

@@ -12,6 +12,8 @@ import numbers
 from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
 from .feedback import Feedback, not_answered
 
+_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
 
 def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padding: int = 0,
                       dilation: int = 1) -> Feedback:
@@ -38,8 +40,13 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
     formula = f"⌊({h} + 2·{p} − {k_eff}) / {s}⌋ + 1 = ⌊{h + 2 * p - k_eff} / {s}⌋ + 1 = {right}"
     if value == right:
         return Feedback(True, f"{setting}: {formula}.")
+    kernel = f"K_eff = K + (K−1)(D−1) = {k_eff}" if d != 1 else f"K = {k}"
+    hints = ("The output length counts the window positions that fit inside the padded input, H + 2P cells.",
+             f"H_out = ⌊(H + 2P − K_eff)/S⌋ + 1, with {kernel}: subtract, divide, round down, then add 1.",
+             f"The answer: {formula}.")
     if not value.is_integer():
-        return Feedback(False, f"you answered {answer}: sizes are whole numbers; round the division down (floor) before adding 1.")
+        return Feedback(False, f"you answered {answer}: sizes are whole numbers; round the division down (floor) "
+                               "before adding 1." + _STUCK, hints=hints)
     mistakes = [
         ((h + 2 * p - k_eff) // s, "you forgot the + 1: the first window position counts too."),
         (math.ceil((h + 2 * p - k_eff) / s) + 1, "you rounded up: a window that would stick out past the edge does not count, so round down."),
@@ -57,8 +64,9 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
     ]
     for guess, why in mistakes:
         if guess is not None and value == guess:
-            return Feedback(False, f"you answered {int(value)} for {setting}; {why}")
-    return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K)/S⌋ + 1.")
+            return Feedback(False, f"you answered {int(value)} for {setting}; {why}" + _STUCK, hints=hints)
+    return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K_eff)/S⌋ + 1 with "
+                           f"{kernel}." + _STUCK, hints=hints)
 
 
 def _pair_answer(answer):

@@ -11,6 +11,8 @@ import numpy as np
 from ..demos.pooling import pool2d, pool_gradients
 from .feedback import Feedback, not_answered
 
+_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
 
 def _as_array(answer, what: str) -> np.ndarray:
     try:
@@ -69,16 +71,22 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
     if answer is None:
         return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx")
     got = _as_array(answer, "answer")
+    hints = ("Max pooling passed on one element per window, its maximum; only that element changed the output.",
+             f"Split x into its {kernel_size}×{kernel_size} windows (stride {s}) and find the largest element of each.",
+             f"The answer: 0 everywhere except each window's maximum, which gets that window's dout: "
+             f"{(dx_max + 0.0).tolist()}.")
     if got.shape != dx_max.shape:
-        return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}.")
+        return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}."
+                        + _STUCK, hints=hints)
     if np.allclose(got, dx_max):
         return Feedback(True, "each window's gradient went to its maximum, and every other element got 0.")
     if np.allclose(got, dx_avg):
         return Feedback(False, "you spread each gradient evenly over its window: that is average pooling's "
-                               "backward. In max pooling only the maximum reached the output, so it gets all of it.")
+                               "backward. In max pooling only the maximum reached the output, so it gets all of it."
+                        + _STUCK, hints=hints)
     every = dx_avg * kernel_size * kernel_size
     if np.allclose(got, every):
         return Feedback(False, "every element of a window got the whole gradient: only the window's maximum "
-                               "changed the output, so only it gets dout; the others get 0.")
+                               "changed the output, so only it gets dout; the others get 0." + _STUCK, hints=hints)
     return Feedback(False, "find the largest element of each window of x: it gets that window's dout, "
-                           "every other element gets 0.")
+                           "every other element gets 0." + _STUCK, hints=hints)

@@ -63,8 +63,8 @@ def _wrong(key: str, message: str, solution, **fields) -> Feedback:
     return Feedback(False, message + _STUCK, hints=hints, solution_code=inspect.getsource(solution))
 
 
-def _unwritten(name: str, key: str, solution) -> Feedback:
-    return not_written(name, hints=HINTS[key], solution_code=inspect.getsource(solution))
+def _unwritten(name: str, key: str, solution, fn) -> Feedback:
+    return not_written(name, hints=HINTS[key], solution_code=inspect.getsource(solution), fn=fn)
 
 
 def _call(fn, *args):
@@ -195,7 +195,7 @@ def check_corr2d(corr2d) -> Feedback:
             return _wrong("function_crash", f"corr2d raised {error} (on {name}).", corr2d_solution, name="corr2d",
                           problem=error, example="corr2d(x, k) with the 4×4 x and 2×2 k above")
         if got is None:
-            return _unwritten("corr2d", "corr2d_unwritten", corr2d_solution)
+            return _unwritten("corr2d", "corr2d_unwritten", corr2d_solution, corr2d)
         got = np.asarray(got, dtype=float)
         if got.shape != expected.shape:
             hint = ""
@@ -255,7 +255,7 @@ def check_multiply_and_add(multiply_and_add) -> Feedback:
                           multiply_and_add_solution, name="multiply_and_add", problem=error,
                           example="the lesson's 2×2 patch and kernel")
         if got is None:
-            return _unwritten("multiply_and_add", "window_unwritten", multiply_and_add_solution)
+            return _unwritten("multiply_and_add", "window_unwritten", multiply_and_add_solution, multiply_and_add)
         arr = np.asarray(got, dtype=float)
         if arr.size > 1:
             shown = _grid(arr.reshape(patch.shape)) if arr.size == patch.size else f"shape {arr.shape}"
@@ -314,7 +314,7 @@ def check_conv_layer(conv_layer_by_hand) -> Feedback:
         return _wrong("function_crash", message, conv_layer_solution, name="conv_layer_by_hand", problem=error,
                       example="conv_layer_by_hand(image, layer.params['W'], layer.params['b'])")
     if got is None:
-        return _unwritten("conv_layer_by_hand", "layer_unwritten", conv_layer_solution)
+        return _unwritten("conv_layer_by_hand", "layer_unwritten", conv_layer_solution, conv_layer_by_hand)
     got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
         why = f"on {name} it returned shape {got.shape}, expected {expected.shape}: (C_out, H_out, W_out)."

@@ -305,7 +305,8 @@ BCE_HINTS = {
         "return sigmoid(z) - y",
     ),
     "mean": (
-        "right up to a factor: you divided by the number of samples. We asked for each sample's own loss.",
+        "right up to a factor: you divided by the number of samples. We asked for each sample's own gradient "
+        "dL/dz.",
         "the mean over a batch divides by N; BinaryCrossEntropy.backward() does that, but here we want one sample.",
         "return sigmoid(z) - y   (without / len(z))",
     ),

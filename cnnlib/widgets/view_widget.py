@@ -198,15 +198,18 @@ class ViewWidget(widgets.VBox):
 
         JupyterLab shows the ``text/html`` of a widget whose state was not saved
         (a lesson opened before running it), and so do ``make html`` and
-        nbviewer: a line saying it is interactive and with which settings. The
-        static picture of the starting state is the cell just before it.
+        nbviewer, and JupyterLab without the widget extension even after the cell
+        has run: a line saying it is interactive, with which settings, and what to
+        do if it stays. The static picture of the starting state is the cell just
+        before it.
         """
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:  # no view (a closed widget): nothing to add
             return None
         shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown_value(c)}"
                           for name, c in self.controls.items())
-        text = f"Interactive figure ({shown}): run the notebook to move its controls. A still picture of its start is next to it."
+        text = (f"Interactive figure ({shown}): run the cell to move its controls (if this line stays after it has run, "
+                "open the lessons with make lab). The still picture above shows its start.")
         bundle["text/plain"] = text
         bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:15px; color:{TEXT_COLOR}; '
                                f'border-left:4px solid #0072B2; padding:4px 10px">▶ {html.escape(text)}</div>')

@@ -16,3 +16,10 @@ from cnnlib.exercises.chain_rule import check_softmax_ce_grad
 def test_check_softmax_ce_grad(answer, right, words):
     result = check_softmax_ce_grad(answer, p=[0.7, 0.2, 0.1], label=0)
     assert bool(result) is right and words in result.message
+
+
+def test_check_softmax_ce_grad_gives_staged_hints_with_the_answer_last():
+    result = check_softmax_ce_grad([0.35, -0.1, -0.05], p=[0.7, 0.2, 0.1], label=0)  # (y - p) / 2: unnamed
+    assert not result and ".hint(1)" in result.message
+    assert "one entry per class" in result.hint(1) and "p_k − y_k" in result.hint(2)
+    assert "-0.3" not in result.hint(1) + result.hint(2) and "[-0.3, 0.2, 0.1]" in result.hint(3)

@@ -78,3 +78,10 @@ def test_check_same_padding_at_a_stride_needs_the_size():
         check_same_padding(3, (0, 1), stride=2)
     with pytest.raises(ValueError, match=r"stride must be an int >= 1, got 0"):
         check_same_padding(3, (0, 1), size=8, stride=0)
+
+
+def test_output_size_fallback_uses_the_dilated_kernel_and_hints_are_staged():
+    result = check_output_size(7, 10, 3, stride=1, dilation=2)  # right: 10 − 5 + 1 = 6; 7 is no named slip
+    assert not result and "K_eff = K + (K−1)(D−1) = 5" in result.message and ".hint(1)" in result.message
+    assert "6" not in result.hint(1) + result.hint(2) and "= 6" in result.hint(3)
+    assert "K = 3" in check_output_size(2, 7, 3, stride=2, padding=1).hint(2)  # no dilation: plain K

@@ -41,3 +41,12 @@ def test_check_pool_output_none_and_bad_pool():
 def test_check_maxpool_grad(answer, right, words):
     result = check_maxpool_grad(answer, X, [[1, 2], [3, 4]])
     assert bool(result) is right and words in result.message
+
+
+def test_check_maxpool_grad_gives_staged_hints_with_the_answer_last():
+    x = [[2, 0, 1, 5], [4, 1, 3, 2], [1, 2, 0, 1], [3, 6, 5, 7]]
+    result = check_maxpool_grad([[0] * 4] * 4, x, [[1, 2], [3, 4]])
+    assert not result and ".hint(1)" in result.message
+    assert "maximum" in result.hint(1) and "windows" in result.hint(2)
+    assert "[1.0, 0.0, 0.0, 0.0]" not in result.hint(1) + result.hint(2)
+    assert "[[0.0, 0.0, 0.0, 2.0], [1.0, 0.0, 0.0, 0.0]" in result.hint(3)
