@@ -78,7 +78,8 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {effective_kernel_size(k, d) - 1} + {op} + 1 "
                               f"= {right}.", hints=hints)
     # Two slips can give the same number (with S = 2P, forgetting −2P and taking H·S both add S): name each.
-    whys = list(dict.fromkeys(why for guess, why in _size_slips(h, k, s, p, op, d) if guess != right and answer == guess))
+    slips = _size_slips(h, k, s, p, op, d)
+    whys = list(dict.fromkeys(why for guess, why in slips if guess != right and answer == guess))
     if whys:
         return Feedback(False, f"you answered {answer} for {setting}; you " + " Or you ".join(whys) + _STUCK,
                         hints=hints)

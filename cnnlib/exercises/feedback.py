@@ -81,8 +81,9 @@ def not_answered(what: str = "your answer") -> Feedback:
 def not_written(name: str, *, hints=(), solution_code: str | None = None, fn=None) -> Feedback:
     """The feedback for a function exercise that returned None.
 
-    That is the untouched skeleton when its body still holds the ``...`` placeholder (or ``fn``
-    is not given); a function whose ``...`` is gone was written, and most likely lacks its ``return``.
+    That is the untouched skeleton when its body still holds a placeholder line (``...``, ``pass`` or
+    ``raise NotImplementedError``), or when ``fn`` is not given; a function without one was written, and
+    most likely lacks its ``return``.
     """
     stuck = " Stuck? On this result, .hint(1), .hint(2) and .hint(3) help one step at a time; .solution() shows one."
     if fn is not None and not _still_a_skeleton(fn):

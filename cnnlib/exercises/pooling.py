@@ -72,7 +72,8 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
         return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx")
     got = _as_array(answer, "answer")
     hints = ("Max pooling passed on one element per window, its maximum; only that element changed the output.",
-             f"Split x into its {kernel_size}×{kernel_size} windows (stride {s}) and find the largest element of each.",
+             f"Split x into its {kernel_size}×{kernel_size} windows (stride {s}) and find the largest element of "
+             "each.",
              f"The answer: 0 everywhere except each window's maximum, which gets that window's dout: "
              f"{(dx_max + 0.0).tolist()}.")
     if got.shape != dx_max.shape:

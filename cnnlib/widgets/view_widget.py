@@ -208,8 +208,8 @@ class ViewWidget(widgets.VBox):
             return None
         shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown_value(c)}"
                           for name, c in self.controls.items())
-        text = (f"Interactive figure ({shown}): run the cell to move its controls (if this line stays after it has run, "
-                "open the lessons with make lab). The still picture above shows its start.")
+        text = (f"Interactive figure ({shown}): run the cell to move its controls (if this line stays after it "
+                "has run, open the lessons with make lab). The still picture above shows its start.")
         bundle["text/plain"] = text
         bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:15px; color:{TEXT_COLOR}; '
                                f'border-left:4px solid #0072B2; padding:4px 10px">▶ {html.escape(text)}</div>')
