@@ -189,7 +189,8 @@ for stride, padding in [(1, 0), (1, 1), (1, "same"), (2, 1), (3, 0)]:
 
 # %% tags=["presentation-hide"]
 my_height = None
-check_output_size(my_height, size=150, kernel_size=7, stride=3, padding=1)
+height_result = check_output_size(my_height, size=150, kernel_size=7, stride=3, padding=1)
+height_result
 
 # %% [markdown]
 # ## Colour: a $3 \times 3 \times 3$ filter

@@ -83,7 +83,8 @@ show(draw_pool_windows(pool_windows(x, kernel_size=2, pool="average")))
 
 # %% tags=["presentation-hide"]
 my_pooled = None  # e.g. [[6, 6, 5], [?, ?, ?], [?, ?, ?]]
-check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
+pool_result = check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
+pool_result
 
 # %% [markdown]
 # The checker explains wrong answers. Three typical ones for the stride-2 max pooling above:
@@ -185,7 +186,8 @@ print(explain_conv_output_size(13, kernel_size=2, stride=2))
 
 # %% tags=["presentation-hide"]
 my_size = None
-check_output_size(my_size, size=27, kernel_size=3, stride=2)
+size_result = check_output_size(my_size, size=27, kernel_size=3, stride=2)
+size_result
 
 # %% [markdown]
 # ## Pooling a real feature map

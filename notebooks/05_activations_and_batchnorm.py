@@ -139,7 +139,8 @@ show(draw_activations(activation_curves()))
 
 # %% tags=["presentation-hide"]
 my_slope = None
-check_sigmoid_grad(my_slope, x=1.0)
+slope_result = check_sigmoid_grad(my_slope, x=1.0)
+slope_result
 
 # %% [markdown]
 # Two frequent slips, at other points, and what the checker says:
@@ -201,7 +202,8 @@ for name, g in norms.items():
 
 # %% tags=["presentation-hide"]
 my_axes = None
-check_bn_axes(my_axes)
+axes_result = check_bn_axes(my_axes)
+axes_result
 
 # %% [markdown]
 # The implementation outline's code uses `np.mean(input, axis=0)`. The checker explains why that is not enough here:

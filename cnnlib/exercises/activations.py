@@ -10,6 +10,8 @@ import numpy as np
 from ..layers.activations import stable_sigmoid
 from .feedback import Feedback, not_answered
 
+_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
 
 def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
     r"""Check a predicted :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))` (to 3 decimals)."""
@@ -21,6 +23,9 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
         value = float(answer)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    hints = ("σ′(x) is the slope of the sigmoid at x; the lesson's formula gives it from σ(x) alone.",
+             f"σ′(x) = σ(x)(1 − σ(x)): compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first.",
+             f"The answer: σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     if abs(value - right) < 5e-4:
         return Feedback(True, f"σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     mistakes = [
@@ -31,8 +36,9 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
     ]
     for guess, why in mistakes:
         if abs(value - guess) < 5e-4:
-            return Feedback(False, f"you answered {value:g}; {why}")
-    return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then s(1 − s).")
+            return Feedback(False, f"you answered {value:g}; {why}" + _STUCK, hints=hints)
+    return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then "
+                           "s(1 − s)." + _STUCK, hints=hints)
 
 
 _AXES_MISTAKES = {
@@ -63,18 +69,23 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
         given = [int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))]
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
+    hints = ("Batch norm gives each channel one mean and one variance.",
+             "NCHW axes are 0 = sample, 1 = channel, 2 = row, 3 = column: average over every axis but the "
+             "channel's.",
+             "The answer: axis=(0, 2, 3), over the samples and every position.")
     outside = [a for a in given if not -4 <= a <= 3]
     if outside:
         return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "
-                               "(or −4..−1 counting from the end).")
+                               "(or −4..−1 counting from the end)." + _STUCK, hints=hints)
     axes = tuple(sorted({a % 4 for a in given}))  # (0, -2, -1) is (0, 2, 3), as in numpy
     N, C, H, W = shape
     if axes == (0, 2, 3):
         return Feedback(True, f"one mean and variance per channel, over N·H·W = {N}·{H}·{W} = {N * H * W} values: "
                               f"for x of shape {tuple(shape)}, x.mean(axis=(0, 2, 3)) has shape ({C},).")
     if axes in _AXES_MISTAKES:
-        return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W))
+        return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W) + _STUCK, hints=hints)
     if 1 in axes:
-        return Feedback(False, "axis 1 is the channel axis: batch norm keeps the channels apart, one mean per channel.")
+        return Feedback(False, "axis 1 is the channel axis: batch norm keeps the channels apart, one mean per "
+                               "channel." + _STUCK, hints=hints)
     return Feedback(False, "NCHW axes are 0 = sample, 1 = channel, 2 = row, 3 = column; batch norm averages a "
-                           "channel over every sample and every position.")
+                           "channel over every sample and every position." + _STUCK, hints=hints)

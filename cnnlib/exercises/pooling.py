@@ -36,26 +36,35 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
     if answer is None:
         return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}")
     got = _as_array(answer, "answer")
+    keep = "largest value" if pool == "max" else "mean"
+    hints = (f"Each output is the {keep} of one {kernel_size}×{kernel_size} window of x.",
+             f"Output (i, j) reads rows i·{s} to i·{s} + {kernel_size - 1} and the same columns; there are "
+             f"⌊(H − {kernel_size})/{s}⌋ + 1 windows per axis.",
+             f"The answer: {(right + 0.0).tolist()}.")
+
+    def wrong(message: str) -> Feedback:
+        return Feedback(False, message + _STUCK, hints=hints)
+
     if got.shape != right.shape:
         hint = ""
         if s != 1 and got.shape == pool2d(x, pool, kernel_size, 1).shape:
             hint = f" That is the size for stride 1: the windows jump {s} cells, so they do not overlap."
-        return Feedback(False, f"your output is {got.shape[0]}×{got.shape[1]} but {setting} gives "
-                               f"{right.shape[0]}×{right.shape[1]}: ⌊(H − {kernel_size})/{s}⌋ + 1 per axis.{hint}")
+        return wrong(f"your output is {got.shape[0]}×{got.shape[1]} but {setting} gives "
+                     f"{right.shape[0]}×{right.shape[1]}: ⌊(H − {kernel_size})/{s}⌋ + 1 per axis.{hint}")
     if np.allclose(got, right):
         return Feedback(True, f"{setting}: each output is the {'largest value' if pool == 'max' else 'mean'} "
                               "of its window.")
     other = "average" if pool == "max" else "max"
     if np.allclose(got, pool2d(x, other, kernel_size, s)):
-        return Feedback(False, f"those are the {'means' if other == 'average' else 'maxima'} of the windows: "
+        return wrong(f"those are the {'means' if other == 'average' else 'maxima'} of the windows: "
                                f"{pool} pooling keeps the {'largest value' if pool == 'max' else 'mean'} instead.")
     if pool == "max" and np.allclose(got, -pool2d(-x, "max", kernel_size, s)):
-        return Feedback(False, "those are the smallest values: max pooling keeps the largest one of each window.")
+        return wrong("those are the smallest values: max pooling keeps the largest one of each window.")
     if np.allclose(got, right.T):
-        return Feedback(False, "right numbers, transposed: output row i comes from input rows i·stride onwards.")
+        return wrong("right numbers, transposed: output row i comes from input rows i·stride onwards.")
     bad = tuple(int(v) for v in np.argwhere(~np.isclose(got, right))[0])
     i, j = bad
-    return Feedback(False, f"out[{i}, {j}] should be {right[i, j]:g}: its window is rows {i * s}..{i * s + kernel_size - 1}, "
+    return wrong(f"out[{i}, {j}] should be {right[i, j]:g}: its window is rows {i * s}..{i * s + kernel_size - 1}, "
                            f"columns {j * s}..{j * s + kernel_size - 1} of the input.")
 
 

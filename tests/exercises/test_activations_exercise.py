@@ -40,3 +40,13 @@ def test_check_bn_axes_quotes_the_lessons_batch():
     # lesson 05 normalises x = rng.standard_normal((8, 3, 4, 4))
     assert "(8, 3, 4, 4)" in check_bn_axes((0, 2, 3)).message
     assert "N·H·W = 2·5·6 = 60" in check_bn_axes((0, 2, 3), shape=(2, 7, 5, 6)).message
+
+
+def test_sigmoid_and_bn_axes_checkers_give_staged_hints_with_the_answer_last():
+    from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
+    slope = check_sigmoid_grad(0.3, x=1.0)
+    assert not slope and ".hint(1)" in slope.message
+    assert "0.197" not in slope.hint(1) + slope.hint(2) and "= 0.197" in slope.hint(3)
+    axes = check_bn_axes((1,))
+    assert not axes and ".hint(1)" in axes.message and "(0, 2, 3)" in axes.hint(3)
+    assert "(0, 2, 3)" not in axes.hint(1) + axes.hint(2)

@@ -50,3 +50,10 @@ def test_check_maxpool_grad_gives_staged_hints_with_the_answer_last():
     assert "maximum" in result.hint(1) and "windows" in result.hint(2)
     assert "[1.0, 0.0, 0.0, 0.0]" not in result.hint(1) + result.hint(2)
     assert "[[0.0, 0.0, 0.0, 2.0], [1.0, 0.0, 0.0, 0.0]" in result.hint(3)
+
+
+def test_check_pool_output_gives_staged_hints_with_the_answer_last():
+    result = check_pool_output([[6, 3], [5, 8]], X, "max")
+    assert not result and ".hint(1)" in result.message and "transposed" in result.message
+    assert "[[6.0, 5.0], [3.0, 8.0]]" not in result.hint(1) + result.hint(2)
+    assert "[[6.0, 5.0], [3.0, 8.0]]" in result.hint(3)
