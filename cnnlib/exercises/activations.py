@@ -8,9 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers.activations import stable_sigmoid
-from .feedback import Feedback, not_answered
-
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+from .feedback import STUCK, Feedback, not_answered
 
 
 def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
@@ -36,9 +34,9 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
     ]
     for guess, why in mistakes:
         if abs(value - guess) < 5e-4:
-            return Feedback(False, f"you answered {value:g}; {why}" + _STUCK, hints=hints)
+            return Feedback(False, f"you answered {value:g}; {why}" + STUCK, hints=hints)
     return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then "
-                           "s(1 − s)." + _STUCK, hints=hints)
+                           "s(1 − s)." + STUCK, hints=hints)
 
 
 _AXES_MISTAKES = {
@@ -76,16 +74,16 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
     outside = [a for a in given if not -4 <= a <= 3]
     if outside:
         return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "
-                               "(or −4..−1 counting from the end)." + _STUCK, hints=hints)
+                               "(or −4..−1 counting from the end)." + STUCK, hints=hints)
     axes = tuple(sorted({a % 4 for a in given}))  # (0, -2, -1) is (0, 2, 3), as in numpy
     N, C, H, W = shape
     if axes == (0, 2, 3):
         return Feedback(True, f"one mean and variance per channel, over N·H·W = {N}·{H}·{W} = {N * H * W} values: "
                               f"for x of shape {tuple(shape)}, x.mean(axis=(0, 2, 3)) has shape ({C},).")
     if axes in _AXES_MISTAKES:
-        return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W) + _STUCK, hints=hints)
+        return Feedback(False, _AXES_MISTAKES[axes].format(n=C * H * W) + STUCK, hints=hints)
     if 1 in axes:
         return Feedback(False, "axis 1 is the channel axis: batch norm keeps the channels apart, one mean per "
-                               "channel." + _STUCK, hints=hints)
+                               "channel." + STUCK, hints=hints)
     return Feedback(False, "NCHW axes are 0 = sample, 1 = channel, 2 = row, 3 = column; batch norm averages a "
-                           "channel over every sample and every position." + _STUCK, hints=hints)
+                           "channel over every sample and every position." + STUCK, hints=hints)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from ..layers import BatchNorm2D, Conv2D, Layer, ReLU, Residual
 from ..shapes import conv_output_size
-from .feedback import Feedback, not_answered
-
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+from .feedback import STUCK, Feedback, not_answered
 
 
 def _whole(answer, what: str) -> int:
@@ -50,8 +48,8 @@ def check_pointwise_params(answer, in_channels: int, out_channels: int, bias: bo
     ]
     for guess, why in slips:
         if guess is not None and got == guess:
-            return Feedback(False, f"you answered {got:,} for Conv2D({c_in}, {c_out}, 1); {why}" + _STUCK, hints=hints)
-    return Feedback(False, f"you answered {got:,} for Conv2D({c_in}, {c_out}, 1)." + _STUCK, hints=hints)
+            return Feedback(False, f"you answered {got:,} for Conv2D({c_in}, {c_out}, 1); {why}" + STUCK, hints=hints)
+    return Feedback(False, f"you answered {got:,} for Conv2D({c_in}, {c_out}, 1)." + STUCK, hints=hints)
 
 
 def check_stacked_receptive_field(answer, n_layers: int, kernel_size: int = 3) -> Feedback:
@@ -82,8 +80,8 @@ def check_stacked_receptive_field(answer, n_layers: int, kernel_size: int = 3) -
     ]
     for guess, why in slips:
         if got == guess and guess != right:
-            return Feedback(False, f"you answered {got} for {n} stacked {k}×{k} convs; {why}" + _STUCK, hints=hints)
-    return Feedback(False, f"you answered {got} for {n} stacked {k}×{k} convs." + _STUCK, hints=hints)
+            return Feedback(False, f"you answered {got} for {n} stacked {k}×{k} convs; {why}" + STUCK, hints=hints)
+    return Feedback(False, f"you answered {got} for {n} stacked {k}×{k} convs." + STUCK, hints=hints)
 
 
 def residual_block(in_channels: int, out_channels: int, stride: int = 1) -> list[Layer]:
@@ -134,7 +132,7 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
         what = "channels" if c_in != c_out else "size"
         what = "channels and size" if c_in != c_out and s != 1 else what
         return Feedback(False, f"the block changes the {what}: {in_shape} → {block_shape}, so x cannot be "
-                               "added to its output as it is." + _STUCK, hints=hints)
+                               "added to its output as it is." + STUCK, hints=hints)
     try:
         Residual(residual_block(c_in, c_out, s), shortcut=answer).output_shape(in_shape)
     except (ValueError, TypeError) as exc:
@@ -145,22 +143,22 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
             why = f"the projection reads x, which has {c_in} channels: Conv2D({c_in}, {c_out}, 1, ...)."
         else:
             why = str(exc)
-        return Feedback(False, f"that shortcut does not fit {setting}: {why}" + _STUCK, hints=hints)
+        return Feedback(False, f"that shortcut does not fit {setting}: {why}" + STUCK, hints=hints)
     if not needs_projection:
         return Feedback(False, f"that works, but {setting} keeps the shape: the identity adds nothing to learn and "
-                               "passes the gradient unchanged; a projection here only costs parameters." + _STUCK,
+                               "passes the gradient unchanged; a projection here only costs parameters." + STUCK,
                         hints=hints)
     nonlinear = [type(layer).__name__ for layer in _layers(answer) if not isinstance(layer, (Conv2D, BatchNorm2D))]
     if nonlinear:
         return Feedback(False, f"the shapes fit, but {nonlinear[0]} makes the shortcut non-linear. ResNet's projection "
                                "is linear (a 1×1 conv, then batch norm): it only changes x's shape, so the shortcut "
-                               "carries x, and its gradient, past the block without a ReLU cutting them." + _STUCK,
+                               "carries x, and its gradient, past the block without a ReLU cutting them." + STUCK,
                         hints=hints)
     convs = _convs(answer)
     if convs and convs[0].kernel_size != (1, 1):
         k = convs[0].kernel_size[0]
         return Feedback(False, f"the shapes fit, but a {k}×{k} projection has {k * k}× the weights of a 1×1 one; "
-                               "the shortcut only needs to match the shape, so ResNet uses 1×1." + _STUCK,
+                               "the shortcut only needs to match the shape, so ResNet uses 1×1." + STUCK,
                         hints=hints)
     return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; a 1×1 conv with stride {s} gives x "
                           "that shape "

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Feedback, not_answered
-
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+from .feedback import STUCK, Feedback, not_answered
 
 
 def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
@@ -29,7 +27,7 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
              f"The answer: p − y with y = one-hot({label}) = {np.round(right, 4).tolist()}.")
     if got.shape != p.shape:
         return Feedback(False, f"the gradient has one entry per class: {p.size} numbers, you gave {got.size}."
-                        + _STUCK, hints=hints)
+                        + STUCK, hints=hints)
     if np.allclose(got, right):
         return Feedback(True, f"p − y = {np.round(right, 4).tolist()}: the true class is pushed up (negative "
                               "gradient), every other class down by its probability.")
@@ -45,6 +43,6 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
         ]
     for guess, why in mistakes:
         if np.all(np.isfinite(guess)) and np.allclose(got, guess):
-            return Feedback(False, why + _STUCK, hints=hints)
-    return Feedback(False, "write y as one-hot (1 at the true class, 0 elsewhere) and subtract it from p." + _STUCK,
+            return Feedback(False, why + STUCK, hints=hints)
+    return Feedback(False, "write y as one-hot (1 at the true class, 0 elsewhere) and subtract it from p." + STUCK,
                     hints=hints)

@@ -15,9 +15,8 @@ from ..explain import saliency
 from ..layers import Dense, Flatten
 from ..model import Sequential
 from ..shapes import conv_output_size
-from .feedback import Feedback, not_answered, not_written
+from .feedback import STUCK, Feedback, not_answered, not_written
 
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
 
 LINEAR_SOLUTION = '''def linear_saliency(W, b, x, c):
     # z_c = sum_i x_i W[i, c] + b[c], so dz_c/dx_i = W[i, c]: the weights of class c, whatever x is
@@ -64,7 +63,7 @@ def check_linear_saliency(fn) -> Feedback:
             got = fn(W.copy(), b.copy(), x.copy(), c)
         except Exception as exc:  # the student's code: report any error as feedback
             return Feedback(False, f"linear_saliency raised {type(exc).__name__}: {exc} (on an image of shape "
-                                   f"{x.shape} with {W.shape[1]} classes)." + _STUCK, hints=_LINEAR_HINTS,
+                                   f"{x.shape} with {W.shape[1]} classes)." + STUCK, hints=_LINEAR_HINTS,
                             solution_code=LINEAR_SOLUTION)
         if got is None:
             return not_written("linear_saliency", hints=_LINEAR_HINTS, solution_code=LINEAR_SOLUTION, fn=fn)
@@ -74,7 +73,7 @@ def check_linear_saliency(fn) -> Feedback:
             continue
         setting = f"image shape {x.shape}, class {c}"
         why = _linear_slip(got, W, b, x, c)
-        return Feedback(False, f"wrong for {setting}: {why}" + _STUCK, hints=_LINEAR_HINTS,
+        return Feedback(False, f"wrong for {setting}: {why}" + STUCK, hints=_LINEAR_HINTS,
                         solution_code=LINEAR_SOLUTION)
     return Feedback(True, "the saliency of a linear model is its weight column W[:, c], shaped like the image: "
                           "the same for every image. That is why a linear model's saliency is a template of the "
@@ -139,5 +138,5 @@ def check_occlusion_positions(answer, size: int, patch: int, stride: int) -> Fee
     ]
     for guess, why in slips:
         if got == guess and guess != right:
-            return Feedback(False, f"you answered {got} for {setting}; {why}" + _STUCK, hints=hints)
-    return Feedback(False, f"you answered {got} for {setting}." + _STUCK, hints=hints)
+            return Feedback(False, f"you answered {got} for {setting}; {why}" + STUCK, hints=hints)
+    return Feedback(False, f"you answered {got} for {setting}." + STUCK, hints=hints)

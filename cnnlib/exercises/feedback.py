@@ -12,6 +12,9 @@ import inspect
 
 from ..demos.formatting import wrap_text
 
+#: Appended to a wrong answer's message when the feedback has staged hints.
+STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
 #: Hint levels: 1 what is wrong (it is in the message), 2 where to look, 3 the fix.
 HINT_LEVELS = (1, 2, 3)
 

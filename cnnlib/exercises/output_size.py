@@ -10,9 +10,7 @@ import math
 import numbers
 
 from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
-from .feedback import Feedback, not_answered
-
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+from .feedback import STUCK, Feedback, not_answered
 
 
 def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -46,7 +44,7 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
              f"The answer: {formula}.")
     if not value.is_integer():
         return Feedback(False, f"you answered {answer}: sizes are whole numbers; round the division down (floor) "
-                               "before adding 1." + _STUCK, hints=hints)
+                               "before adding 1." + STUCK, hints=hints)
     mistakes = [
         ((h + 2 * p - k_eff) // s, "you forgot the + 1: the first window position counts too."),
         (math.ceil((h + 2 * p - k_eff) / s) + 1, "you rounded up: a window that would stick out past the edge does not count, so round down."),
@@ -64,9 +62,9 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
     ]
     for guess, why in mistakes:
         if guess is not None and value == guess:
-            return Feedback(False, f"you answered {int(value)} for {setting}; {why}" + _STUCK, hints=hints)
+            return Feedback(False, f"you answered {int(value)} for {setting}; {why}" + STUCK, hints=hints)
     return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K_eff)/S⌋ + 1 with "
-                           f"{kernel}." + _STUCK, hints=hints)
+                           f"{kernel}." + STUCK, hints=hints)
 
 
 def _pair_answer(answer):

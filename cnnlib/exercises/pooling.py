@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..demos.pooling import pool2d, pool_gradients
-from .feedback import Feedback, not_answered
-
-_STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+from .feedback import STUCK, Feedback, not_answered
 
 
 def _as_array(answer, what: str) -> np.ndarray:
@@ -43,7 +41,7 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
              f"The answer: {(right + 0.0).tolist()}.")
 
     def wrong(message: str) -> Feedback:
-        return Feedback(False, message + _STUCK, hints=hints)
+        return Feedback(False, message + STUCK, hints=hints)
 
     if got.shape != right.shape:
         hint = ""
@@ -87,16 +85,16 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
              f"{(dx_max + 0.0).tolist()}.")
     if got.shape != dx_max.shape:
         return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}."
-                        + _STUCK, hints=hints)
+                        + STUCK, hints=hints)
     if np.allclose(got, dx_max):
         return Feedback(True, "each window's gradient went to its maximum, and every other element got 0.")
     if np.allclose(got, dx_avg):
         return Feedback(False, "you spread each gradient evenly over its window: that is average pooling's "
                                "backward. In max pooling only the maximum reached the output, so it gets all of it."
-                        + _STUCK, hints=hints)
+                        + STUCK, hints=hints)
     every = dx_avg * kernel_size * kernel_size
     if np.allclose(got, every):
         return Feedback(False, "every element of a window got the whole gradient: only the window's maximum "
-                               "changed the output, so only it gets dout; the others get 0." + _STUCK, hints=hints)
+                               "changed the output, so only it gets dout; the others get 0." + STUCK, hints=hints)
     return Feedback(False, "find the largest element of each window of x: it gets that window's dout, "
-                           "every other element gets 0." + _STUCK, hints=hints)
+                           "every other element gets 0." + STUCK, hints=hints)
