@@ -1,6 +1,6 @@
 """The networks of the course, built from cnnlib layers.
 
-* :func:`fashion_mnist_cnn`: the practical material's 28×28×1 network
+* :func:`fashion_mnist_cnn`: the 28×28×1 network of the implementation outline ("Implementing CNNs from Scratch")
   (Conv 32 → pool → Conv 64 → pool → Dense 128 → Dense 10), optionally with
   batch normalization after each convolution (and after ``Dense(1600, 128)``)
   and dropout before the classifier.
@@ -46,7 +46,7 @@ def _check_dropout(p) -> float:
 def fashion_mnist_cnn(batchnorm: bool = False, dropout: float = 0.0, *, dense_batchnorm: bool = False,
                       hidden_dropout: float | None = None, in_channels: int = 1, num_classes: int = 10, seed=0,
                       init: str = "he") -> Sequential:
-    """The 28×28 network of the practical material, ready to train.
+    """The 28×28 network of the implementation outline, ready to train.
 
     Args:
         batchnorm: put ``BatchNorm2D`` between each convolution and its ReLU

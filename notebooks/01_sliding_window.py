@@ -68,11 +68,12 @@ print(f"Dense(3072 -> {outputs:,}) would have {3072 * outputs + outputs:,} param
 
 # %% [markdown]
 # **Exercise.** How many parameters does `Conv2D(in_channels=3, out_channels=64, kernel_size=5)` have?
-# Replace `None` with your number and run the cell.
+# Replace `None` with your number and run the cell. Stuck? `count_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_count = None
-check_conv_params(my_count, in_channels=3, out_channels=64, kernel_size=5)
+count_result = check_conv_params(my_count, in_channels=3, out_channels=64, kernel_size=5)
+count_result
 
 # %% [markdown]
 # ## Kernel, filter, output channel
@@ -127,11 +128,12 @@ k = np.array([[1, 0],
 
 # %% [markdown]
 # **Exercise.** Before you watch the window move: predict `out[1, 0]` by hand (the window one row down from
-# the start), then run the cell.
+# the start), then run the cell. Stuck? `cell_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_answer = None
-check_output_cell(1, 0, my_answer, x, k)
+cell_result = check_output_cell(1, 0, my_answer, x, k)
+cell_result
 
 # %% [markdown]
 # The checker recognises the usual slips. Here is what it says to three wrong answers for `out[0, 1]`
@@ -301,11 +303,12 @@ print(f"one bias per position: {per_position:,}   one bias per filter: {16}")
 
 # %% [markdown]
 # **Exercise.** How many parameters does a dense layer from a flattened 28×28 grayscale image to 128 units
-# have?
+# have? Stuck? `dense_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_dense_count = None
-check_dense_params(my_dense_count, in_features=28 * 28, out_features=128)
+dense_result = check_dense_params(my_dense_count, in_features=28 * 28, out_features=128)
+dense_result
 
 # %% [markdown]
 # ## Summary

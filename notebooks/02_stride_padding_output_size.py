@@ -368,14 +368,16 @@ print(check_same_padding(4, (2, 1)))  # a slip for K = 4: the right total on the
 
 # %% [markdown]
 # **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 3$, $S = 2$?
-# (PyTorch and `cnnlib` would refuse `padding='same'` here.)
+# (PyTorch and `cnnlib` would refuse `padding='same'` here.) Stuck? `keras_result.hint(1)`, then `.hint(2)`,
+# `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_keras_padding = None
-check_same_padding(3, my_keras_padding, size=10, stride=2)
+keras_result = check_same_padding(3, my_keras_padding, size=10, stride=2)
+keras_result
 
 # %%
-print(check_same_padding(3, (1, 1), size=9, stride=2))  # a slip for H = 9: the stride-1 answer
+print(check_same_padding(5, (2, 2), size=8, stride=2))  # a slip for K = 5, H = 8: the stride-1 answer
 
 # %% [markdown]
 # ## Summary

@@ -596,6 +596,10 @@ diagnose_conv_backward(fixed)
 
 # %% [markdown]
 # ### Bug 3: a convolution with padding
+#
+# Written another way: instead of one output cell at a time, this one takes one kernel offset
+# $(k_h, k_w)$ at a time. Weight `W[:, :, kh, kw]` meets the padded input at rows $k_h, k_h + S, \dots$ and the
+# same columns, and broadcasting handles the batch, the channels and the output cells at once.
 
 # %%
 print(inspect.getsource(conv_backward_broken_3))

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # 07 · Making it fast: from loops to one matrix multiply
 #
-# A full training run passes **60,000 images** through the network of the practical material, ten times over
+# A full training run passes **60,000 images** through the implementation outline's network, ten times over
 # (`python -m cnnlib.train`; lesson 09's `FULL_DATA = True` uses 55,000 of them and keeps 5,000 to validate).
 # The convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
 # `cnnlib` (and every deep learning framework) computes the *same numbers* hundreds of times faster:

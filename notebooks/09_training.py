@@ -17,12 +17,12 @@
 # # 09 · Training a CNN on real images
 #
 # Everything so far comes together here. Lesson 08 wrote the training loop, the update rules and the losses by
-# hand; here `fit()` runs that same loop for us, with Adam. We build the network of the practical material layer by layer with
-# `cnnlib`, check it is set up right, train it on **Fashion-MNIST** (photos of clothes), measure how good it
-# is, and then look inside: what it confuses, what its first filters learned, and what every channel of every
-# layer responds to.
+# hand; here `fit()` runs that same loop for us, with Adam. We build the implementation outline's network layer
+# by layer with `cnnlib`, check it is set up right, train it on **Fashion-MNIST** (photos of clothes), measure
+# how good it is, and then look inside: what it confuses, what its first filters learned, and what every channel
+# of every layer responds to.
 #
-# The network, from the practical material:
+# The network, from the implementation outline ("Implementing CNNs from Scratch"):
 #
 # | layer | |
 # |---|---|
@@ -189,7 +189,7 @@ print(f"accuracy on the 50 images: {final['accuracy']:.0%}")
 model = build_model()
 optimizer = Adam(model, lr=1e-3)
 steps = EPOCHS * math.ceil(TRAIN_SIZE / 64)
-plot = LivePlot(every=20, title="training the network of the practical material")
+plot = LivePlot(every=20, title="training the implementation outline's network")
 history = model.fit(x_train, y_train, loss=CrossEntropy(), optimizer=optimizer, epochs=EPOCHS, batch_size=64,
                     validation_data=(x_val, y_val), seed=0, callbacks=[plot, CosineLR(optimizer, steps)])
 

@@ -125,3 +125,17 @@ def test_kernels_get_one_blas_thread_as_when_the_stored_outputs_were_made():
     made = subprocess.run([sys.executable, "-c", code], cwd=NOTEBOOK_DIR.parent, capture_output=True, text=True,
                           env={k: v for k, v in os.environ.items() if k not in VARIABLES})
     assert made.stdout.strip() == "1", f"tools/run_notebooks.py must pin one BLAS thread: {made.stdout}{made.stderr}"
+
+
+def test_slip_demos_show_only_wrong_answers(notebook):
+    """A cell that prints a checker on commented answers (``print(check_...(...))  # forgot the + 1``) shows
+    what the checker says to *slips*: every one of its results must be a "Not yet", never "Correct"."""
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        lines = [ln for ln in cell.source.splitlines() if ln.startswith("print(check_")]
+        if cell.cell_type != "code" or not lines or not all("#" in ln for ln in lines):
+            continue
+        shown = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        assert shown.count("✘ Not yet") == len(lines) and "✔" not in shown, (
+            f"{path.name} cell {i}: a demo of slips printed a result that is not a 'Not yet' "
+            f"(lines: {lines}; output: {shown[:300]!r}). Hint: give each demo an answer that is really wrong.")

@@ -75,22 +75,28 @@ def conv_backward_broken_2(dout, x, W, stride=1, padding=0):
 
 
 def conv_backward_broken_3(dout, x, W, stride=1, padding=0):
-    """Gradients of a convolution, with loops, including the padding."""
+    """Gradients of a convolution, one kernel offset at a time, including the padding.
+
+    Weight W[:, :, kh, kw] meets the padded input at rows kh, kh + stride, ... (one per output
+    row), and the same for columns; broadcasting does the batch, the channels and the output cells
+    at once.
+    """
     N, C, H, W_in = x.shape
     F, _, KH, KW = W.shape
     H_out, W_out = dout.shape[2], dout.shape[3]
     x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     dx_pad = np.zeros_like(x_pad)
     dW = np.zeros_like(W)
+    for kh in range(KH):
+        for kw in range(KW):
+            rows = slice(kh, kh + (H_out - 1) * stride + 1, stride)  # H_out rows of x_pad
+            cols = slice(kw, kw + (W_out - 1) * stride + 1, stride)  # W_out columns
+            seen = x_pad[:, None, :, rows, cols]  # (N, 1, C, H_out, W_out): what this weight met
+            d = dout[:, :, None]  # (N, F, 1, H_out, W_out)
+            w = W[None, :, :, kh, kw, None, None]  # (1, F, C, 1, 1)
+            dW[:, :, kh, kw] = (d * seen).sum(axis=(0, 3, 4))  # (F, C)
+            dx_pad[:, :, rows, cols] += (d * w).sum(axis=1)  # (N, C, H_out, W_out)
     db = dout.sum(axis=(0, 2, 3))
-    for n in range(N):
-        for f in range(F):
-            for i in range(H_out):
-                for j in range(W_out):
-                    top, left = i * stride, j * stride
-                    window = x_pad[n, :, top:top + KH, left:left + KW]
-                    dW[f] += dout[n, f, i, j] * window
-                    dx_pad[n, :, top:top + KH, left:left + KW] += dout[n, f, i, j] * W[f]
     dx = dx_pad[:, :, :H, :W_in]
     return dx, dW, db
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 HINTS = {
     # -- convolution: the known broken versions, named exactly ------------------------------------------------
     "stride": (
-        "correct at stride 1, wrong at stride 2: something that depends on the stride ignores it.",
+        "correct at stride 1, wrong at strides 2 and 3: something that depends on the stride ignores it.",
         "look at the line that places the window of output cell (i, j) in x_pad.",
         (
             "output cell (i, j) reads the window whose top-left corner is (i * stride, j * stride), so its gradient "
@@ -192,7 +192,8 @@ HINTS = {
         "add the products up: a running total inside the loops, or np.sum(patch * kernel).",
     ),
     "window_rotated": (
-        "you used the kernel rotated by 180°: that is convolution; CNNs compute cross-correlation.",
+        "you used {slip}. Rotated by 180° it would be convolution; CNNs compute cross-correlation, with the kernel "
+        "as it is.",
         "look at which kernel weight you multiply patch[m, n] with.",
         "patch[m, n] meets kernel[m, n], the weight at the SAME position: no flipping of the indices.",
     ),

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from .._checks import as_pair
-from .feedback import Feedback, not_answered
+from .feedback import STUCK, Feedback, not_answered
 
 
 def _count(answer) -> int:
-    if isinstance(answer, bool) or not float(answer).is_integer():
-        raise TypeError(f"answer must be a whole number of parameters, got {answer!r}.")
+    try:
+        whole = not isinstance(answer, bool) and float(answer).is_integer()
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise TypeError(f"answer must be a whole number of parameters, e.g. 896, got {answer!r}.")
     return int(answer)
 
 
@@ -28,6 +32,12 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
         formula = f"C_out·C_in·KH·KW = {out_channels}·{in_channels}·{kh}·{kw} = {right}"
     if answer == right:
         return Feedback(True, f"{formula}. The count does not depend on the image size: that is weight sharing.")
+    bias_part = " plus one bias per filter" if bias else ""
+    hints = (f"A convolution's parameters are its filters' weights{bias_part}. The image size does not enter: "
+             "every position reuses the same filters.",
+             f"There are C_out = {out_channels} filters. Each one covers all C_in = {in_channels} input channels "
+             f"with a {kh}×{kw} kernel, so it has {kh}·{kw}·{in_channels} = {kh * kw * in_channels} weights.",
+             f"The answer: {formula}.")
     mistakes = [
         (weights, "you forgot the biases: one per filter, so add C_out."),
         (out_channels * kh * kw + (out_channels if bias else 0),
@@ -37,8 +47,9 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
     ]
     for guess, why in mistakes:
         if answer == guess:
-            return Feedback(False, f"you answered {answer}; {why}")
-    return Feedback(False, f"you answered {answer}. Count C_out filters of size KH×KW×C_in plus one bias each.")
+            return Feedback(False, f"you answered {answer}; {why}" + STUCK, hints=hints)
+    return Feedback(False, f"you answered {answer}. Count C_out filters of size KH×KW×C_in{bias_part}." + STUCK,
+                    hints=hints)
 
 
 def check_dense_params(answer, in_features: int, out_features: int, bias: bool = True) -> Feedback:
@@ -52,11 +63,19 @@ def check_dense_params(answer, in_features: int, out_features: int, bias: bool =
     answer = _count(answer)
     weights = in_features * out_features
     right = weights + (out_features if bias else 0)
+    formula = (f"{in_features}·{out_features} weights + {out_features} biases = {right:,}" if bias
+               else f"{in_features}·{out_features} weights = {right:,}")
     if answer == right:
-        return Feedback(True, f"{in_features}·{out_features} weights + {out_features if bias else 0} biases = {right:,}.")
-    if answer == weights:
-        return Feedback(False, f"you answered {answer}; you forgot the biases: one per output unit.")
+        return Feedback(True, f"{formula}.")
+    bias_part = ", plus one bias per output unit" if bias else ""
+    hints = (f"A dense layer connects every input to every output unit, each connection with its own weight"
+             f"{bias_part}.",
+             f"Here there are in_features = {in_features} inputs and out_features = {out_features} output units.",
+             f"The answer: {formula}.")
+    if bias and answer == weights:
+        return Feedback(False, f"you answered {answer}; you forgot the biases: one per output unit." + STUCK,
+                        hints=hints)
     return Feedback(
-        False, f"you answered {answer}. Every output unit sees every input: in_features·out_features weights, "
-        "plus one bias per output unit.",
+        False, f"you answered {answer}. Every output unit sees every input: in_features·out_features weights"
+        f"{bias_part}." + STUCK, hints=hints,
     )

@@ -197,17 +197,21 @@ CONV_NAMES = ("dx", "dW", "db")
 @lru_cache(maxsize=1)
 def _conv_settings() -> tuple:
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((2, 2, 5, 5))
+    x5 = rng.standard_normal((2, 2, 5, 5))
     W = rng.standard_normal((3, 2, 3, 3))
     b = rng.standard_normal(3)
+    x7 = rng.standard_normal((2, 2, 7, 7))
     settings = []
-    for stride, padding in ((1, 0), (2, 0), (1, 1), (2, 1), (3, 0)):  # at (3, 0) the floor drops 2 rows
-        def forward(stride=stride, padding=padding):
+    # 5×5 inputs, where every window fits exactly; then 7×7 at stride 3: 2×2 windows, and the floor drops the
+    # last row and column ((7 − 3) / 3 leaves 1). A 5×5 input would give one window there, which no stride slip
+    # can move.
+    for stride, padding, x in ((1, 0, x5), (2, 0, x5), (1, 1, x5), (2, 1, x5), (3, 0, x7)):
+        def forward(x=x, stride=stride, padding=padding):
             return conv2d(x, W, b, stride, padding)
 
         dout = rng.standard_normal(forward().shape)
         numeric = {name: numerical_gradient(forward, a, dout=dout) for name, a in zip(CONV_NAMES, (x, W, b))}
-        padded = (2, 2, 5 + 2 * padding, 5 + 2 * padding)
+        padded = (x.shape[0], x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding)
         settings.append(_Setting(f"stride {stride}, padding {padding}", (x.copy(), W.copy(), stride, padding),
                                  dout, numeric, padded))
     return tuple(settings)

@@ -91,9 +91,19 @@ def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, 
     rule = (f"Keras makes ⌈H/S⌉ = ⌈{h}/{s}⌉ = {h_out} outputs and pads only what they need: "
             "P_total = max((H_out − 1)·S + K_eff − H, 0)")
     before, after = _pair_answer(answer)
+    hints = (f"Keras' 'same' does not keep the size at stride {s}: it makes ⌈H/S⌉ outputs and pads only as much "
+             "as those windows need.",
+             f"⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff = {(h_out - 1) * s + k_eff} rows; the "
+             f"padding is what they need beyond the H = {h} rows (never less than 0), split as evenly as possible, "
+             "the extra row after (bottom/right).",
+             f"The answer: {right}.")
+
+    def wrong(message: str) -> Feedback:
+        return Feedback(False, message + STUCK, hints=hints)
+
     if not (before.is_integer() and after.is_integer()):
-        return Feedback(False, f"you answered {answer!r}: padding is a whole number of rows of zeros on each side. "
-                               f"{rule}; when the total is odd the extra row goes after (bottom/right).")
+        return wrong(f"you answered {answer!r}: padding is a whole number of rows of zeros on each side. "
+                     f"{rule}; when the total is odd the extra row goes after (bottom/right).")
     before, after = int(before), int(after)
     if (before, after) == right:
         why = (f"⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff = {(h_out - 1) * s + k_eff} rows, the input "
@@ -102,14 +112,13 @@ def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, 
         return Feedback(True, f"{setting}: Keras pads {right}: {why}{extra}. (PyTorch and cnnlib refuse "
                               "padding='same' at this stride; pass this padding explicitly.)")
     if (after, before) == right:
-        return Feedback(False, "right total, wrong side: Keras/TensorFlow put the extra row after (bottom/right).")
+        return wrong("right total, wrong side: Keras/TensorFlow put the extra row after (bottom/right).")
     if (before, after) == same_padding(k, d):
-        return Feedback(False, f"that is the stride-1 'same' padding, K_eff − 1 = {k_eff - 1} in total, which keeps "
-                               f"the size at stride 1. At stride {s} the output cannot keep the size: {rule}.")
+        return wrong(f"that is the stride-1 'same' padding, K_eff − 1 = {k_eff - 1} in total, which keeps "
+                     f"the size at stride 1. At stride {s} the output cannot keep the size: {rule}.")
     if before + after != total:
-        return Feedback(False, f"yours adds up to {before + after}. {rule}.")
-    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra row after "
-                           "(bottom/right).")
+        return wrong(f"yours adds up to {before + after}. {rule}.")
+    return wrong(f"the total {total} is right; split it as evenly as possible, the extra row after (bottom/right).")
 
 
 def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None, stride: int = 1) -> Feedback:
@@ -145,22 +154,21 @@ def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None
              "Split the total as evenly as possible; when it is odd, PyTorch and TensorFlow put the extra row after "
              "(bottom/right).",
              f"The answer: {right}.")
-    more = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
     if not (before.is_integer() and after.is_integer()):
         half = " That is (K_eff − 1)/2: the total is odd, so it cannot be split evenly." if (
             before == after == total / 2) else ""
         return Feedback(False, f"you answered {tuple(answer) if len(set(answer)) > 1 else answer[0]}: padding is a "
                                f"whole number of rows of zeros on each side, so a fraction cannot be padded.{half}"
-                               + more, hints=hints)
+                               + STUCK, hints=hints)
     before, after = int(before), int(after)
     if (before, after) == right:
         extra = " The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and TensorFlow." if right[0] != right[1] else ""
         return Feedback(True, f"padding {right} keeps the size: total K_eff − 1 = {total}.{extra}")
     if (after, before) == right:
         return Feedback(False, "right total, wrong side: PyTorch and TensorFlow put the extra pixel after "
-                               "(bottom/right)." + more, hints=hints)
+                               "(bottom/right)." + STUCK, hints=hints)
     if before + after != total:
         return Feedback(False, f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; "
-                               f"yours adds up to {before + after}." + more, hints=hints)
-    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra pixel after." + more,
-                    hints=hints)
+                               f"yours adds up to {before + after}." + STUCK, hints=hints)
+    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra pixel after."
+                    + STUCK, hints=hints)

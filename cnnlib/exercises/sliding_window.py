@@ -21,7 +21,7 @@ import numpy as np
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, correlate
 from .bug_hints import HINTS
-from .feedback import Feedback, not_answered, not_written
+from .feedback import STUCK, Feedback, not_answered, not_written
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix, .solution() shows one."
 
@@ -113,13 +113,20 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
     right = out[row, col]
     if np.isclose(answer, right):
         return Feedback(True, f"out[{row}, {col}] = {_num(right)}: the sum of {where} times the kernel, element by element.")
+    products = " + ".join(f"{_num(p)}·{_num(w)}" if w >= 0 else f"{_num(p)}·({_num(w)})"
+                          for p, w in zip(patch.ravel(), kernel.ravel()))
+    hints = (f"out[{row}, {col}] is one number: the kernel laid on one patch of the input, the {kh * kw} products "
+             "of overlapping cells added up.",
+             f"The patch is {where}: {_grid(patch)}. Pair its cell (m, n) with kernel[m, n] = {_grid(kernel)}, "
+             "without flipping the kernel.",
+             f"The answer: {products} = {_num(right)}.")
     for guess, why in _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
         if guess is not None and np.isclose(answer, guess):
-            return Feedback(False, f"you answered {_num(answer)}; {why}")
+            return Feedback(False, f"you answered {_num(answer)}; {why}" + STUCK, hints=hints)
     return Feedback(
         False,
         f"you answered {_num(answer)}. Take {where}, multiply it element-wise with the kernel and add the "
-        f"{kh * kw} products. Patch = {patch.astype(float).tolist()}, kernel = {kernel.tolist()}.",
+        f"{kh * kw} products." + STUCK, hints=hints,
     )
 
 
@@ -269,9 +276,13 @@ def check_multiply_and_add(multiply_and_add) -> Feedback:
         if np.isclose(value, patch.sum()):
             return _wrong("window_no_weights", f"{said}: that is the sum of the patch values, without the weights.",
                           multiply_and_add_solution)
-        if np.isclose(value, np.sum(patch * k[::-1, ::-1])):
-            return _wrong("window_rotated", f"{said}: that is the sum with the kernel rotated by 180°.",
-                          multiply_and_add_solution)
+        rotated = np.isclose(value, np.sum(patch * k[::-1, ::-1]))
+        transposed = k.shape[0] == k.shape[1] and np.isclose(value, np.sum(patch * k.T))
+        if rotated or transposed:
+            slip = ("the kernel rotated by 180° or transposed (on this kernel the two are the same)" if rotated
+                    and transposed else "the kernel rotated by 180°" if rotated else "the transposed kernel")
+            return _wrong("window_rotated", f"{said}: that is the sum with {slip}.", multiply_and_add_solution,
+                          slip=slip)
         kh, kw = k.shape
         partial = {"the last row left out": (slice(0, kh - 1), slice(None)),
                    "the last column left out": (slice(None), slice(0, kw - 1)),

@@ -103,8 +103,9 @@ def test_fixing_the_one_wrong_line_passes(mistake):
 
 def test_stride_message_is_the_one_students_need():
     result = diagnose_conv_backward(bugs.conv_backward_broken_1)
-    assert result.message.startswith("correct at stride 1, wrong at stride 2: something that depends on the stride")
-    assert "dx fails at stride 2, padding 0; stride 2, padding 1." in result.message
+    assert result.message.startswith(
+        "correct at stride 1, wrong at strides 2 and 3: something that depends on the stride")
+    assert "dx fails at stride 2, padding 0; stride 2, padding 1; stride 3, padding 0." in result.message
     assert result.hint(3).endswith("top, left = i * stride, j * stride.")
     table = result.table().splitlines()
     assert table[0].split()[:4] == ["stride", "1,", "padding", "0"] and "✘" not in table[0]
@@ -263,7 +264,7 @@ def test_a_maxpool_missing_stride_is_named():
 
 def test_conv_is_checked_where_the_stride_does_not_fit_exactly():
     names = [r.setting for r in diagnose_conv_backward(edited(*FIXES["stride"])).results]
-    assert "stride 3, padding 0" in names  # (5 − 3) / 3 leaves 2 rows that no window reaches
+    assert "stride 3, padding 0" in names  # 7×7 there: (7 − 3) / 3 leaves 1 row that no window reaches
 
 
 def test_forgetting_the_rows_the_floor_drops_is_named():

@@ -17,3 +17,36 @@ def test_check_dense_params():
     assert "forgot the biases" in check_dense_params(100_352, 784, 128).message
     with pytest.raises(TypeError, match="whole number"):
         check_dense_params(1.5, 784, 128)
+
+
+@pytest.mark.parametrize("answer", [864, 320, 28, 960, 5])
+def test_check_conv_params_gives_staged_hints_with_the_answer_last(answer):
+    result = check_conv_params(answer, 3, 32, 3)
+    assert ".hint(1)" in result.message
+    assert "896" not in result.message + result.hint(1) + result.hint(2)
+    assert "27 weights" in result.hint(2) and result.hint(3).endswith("= 896.")
+
+
+def test_check_dense_params_gives_staged_hints_with_the_answer_last():
+    for answer in (100_352, 5):
+        result = check_dense_params(answer, 784, 128)
+        assert ".hint(1)" in result.message and "100,480" not in result.hint(1) + result.hint(2)
+        assert "784 inputs" in result.hint(2) and "= 100,480" in result.hint(3)
+
+
+def test_parameter_counts_without_bias_never_mention_biases():
+    assert check_dense_params(100_352, 784, 128, bias=False)
+    assert "bias" not in check_dense_params(5, 784, 128, bias=False).message
+    assert "bias" not in check_conv_params(5, 3, 32, 3, bias=False).hint(1)
+
+
+@pytest.mark.parametrize("answer", ["896", [896], None])
+def test_a_count_that_is_not_a_number_is_a_type_error_naming_it(answer):
+    if answer is None:
+        assert "replace None" in check_conv_params(answer, 3, 32, 3).message
+        return
+    if answer == "896":  # a numeric string is read as its number, as float() does
+        assert check_conv_params(answer, 3, 32, 3)
+        return
+    with pytest.raises(TypeError, match=r"whole number of parameters, e\.g\. 896, got \[896\]"):
+        check_conv_params(answer, 3, 32, 3)

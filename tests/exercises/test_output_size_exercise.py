@@ -85,3 +85,11 @@ def test_output_size_fallback_uses_the_dilated_kernel_and_hints_are_staged():
     assert not result and "K_eff = K + (K−1)(D−1) = 5" in result.message and ".hint(1)" in result.message
     assert "6" not in result.hint(1) + result.hint(2) and "= 6" in result.hint(3)
     assert "K = 3" in check_output_size(2, 7, 3, stride=2, padding=1).hint(2)  # no dilation: plain K
+
+
+@pytest.mark.parametrize("answer", [(1, 0), (1, 1), (2, 2), (0.5, 0.5)])
+def test_keras_same_padding_gives_staged_hints_with_the_answer_last(answer):
+    result = check_same_padding(3, answer, size=10, stride=2)
+    assert ".hint(1)" in result.message
+    assert "(0, 1)" not in result.hint(1) + result.hint(2) and result.hint(3) == "The answer: (0, 1)."
+    assert "span (H_out − 1)·S + K_eff = 11 rows" in result.hint(2)

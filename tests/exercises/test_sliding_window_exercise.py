@@ -94,3 +94,12 @@ def test_check_corr2d_says_either_when_only_the_lesson_kernel_is_tried():
 
     fb = check_corr2d(only_first)
     assert not fb and "could be either" in fb.message
+
+
+@pytest.mark.parametrize("answer", [1, 8, 2, 5, 100])
+def test_check_output_cell_gives_staged_hints_with_the_answer_last(answer):
+    result = check_output_cell(0, 1, answer)
+    assert ".hint(1)" in result.message
+    assert "= 3" not in result.message + result.hint(1) + result.hint(2)
+    assert "[[2, 3], [1, 2]]" in result.hint(2)  # the patch at (0, 1) of the lesson's input
+    assert result.hint(3) == "The answer: 2·1 + 3·0 + 1·(-1) + 2·1 = 3."

@@ -107,3 +107,12 @@ def test_feedback_hints_are_staged_and_levels_checked():
         result.hint(4)
     assert Feedback(True, "yes").hint(1) == "nothing to hint: yes"
     assert Feedback(True, "yes").solution().startswith("no reference solution")
+
+
+def test_multiply_and_add_does_not_call_a_transposed_kernel_rotated():
+    result = check_multiply_and_add(lambda p, k: _sum(p, k.T))  # on the lesson's kernel, k.T is the rotation
+    assert "rotated by 180° or transposed (on this kernel the two are the same)" in result.message
+    assert "or transposed" in result.hint(1)
+    transposed_on_3x3 = check_multiply_and_add(lambda p, k: _sum(p, k.T if p.shape == (3, 3) else k))
+    assert "that is the sum with the transposed kernel." in transposed_on_3x3.message
+    assert "rotated" not in transposed_on_3x3.message.split("Stuck?")[0]
