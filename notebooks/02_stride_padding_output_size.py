@@ -367,17 +367,17 @@ same_result
 print(check_same_padding(4, (2, 1)))  # a slip for K = 4: the right total on the wrong side
 
 # %% [markdown]
-# **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 3$, $S = 2$?
+# **Keras' 'same' at stride 2.** Which `(before, after)` padding does Keras use for $H = 10$, $K = 5$, $S = 2$?
 # (PyTorch and `cnnlib` would refuse `padding='same'` here.) Stuck? `keras_result.hint(1)`, then `.hint(2)`,
 # `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_keras_padding = None
-keras_result = check_same_padding(3, my_keras_padding, size=10, stride=2)
+keras_result = check_same_padding(5, my_keras_padding, size=10, stride=2)
 keras_result
 
 # %%
-print(check_same_padding(5, (2, 2), size=8, stride=2))  # a slip for K = 5, H = 8: the stride-1 answer
+print(check_same_padding(7, (3, 3), size=8, stride=2))  # a slip for K = 7, H = 8: the stride-1 answer
 
 # %% [markdown]
 # ## Summary

@@ -547,7 +547,7 @@ print(diagnosis_1.hint(2))
 print(diagnosis_1.hint(3))
 
 # %% [markdown]
-# Right at stride 1, wrong at stride 2: the window of output cell $(i, j)$ starts at
+# Right at stride 1, wrong at strides 2 and 3: the window of output cell $(i, j)$ starts at
 # $(i \cdot \text{stride},\ j \cdot \text{stride})$, but the loop uses $(i, j)$. Fixed copy:
 
 # %%
@@ -599,7 +599,10 @@ diagnose_conv_backward(fixed)
 #
 # Written another way: instead of one output cell at a time, this one takes one kernel offset
 # $(k_h, k_w)$ at a time. Weight `W[:, :, kh, kw]` meets the padded input at rows $k_h, k_h + S, \dots$ and the
-# same columns, and broadcasting handles the batch, the channels and the output cells at once.
+# same columns, and broadcasting handles the batch, the channels and the output cells at once. Two things
+# in it may be new: `slice(a, b, s)` is the slice `a:b:s` kept in a variable, so `x_pad[:, :, rows, cols]`
+# means `x_pad[:, :, a:b:s, c:d:s]`; and `None` in an index adds an axis of length 1 (as `x[None, None]` did in
+# lessons 01 and 03), so that arrays of different shapes broadcast (the comments give every shape).
 
 # %%
 print(inspect.getsource(conv_backward_broken_3))

@@ -40,6 +40,7 @@ from .scalars import (
     check_positive_int,
     check_real,
     check_real_pair,
+    is_real_number,
     make_rng,
 )
 from .targets import (

@@ -58,6 +58,11 @@ def check_bool(value, name: str, hint: str) -> bool:
     return bool(value)
 
 
+def is_real_number(value) -> bool:
+    """True for one real number (int, float, numpy scalar), False for bools, strings, arrays and the rest."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def check_real(value, name: str, *, low: float = -math.inf, high: float = math.inf, low_open: bool = False,
                high_open: bool = False, noun: str = "a number", hint: str = "") -> float:
     """Return ``value`` as a float after checking it is a finite real number in the given range.
@@ -69,7 +74,7 @@ def check_real(value, name: str, *, low: float = -math.inf, high: float = math.i
     0.1
     """
     tail = f" Hint: {hint}" if hint else ""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not is_real_number(value):
         raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}.{tail}")
     try:
         v = float(value)

@@ -93,7 +93,7 @@ def conv_backward_broken_3(dout, x, W, stride=1, padding=0):
             cols = slice(kw, kw + (W_out - 1) * stride + 1, stride)  # W_out columns
             seen = x_pad[:, None, :, rows, cols]  # (N, 1, C, H_out, W_out): what this weight met
             d = dout[:, :, None]  # (N, F, 1, H_out, W_out)
-            w = W[None, :, :, kh, kw, None, None]  # (1, F, C, 1, 1)
+            w = W[:, :, kh, kw][None, :, :, None, None]  # (F, C) -> (1, F, C, 1, 1)
             dW[:, :, kh, kw] = (d * seen).sum(axis=(0, 3, 4))  # (F, C)
             dx_pad[:, :, rows, cols] += (d * w).sum(axis=1)  # (N, C, H_out, W_out)
     db = dout.sum(axis=(0, 2, 3))

@@ -41,7 +41,7 @@ HINTS = {
         "look at the line that cuts dx out of dx_pad: which rows and columns of dx_pad belong to x?",
         (
             "the padding added P rows and columns on EVERY side, so crop them from every side: "
-            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W]."
+            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in]."
         ),
     ),
     "every_element": (
@@ -82,12 +82,12 @@ HINTS = {
     "crop_pattern": (
         "dx is correct without padding, wrong with padding 1: the padding is undone wrongly on the way back.",
         "look at the line that cuts dx out of dx_pad.",
-        "crop P rows and columns from every side: dx = dx_pad[:, :, padding:padding + H, padding:padding + W].",
+        "crop P rows and columns from every side: dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in].",
     ),
     "uncropped": (
         "on {setting}, dx has the padded input's shape {shape}, not the shape of x.",
         "look at the end: dx_pad is the gradient of the PADDED input; x is only its middle.",
-        "crop the padding off: dx = dx_pad[:, :, padding:padding + H, padding:padding + W].",
+        "crop the padding off: dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in].",
     ),
     "minus_padding": (
         "correct with padding 1, but at padding 0 dx is empty: shape {shape}.",
@@ -97,7 +97,7 @@ HINTS = {
         ),
         (
             "slice with the size instead of a negative index: "
-            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W]."
+            "dx = dx_pad[:, :, padding:padding + H, padding:padding + W_in]."
         ),
     ),
     "dropped_rows": (

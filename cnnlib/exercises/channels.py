@@ -5,14 +5,25 @@ from .._checks import as_pair
 from .feedback import STUCK, Feedback, not_answered
 
 
-def _count(answer) -> int:
+def _count(answer) -> float:
+    """The answer as a number; a TypeError naming it when it is not one (a list, a string like "4,864")."""
     try:
-        whole = not isinstance(answer, bool) and float(answer).is_integer()
+        if isinstance(answer, (bool, str, bytes)):
+            raise TypeError
+        return float(answer)
     except (TypeError, ValueError):
-        whole = False
-    if not whole:
-        raise TypeError(f"answer must be a whole number of parameters, e.g. 896, got {answer!r}.")
-    return int(answer)
+        raise TypeError(f"answer must be a whole number of parameters, e.g. 896, got {answer!r}. Hint: write "
+                        "it without quotes or commas, 896 or 896.0 (Python also reads 1_000 as 1000).") from None
+
+
+def _not_a_count(answer: float) -> Feedback | None:
+    """Feedback for a number that cannot count parameters (negative, or with a fraction); None otherwise."""
+    if answer < 0:
+        return Feedback(False, f"you answered {answer:.12g}: a count of parameters cannot be negative.")
+    if not answer.is_integer():
+        return Feedback(False, f"you answered {answer:.12g}: parameters are counted in whole numbers; every weight "
+                               "and every bias is one parameter.")
+    return None
 
 
 def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, bias: bool = True) -> Feedback:
@@ -24,6 +35,9 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
     if answer is None:
         return not_answered("your count of the parameters")
     answer = _count(answer)
+    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
+        return odd
+    answer = int(answer)
     kh, kw = as_pair(kernel_size, "kernel_size")
     weights = out_channels * in_channels * kh * kw
     right = weights + (out_channels if bias else 0)
@@ -35,8 +49,8 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
     bias_part = " plus one bias per filter" if bias else ""
     hints = (f"A convolution's parameters are its filters' weights{bias_part}. The image size does not enter: "
              "every position reuses the same filters.",
-             f"There are C_out = {out_channels} filters. Each one covers all C_in = {in_channels} input channels "
-             f"with a {kh}×{kw} kernel, so it has {kh}·{kw}·{in_channels} = {kh * kw * in_channels} weights.",
+             "Count one filter first: it has one KH×KW kernel for every input channel. Then count the filters: "
+             "one per output channel.",
              f"The answer: {formula}.")
     mistakes = [
         (weights, "you forgot the biases: one per filter, so add C_out."),
@@ -61,6 +75,9 @@ def check_dense_params(answer, in_features: int, out_features: int, bias: bool =
     if answer is None:
         return not_answered("your count of the parameters")
     answer = _count(answer)
+    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
+        return odd
+    answer = int(answer)
     weights = in_features * out_features
     right = weights + (out_features if bias else 0)
     formula = (f"{in_features}·{out_features} weights + {out_features} biases = {right:,}" if bias
@@ -70,7 +87,8 @@ def check_dense_params(answer, in_features: int, out_features: int, bias: bool =
     bias_part = ", plus one bias per output unit" if bias else ""
     hints = (f"A dense layer connects every input to every output unit, each connection with its own weight"
              f"{bias_part}.",
-             f"Here there are in_features = {in_features} inputs and out_features = {out_features} output units.",
+             "Count the inputs (in_features: the length of the flattened input) and the output units "
+             "(out_features); every (input, output) pair has one weight.",
              f"The answer: {formula}.")
     if bias and answer == weights:
         return Feedback(False, f"you answered {answer}; you forgot the biases: one per output unit." + STUCK,

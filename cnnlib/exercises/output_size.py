@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from .._checks import is_real_number
 from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
 from .feedback import STUCK, Feedback, not_answered
 
@@ -69,13 +70,33 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
 
 def _pair_answer(answer):
     """``answer`` as two floats ``(before, after)``; one number means the same on both sides."""
-    if isinstance(answer, (int, float)):
+    if is_real_number(answer):
         answer = (answer, answer)
     try:
+        if isinstance(answer, (str, bytes)):
+            raise TypeError
         before, after = (float(v) for v in answer)
     except (TypeError, ValueError):
-        raise TypeError(f"answer must be a pair (before, after), got {answer!r}.") from None
+        raise TypeError(f"answer must be a pair of numbers (before, after), got {answer!r}. Hint: e.g. (1, 2): "
+                        "1 row of zeros before (top/left), 2 after (bottom/right).") from None
     return before, after
+
+
+def _shown(answer) -> str:
+    """The answer as the student typed it, numpy scalars as plain numbers: ``1.5`` or ``(1, 2)``."""
+    def fmt(v: float) -> str:
+        return str(int(v)) if v.is_integer() else f"{v:g}"
+
+    before, after = _pair_answer(answer)
+    bare = is_real_number(answer)
+    return fmt(before) if bare else f"({fmt(before)}, {fmt(after)})"
+
+
+def _bare(answer) -> str:
+    """A note for an answer given as one number, which means the same padding on both sides."""
+    if is_real_number(answer):
+        return f" (One number means {_shown(answer)} on each side, {_shown((answer, answer))}; give (before, after).)"
+    return ""
 
 
 def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, dilation: int) -> Feedback:
@@ -93,18 +114,20 @@ def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, 
     before, after = _pair_answer(answer)
     hints = (f"Keras' 'same' does not keep the size at stride {s}: it makes ⌈H/S⌉ outputs and pads only as much "
              "as those windows need.",
-             f"⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff = {(h_out - 1) * s + k_eff} rows; the "
-             f"padding is what they need beyond the H = {h} rows (never less than 0), split as evenly as possible, "
-             "the extra row after (bottom/right).",
+             f"H_out = ⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff rows; the padding is what they need "
+             f"beyond the H = {h} rows (never less than 0), split as evenly as possible, the extra row after "
+             "(bottom/right).",
              f"The answer: {right}.")
 
     def wrong(message: str) -> Feedback:
-        return Feedback(False, message + STUCK, hints=hints)
+        return Feedback(False, message + _bare(answer) + STUCK, hints=hints)
 
     if not (before.is_integer() and after.is_integer()):
-        return wrong(f"you answered {answer!r}: padding is a whole number of rows of zeros on each side. "
+        return wrong(f"you answered {_shown(answer)}: padding is a whole number of rows of zeros on each side. "
                      f"{rule}; when the total is odd the extra row goes after (bottom/right).")
     before, after = int(before), int(after)
+    if min(before, after) < 0:
+        return wrong(f"you answered {_shown(answer)}: padding adds rows of zeros, so neither side can be negative.")
     if (before, after) == right:
         why = (f"⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff = {(h_out - 1) * s + k_eff} rows, the input "
                f"has {h}, so P_total = {total}")
@@ -146,29 +169,31 @@ def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None
         return not_answered(f"your padding (before, after) for kernel size {kernel_size}")
     right = same_padding(kernel_size, dilation)
     total = right[0] + right[1]
-    if isinstance(answer, (int, float)):
-        answer = (answer, answer)
     before, after = _pair_answer(answer)
     hints = (f"'same' keeps the size: H + P_before + P_after − K_eff + 1 must equal H, so the total padding is "
              f"K_eff − 1 = {total}.",
              "Split the total as evenly as possible; when it is odd, PyTorch and TensorFlow put the extra row after "
              "(bottom/right).",
              f"The answer: {right}.")
+
+    def wrong(message: str) -> Feedback:
+        return Feedback(False, message + _bare(answer) + STUCK, hints=hints)
+
     if not (before.is_integer() and after.is_integer()):
         half = " That is (K_eff − 1)/2: the total is odd, so it cannot be split evenly." if (
             before == after == total / 2) else ""
-        return Feedback(False, f"you answered {tuple(answer) if len(set(answer)) > 1 else answer[0]}: padding is a "
-                               f"whole number of rows of zeros on each side, so a fraction cannot be padded.{half}"
-                               + STUCK, hints=hints)
+        return wrong(f"you answered {_shown(answer)}: padding is a whole number of rows of zeros on each side, so a "
+                     f"fraction cannot be padded.{half}")
     before, after = int(before), int(after)
+    if min(before, after) < 0:
+        return wrong(f"you answered {_shown(answer)}: padding adds rows of zeros, so neither side can be negative.")
     if (before, after) == right:
-        extra = " The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and TensorFlow." if right[0] != right[1] else ""
+        extra = (" The total K − 1 is odd, so the extra pixel goes after (bottom/right), as in PyTorch and "
+                 "TensorFlow." if right[0] != right[1] else "")
         return Feedback(True, f"padding {right} keeps the size: total K_eff − 1 = {total}.{extra}")
     if (after, before) == right:
-        return Feedback(False, "right total, wrong side: PyTorch and TensorFlow put the extra pixel after "
-                               "(bottom/right)." + STUCK, hints=hints)
+        return wrong("right total, wrong side: PyTorch and TensorFlow put the extra pixel after (bottom/right).")
     if before + after != total:
-        return Feedback(False, f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; "
-                               f"yours adds up to {before + after}." + STUCK, hints=hints)
-    return Feedback(False, f"the total {total} is right; split it as evenly as possible, the extra pixel after."
-                    + STUCK, hints=hints)
+        return wrong(f"the padding must add up to K_eff − 1 = {total} so that H + total − K_eff + 1 = H; "
+                     f"yours adds up to {before + after}.")
+    return wrong(f"the total {total} is right; split it as evenly as possible, the extra pixel after.")

@@ -120,9 +120,18 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
              f"The patch is {where}: {_grid(patch)}. Pair its cell (m, n) with kernel[m, n] = {_grid(kernel)}, "
              "without flipping the kernel.",
              f"The answer: {products} = {_num(right)}.")
+    slips = []  # every slip that gives this number, most telling first
     for guess, why in _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
-        if guess is not None and np.isclose(answer, guess):
-            return Feedback(False, f"you answered {_num(answer)}; {why}" + STUCK, hints=hints)
+        if guess is not None and np.isclose(answer, guess) and why not in slips:
+            slips.append(why)
+    if any(why.startswith(_EITHER) for why in slips):  # it names the rotation and the transpose already
+        slips = [why for why in slips if why not in (_ROTATED, _TRANSPOSED)]
+    if len(slips) == 1:
+        return Feedback(False, f"you answered {_num(answer)}; {slips[0]}" + STUCK, hints=hints)
+    if slips:
+        listed = " ".join(f"({i}) {why}" for i, why in enumerate(slips, 1))
+        return Feedback(False, f"you answered {_num(answer)}, which {len(slips)} different slips give: {listed}"
+                        + STUCK, hints=hints)
     return Feedback(
         False,
         f"you answered {_num(answer)}. Take {where}, multiply it element-wise with the kernel and add the "

@@ -275,3 +275,12 @@ def test_forgetting_the_rows_the_floor_drops_is_named():
     assert result.mistake == "dropped_rows"
     assert [r.setting for r in result.results if not r.passed] == ["stride 3, padding 0"]
     assert "dx is correct whenever the stride fits exactly" in result.message
+
+
+@pytest.mark.parametrize("key", ["crop", "crop_pattern", "uncropped", "minus_padding"])
+def test_every_crop_fix_in_the_hints_pastes_into_the_function_and_passes(key):
+    from cnnlib.exercises.bug_hints import HINTS
+
+    fix = "dx = " + HINTS[key][2].split("dx = ", 1)[1].rstrip(".")
+    pasted = edited(bugs.conv_backward_broken_3, "dx = dx_pad[:, :, :H, :W_in]", fix)
+    assert diagnose_conv_backward(pasted), f"hint 3 of {key!r} does not fix the crop: {fix}"

@@ -92,4 +92,28 @@ def test_keras_same_padding_gives_staged_hints_with_the_answer_last(answer):
     result = check_same_padding(3, answer, size=10, stride=2)
     assert ".hint(1)" in result.message
     assert "(0, 1)" not in result.hint(1) + result.hint(2) and result.hint(3) == "The answer: (0, 1)."
-    assert "span (H_out − 1)·S + K_eff = 11 rows" in result.hint(2)
+    assert "H_out = ⌈10/2⌉ = 5 windows span (H_out − 1)·S + K_eff rows" in result.hint(2)
+    assert "11" not in result.hint(1) + result.hint(2)  # the span is the student's step
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    ((-1, 2), "neither side can be negative"),
+    (1, "One number means 1 on each side, (1, 1)"),
+])
+def test_same_padding_names_negative_and_one_number_answers(answer, phrase):
+    for result in (check_same_padding(4, answer), check_same_padding(3, answer, size=10, stride=2)):
+        assert not result and phrase in result.message
+
+
+@pytest.mark.parametrize("answer", ["01", [1], (1, "a")])
+def test_same_padding_answer_that_is_not_a_pair_of_numbers_is_a_type_error(answer):
+    with pytest.raises(TypeError, match=r"pair of numbers \(before, after\), got .*Hint: e\.g\. \(1, 2\)"):
+        check_same_padding(4, answer)
+
+
+def test_same_padding_takes_numpy_numbers():
+    import numpy as np
+
+    assert check_same_padding(3, np.int64(1))
+    assert check_same_padding(4, (np.int64(1), np.float64(2.0)))
+    assert "you answered 1.5:" in check_same_padding(4, np.float64(1.5)).message
