@@ -66,7 +66,7 @@ def multiply_and_add(patch, kernel):
 # Lesson 01's exercises work the same way, and lesson 06's find-the-bug exercises give the same staged hints.
 
 # %% tags=["presentation-hide"]
-from cnnlib.exercises.sliding_window import check_multiply_and_add
+from cnnlib.exercises.window import check_multiply_and_add
 
 result = check_multiply_and_add(multiply_and_add)
 result

@@ -2,7 +2,7 @@
 
 Each entry is a ``(what, where, fix)`` triple. The checkers (the find-the-bug
 ones in :mod:`cnnlib.exercises.gradcheck_diagnosis`, the write-a-function ones
-in :mod:`cnnlib.exercises.sliding_window`) show only ``what`` at first; a
+in :mod:`cnnlib.exercises.window` and :mod:`cnnlib.exercises.sliding_window`) show only ``what`` at first; a
 student asks for ``where`` and ``fix`` one at a time with
 :meth:`~cnnlib.exercises.feedback.Feedback.hint`, so reading the diagnosis does
 not solve the exercise. ``{…}`` fields are filled with the failing setting.

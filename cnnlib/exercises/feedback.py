@@ -11,9 +11,14 @@ from __future__ import annotations
 import inspect
 
 from ..demos.formatting import wrap_text
+from .bug_hints import HINTS
 
 #: Appended to a wrong answer's message when the feedback has staged hints.
 STUCK = " Stuck? .hint(1), .hint(2), .hint(3) on this result."
+
+#: Appended instead for the write-a-function exercises, whose results also have a reference solution.
+STUCK_WITH_SOLUTION = (" Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix, .solution() "
+                       "shows one.")
 
 #: Hint levels: 1 what is wrong (it is in the message), 2 where to look, 3 the fix.
 HINT_LEVELS = (1, 2, 3)
@@ -111,3 +116,40 @@ def _still_a_skeleton(fn) -> bool:
         return True
     placeholders = ("...", "pass", "raise NotImplementedError", "raise NotImplementedError()")
     return any(line.split("#", 1)[0].strip() in placeholders for line in source.splitlines())
+
+
+# -- the write-a-function exercises (lessons 00 and 01) -------------------------------------------------------
+def wrong_function(key: str, message: str, solution, **fields) -> Feedback:
+    """Feedback for a wrong function: the message, the staged hints ``HINTS[key]`` (``{…}`` filled from
+    ``fields``) and ``solution``'s source as the reference."""
+    hints = tuple(h.format(**fields) for h in HINTS[key])
+    return Feedback(False, message + STUCK_WITH_SOLUTION, hints=hints, solution_code=inspect.getsource(solution))
+
+
+def unwritten_function(name: str, key: str, solution, fn) -> Feedback:
+    """:func:`not_written` for ``fn`` with the hints ``HINTS[key]`` and ``solution``'s source."""
+    return not_written(name, hints=HINTS[key], solution_code=inspect.getsource(solution), fn=fn)
+
+
+def call_student(fn, *args):
+    """``(result, None)``, or ``(None, "TypeError: …")`` when the student's function raised.
+
+    Each argument is copied, so a function that writes into its input cannot spoil the next case.
+    """
+    try:
+        return fn(*(a.copy() for a in args)), None
+    except NotImplementedError:
+        return None, None  # the skeleton: not written yet
+    except Exception as exc:  # the student's code: report, don't crash the lesson
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def num(v) -> str:
+    """A number as a student writes it: ``3`` for 3.0, ``0.25`` otherwise."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else f"{v:g}"
+
+
+def grid(a) -> str:
+    """A 2-D array as nested lists of :func:`num`: ``[[1, 0], [-1, 1]]``."""
+    return "[" + ", ".join("[" + ", ".join(num(v) for v in row) + "]" for row in a) + "]"

@@ -19,7 +19,7 @@ def test_unanswered_exercises_say_what_to_do():
 
 
 def test_a_written_function_without_return_is_told_so_and_the_skeleton_is_not_written():
-    from cnnlib.exercises.sliding_window import check_multiply_and_add
+    from cnnlib.exercises.window import check_multiply_and_add
 
     def skeleton(patch, kernel):
         KH, KW = kernel.shape

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from cnnlib.exercises.feedback import Feedback
-from cnnlib.exercises.sliding_window import (check_conv_layer, check_corr2d, check_multiply_and_add,
-                                             conv_layer_solution, corr2d_solution, multiply_and_add_solution)
+from cnnlib.exercises.sliding_window import check_conv_layer, check_corr2d, conv_layer_solution, corr2d_solution
+from cnnlib.exercises.window import check_multiply_and_add, multiply_and_add_solution
 
 
 def _skeleton(*args):
