@@ -41,8 +41,8 @@ from cnnlib import Sequential
 from cnnlib.datasets import load_fashion_mnist
 from cnnlib.demos.training import (activation_stats, bce_naive, bce_stable, early_stopping, lr_sweep,
                                    naive_sigmoid, small_mlp)
-from cnnlib.exercises.training import (check_bce_grad, check_momentum_update, check_sgd_update,
-                                       reference_sgd_update)
+from cnnlib.exercises.bce_gradient import check_bce_grad
+from cnnlib.exercises.training import check_momentum_update, check_sgd_update, reference_sgd_update
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.layers import Dense, Dropout, Flatten, ReLU
 from cnnlib.layers.activations import stable_sigmoid

@@ -78,6 +78,13 @@ class Diagnosis(Feedback):
         self.mistakes = tuple(mistakes) or ((mistake,) if mistake else ())
         self.results = list(results)
 
+    @classmethod
+    def from_hints(cls, key: str, hints: dict) -> Diagnosis:
+        """The diagnosis of the known mistake ``key``: ``hints[key]`` is its ``(what, where, fix)``; ``what`` is
+        the message."""
+        what, where, fix = hints[key]
+        return cls(False, what, mistake=key, hints=(what, where, fix))
+
     def table(self) -> str:
         """One line per setting: the relative error of each gradient against central differences."""
         return "\n".join(r.row() for r in self.results)

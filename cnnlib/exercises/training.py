@@ -1,25 +1,20 @@
-r"""Lesson 08 checkers: the SGD update, the momentum update and the gradient of binary cross-entropy.
+r"""Lesson 08 checkers: the SGD update and the momentum update (the BCE gradient's is in ``bce_gradient``).
 
 Each runs the student's function next to cnnlib (``cnnlib.optim.SGD``,
-``SGD(momentum=...)``, ``BinaryCrossEntropy(from_logits=True)``), and when the
-numbers differ, tries the usual slips (the sign flipped, the learning rate
-missing, ``W`` updated but not ``b``, a velocity that does not carry over,
-:math:`\partial L/\partial p` instead of :math:`\partial L/\partial z`, …) to
-name the mistake. The message says what is wrong; ``result.hint(2)`` says
-where to look and ``result.hint(3)`` gives the fix, so the answer is never
-shown first.
+``SGD(momentum=...)``), and when the numbers differ, tries the usual slips
+(the sign flipped, the learning rate missing, ``W`` updated but not ``b``, a
+velocity that does not carry over, …) to name the mistake. The message says
+what is wrong; ``result.hint(2)`` says where to look and ``result.hint(3)``
+gives the fix, so the answer is never shown first.
 
 >>> check_sgd_update(reference_sgd_update).correct
 True
->>> check_bce_grad(lambda z, y: y - 1 / (1 + np.exp(-z))).mistake
-'sign'
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..layers import Dense, ReLU
-from ..layers.activations import stable_sigmoid
 from ..losses import CrossEntropy
 from ..model import Sequential
 from ..optim import SGD
@@ -40,20 +35,6 @@ def reference_momentum_update(w, grad, velocity, lr, momentum):
     velocity = momentum * velocity + grad
     w = w - lr * velocity
     return w, velocity
-
-
-def reference_bce_grad(z, y):
-    """d(BCE)/dz for each sample: sigmoid(z) - y."""
-    return stable_sigmoid(np.asarray(z, dtype=float)) - y
-
-
-def _diagnosis(key: str, hints: dict) -> Diagnosis:
-    what, where, fix = hints[key]
-    return Diagnosis(False, what, mistake=key, hints=(what, where, fix))
-
-
-def _right(message: str) -> Diagnosis:
-    return Diagnosis(True, message)
 
 
 # -- (a) the SGD update ---------------------------------------------------------------------------------------
@@ -137,29 +118,30 @@ def check_sgd_update(fn) -> Diagnosis:
     right = {key: -LR * g for key, g in grads.items()}
     if all(np.allclose(moved[k], right[k], rtol=1e-10, atol=1e-14) for k in right):
         exact = all(np.array_equal(student.layers[i].params[n], ref.layers[i].params[n]) for i, n in right)
-        return _right("every parameter moved by -lr × grad, " + ("bit for bit" if exact else "to float precision")
-                      + " the same as cnnlib.optim.SGD(model, lr).step().")
+        how = "bit for bit" if exact else "to float precision"
+        return Diagnosis(True, f"every parameter moved by -lr × grad, {how} the same as cnnlib.optim.SGD(model, "
+                               "lr).step().")
     if not any(np.any(m != 0) for m in moved.values()):
         key = "not_answered" if returned is None or returned is Ellipsis else "not_in_place"
-        return _diagnosis(key, SGD_HINTS)
+        return Diagnosis.from_hints(key, SGD_HINTS)
 
     def all_match(keys, factor):
         return all(np.allclose(moved[k], factor * grads[k]) for k in keys)
 
     keys = list(right)
     if all_match(keys, LR):
-        return _diagnosis("sign", SGD_HINTS)
+        return Diagnosis.from_hints("sign", SGD_HINTS)
     if all_match(keys, -1.0):
-        return _diagnosis("no_lr", SGD_HINTS)
+        return Diagnosis.from_hints("no_lr", SGD_HINTS)
     weights = [k for k in keys if k[1] == "W"]
     others = [k for k in keys if k[1] != "W"]
     if all_match(weights, -LR) and not any(np.any(moved[k] != 0) for k in others):
-        return _diagnosis("only_W", SGD_HINTS)
+        return Diagnosis.from_hints("only_W", SGD_HINTS)
     first = [k for k in keys if k[0] == keys[0][0]]
     rest = [k for k in keys if k[0] != keys[0][0]]
     if all_match(first, -LR) and not any(np.any(moved[k] != 0) for k in rest):
-        return _diagnosis("only_first", SGD_HINTS)
-    return _diagnosis("other", SGD_HINTS)
+        return Diagnosis.from_hints("only_first", SGD_HINTS)
+    return Diagnosis.from_hints("other", SGD_HINTS)
 
 
 # -- (b) the momentum update ----------------------------------------------------------------------------------
@@ -252,114 +234,18 @@ def check_momentum_update(fn) -> Diagnosis:
                              hints=(f"momentum_update raised {type(exc).__name__}: {exc}",)
                              + MOMENTUM_HINTS["not_answered"][1:])
         if not (isinstance(result, tuple) and len(result) == 2):
-            return _diagnosis("not_answered", MOMENTUM_HINTS)
+            return Diagnosis.from_hints("not_answered", MOMENTUM_HINTS)
         try:
             w, v = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
         except (TypeError, ValueError):
-            return _diagnosis("not_answered", MOMENTUM_HINTS)
+            return Diagnosis.from_hints("not_answered", MOMENTUM_HINTS)
         if w.shape != w0.shape or v.shape != w0.shape:
-            return _diagnosis("not_answered", MOMENTUM_HINTS)
+            return Diagnosis.from_hints("not_answered", MOMENTUM_HINTS)
         got.append(w.copy())
     if all(np.allclose(a, b, rtol=1e-12, atol=1e-14) for a, b in zip(got, expected)):
-        return _right("three steps match cnnlib.optim.SGD(momentum=0.9) (and torch.optim.SGD): the velocity "
-                      "adds up the gradients, each step decaying the older ones by 0.9.")
+        return Diagnosis(True, "three steps match cnnlib.optim.SGD(momentum=0.9) (and torch.optim.SGD): the "
+                               "velocity adds up the gradients, each step decaying the older ones by 0.9.")
     for key, update in _momentum_candidates().items():
         if all(np.allclose(a, b) for a, b in zip(got, _momentum_runs(update, w0, grads))):
-            return _diagnosis(key, MOMENTUM_HINTS)
-    return _diagnosis("other", MOMENTUM_HINTS)
-
-
-# -- (c) the gradient of binary cross-entropy ------------------------------------------------------------------
-BCE_Z = np.array([2.0, -1.0, 0.5, 0.0, 40.0, -800.0])
-BCE_Y = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])
-
-BCE_HINTS = {
-    "not_answered": (
-        "bce_grad returned nothing usable yet: fill in the `...` so it returns dL/dz, one number per sample.",
-        "the chain rule through the sigmoid simplifies to something very short: see the derivation above.",
-        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
-    ),
-    "shape": (
-        "bce_grad must return one number per sample, an array shaped like z; did you take a mean or a sum?",
-        "the exercise asks for each sample's own dL/dz: no mean, no sum over the samples.",
-        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
-    ),
-    "sign": (
-        "wrong sign: that is y - p. A sample with y = 1 must get a negative gradient, so that the step raises z.",
-        "dL/dz = p - y: the prediction minus the target.",
-        "return sigmoid(z) - y",
-    ),
-    "forgot_y": (
-        "that is p = sigmoid(z): the target is missing.",
-        "dL/dz compares the prediction with the target.",
-        "return sigmoid(z) - y",
-    ),
-    "sigmoid_only": (
-        "that is p (1 - p), the derivative of the sigmoid alone: the loss's own factor is missing.",
-        "the chain rule multiplies dL/dp = -y/p + (1-y)/(1-p) by dp/dz = p(1-p); multiply out before coding it.",
-        "the product simplifies to p - y: return sigmoid(z) - y",
-    ),
-    "dL_dp": (
-        "that is dL/dp = -y/p + (1-y)/(1-p), the gradient with respect to the probability, not the logit.",
-        "go one step further down the chain rule: multiply by dp/dz = p(1 - p) and simplify.",
-        "return sigmoid(z) - y",
-    ),
-    "mean": (
-        "right up to a factor: you divided by the number of samples. We asked for each sample's own gradient "
-        "dL/dz.",
-        "the mean over a batch divides by N; BinaryCrossEntropy.backward() does that, but here we want one sample.",
-        "return sigmoid(z) - y   (without / len(z))",
-    ),
-    "unsimplified": (
-        "right for moderate z, but not finite at z = 40 or z = -800: there p rounds to exactly 1 or 0, and "
-        "(-y/p + (1-y)/(1-p)) · p(1-p) becomes inf · 0 = NaN.",
-        "do the algebra first: multiply out the chain rule by hand and the divisions by p and 1 - p cancel.",
-        "return sigmoid(z) - y",
-    ),
-    "other": (
-        "not dL/dz yet: for z = 0 and y = 1 the answer is -0.5; for z = 2 and y = 1 it is sigmoid(2) - 1 ≈ -0.12.",
-        "follow the derivation above: dL/dp times dp/dz.",
-        "return sigmoid(z) - y",
-    ),
-}
-
-
-def check_bce_grad(fn) -> Diagnosis:
-    """Check ``fn(z, y)`` returns :math:`\\partial L/\\partial z = \\sigma(z) - y` per sample, even at z = 40 and -800.
-
-    The answer is also compared with ``BinaryCrossEntropy(from_logits=True).backward()``
-    (times the number of samples, since that one is the gradient of the mean).
-    """
-    if not callable(fn):
-        raise TypeError(f"check_bce_grad takes your function bce_grad(z, y), got {fn!r}. "
-                        "Hint: check_bce_grad(bce_grad).")
-    z, y = BCE_Z.copy(), BCE_Y.copy()
-    try:
-        with np.errstate(all="ignore"):
-            got = fn(z.copy(), y.copy())
-    except Exception as exc:  # the student's code: show what it raised
-        return Diagnosis(False, f"bce_grad raised {type(exc).__name__}: {exc}", mistake="raised",
-                         hints=(f"bce_grad raised {type(exc).__name__}: {exc}",) + BCE_HINTS["not_answered"][1:])
-    if got is None or got is Ellipsis:
-        return _diagnosis("not_answered", BCE_HINTS)
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return _diagnosis("not_answered", BCE_HINTS)
-    if got.shape != z.shape:
-        return _diagnosis("shape", BCE_HINTS)
-    right = reference_bce_grad(z, y)
-    if np.allclose(got, right, rtol=1e-9, atol=1e-12):
-        return _right("dL/dz = sigmoid(z) - y, finite even at z = 40 and z = -800; BinaryCrossEntropy(from_logits="
-                      "True).backward() returns the same divided by the batch size.")
-    p = stable_sigmoid(z)
-    with np.errstate(all="ignore"):
-        candidates = {"sign": y - p, "forgot_y": p, "sigmoid_only": p * (1 - p),
-                      "dL_dp": -y / p + (1 - y) / (1 - p), "mean": right / len(z)}
-    moderate = np.abs(z) < 30
-    for key, guess in candidates.items():
-        if np.allclose(got[moderate], guess[moderate]):
-            return _diagnosis(key, BCE_HINTS)
-    if np.allclose(got[moderate], right[moderate]):
-        return _diagnosis("unsimplified", BCE_HINTS)
-    return _diagnosis("other", BCE_HINTS)
+            return Diagnosis.from_hints(key, MOMENTUM_HINTS)
+    return Diagnosis.from_hints("other", MOMENTUM_HINTS)

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from cnnlib.exercises.training import (check_bce_grad, check_momentum_update, check_sgd_update, reference_bce_grad,
-                                       reference_momentum_update, reference_sgd_update)
+from cnnlib.exercises.bce_gradient import check_bce_grad, reference_bce_grad
+from cnnlib.exercises.training import (check_momentum_update, check_sgd_update, reference_momentum_update,
+                                       reference_sgd_update)
 from cnnlib.layers import Dense
 from cnnlib.losses import BinaryCrossEntropy
 from cnnlib.optim import SGD
