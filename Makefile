@@ -34,7 +34,8 @@ help:
 	@echo "make present LESSON=02   show one lesson with Voila (code hidden) for projecting in class"
 	@echo "make html       export every lesson with its figures to html/ (no Python needed to read)"
 	@echo "make benchmark  time a training step: cnnlib vs loops vs PyTorch"
-	@echo "make lab PROJECTOR=1   the same in projector mode (18 px text, figures never shrunk; make present always is)"
+	@echo "make lab PROJECTOR=1   the same, figures and widgets in projector mode (18 px text in them, never shrunk;"
+	@echo "                       JupyterLab's own text keeps its size: project with make present, or zoom the browser)"
 	@echo "HOST=0.0.0.0 make lab   listen on every interface (only on a network you trust; the token still applies)"
 	@echo "HUB_PASSWORD=... make hub   a workshop JupyterHub for a class on this server (root; 127.0.0.1:8000, HUB_HOST=0.0.0.0 behind TLS)"
 
