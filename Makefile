@@ -34,8 +34,8 @@ help:
 	@echo "make present LESSON=02   show one lesson with Voila (code hidden) for projecting in class"
 	@echo "make html       export every lesson with its figures to html/ (no Python needed to read)"
 	@echo "make benchmark  time a training step: cnnlib vs loops vs PyTorch"
-	@echo "make lab PROJECTOR=1   the same, figures and widgets in projector mode (18 px text in them, never shrunk;"
-	@echo "                       JupyterLab's own text keeps its size: project with make present, or zoom the browser)"
+	@echo "make lab PROJECTOR=1   the same in projector mode: 18 px text, figures never shrunk (long code lines scroll"
+	@echo "                       sideways at 1024x768; make present hides the code and wraps the output)"
 	@echo "HOST=0.0.0.0 make lab   listen on every interface (only on a network you trust; the token still applies)"
 	@echo "HUB_PASSWORD=... make hub   a workshop JupyterHub for a class on this server (root; 127.0.0.1:8000, HUB_HOST=0.0.0.0 behind TLS)"
 
@@ -63,9 +63,14 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
 	@touch $@
 
 # Served from the repository root so every lesson's ../images links resolve.
-lab: $(VENV)/.lab-installed
+lab: $(VENV)/.lab-installed $(if $(PROJECTOR),$(VENV)/lab-projector-settings)
 	$(if $(PROJECTOR),CNNLIB_PROJECTOR=1 )$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) --ServerApp.root_dir=. \
-	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+	  $(if $(PROJECTOR),--LabApp.user_settings_dir=$(CURDIR)/$(VENV)/lab-projector-settings)
+
+# JupyterLab takes font overrides from user settings only: projector mode gets its own copy to start from.
+$(VENV)/lab-projector-settings: | $(PY)
+	@cp -r tools/jupyterlab-projector $@
 
 # The workshop hub's tests (tests/hub) need root: the hub makes one Unix account per student.
 HUB_FOR_TEST := $(if $(filter 0,$(shell id -u)),$(VENV)/.hub-installed)

@@ -32,6 +32,14 @@ def lab(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def lab_projector(tmp_path_factory):
+    """JupyterLab as ``make lab PROJECTOR=1`` runs it (only the module that needs it starts it)."""
+    server = start_lab(tmp_path_factory.mktemp("lab-projector"), projector=True)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def voila(tmp_path_factory):
     server = start_voila(tmp_path_factory.mktemp("voila"))

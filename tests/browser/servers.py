@@ -90,7 +90,12 @@ def _env(tmp: Path) -> dict:
     return env
 
 
-def start_lab(tmp: Path) -> Server:
+#: The user settings ``make lab PROJECTOR=1`` starts JupyterLab from: the theme's font sizes at 18 px.
+LAB_PROJECTOR_SETTINGS = ROOT / "tools" / "jupyterlab-projector"
+
+
+def start_lab(tmp: Path, *, projector: bool = False) -> Server:
+    """JupyterLab as ``make lab`` runs it; ``projector=True`` as ``make lab PROJECTOR=1``."""
     root = tmp / "root"
     root.mkdir()
     copy_lessons(root)
@@ -101,7 +106,11 @@ def start_lab(tmp: Path) -> Server:
         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
         "--ContentsManager.allow_hidden=False",
     ]
-    return Server(argv, port, token, tmp / "lab.log", "/api/status", _env(tmp))
+    env = _env(tmp)
+    if projector:  # as make lab PROJECTOR=1: its settings copied into this server's user settings
+        shutil.copytree(LAB_PROJECTOR_SETTINGS, env["JUPYTERLAB_SETTINGS_DIR"], dirs_exist_ok=True)
+        env["CNNLIB_PROJECTOR"] = "1"
+    return Server(argv, port, token, tmp / "lab.log", "/api/status", env)
 
 
 def start_voila(tmp: Path) -> Server:

@@ -1,0 +1,33 @@
+"""``make lab PROJECTOR=1``: JupyterLab's own text (prose, code, printed output) at 18 px, read from the back.
+
+Projector mode in the lessons (``CNNLIB_PROJECTOR=1``) enlarges figures and widgets; JupyterLab's prose, code
+and output keep its 13-14 px unless its settings say otherwise. ``make lab PROJECTOR=1`` starts JupyterLab
+with a copy of ``tools/jupyterlab-projector`` as its user settings, whose theme settings set the font sizes
+(JupyterLab ignores font overrides anywhere else). Measured on a stored lesson with prose, code and printed
+output (lesson 06) at 1024×768.
+"""
+from __future__ import annotations
+
+from .test_stored_lessons import MIN_TEXT_PX, OPEN_JS, PROJECTOR
+
+FONTS_JS = """() => {
+  const sizes = sel => Array.from(document.querySelectorAll(sel)).map(e => parseFloat(getComputedStyle(e).fontSize));
+  return {prose: sizes('.jp-RenderedMarkdown p'), code: sizes('.jp-InputArea .cm-content'),
+          output: sizes('.jp-OutputArea-output pre')};
+}"""
+
+
+def test_lab_in_projector_mode_shows_prose_code_and_output_at_18px(browser, lab_projector):
+    page = browser.new_page(viewport=PROJECTOR)
+    try:
+        page.goto(lab_projector.url("/lab/tree/notebooks/06_backprop.ipynb") + "&reset")
+        page.wait_for_function(OPEN_JS, timeout=120_000)
+        page.evaluate("window.jupyterapp.shell.collapseLeft()")
+        page.wait_for_selector(".jp-OutputArea-output pre", timeout=60_000)
+        page.wait_for_timeout(1500)
+        fonts = page.evaluate(FONTS_JS)
+    finally:
+        page.close()
+    for kind, sizes in fonts.items():
+        assert sizes, f"no {kind} text found on the page"
+        assert min(sizes) >= MIN_TEXT_PX, f"{kind} text at {min(sizes)} px in make lab PROJECTOR=1, expected >= 18"
