@@ -11,7 +11,7 @@ import numbers
 
 from .._checks import is_real_number
 from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
-from .feedback import STUCK, Feedback, not_answered
+from .feedback import STUCK, Feedback, not_answered, num
 
 
 def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -84,18 +84,14 @@ def _pair_answer(answer):
 
 def _shown(answer) -> str:
     """The answer as the student typed it, numpy scalars as plain numbers: ``1.5`` or ``(1, 2)``."""
-    def fmt(v: float) -> str:
-        return str(int(v)) if v.is_integer() else f"{v:g}"
-
     before, after = _pair_answer(answer)
-    bare = is_real_number(answer)
-    return fmt(before) if bare else f"({fmt(before)}, {fmt(after)})"
+    return num(before) if is_real_number(answer) else f"({num(before)}, {num(after)})"
 
 
 def _bare(answer) -> str:
     """A note for an answer given as one number, which means the same padding on both sides."""
     if is_real_number(answer):
-        return f" (One number means {_shown(answer)} on each side, {_shown((answer, answer))}; give (before, after).)"
+        return f" (One number means {num(answer)} on each side, ({num(answer)}, {num(answer)}); give (before, after).)"
     return ""
 
 

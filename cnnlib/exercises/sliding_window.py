@@ -86,8 +86,6 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
     for guess, why in _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
         if guess is not None and np.isclose(answer, guess) and why not in slips:
             slips.append(why)
-    if any(why.startswith(_EITHER) for why in slips):  # it names the rotation and the transpose already
-        slips = [why for why in slips if why not in (_ROTATED, _TRANSPOSED)]
     if len(slips) == 1:
         return Feedback(False, f"you answered {num(answer)}; {slips[0]}" + STUCK, hints=hints)
     if slips:
@@ -119,12 +117,12 @@ def _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
     """``(wrong value, explanation)`` pairs, most telling first."""
     rotated = float((patch * kernel[::-1, ::-1]).sum())
     transposed = float((patch * kernel.T).sum()) if kernel.shape[0] == kernel.shape[1] else None
-    if transposed is not None and np.isclose(rotated, transposed):
-        yield rotated, f"{_EITHER}{_same_here(kernel)}"
-    yield rotated, _ROTATED
+    either = transposed is not None and np.isclose(rotated, transposed)  # one number, two slips: name both once
+    yield rotated, f"{_EITHER}{_same_here(kernel)}" if either else _ROTATED
     if row != col and col < out.shape[0] and row < out.shape[1]:
         yield out[col, row], f"that is out[{col}, {row}]: you swapped row and column (row is the vertical index)."
-    yield transposed, _TRANSPOSED
+    if not either:
+        yield transposed, _TRANSPOSED
     yield float(patch.sum()), "you added the patch values: multiply each one by its kernel weight first."
     yield float((patch * np.abs(kernel)).sum()), "you dropped a minus sign: some kernel weights are negative."
     if stride > 1:
