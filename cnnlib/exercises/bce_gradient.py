@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers.activations import stable_sigmoid
-from .gradcheck_diagnosis import Diagnosis
+from .diagnosis import Diagnosis
 
 
 def reference_bce_grad(z, y):

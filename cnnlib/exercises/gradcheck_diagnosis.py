@@ -12,7 +12,9 @@ that reproduces one of the known broken versions
 
 The message says only what fails; ``result.hint(2)`` says where to look and
 ``result.hint(3)`` gives the fix (texts in :mod:`cnnlib.exercises.bug_hints`),
-so reading the first diagnosis does not solve the exercise.
+so reading the first diagnosis does not solve the exercise. Running the checks
+and naming the mistakes is :func:`cnnlib.exercises.diagnosis.diagnose`; this
+module holds the settings and the failure patterns of each operation.
 
 >>> from cnnlib.exercises.backprop_bugs import conv_backward_broken_1
 >>> diagnose_conv_backward(conv_backward_broken_1).mistake
@@ -20,181 +22,17 @@ so reading the first diagnosis does not solve the exercise.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from ..functional import avgpool2d_backward, avgpool2d_forward, conv2d, maxpool2d
-from ..gradcheck import numerical_gradient, relative_error
+from ..gradcheck import numerical_gradient
 from ..layers import BatchNorm2D
-from .backprop_bugs import BROKEN
 from .bug_hints import HINTS
-from .feedback import Feedback, not_answered
+from .diagnosis import TOL, Diagnosis, Setting, diagnose, fill
 
-TOL = 1e-5  # a correct float64 backward is far below this (batch norm's dx ~3e-7); every mistake here is ~1
-
-#: Hints of the known broken versions (``(what, where, fix)``), by mistake.
-MESSAGES = {name: HINTS[name] for name in BROKEN}
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The gradient check of one setting: relative error per gradient (inf: wrong shape), or what stopped it."""
-
-    setting: str
-    errors: dict
-    problem: str | None = None
-    names: tuple = ()
-
-    def failing(self) -> list:
-        """The gradients that fail in this setting (all of them when the function crashed)."""
-        if self.problem:
-            return list(self.names)
-        return [k for k, e in self.errors.items() if not e <= TOL]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failing()
-
-    def row(self) -> str:
-        if self.problem:
-            return f"  {self.setting:<34} {self.problem}"
-        cells = [f"{k} {'ok' if e <= TOL else 'shape' if np.isinf(e) else f'{e:.1e}'}" for k, e in self.errors.items()]
-        return f"  {self.setting:<34} " + "   ".join(f"{c:<11}" for c in cells).rstrip() + \
-            ("" if self.passed else "   ✘")
-
-
-class Diagnosis(Feedback):
-    """A :class:`Feedback` that also keeps the gradient checks, the mistakes found and staged hints.
-
-    ``hint(1)`` says what fails (it is in the message), ``hint(2)`` where to look, ``hint(3)`` the fix.
-    """
-
-    def __init__(self, correct: bool, message: str, mistake: str | None = None, results=(), hints=(),
-                 mistakes=()) -> None:
-        super().__init__(correct, message, hints=hints)  # hint(level) comes from Feedback
-        self.mistake = mistake
-        self.mistakes = tuple(mistakes) or ((mistake,) if mistake else ())
-        self.results = list(results)
-
-    @classmethod
-    def from_hints(cls, key: str, hints: dict) -> Diagnosis:
-        """The diagnosis of the known mistake ``key``: ``hints[key]`` is its ``(what, where, fix)``; ``what`` is
-        the message."""
-        what, where, fix = hints[key]
-        return cls(False, what, mistake=key, hints=(what, where, fix))
-
-    def table(self) -> str:
-        """One line per setting: the relative error of each gradient against central differences."""
-        return "\n".join(r.row() for r in self.results)
-
-    def __repr__(self) -> str:
-        text = super().__repr__()
-        return text + (f"\nGradient check (relative error, ok means < {TOL:.0e}):\n" + self.table()
-                       if self.results else "")
-
-    __str__ = __repr__
-
-
-@dataclass(frozen=True)
-class _Setting:
-    name: str
-    args: tuple  # what the student's function receives after dout
-    dout: np.ndarray
-    numeric: dict  # name -> central-difference gradient
-    padded_shape: tuple = ()
-
-
-def _run(fn, setting: _Setting, names) -> tuple[CheckResult, tuple | None]:
-    """Call ``fn(dout, *args)`` on copies; compare with the numerical gradients."""
-    args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in setting.args)
-    try:
-        got = fn(setting.dout.copy(), *args)
-    except Exception as exc:  # the student's code: report, don't crash the lesson
-        return CheckResult(setting.name, {}, f"raised {type(exc).__name__}: {exc}", names), None
-    got = got if isinstance(got, tuple) else (got,)
-    if len(got) != len(names):
-        return CheckResult(setting.name, {}, f"returned {len(got)} value(s), expected {len(names)}: "
-                                             f"({', '.join(names)})", names), None
-    got = tuple(np.asarray(g, dtype=np.float64) for g in got)
-    errors = {}
-    for name, g in zip(names, got):
-        expected = setting.numeric[name]
-        errors[name] = relative_error(g, expected) if g.shape == expected.shape else np.inf
-    return CheckResult(setting.name, errors, None, names), got
-
-
-def _matches(fn, setting: _Setting, got) -> bool:
-    """True when the student's output equals ``fn``'s (a known broken version) on ``setting``."""
-    ref = fn(setting.dout.copy(), *(a.copy() if isinstance(a, np.ndarray) else a for a in setting.args))
-    ref = ref if isinstance(ref, tuple) else (ref,)
-    return got is not None and all(np.shape(a) == np.shape(b) and np.allclose(a, b) for a, b in zip(got, ref))
-
-
-def _where(results, names) -> str:
-    """Every failing gradient and where it fails, e.g. 'dx fails at stride 2, padding 0. db passes in every setting.'"""
-    ran = [r for r in results if not r.problem]
-    problems = {}  # what went wrong -> the settings where it did
-    for r in results:
-        if r.problem:
-            problems.setdefault(r.problem, []).append(r.setting)
-    parts = [f"it {problem} " + ("in every setting" if len(where) == len(results) else "at " + "; ".join(where))
-             for problem, where in problems.items()]
-    everywhere = {"fails": [], "passes": []}
-    for name in names:
-        bad = [r.setting for r in ran if name in r.failing()]
-        if ran and len(bad) in (0, len(ran)):
-            everywhere["fails" if bad else "passes"].append(name)
-        elif bad:
-            parts.append(f"{name} fails at " + "; ".join(bad))
-    where = "in every setting" if len(ran) == len(results) else "wherever it ran"
-    for verb, group in everywhere.items():
-        if group:
-            plural = len(group) > 1
-            parts.append(f"{' and '.join(group)} {verb[:-2] if plural else verb} {where}")
-    return ". ".join(parts)
-
-
-def _fill(name: str, **fields) -> tuple:
-    return tuple(h.format(**fields) for h in HINTS[name])
-
-
-def _diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
-    if fn is None:
-        return Diagnosis(False, not_answered("your fixed function").message)
-    runs = [_run(fn, s, names) for s in settings]
-    results = [r for r, _ in runs]
-    if all(r.passed for r in results):
-        verb = "passes" if len(names) == 1 else "pass"
-        return Diagnosis(True, f"{', '.join(names)} {verb} the gradient check in every setting: {what}", None, results)
-    failed = [(s, got) for s, (r, got) in zip(settings, runs) if not r.passed]
-    findings = []  # (mistake, (what, where, fix))
-    for mistake in known:
-        if all(_matches(BROKEN[mistake], s, got) for s, got in failed):
-            findings = [(mistake, HINTS[mistake])]
-            break
-    else:
-        ran = [r for r in results if not r.problem]  # a crash says nothing about which gradient is wrong
-        fails = {name: {r.setting for r in ran if name in r.failing()} for name in names}
-        crashed = next((r for r in results if r.problem), None)
-        if crashed:
-            findings.append(("other", _fill("crash", setting=crashed.setting, problem=crashed.problem)))
-        for mistake, hints in patterns(fails, settings, runs):
-            if mistake not in [m for m, _ in findings]:
-                findings.append((mistake, hints))
-    if not findings:
-        first = next(r for r in results if not r.passed)
-        why = first.problem or "wrong " + ", ".join(first.failing())
-        findings = [("other", _fill("other", setting=first.setting, why=why))]
-    if len(findings) == 1:
-        hints = findings[0][1]
-    else:
-        hints = tuple(" ".join(f"({i}) {h[level]}" for i, (_, h) in enumerate(findings, 1)) for level in range(3))
-        hints = (f"{len(findings)} mistakes: " + hints[0],) + hints[1:]
-    message = (f"{hints[0]} In detail: {_where(results, names)}. Stuck? On this result, .hint(2) says where to "
-               "look, .hint(3) gives the fix.")
-    return Diagnosis(False, message, findings[0][0], results, hints, [m for m, _ in findings])
+__all__ = ["TOL", "Diagnosis", "diagnose_batchnorm_backward", "diagnose_conv_backward", "diagnose_maxpool_backward"]
 
 
 # -- convolution -----------------------------------------------------------------------------------------
@@ -219,7 +57,7 @@ def _conv_settings() -> tuple:
         dout = rng.standard_normal(forward().shape)
         numeric = {name: numerical_gradient(forward, a, dout=dout) for name, a in zip(CONV_NAMES, (x, W, b))}
         padded = (x.shape[0], x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding)
-        settings.append(_Setting(f"stride {stride}, padding {padding}", (x.copy(), W.copy(), stride, padding),
+        settings.append(Setting(f"stride {stride}, padding {padding}", (x.copy(), W.copy(), stride, padding),
                                  dout, numeric, padded))
     return tuple(settings)
 
@@ -234,19 +72,19 @@ def _conv_patterns(fails, settings, runs):
             continue
         if got[0].size == 0 and s.args[3] == 0:
             explained.add(s.name)
-            yield "minus_padding", _fill("minus_padding", shape=got[0].shape)
+            yield "minus_padding", fill("minus_padding", shape=got[0].shape)
         elif got[0].shape == s.padded_shape and s.args[3] > 0:
             explained.add(s.name)
-            yield "crop", _fill("uncropped", setting=s.name, shape=s.padded_shape)
+            yield "crop", fill("uncropped", setting=s.name, shape=s.padded_shape)
     fails = dict(fails, dx=fails["dx"] - explained)
     spatial = [g for g in ("dx", "dW") if s10 not in fails[g] and s20 in fails[g]]
     if spatial:
-        yield "stride", _fill("stride_pattern", grads=" and ".join(spatial) + (" is" if len(spatial) == 1 else " are"))
+        yield "stride", fill("stride_pattern", grads=" and ".join(spatial) + (" is" if len(spatial) == 1 else " are"))
     if s10 not in fails["dx"] and s11 in fails["dx"]:
         yield "crop", HINTS["crop_pattern"]
     dropped = [g for g in ("dx", "dW") if fails[g] and not fails[g] & fitting]
     if dropped:
-        yield "dropped_rows", _fill("dropped_rows", setting="stride 3, padding 0",
+        yield "dropped_rows", fill("dropped_rows", setting="stride 3, padding 0",
                                     grads=" and ".join(dropped) + (" is" if len(dropped) == 1 else " are"))
     if s10 in fails["dx"] and s10 not in fails["dW"]:
         yield "dx", HINTS["dx"]
@@ -263,7 +101,7 @@ def diagnose_conv_backward(fn) -> Diagnosis:
     >>> diagnose_conv_backward(conv_backward_broken_3).mistake
     'crop'
     """
-    return _diagnose(fn, _conv_settings(), CONV_NAMES, ("stride", "flip", "crop"), _conv_patterns,
+    return diagnose(fn, _conv_settings(), CONV_NAMES, ("stride", "flip", "crop"), _conv_patterns,
                      "the convolution's backward pass is right.")
 
 
@@ -279,7 +117,7 @@ def _pool_settings() -> tuple:
             return maxpool2d(x, k, s)
 
         dout = rng.standard_normal(forward().shape)
-        settings.append(_Setting(label, (x.copy(), k, s), dout, {"dx": numerical_gradient(forward, x, dout=dout)}))
+        settings.append(Setting(label, (x.copy(), k, s), dout, {"dx": numerical_gradient(forward, x, dout=dout)}))
     return tuple(settings)
 
 
@@ -303,7 +141,7 @@ def diagnose_maxpool_backward(fn) -> Diagnosis:
     >>> diagnose_maxpool_backward(maxpool_backward_broken).mistake
     'every_element'
     """
-    return _diagnose(fn, _pool_settings(), ("dx",), ("every_element",), _pool_patterns,
+    return diagnose(fn, _pool_settings(), ("dx",), ("every_element",), _pool_patterns,
                      "each window's gradient goes to its maximum only.")
 
 
@@ -324,7 +162,7 @@ def _bn_settings() -> tuple:
         forward = lambda: layer.forward(x)  # noqa: E731  (training mode: batch statistics)
         numeric = {name: numerical_gradient(forward, a, dout=dout)
                    for name, a in zip(BN_NAMES, (x, layer.params["gamma"], layer.params["beta"]))}
-        settings.append(_Setting(f"{hw}×{hw} feature maps (N=4, C=3)", (x.copy(), layer.params["gamma"].copy()),
+        settings.append(Setting(f"{hw}×{hw} feature maps (N=4, C=3)", (x.copy(), layer.params["gamma"].copy()),
                                  dout, numeric))
     return tuple(settings)
 
@@ -338,7 +176,7 @@ def _bn_patterns(fails, settings, runs):
             yield "constant_stats", HINTS["constant_stats"]
     params = [k for k in ("dgamma", "dbeta") if fails[k]]
     if params and not fails["dx"]:
-        yield "dgamma_dbeta", _fill("dgamma_dbeta", grads=" and ".join(params))
+        yield "dgamma_dbeta", fill("dgamma_dbeta", grads=" and ".join(params))
     if fails["dx"] == {settings[1].name}:
         yield "bn_axes", HINTS["bn_axes"]
 
@@ -350,5 +188,5 @@ def diagnose_batchnorm_backward(fn) -> Diagnosis:
     >>> diagnose_batchnorm_backward(batchnorm_backward_broken).mistake
     'bn_axes'
     """
-    return _diagnose(fn, _bn_settings(), BN_NAMES, ("bn_axes",), _bn_patterns,
+    return diagnose(fn, _bn_settings(), BN_NAMES, ("bn_axes",), _bn_patterns,
                      "batch norm's backward pass is right.")

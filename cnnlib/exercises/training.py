@@ -18,7 +18,7 @@ from ..layers import Dense, ReLU
 from ..losses import CrossEntropy
 from ..model import Sequential
 from ..optim import SGD
-from .gradcheck_diagnosis import Diagnosis
+from .diagnosis import Diagnosis
 
 LR, MOMENTUM = 0.1, 0.9
 
