@@ -146,7 +146,8 @@ print("weights [[1, 0.5], [0.5, 0.25]]:\n", layer(small[None, None])[0, 0])
 # %% [markdown]
 # With several channels, every input channel has one kernel per output channel, and the stamps of all
 # input channels add up in each output channel. A typical decoder doubles the size at each step with
-# `kernel_size=4, stride=2, padding=1` (the choice of PyTorch's DCGAN example; we will see why below), halving
+# `kernel_size=4, stride=2, padding=1` (the choice of PyTorch's example of DCGAN, a network that generates images
+# from random numbers, Radford et al. 2015; we will see why below), halving
 # the channels. Its parameter count is $C_{in} \cdot C_{out} \cdot K^2 + C_{out}$, as for a convolution:
 
 # %%
@@ -195,13 +196,14 @@ print("4 -> K=3, S=2, P=1, output_padding=1 ->", transpose_output_size(4, 3, S=2
 # left, and an `output_padding` that is not smaller than the stride (or the dilation):
 
 # %%
-agree, refused, rng = 0, 0, np.random.default_rng(0)
+total, agree, refused, rng = 0, 0, 0, np.random.default_rng(0)
 for H in range(1, 9):
     for K in range(1, 6):
         for S in range(1, 5):
             for P in range(0, 4):
                 for P_out in range(0, 4):
                     for D in range(1, 4):
+                        total += 1
                         try:
                             expected = conv_transpose_output_size(H, K, S, P, P_out, D)
                         except ValueError:
@@ -211,7 +213,7 @@ for H in range(1, 9):
                         if rng.random() < 0.02:  # and a real layer, on a sample of the settings
                             lay = ConvTranspose2D(1, 1, K, S, P, P_out, dilation=D, seed=0)
                             assert lay(np.zeros((1, 1, H, H))).shape[2:] == (expected, expected)
-print(f"{agree} settings agree, {refused} refused by cnnlib")
+print(f"{total} settings: {agree} agree, {total - agree - refused} disagree, {refused} refused by cnnlib")
 
 # %% [markdown]
 # **Use.** The widget draws one axis: the input pixels spread $S$ apart, a bar per stamp (its dots are the
@@ -326,7 +328,8 @@ overlap_widget(kernel_size=5, stride=3)
 #    and many decoders; the DCGAN paper's own code used 5×5 kernels at stride 2, the uneven case)
 #    doubles the size exactly, and the stamps overlap evenly.
 # 2. **Resize, then convolve** (Odena et al.'s recommendation): upsample with a fixed rule (nearest
-#    neighbour or bilinear), then apply an ordinary `Conv2D` with `padding='same'`. Every output pixel then
+#    neighbour: copy each pixel into an S×S block; or bilinear: blend the four nearest pixels, weighted by
+#    their distance), then apply an ordinary `Conv2D` with `padding='same'`. Every output pixel then
 #    sees the same number of weights, whatever the kernel.
 #
 # The second, on the constant image, with a $3 \times 3$ kernel of equal weights: uniform inside.
@@ -440,7 +443,7 @@ output_padding_result = check_output_padding(my_output_padding, 4, 3, stride=3, 
 output_padding_result
 
 # %%
-print(check_output_padding(1, 5, 3, stride=3, padding=0, target=17))  # a slip on another decoder: counted twice
+print(check_output_padding(5, 5, 3, stride=2, padding=0, target=12))  # a slip on another decoder: no stride
 
 # %% [markdown]
 # ## Summary

@@ -161,7 +161,7 @@ stack_widget(n_stacked=3, channels=64)
 
 # %% [markdown]
 # Things to try: the ratio $9n/(2n+1)^2$ does not depend on $C$ (change the channels: the counts change, the
-# bars do not); with four convs the stack needs $36/81 = 44\,\%$ of the weights of a 9×9 conv.
+# bars do not); with five convs the stack needs $45/121 = 37\,\%$ of the weights of an 11×11 conv.
 #
 # ## Global average pooling instead of Flatten + Dense
 #
@@ -232,7 +232,8 @@ print(f"multiply-adds per image: conv + pool {down.pool_macs:,}, strided conv {d
 # \frac{\partial L}{\partial y}:$$
 #
 # the gradient reaches $x$ **unchanged** through the skip, plus whatever the block adds. In a plain stack every
-# layer multiplies the gradient by its Jacobian, so 30 layers multiply 30 times: unless each factor is very
+# layer multiplies the gradient by its Jacobian (the matrix of the layer's partial derivatives, output by
+# input), so 30 layers multiply 30 times: unless each factor is very
 # close to 1, the gradient at the first layer shrinks to nothing or blows up. `cnnlib.layers.Residual(block)`
 # adds the identity shortcut. **Check** its backward pass against finite differences:
 
@@ -280,18 +281,18 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 # - **Batch norm off, He init:** now the residual stack explodes (963× after 20 blocks). Every block adds its
 #   output to $x$, so the signal's variance, and the gradient's, roughly doubles per block. That is why
 #   every ResNet block ends in batch norm: skips keep the gradient path open, normalisation keeps the sum from
-#   growing.
+#   growing exponentially (with it, the gradient still grows with depth, but slowly).
 # - Move the depth: the plain curve is a straight line on the log scale (the same factor per block), the
 #   residual one bends.
 #
 # ## Exercises
 #
-# **1. A 1×1 conv's parameters.** How many parameters has `Conv2D(256, 64, kernel_size=1)` (with its biases)?
+# **1. A 1×1 conv's parameters.** How many parameters has `Conv2D(512, 128, kernel_size=1)` (with its biases)?
 # Stuck? `pointwise_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 my_pointwise = None
-pointwise_result = check_pointwise_params(my_pointwise, 256, 64)
+pointwise_result = check_pointwise_params(my_pointwise, 512, 128)
 pointwise_result
 
 # %%
@@ -307,12 +308,12 @@ field_result = check_stacked_receptive_field(my_field, 4)
 field_result
 
 # %%
-print(check_stacked_receptive_field(9, 3))  # a slip on three layers: added 3 per layer
+print(check_stacked_receptive_field(6, 2))  # a slip on two layers: added 3 per layer
 
 # %% [markdown]
 # **3. Which shortcut?** `residual_block(64, 128, stride=2)` is ResNet's block body from 64 to 128 channels,
-# halving the size. Answer `"identity"`, or give the projection shortcut as a list of layers, e.g.
-# `[Conv2D(..., ..., kernel_size, stride=..., bias=False), BatchNorm2D(...)]`. Stuck?
+# halving the size. Answer `"identity"`, or give the projection shortcut as a list of `cnnlib` layers (like
+# the ones `residual_block` prints below). Stuck?
 # `shortcut_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %%
@@ -339,16 +340,17 @@ lenet5().summary((1, 28, 28))
 # %% [markdown]
 # 61,706 parameters. (The paper's count is about 60,000: its third layer connects each map to only some of the
 # previous maps; ours connects all.) VGG-16 and ResNet-50 are too big to build in a class notebook (VGG-16's
-# weights alone take 550 MB as float32), so their counts are **quoted** from the papers: 138M (Simonyan &
-# Zisserman 2014) and 25.6M (He et al. 2015). VGG's count we can still check from `cnnlib`'s layer shapes,
-# without allocating any weights:
+# weights alone take 550 MB as float32), so their counts are **quoted**: 138M from the VGG paper (Simonyan &
+# Zisserman 2014); for ResNet-50 (He et al. 2015), whose paper gives its multiply-adds but not its parameters,
+# the usual 25.6M (torchvision's `resnet50` has 25,557,032). VGG's count we can still check from `cnnlib`'s
+# layer shapes, without allocating any weights:
 
 # %%
 print(f"VGG-16 from cnnlib's Conv2D/Dense state_shapes: {vgg16_param_count():,} (quoted: 138M)")
 
 # %% [markdown]
 # The timeline: each network, the ideas it added to the one before it, and its parameters (solid box: counted
-# by `cnnlib` here; dashed: quoted from the paper). Not all of those ideas started there: global average
+# by `cnnlib` here; dashed: quoted, not built here). Not all of those ideas started there: global average
 # pooling and 1×1 convs come from Network in Network (Lin et al. 2013), batch norm from Ioffe & Szegedy (2015);
 # ResNet-50 is where they came together with skip connections.
 

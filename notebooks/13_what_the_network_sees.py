@@ -76,7 +76,7 @@ from cnnlib.widgets import ExplanationSet, equivariance_widget, explain_widget
 # shift measurements at the end of this lesson show what the architecture does by itself.
 
 # %%
-x_test, y_test = load_fashion_mnist("test", progress=False)
+x_test, y_test = load_fashion_mnist("test")
 model = fashion_mnist_resnet(pretrained=True)
 accuracy = model.evaluate(x_test, y_test)["accuracy"]
 print(f"test accuracy on all 10,000 test images: {accuracy:.4f} "
@@ -198,7 +198,8 @@ print("weights × 49 == the dense column:", np.allclose(cam0.weights * 49, dense
 
 # %% [markdown]
 # The map has the layer's resolution, 7×7: each of its pixels covers a 4×4 block of the image. It is
-# upsampled bilinearly to 28×28 and divided by its maximum.
+# upsampled bilinearly to 28×28 (each new pixel a blend of the four nearest map pixels, weighted by distance)
+# and divided by its maximum.
 #
 # ## The three side by side
 #
@@ -407,7 +408,7 @@ positions_result = check_occlusion_positions(my_positions, size=28, patch=8, str
 positions_result
 
 # %%
-print(check_occlusion_positions(6, size=12, patch=4, stride=2))  # a slip in another setting: 12 // 2
+print(check_occlusion_positions(8, size=16, patch=4, stride=2))  # a slip in another setting: 16 // 2
 
 # %% [markdown]
 # ## Summary

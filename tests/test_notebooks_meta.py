@@ -139,3 +139,78 @@ def test_slip_demos_show_only_wrong_answers(notebook):
         assert shown.count("✘ Not yet") == len(lines) and "✔" not in shown, (
             f"{path.name} cell {i}: a demo of slips printed a result that is not a 'Not yet' "
             f"(lines: {lines}; output: {shown[:300]!r}). Hint: give each demo an answer that is really wrong.")
+
+
+def _checker_calls(nb):
+    """``(exercises, demos)`` of a lesson: ``check_f(my_answer, ...)`` calls whose answer is a variable set to None
+    in the same cell, and ``print(check_f(<literal>, ...))`` demo lines; each as ``(name, call node)``."""
+    import ast
+
+    exercises, demos = [], []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: no checker calls there
+            continue
+        unset = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and node.value.value is None
+                 for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id.startswith("check_") and node.args):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Name) and first.id in unset:
+                exercises.append((node.func.id, node))
+            elif not isinstance(first, (ast.Name, ast.Lambda)):
+                demos.append((node.func.id, node))
+    return exercises, demos
+
+
+def test_slip_demos_do_not_answer_the_exercise_beside_them(notebook):
+    """A demo of a slip (``print(check_f(6, size=12, ...))``) must not show, crossed out, the number that
+    answers one of the lesson's own exercises with the same checker: a student who was right would see
+    their answer marked wrong. Nor may the exercise's answer also be the demo's right answer."""
+    import ast
+
+    import cnnlib.exercises as exercises_package
+    from importlib import import_module
+    from pkgutil import iter_modules
+
+    path, nb = notebook
+    exercises, demos = _checker_calls(nb)
+    checkers = {}
+    for info in iter_modules(exercises_package.__path__):
+        module = import_module(f"cnnlib.exercises.{info.name}")
+        checkers.update({k: v for k, v in vars(module).items() if k.startswith("check_") and callable(v)})
+
+    def call(name, node, answer):
+        args = [answer] + [ast.literal_eval(a) for a in node.args[1:]]
+        return checkers[name](*args, **{k.arg: ast.literal_eval(k.value) for k in node.keywords})
+
+    def literal(node):
+        try:
+            [ast.literal_eval(a) for a in node.args[1:] + [k.value for k in node.keywords]]
+            return True
+        except ValueError:  # an argument names a variable of the lesson (x = ...): not checked here
+            return False
+
+    checked = 0
+    for name, ex in exercises:
+        for demo_name, demo in demos:
+            if demo_name != name or not (literal(ex) and literal(demo)):
+                continue
+            demo_answer = eval(compile(ast.Expression(demo.args[0]), "<demo>", "eval"), {})  # 9 * 128 * 32 + 32
+            assert not call(name, ex, demo_answer), (
+                f"{path.name}: the demo {ast.unparse(demo)} shows {demo_answer!r} as a slip, but it is the answer "
+                f"to the exercise {ast.unparse(ex)}. Hint: give the demo a setting whose slip is another number.")
+            if isinstance(demo_answer, int):  # the exercise's answer, by trying the small whole numbers
+                right = next((v for v in range(0, 200) if call(name, ex, v)), None)
+                assert right is None or not call(demo_name, demo, right), (
+                    f"{path.name}: the exercise {ast.unparse(ex)} and the demo {ast.unparse(demo)} share their "
+                    f"answer {right}, which the demo's message gives away. Hint: another setting for the demo.")
+            checked += 1
+    if path.stem.startswith(("11_", "12_", "13_")):
+        assert checked, f"{path.name}: no exercise/demo pair was found; the test no longer reads the lesson"

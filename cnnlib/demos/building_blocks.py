@@ -217,7 +217,7 @@ class Milestone:
     year: int
     reference: str
     params: int
-    counted: str  # "cnnlib summary()" or "quoted from the paper"
+    counted: str  # "cnnlib summary()", "quoted from the paper" or "the usual count"
     ideas: tuple[str, ...]
 
 
@@ -249,13 +249,17 @@ def vgg16_param_count(classes: int = 1000) -> int:
 
 
 def architecture_timeline() -> list[Milestone]:
-    """LeNet-5 (counted by cnnlib), VGG-16 and ResNet-50 (quoted from their papers), oldest first."""
+    """LeNet-5 (counted by cnnlib), VGG-16 (quoted from its paper) and ResNet-50 (the usual count), oldest first.
+
+    The ResNet paper gives ResNet-50's multiply-adds, not its parameters; 25.6M is the count everyone quotes
+    (torchvision's ``resnet50``: 25,557,032).
+    """
     lenet = lenet5().summary((1, 28, 28)).total_params
     return [
         Milestone("LeNet-5", 1998, "LeCun et al. 1998", lenet, "cnnlib summary()",
                   ("conv + pool + dense", "shared weights", "trained by backprop")),
         Milestone("VGG-16", 2014, "Simonyan & Zisserman 2014", 138_000_000, "quoted from the paper",
                   ("only 3×3 convs", "deep: 16 weight layers", "channels double as size halves")),
-        Milestone("ResNet-50", 2015, "He et al. 2015", 25_600_000, "quoted from the paper",
+        Milestone("ResNet-50", 2015, "He et al. 2015", 25_600_000, "the usual count",
                   ("skip connections", "batch norm, 1×1 bottlenecks", "global average pooling")),
     ]

@@ -15,15 +15,15 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
     r"""Check a predicted :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))` (to 3 decimals)."""
     s = float(stable_sigmoid(np.array([float(x)]))[0])
     right = s * (1 - s)
+    hints = ("σ′(x) is the slope of the sigmoid at x; the lesson's formula gives it from σ(x) alone.",
+             f"σ′(x) = σ(x)(1 − σ(x)): compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first.",
+             f"The answer: σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     if answer is None:
-        return not_answered(f"your value of σ′({x:g})")
+        return not_answered(f"your value of σ′({x:g})", hints=hints)
     try:
         value = float(answer)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a number, got {answer!r}.") from None
-    hints = ("σ′(x) is the slope of the sigmoid at x; the lesson's formula gives it from σ(x) alone.",
-             f"σ′(x) = σ(x)(1 − σ(x)): compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first.",
-             f"The answer: σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     if abs(value - right) < 5e-4:
         return Feedback(True, f"σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     mistakes = [
@@ -61,16 +61,16 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
     >>> bool(check_bn_axes((0, 2, 3)))
     True
     """
-    if answer is None:
-        return not_answered("a tuple of axes, e.g. (0, 1)")
-    try:
-        given = [int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))]
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
     hints = ("Batch norm gives each channel one mean and one variance.",
              "NCHW axes are 0 = sample, 1 = channel, 2 = row, 3 = column: average over every axis but the "
              "channel's.",
              "The answer: axis=(0, 2, 3), over the samples and every position.")
+    if answer is None:
+        return not_answered("a tuple of axes, e.g. (0, 1)", hints=hints)
+    try:
+        given = [int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))]
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
     outside = [a for a in given if not -4 <= a <= 3]
     if outside:
         return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "

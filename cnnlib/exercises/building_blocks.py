@@ -8,15 +8,9 @@ Every wrong answer carries staged hints (``result.hint(1)``, ``(2)``, ``(3)``).
 """
 from __future__ import annotations
 
-from ..layers import BatchNorm2D, Conv2D, Layer, ReLU, Residual
+from ..layers import AvgPool2D, BatchNorm2D, Conv2D, Layer, ReLU, Residual
 from ..shapes import conv_output_size
-from .feedback import STUCK, Feedback, not_answered
-
-
-def _whole(answer, what: str) -> int:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not float(answer).is_integer():
-        raise TypeError(f"answer must be a whole number ({what}), got {answer!r}.")
-    return int(answer)
+from .feedback import STUCK, Feedback, not_answered, whole_answer
 
 
 def check_pointwise_params(answer, in_channels: int, out_channels: int, bias: bool = True) -> Feedback:
@@ -25,9 +19,6 @@ def check_pointwise_params(answer, in_channels: int, out_channels: int, bias: bo
     >>> bool(check_pointwise_params(2_080, 64, 32))
     True
     """
-    if answer is None:
-        return not_answered(f"your count for Conv2D({in_channels}, {out_channels}, 1)")
-    got = _whole(answer, "of parameters")
     c_in, c_out = in_channels, out_channels
     biases = c_out if bias else 0
     right = c_in * c_out + biases
@@ -37,6 +28,9 @@ def check_pointwise_params(answer, in_channels: int, out_channels: int, bias: bo
              "Count it like Dense(C_in, C_out): one weight per (input channel, output channel) pair, "
              + ("plus one bias per output channel." if bias else "and no bias here."),
              f"The answer: {formula}.")
+    if answer is None:
+        return not_answered(f"your count for Conv2D({in_channels}, {out_channels}, 1)", hints=hints)
+    got = whole_answer(answer, "a parameter count", 1_040)
     if got == right:
         return Feedback(True, f"{formula}: the same count as Dense({c_in}, {c_out}), whatever the image size.")
     slips = [
@@ -59,13 +53,13 @@ def check_stacked_receptive_field(answer, n_layers: int, kernel_size: int = 3) -
     True
     """
     n, k = n_layers, kernel_size
-    if answer is None:
-        return not_answered(f"the receptive field of {n} stacked {k}×{k} convs (one number: its side)")
-    got = _whole(answer, "of input pixels along one side")
     right = n * (k - 1) + 1
     hints = (f"Each stride-1 {k}×{k} conv widens what a unit sees by K − 1 = {k - 1} pixels: {k // 2} on each side.",
              f"Start from one pixel (r = 1) and add K − 1 = {k - 1} per layer: r = 1 + n·(K − 1).",
              f"The answer: 1 + {n}·{k - 1} = {right}, the same as one {right}×{right} conv.")
+    if answer is None:
+        return not_answered(f"the receptive field of {n} stacked {k}×{k} convs (one number: its side)", hints=hints)
+    got = whole_answer(answer, "input pixels along one side", 5)
     if got == right:
         return Feedback(True, f"r = 1 + n·(K − 1) = 1 + {n}·{k - 1} = {right}: {n} stacked {k}×{k} convs see "
                               "as far "
@@ -111,8 +105,6 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
     """
     c_in, c_out, s = in_channels, out_channels, stride
     setting = f"a block {c_in} → {c_out} channels, stride {s}"
-    if answer is None:
-        return not_answered(f"\"identity\" or your projection shortcut for {setting}")
     in_shape = (c_in, size, size)
     side = conv_output_size(size, 3, s, 1)  # the block's first conv sets the size, the second keeps it
     block_shape = (c_out, side, side)
@@ -123,9 +115,12 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
              "Same shape: the identity (free, and the gradient passes unchanged). Different channels or size: a "
              "1×1 conv with the block's stride (then batch norm), the cheapest map to that shape.",
              f"The answer: {'shortcut=' + projection if needs_projection else 'the identity: shortcut=None'}.")
+    if answer is None:
+        return not_answered(f"\"identity\" or your projection shortcut for {setting}", hints=hints)
     if isinstance(answer, str):
-        if answer != "identity":
-            raise ValueError(f"answer must be \"identity\" or a projection (layers), got {answer!r}.")
+        if answer.strip().lower() != "identity":
+            return Feedback(False, f"you answered {answer!r}: write \"identity\", or the projection itself as "
+                                   "layers, e.g. [Conv2D(...), BatchNorm2D(...)]." + STUCK, hints=hints)
         if not needs_projection:
             return Feedback(True, f"{setting} keeps the shape {in_shape}, so x itself is added: no parameters, "
                                   "and the gradient reaches x unchanged.")
@@ -148,11 +143,12 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
         return Feedback(False, f"that works, but {setting} keeps the shape: the identity adds nothing to learn and "
                                "passes the gradient unchanged; a projection here only costs parameters." + STUCK,
                         hints=hints)
-    nonlinear = [type(layer).__name__ for layer in _layers(answer) if not isinstance(layer, (Conv2D, BatchNorm2D))]
+    nonlinear = [type(layer).__name__ for layer in _layers(answer)
+                 if not isinstance(layer, (Conv2D, BatchNorm2D, AvgPool2D))]  # average pooling is linear too
     if nonlinear:
         return Feedback(False, f"the shapes fit, but {nonlinear[0]} makes the shortcut non-linear. ResNet's projection "
                                "is linear (a 1×1 conv, then batch norm): it only changes x's shape, so the shortcut "
-                               "carries x, and its gradient, past the block without a ReLU cutting them." + STUCK,
+                               "carries x, and its gradient, past the block with nothing switched off or dropped." + STUCK,
                         hints=hints)
     convs = _convs(answer)
     if convs and convs[0].kernel_size != (1, 1):
@@ -160,6 +156,10 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
         return Feedback(False, f"the shapes fit, but a {k}×{k} projection has {k * k}× the weights of a 1×1 one; "
                                "the shortcut only needs to match the shape, so ResNet uses 1×1." + STUCK,
                         hints=hints)
+    if any(isinstance(layer, AvgPool2D) for layer in _layers(answer)):
+        return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; average pooling, then a 1×1 conv, gives x "
+                              "that shape: the shortcut of ResNet-D (He et al., 2019), which sees every pixel where "
+                              f"a 1×1 conv with stride {s} (ResNet's) skips all but one in {s * s}.")
     return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; a 1×1 conv with stride {s} gives x "
                           "that shape "
                           f"with {c_in * c_out:,} weights.")

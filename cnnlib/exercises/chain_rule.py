@@ -16,15 +16,15 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
     y = np.zeros_like(p)
     y[label] = 1.0
     right = p - y
+    hints = ("∂L/∂z has one entry per class; L = −log p_label, and p is the softmax of z.",
+             "The lesson's derivation above: through the softmax, ∂L/∂z_k = p_k − y_k, with y the one-hot target.",
+             f"The answer: p − y with y = one-hot({label}) = {np.round(right, 4).tolist()}.")
     if answer is None:
-        return not_answered(f"your gradient, a list of {p.size} numbers")
+        return not_answered(f"your gradient, a list of {p.size} numbers", hints=hints)
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"answer must be a list of numbers, got {answer!r}.") from None
-    hints = ("∂L/∂z has one entry per class; L = −log p_label, and p is the softmax of z.",
-             "The lesson's derivation above: through the softmax, ∂L/∂z_k = p_k − y_k, with y the one-hot target.",
-             f"The answer: p − y with y = one-hot({label}) = {np.round(right, 4).tolist()}.")
     if got.shape != p.shape:
         return Feedback(False, f"the gradient has one entry per class: {p.size} numbers, you gave {got.size}."
                         + STUCK, hints=hints)

@@ -32,26 +32,26 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
     >>> bool(check_conv_params(896, 3, 32, 3))
     True
     """
-    if answer is None:
-        return not_answered("your count of the parameters")
-    answer = _count(answer)
-    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
-        return odd
-    answer = int(answer)
     kh, kw = as_pair(kernel_size, "kernel_size")
     weights = out_channels * in_channels * kh * kw
     right = weights + (out_channels if bias else 0)
     formula = f"C_out·C_in·KH·KW + C_out = {out_channels}·{in_channels}·{kh}·{kw} + {out_channels} = {right}"
     if not bias:
         formula = f"C_out·C_in·KH·KW = {out_channels}·{in_channels}·{kh}·{kw} = {right}"
-    if answer == right:
-        return Feedback(True, f"{formula}. The count does not depend on the image size: that is weight sharing.")
     bias_part = " plus one bias per filter" if bias else ""
     hints = (f"A convolution's parameters are its filters' weights{bias_part}. The image size does not enter: "
              "every position reuses the same filters.",
              "Count one filter first: it has one KH×KW kernel for every input channel. Then count the filters: "
              "one per output channel.",
              f"The answer: {formula}.")
+    if answer is None:
+        return not_answered("your count of the parameters", hints=hints)
+    answer = _count(answer)
+    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
+        return odd
+    answer = int(answer)
+    if answer == right:
+        return Feedback(True, f"{formula}. The count does not depend on the image size: that is weight sharing.")
     mistakes = [
         (weights, "you forgot the biases: one per filter, so add C_out."),
         (out_channels * kh * kw + (out_channels if bias else 0),
@@ -72,24 +72,24 @@ def check_dense_params(answer, in_features: int, out_features: int, bias: bool =
     >>> bool(check_dense_params(3_146_752, 32 * 32 * 3, 1024))
     True
     """
-    if answer is None:
-        return not_answered("your count of the parameters")
-    answer = _count(answer)
-    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
-        return odd
-    answer = int(answer)
     weights = in_features * out_features
     right = weights + (out_features if bias else 0)
     formula = (f"{in_features}·{out_features} weights + {out_features} biases = {right:,}" if bias
                else f"{in_features}·{out_features} weights = {right:,}")
-    if answer == right:
-        return Feedback(True, f"{formula}.")
     bias_part = ", plus one bias per output unit" if bias else ""
     hints = (f"A dense layer connects every input to every output unit, each connection with its own weight"
              f"{bias_part}.",
              "Count the inputs (in_features: the length of the flattened input) and the output units "
              "(out_features); every (input, output) pair has one weight.",
              f"The answer: {formula}.")
+    if answer is None:
+        return not_answered("your count of the parameters", hints=hints)
+    answer = _count(answer)
+    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
+        return odd
+    answer = int(answer)
+    if answer == right:
+        return Feedback(True, f"{formula}.")
     if bias and answer == weights:
         return Feedback(False, f"you answered {answer}; you forgot the biases: one per output unit." + STUCK,
                         hints=hints)

@@ -11,13 +11,12 @@ the answer; ``.hint(1)`` to ``.hint(3)`` go one step further each, and
 from __future__ import annotations
 
 import inspect
-import numbers
 
 import numpy as np
 
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
-from .feedback import Feedback, not_answered, not_written
+from .feedback import Feedback, not_answered, not_written, whole_answer
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix."
 
@@ -68,12 +67,12 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
     """
     h, k, s, p, op, d = size, kernel_size, stride, padding, output_padding, dilation
     setting = _setting(h, k, s, p, op, d)
+    hints = _size_hints(h, k, s, p, op, d)
     if answer is None:
-        return not_answered(f"your output size for {setting}")
+        return not_answered(f"your output size for {setting}", hints=hints)
     right = conv_transpose_output_size(h, k, s, p, op, d)
     if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
         raise TypeError(f"answer must be a number, got {answer!r}. Hint: a whole number, e.g. 14, or None while you work it out.")
-    hints = _size_hints(h, k, s, p, op, d)
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {effective_kernel_size(k, d) - 1} + {op} + 1 "
                               f"= {right}.", hints=hints)
@@ -113,6 +112,12 @@ _LOOP_HINTS = {
     "flip": ("the kernel is flipped: each stamp is w rotated by 180°.",
              "look at which weight lands on out[top + m, left + n].",
              "stamp w as it is, not w[::-1, ::-1]: the weight w[m, n] lands on out[top + m, left + n]."),
+    "unwritten": ("start from an output of zeros with (H − 1)·stride + KH rows and (W − 1)·stride + KW columns, "
+                  "then loop over the input pixels (i, j).",
+                  "every input pixel x[i, j] adds the whole kernel, scaled by x[i, j], onto the KH × KW window of out "
+                  "that starts at (i * stride, j * stride).",
+                  "for every (i, j): top, left = i * stride, j * stride; "
+                  "out[top:top + KH, left:left + KW] += x[i, j] * w; return out after the loops."),
     "other": ("some cell of the output is wrong.",
               "out is zero, then every input pixel adds x[i, j] * w onto a KH × KW window of it.",
               "for every (i, j): top, left = i * stride, j * stride; out[top:top + KH, left:left + KW] += x[i, j] * w."),
@@ -153,7 +158,7 @@ def check_conv_transpose_naive(conv_transpose_naive) -> Feedback:
         except Exception as exc:  # the student's code: report it, do not crash the lesson
             return _wrong("other", f"conv_transpose_naive raised {type(exc).__name__}: {exc} (on {name}).")
         if got is None:
-            return not_written("conv_transpose_naive", hints=_LOOP_HINTS["other"],
+            return not_written("conv_transpose_naive", hints=_LOOP_HINTS["unwritten"],
                                solution_code=inspect.getsource(conv_transpose_naive_solution), fn=conv_transpose_naive)
         got = np.asarray(got, dtype=float)
         stride1 = _reference(x, w, 1)
@@ -200,13 +205,12 @@ def check_output_padding(answer, size: int, kernel_size: int, stride: int, paddi
         raise ValueError(f"check_output_padding: no output_padding < stride={s} turns {h} into {target} with "
                          f"K={k}, S={s}, P={p} (output_padding 0 gives {base}). Hint: pick a target from "
                          f"{base} to {base + s - 1}.")
-    if answer is None:
-        return not_answered(f"your output_padding for {setting}")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        raise TypeError(f"answer must be a whole number, got {answer!r}. Hint: output_padding counts rows.")
     hints = (f"With output_padding = 0, ConvTranspose2D gives (H − 1)·S − 2P + K = {base}.",
              "output_padding adds that many rows, once, at the bottom (and columns at the right).",
              f"output_padding = {target} − {base}.")
+    if answer is None:
+        return not_answered(f"your output_padding for {setting}", hints=hints)
+    answer = whole_answer(answer, "output_padding counts rows", 1)
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {k} = {base}, plus output_padding {right}; and "
                               f"Conv2D(K={k}, S={s}, P={p}) maps {target} back to {h}.", hints=hints)

@@ -15,7 +15,7 @@ from ..explain import saliency
 from ..layers import Dense, Flatten
 from ..model import Sequential
 from ..shapes import conv_output_size
-from .feedback import STUCK, Feedback, not_answered, not_written
+from .feedback import STUCK, Feedback, not_answered, not_written, whole_answer
 
 
 LINEAR_SOLUTION = '''def linear_saliency(W, b, x, c):
@@ -114,17 +114,15 @@ def check_occlusion_positions(answer, size: int, patch: int, stride: int) -> Fee
     True
     """
     setting = f"a patch of {patch}×{patch}, stride {stride}, on a {size}×{size} image"
-    if answer is None:
-        return not_answered(f"the number of patch positions along one side for {setting}")
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer)) or not float(answer).is_integer():
-        raise TypeError(f"answer must be a whole number of positions, got {answer!r}.")
-    got = int(answer)
     right = conv_output_size(size, patch, stride)
     hints = ("The patch is placed like a pooling window without padding: its first position starts at 0, the "
              "next one `stride` pixels further, and it must fit inside the image.",
              "Lesson 02's output-size formula with padding 0: H_out = floor((H − K) / S) + 1, with the patch as K.",
              f"The answer: ({size} − {patch}) // {stride} + 1 = {right} positions per side, {right * right} "
              "forward passes in all.")
+    if answer is None:
+        return not_answered(f"the number of patch positions along one side for {setting}", hints=hints)
+    got = whole_answer(answer, "patch positions along one side", 3)
     if got == right:
         return Feedback(True, f"({size} − {patch}) // {stride} + 1 = {right} per side: {right}² = {right * right} "
                               "occluded images, one forward pass each.")

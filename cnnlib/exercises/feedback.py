@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 
+from .._checks import is_real_number
 from ..demos.formatting import wrap_text
 from .bug_hints import HINTS
 
@@ -81,9 +82,24 @@ class Feedback:
         return Code("One solution (yours may differ and still be right):\n\n" + self.solution_code)
 
 
-def not_answered(what: str = "your answer") -> Feedback:
-    """The feedback for an exercise cell still holding ``None``."""
-    return Feedback(False, f"replace None with {what}, then run the cell again.")
+def not_answered(what: str = "your answer", *, hints=()) -> Feedback:
+    """The feedback for an exercise cell still holding ``None``.
+
+    ``hints`` are the exercise's staged hints: a student stuck before writing any answer asks for them too.
+    """
+    return Feedback(False, f"replace None with {what}, then run the cell again." + (STUCK if hints else ""),
+                    hints=hints)
+
+
+def whole_answer(answer, what: str, example: int) -> int:
+    """``answer`` as an int when it is a whole number (``9``, ``9.0``, ``np.int64(9)``); else a ``TypeError``.
+
+    ``what`` says what the number counts ("a parameter count"); ``example`` shows the expected form.
+    """
+    if not is_real_number(answer) or not float(answer).is_integer():
+        raise TypeError(f"answer must be a whole number ({what}), got {answer!r}. Hint: a number such as "
+                        f"{example}, or None while you work it out.")
+    return int(answer)
 
 
 def not_written(name: str, *, hints=(), solution_code: str | None = None, fn=None) -> Feedback:

@@ -24,25 +24,27 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
     h, k, s, p, d = size, kernel_size, stride, padding, dilation
     k_eff = effective_kernel_size(k, d)
     setting = f"H={h}, K={k}, S={s}, P={p}" + (f", D={d}" if d != 1 else "")
-    if answer is None:
-        return not_answered(f"your output size for {setting}")
     try:
         right = conv_output_size(h, k, s, p, d)
     except ValueError as exc:
+        if answer is None:
+            return not_answered(f"your output size for {setting}")
         if answer == 0:
             return Feedback(True, f"no window fits ({setting}): {exc}")
         return Feedback(False, f"with {setting} no window fits, so there is no output. {exc}")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a number, got {answer!r}.") from None
     formula = f"⌊({h} + 2·{p} − {k_eff}) / {s}⌋ + 1 = ⌊{h + 2 * p - k_eff} / {s}⌋ + 1 = {right}"
-    if value == right:
-        return Feedback(True, f"{setting}: {formula}.")
     kernel = f"K_eff = K + (K−1)(D−1) = {k_eff}" if d != 1 else f"K = {k}"
     hints = ("The output length counts the window positions that fit inside the padded input, H + 2P cells.",
              f"H_out = ⌊(H + 2P − K_eff)/S⌋ + 1, with {kernel}: subtract, divide, round down, then add 1.",
              f"The answer: {formula}.")
+    if answer is None:
+        return not_answered(f"your output size for {setting}", hints=hints)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    if value == right:
+        return Feedback(True, f"{setting}: {formula}.")
     if not value.is_integer():
         return Feedback(False, f"you answered {answer}: sizes are whole numbers; round the division down (floor) "
                                "before adding 1." + STUCK, hints=hints)
@@ -99,21 +101,21 @@ def _check_keras_same_padding(size: int, kernel_size: int, stride: int, answer, 
     """Keras/TensorFlow's 'same' at a stride > 1: the least padding for ⌈H/S⌉ outputs, odd pixel after."""
     h, k, s, d = size, kernel_size, stride, dilation
     setting = f"H={h}, K={k}, S={s}" + (f", D={d}" if d != 1 else "")
-    if answer is None:
-        return not_answered(f"your Keras 'same' padding (before, after) for {setting}")
     right = keras_same_padding(h, k, s, d)
     total = right[0] + right[1]
     k_eff = effective_kernel_size(k, d)
     h_out = -(-h // s)
     rule = (f"Keras makes ⌈H/S⌉ = ⌈{h}/{s}⌉ = {h_out} outputs and pads only what they need: "
             "P_total = max((H_out − 1)·S + K_eff − H, 0)")
-    before, after = _pair_answer(answer)
     hints = (f"Keras' 'same' does not keep the size at stride {s}: it makes ⌈H/S⌉ outputs and pads only as much "
              "as those windows need.",
              f"H_out = ⌈{h}/{s}⌉ = {h_out} windows span (H_out − 1)·S + K_eff rows; the padding is what they need "
              f"beyond the H = {h} rows (never less than 0), split as evenly as possible, the extra row after "
              "(bottom/right).",
              f"The answer: {right}.")
+    if answer is None:
+        return not_answered(f"your Keras 'same' padding (before, after) for {setting}", hints=hints)
+    before, after = _pair_answer(answer)
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + _bare(answer) + STUCK, hints=hints)
@@ -161,16 +163,16 @@ def check_same_padding(kernel_size: int, answer, dilation: int = 1, *, size=None
                             "Keras' 'same' padding depends on H. Hint: pass size=H, e.g. "
                             f"check_same_padding({kernel_size}, answer, size=8, stride={stride}).")
         return _check_keras_same_padding(size, kernel_size, stride, answer, dilation)
-    if answer is None:
-        return not_answered(f"your padding (before, after) for kernel size {kernel_size}")
     right = same_padding(kernel_size, dilation)
     total = right[0] + right[1]
-    before, after = _pair_answer(answer)
     hints = (f"'same' keeps the size: H + P_before + P_after − K_eff + 1 must equal H, so the total padding is "
              f"K_eff − 1 = {total}.",
              "Split the total as evenly as possible; when it is odd, PyTorch and TensorFlow put the extra row after "
              "(bottom/right).",
              f"The answer: {right}.")
+    if answer is None:
+        return not_answered(f"your padding (before, after) for kernel size {kernel_size}", hints=hints)
+    before, after = _pair_answer(answer)
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + _bare(answer) + STUCK, hints=hints)

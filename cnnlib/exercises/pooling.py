@@ -31,14 +31,14 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
     x = np.asarray(x, dtype=float)
     right = pool2d(x, pool, kernel_size, s)
     setting = f"{pool} pooling, {kernel_size}×{kernel_size} windows, stride {s}"
-    if answer is None:
-        return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}")
-    got = _as_array(answer, "answer")
     keep = "largest value" if pool == "max" else "mean"
     hints = (f"Each output is the {keep} of one {kernel_size}×{kernel_size} window of x.",
              f"Output (i, j) reads rows i·{s} to i·{s} + {kernel_size - 1} and the same columns; there are "
              f"⌊(H − {kernel_size})/{s}⌋ + 1 windows per axis.",
              f"The answer: {(right + 0.0).tolist()}.")
+    if answer is None:
+        return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}", hints=hints)
+    got = _as_array(answer, "answer")
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + STUCK, hints=hints)
@@ -75,14 +75,14 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
     """
     s = kernel_size if stride is None else stride
     dx_max, dx_avg = pool_gradients(x, dout, kernel_size, s)
-    if answer is None:
-        return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx")
-    got = _as_array(answer, "answer")
     hints = ("Max pooling passed on one element per window, its maximum; only that element changed the output.",
              f"Split x into its {kernel_size}×{kernel_size} windows (stride {s}) and find the largest element of "
              "each.",
              f"The answer: 0 everywhere except each window's maximum, which gets that window's dout: "
              f"{(dx_max + 0.0).tolist()}.")
+    if answer is None:
+        return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx", hints=hints)
+    got = _as_array(answer, "answer")
     if got.shape != dx_max.shape:
         return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}."
                         + STUCK, hints=hints)

@@ -59,12 +59,6 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
             f"out[{row}, {col}] does not exist: the output is {h_out}×{w_out}, so row must be in 0..{h_out - 1} "
             f"and col in 0..{w_out - 1}."
         )
-    if answer is None:
-        return not_answered(f"your value of out[{row}, {col}]")
-    try:
-        answer = float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a number, got {answer!r}.") from None
     kh, kw = kernel.shape
     top, left = row * stride, col * stride
     padded = np.pad(x, padding)
@@ -73,8 +67,6 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
     if padding:
         where += " of the zero-padded input"
     right = out[row, col]
-    if np.isclose(answer, right):
-        return Feedback(True, f"out[{row}, {col}] = {num(right)}: the sum of {where} times the kernel, element by element.")
     products = " + ".join(f"{num(p)}·{num(w)}" if w >= 0 else f"{num(p)}·({num(w)})"
                           for p, w in zip(patch.ravel(), kernel.ravel()))
     hints = (f"out[{row}, {col}] is one number: the kernel laid on one patch of the input, the {kh * kw} products "
@@ -82,6 +74,14 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
              f"The patch is {where}: {grid(patch)}. Pair its cell (m, n) with kernel[m, n] = {grid(kernel)}, "
              "without flipping the kernel.",
              f"The answer: {products} = {num(right)}.")
+    if answer is None:
+        return not_answered(f"your value of out[{row}, {col}]", hints=hints)
+    try:
+        answer = float(answer)
+    except (TypeError, ValueError):
+        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    if np.isclose(answer, right):
+        return Feedback(True, f"out[{row}, {col}] = {num(right)}: the sum of {where} times the kernel, element by element.")
     slips = []  # every slip that gives this number, most telling first
     for guess, why in _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
         if guess is not None and np.isclose(answer, guess) and why not in slips:

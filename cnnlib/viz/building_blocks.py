@@ -7,7 +7,7 @@ Each draws what :mod:`cnnlib.demos.building_blocks` computed:
 * :func:`draw_stack_vs_single`: the receptive field of ``n`` stacked 3×3 convs on the input grid, and the
   weights of the stack against one ``(2n+1)×(2n+1)`` conv as two labelled bars;
 * :func:`draw_timeline`: LeNet-5 → VGG-16 → ResNet-50, each with its year, the ideas it added and its
-  parameter count in a solid box (counted by cnnlib) or a dashed one (quoted from the paper).
+  parameter count in a solid box (counted by cnnlib) or a dashed one (quoted, not built here).
 
 Every figure has a fixed size (a widget's redraw never moves the page), is at most 780 px wide and has no
 text under 18 px.
@@ -240,5 +240,5 @@ def draw_timeline(milestones: list[Milestone]) -> str:
             svg.text(BOX_X + BOX_W / 2, y + 90, m.counted, size=TEXT_PX)
     foot = TIMELINE_TOP + len(milestones) * ROW_H + 8
     svg.text(8, foot + 12, "solid box: counted here by cnnlib's summary();", size=TEXT_PX, anchor="start")
-    svg.text(8, foot + 40, "dashed box: quoted from the paper (not built here).", size=TEXT_PX, anchor="start")
+    svg.text(8, foot + 40, "dashed box: quoted, not built here.", size=TEXT_PX, anchor="start")
     return svg.to_string()

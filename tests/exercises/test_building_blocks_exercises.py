@@ -1,9 +1,10 @@
 """Lesson 12's checkers accept right answers and name the classic slips, with staged hints."""
+import numpy as np
 import pytest
 
 from cnnlib.exercises.building_blocks import (check_pointwise_params, check_shortcut, check_stacked_receptive_field,
                                               residual_block)
-from cnnlib.layers import BatchNorm2D, Conv2D, ReLU, Residual
+from cnnlib.layers import AvgPool2D, BatchNorm2D, Conv2D, MaxPool2D, ReLU, Residual
 from cnnlib.model import Sequential
 
 
@@ -70,6 +71,25 @@ def test_shortcut_slips_are_diagnosed_with_hints(answer, args, phrase):
     assert "shortcut must give the block's shape" in result.hint(1) and "The answer" in result.hint(3)
 
 
-def test_shortcut_rejects_other_strings():
-    with pytest.raises(ValueError, match='"identity" or a projection'):
-        check_shortcut("projection", 16, 32, 2)
+def test_shortcut_words_get_feedback_not_an_error():
+    """A student who types the word instead of the layers is told what to write; "Identity" is the identity."""
+    result = check_shortcut("projection", 16, 32, 2)
+    assert not result and "write \"identity\", or the projection itself as layers" in result.message
+    assert result.hint(1).startswith("The block maps x")
+    assert check_shortcut(" Identity", 16, 16, 1)
+
+
+def test_an_average_pooling_shortcut_is_linear_and_accepted_as_resnet_d():
+    """Average pooling is linear: AvgPool2D then a 1×1 conv is ResNet-D's shortcut, not a non-linear one."""
+    result = check_shortcut([AvgPool2D(2), Conv2D(16, 32, 1, bias=False), BatchNorm2D(32)], 16, 32, 2)
+    assert result and "ResNet-D" in result.message
+    result = check_shortcut([MaxPool2D(2), Conv2D(16, 32, 1, bias=False), BatchNorm2D(32)], 16, 32, 2)
+    assert not result and "MaxPool2D makes the shortcut non-linear" in result.message
+
+
+def test_whole_numbers_of_any_kind_are_read_as_answers():
+    """np.int64 (from np.prod) and 9.0 are whole numbers: judged, not refused."""
+    assert check_pointwise_params(np.int64(65_664), 512, 128)
+    assert check_stacked_receptive_field(np.int64(9), 4) and check_stacked_receptive_field(9.0, 4)
+    with pytest.raises(TypeError, match=r"whole number.*Hint: a number such as"):
+        check_stacked_receptive_field("9", 4)
