@@ -12,7 +12,7 @@ import numpy as np
 
 from . import checkpoint, training_loop
 from ._checks import check_bool
-from .layers.base import Layer
+from .layers.base import Layer, check_each_layer_once
 from .summary import Summary
 from .training_loop import History
 
@@ -48,12 +48,7 @@ class Sequential:
                 if isinstance(layer, type) and issubclass(layer, Layer):
                     hint = f" Hint: create an instance, e.g. {layer.__name__}(...)."
                 raise TypeError(f"layers[{i}] must be a Layer, got {layer!r} of type {type(layer).__name__}.{hint}")
-            for j in range(i):
-                if layers[j] is layer:
-                    raise ValueError(
-                        f"layers[{i}] is the same {type(layer).__name__} object as layers[{j}]. A layer caches "
-                        "its last forward for backward, so it can appear only once. Hint: create a new instance."
-                    )
+        check_each_layer_once([(f"layers[{i}]", layer) for i, layer in enumerate(layers)], "Sequential")
         self.layers: list[Layer] = list(layers)
         self.history: History | None = None
         self.stop_training = False

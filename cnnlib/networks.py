@@ -165,6 +165,8 @@ def fashion_mnist_resnet(channels=(24, 48), blocks=(1, 1), *, in_channels: int =
         raise TypeError(f"blocks must be a pair (b0, b1), got {blocks!r}. Hint: blocks=(1, 1).")
     c0, c1 = (check_positive_int(c, f"channels[{i}]") for i, c in enumerate(channels))
     b0, b1 = (check_positive_int(b, f"blocks[{i}]") for i, b in enumerate(blocks))
+    in_channels = check_positive_int(in_channels, "in_channels")  # 1 for grayscale, 3 for colour
+    num_classes = check_positive_int(num_classes, "num_classes")
     if check_bool(pretrained, "pretrained", "pretrained=True loads the trained weights of the default network."):
         asked = dict(channels=(c0, c1), blocks=(b0, b1), in_channels=in_channels, num_classes=num_classes)
         trained = dict(channels=(24, 48), blocks=(1, 1), in_channels=1, num_classes=10)

@@ -304,6 +304,11 @@ def test_upsample_bilinear_matches_torch_interpolate(shape, size):
     np.testing.assert_allclose(upsample_bilinear(maps, size), ref.numpy(), rtol=1e-12, atol=1e-14)
 
 
+def test_upsample_bilinear_of_integer_maps_interpolates_instead_of_truncating():
+    assert np.allclose(upsample_bilinear(np.array([[0, 1]]), (1, 4)), [[0, 0.25, 0.75, 1]])
+    assert upsample_bilinear(np.ones((2, 2)), 3).shape == (3, 3)  # one int: a square size, as in PyTorch
+
+
 def test_upsample_bilinear_keeps_constants_and_the_range():
     np.testing.assert_allclose(upsample_bilinear(np.full((3, 4), 2.5), (10, 7)), 2.5)
     maps = np.random.default_rng(1).random((5, 4))
@@ -387,6 +392,12 @@ def test_the_layers_inside_a_block_are_restored_too():
 
 
 # -- bad input ----------------------------------------------------------------------------------------
+def nan_weights(model):
+    """The model with one NaN weight in its last layer: finite images, NaN logits (a diverged training run)."""
+    model.layers[-1].params["W"][0, 0] = np.nan
+    return model
+
+
 @pytest.mark.parametrize("call, error, words", [
     (lambda m, x: saliency(m, x[0], 5), ValueError, ["target 5", "K=5 classes", "[0, 5)"]),
     (lambda m, x: saliency(m, x, [0, 7, 1]), ValueError, ["target 7 (image 1)", "K=5"]),
@@ -416,6 +427,18 @@ def test_the_layers_inside_a_block_are_restored_too():
     (lambda m, x: occlusion(m, x, 8, 3, 1), ValueError, ["target 8", "K=5"]),
     (lambda m, x: saliency_map(np.zeros((8, 8))), ValueError, ["(C, H, W)", "(8, 8)"]),
     (lambda m, x: upsample_bilinear(np.zeros(3), (4, 4)), ValueError, ["(..., h, w)", "(3,)"]),
+    (lambda m, x: upsample_bilinear(np.zeros((0, 2)), (4, 4)), ValueError, ["h, w >= 1", "(0, 2)"]),
+    (lambda m, x: upsample_bilinear(np.zeros((2, 2)), (0, 4)), ValueError, ["size must be >= 1", "(0, 4)"]),
+    (lambda m, x: upsample_bilinear(np.zeros((2, 2)), (2.5, 4)), TypeError, ["size must be an int or a pair"]),
+    (lambda m, x: upsample_bilinear(np.array([["a"]]), (2, 2)), TypeError, ["maps must be a numeric array"]),
+    (lambda m, x: saliency_map(np.array([[["a"]]])), TypeError, ["grad must be a numeric array"]),
+    (lambda m, x: saliency_map(np.zeros((0, 3, 3))), ValueError, ["(C, H, W)", "(0, 3, 3)"]),
+    (lambda m, x: occlusion(m, x.astype(np.float32), 0, 3, 1, fill=1e39), ValueError,
+     ["fill=1e+39", "float32", "3.4e+38"]),
+    (lambda m, x: grad_cam(nan_weights(m), x[0], 1, 1), RuntimeError,
+     ["grad_cam", "logits are NaN", "no score to explain", "weights"]),
+    (lambda m, x: occlusion(nan_weights(m), x, 1, 3, 1), RuntimeError, ["occlusion", "logits are NaN"]),
+    (lambda m, x: saliency(nan_weights(m), x, 1), RuntimeError, ["saliency", "logits are NaN"]),
 ])
 def test_bad_input_names_the_value_the_expectation_and_a_fix(call, error, words):
     with pytest.raises(error) as info:

@@ -148,6 +148,9 @@ def check_cache(cache, cache_type, who: str, forward: str):
 
 def check_sample_shape(input_shape, layer: str) -> tuple[int, ...]:
     """Return one sample's ``input_shape`` as a tuple after checking it holds positive ints."""
+    if not isinstance(input_shape, (tuple, list)):
+        raise TypeError(f"{layer}.output_shape() expects one sample's shape as a tuple of ints, got {input_shape!r}. "
+                        "Hint: e.g. (C, H, W) = (1, 28, 28), without the batch axis.")
     shape = tuple(input_shape)
     if not all(isinstance(d, numbers.Integral) and d > 0 for d in shape):
         raise ValueError(

@@ -22,7 +22,8 @@ def as_pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
     (3, 3)
     """
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r} (a bool).")
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r} (a bool). "
+                        f"Hint: write {name}={int(value)} or {name}=({int(value)}, {int(value)}).")
     if isinstance(value, numbers.Integral):
         pair = (int(value), int(value))
     elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
@@ -45,9 +46,11 @@ def as_pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
 def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}.")
+        whole = is_real_number(value) and float(value).is_integer()
+        hint = f"write {name}={int(value)}" if whole else f"a whole number such as {name}={max(minimum, 1)}"
+        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}. Hint: {hint}.")
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+        raise ValueError(f"{name} must be >= {minimum}, got {value}. Hint: use {name}={minimum} or more.")
     return int(value)
 
 

@@ -67,6 +67,12 @@ def as_targets(target, logits: np.ndarray, single: bool, who: str) -> np.ndarray
         )
     n, k = logits.shape
     t = np.asarray(target)
+    if t.size == 0 and t.ndim == 1:
+        raise ValueError(f"{who}: target is empty, got {target!r}; expected one int, or {n} ints (one per "
+                         "image). Hint: target=3 explains the score of class 3 for every image.")
+    if t.dtype == object and np.ndim(target) == 0 and isinstance(target, int):  # beyond int64: out of range
+        raise ValueError(f"{who}: target {target} is not a class of this model, which has K={k} classes; "
+                         f"expected an index in [0, {k}). Hint: classes are numbered from 0.")
     if t.dtype.kind not in "iu" or isinstance(target, (bool, np.bool_)):
         raise TypeError(f"{who}: target must be an integer class index (or one per image), got {target!r}. "
                         f"Hint: target=3 explains the score of class 3 of {k}.")
@@ -105,8 +111,12 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def run_forward(layers, h: np.ndarray, start: int, stop: int) -> np.ndarray:
-    """Run ``layers[start:stop]`` forward on ``h``; an error names the layer as ``Sequential`` does."""
+def run_forward(layers, h: np.ndarray, start: int, stop: int, who: str) -> np.ndarray:
+    """Run ``layers[start:stop]`` forward on ``h``; an error names the layer as ``Sequential`` does.
+
+    When that reaches the logits (``stop == len(layers)``) they must be finite: a NaN score would give an
+    explanation of NaNs, or of zeros, without a word.
+    """
     for i in range(start, stop):
         try:
             h = layers[i].forward(h)
@@ -114,6 +124,11 @@ def run_forward(layers, h: np.ndarray, start: int, stop: int) -> np.ndarray:
             if type(exc) not in _PASS_THROUGH:
                 raise
             raise type(exc)(f"layer {i} ({type(layers[i]).__name__}) forward: {exc}") from exc
+    if stop == len(layers) and h.dtype.kind == "f" and not np.isfinite(h).all():
+        kind = "NaN" if np.isnan(h).any() else "inf"
+        raise RuntimeError(f"{who}: the model's logits are {kind} for this input, so there is no score to explain. "
+                           "Hint: check the image's scale (the training data's, e.g. 0..1) and that the weights are "
+                           "finite; model.predict refuses the same input.")
     return h
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import as_float_array, as_pair
 from ._model import as_images, as_targets, check_int, classifier_layers, inspecting, one_hot, run_backward, run_forward
 
 
@@ -71,15 +72,16 @@ def upsample_bilinear(maps, size) -> np.ndarray:
     blended at their borders. Each output is a convex mix of inputs, so the
     range of the values never grows.
 
-    Shape: ``(..., h, w)`` -> ``(..., H, W)``.
+    Shape: ``(..., h, w)`` -> ``(..., H, W)``; ``size`` is ``(H, W)`` or one int for both.
 
     >>> upsample_bilinear(np.array([[0.0, 1.0]]), (1, 4))
     array([[0.  , 0.25, 0.75, 1.  ]])
     """
-    maps = np.asarray(maps)
-    if maps.ndim < 2:
-        raise ValueError(f"upsample_bilinear expects maps (..., h, w), got shape {maps.shape}.")
-    H, W = size
+    maps = as_float_array(maps, "maps")  # integer maps would be cut to integers by the matmuls
+    if maps.ndim < 2 or 0 in maps.shape[-2:]:
+        raise ValueError(f"upsample_bilinear expects maps (..., h, w) with h, w >= 1, got shape {maps.shape}. "
+                         "Hint: one map is (h, w), a batch (N, h, w).")
+    H, W = as_pair(size, "size")  # an int is a square size, as in torch.nn.functional.interpolate
     rows = _bilinear_matrix(maps.shape[-2], H).astype(maps.dtype, copy=False)  # (H, h)
     cols = _bilinear_matrix(maps.shape[-1], W).astype(maps.dtype, copy=False)  # (W, w)
     return rows @ maps @ cols.T  # (H, h) @ (..., h, w) @ (w, W) -> (..., H, W)
@@ -129,7 +131,7 @@ def grad_cam(model, x, target, layer) -> GradCAMMap:
     with inspecting(layers):
         outputs, h = [], batch
         for i in range(len(layers)):
-            h = run_forward(layers, h, i, i + 1)
+            h = run_forward(layers, h, i, i + 1, "grad_cam")
             outputs.append(h)
         spatial = [i for i, out in enumerate(outputs) if out.ndim == 4]
         if not 0 <= layer < len(layers) or layer not in spatial:

@@ -88,9 +88,14 @@ def occlusion(model, x, target, patch, stride, fill: float = 0.0, *, batch_size:
     batch_size = check_positive_int(batch_size, "batch_size")
     H_out, W_out = conv_output_size(H, ph, sh), conv_output_size(W, pw, sw)
     rows, cols = _covers(H, H_out, ph, sh), _covers(W, W_out, pw, sw)  # (H_out, H), (W_out, W)
-    fill_value = batch.dtype.type(fill)
+    with np.errstate(over="ignore"):
+        fill_value = batch.dtype.type(fill)
+    if not np.isfinite(fill_value):
+        raise ValueError(f"occlusion: fill={fill!r} does not fit the images' dtype {batch.dtype} (largest "
+                         f"{np.finfo(batch.dtype).max:.3g}). Hint: a value on the images' scale, e.g. 0.0 or the "
+                         "data mean.")
     with inspecting(layers):
-        logits = run_forward(layers, batch, 0, len(layers))  # (N, K)
+        logits = run_forward(layers, batch, 0, len(layers), "occlusion")  # (N, K)
         t = as_targets(target, logits, single, "occlusion")
         p0 = softmax(logits)[np.arange(N), t]  # (N,)
         occluded_p = np.empty(N * H_out * W_out, dtype=logits.dtype)  # one per (image, position)
@@ -100,7 +105,8 @@ def occlusion(model, x, target, patch, stride, fill: float = 0.0, *, batch_size:
             i, j = np.divmod(position, W_out)  # the patch's row and column of positions
             covered = rows[i][:, :, None] & cols[j][:, None, :]  # (B, H, W)
             images = np.where(covered[:, None], fill_value, batch[n])  # (B, C, H, W)
-            occluded_p[index] = softmax(run_forward(layers, images, 0, len(layers)))[np.arange(len(n)), t[n]]
+            p = softmax(run_forward(layers, images, 0, len(layers), "occlusion"))  # (B, K)
+            occluded_p[index] = p[np.arange(len(n)), t[n]]
     drop = p0[:, None, None] - occluded_p.reshape(N, H_out, W_out)  # (N, H_out, W_out)
     # Per pixel: the sum of the drops of the positions covering it over their count, both separable in (rows, cols).
     total = np.einsum("ia,nij,jb->nab", rows.astype(drop.dtype), drop, cols.astype(drop.dtype))  # (N, H, W)

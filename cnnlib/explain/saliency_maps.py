@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import as_float_array
 from ._model import as_images, as_targets, classifier_layers, inspecting, one_hot, run_backward, run_forward
 
 
@@ -41,7 +42,7 @@ def saliency(model, x, target) -> np.ndarray:
     layers = classifier_layers(model, "saliency")
     batch, single = as_images(x, "saliency")
     with inspecting(layers):
-        logits = run_forward(layers, batch, 0, len(layers))  # (N, K)
+        logits = run_forward(layers, batch, 0, len(layers), "saliency")  # (N, K)
         t = as_targets(target, logits, single, "saliency")
         grad = run_backward(layers, one_hot(t, logits), 0, len(layers))  # (N, C, H, W)
     return grad[0] if single else grad
@@ -58,8 +59,8 @@ def saliency_map(grad) -> np.ndarray:
     >>> saliency_map(np.array([[[1.0, -2.0]], [[-3.0, 0.5]]]))
     array([[3., 2.]])
     """
-    grad = np.asarray(grad)
-    if grad.ndim not in (3, 4):
+    grad = as_float_array(grad, "grad")
+    if grad.ndim not in (3, 4) or grad.shape[-3] == 0:
         raise ValueError(f"saliency_map expects a gradient (C, H, W) or (N, C, H, W), as saliency returns, "
                          f"got shape {grad.shape}. Hint: pass saliency(model, x, target) itself.")
     return np.abs(grad).max(axis=-3)  # (H, W) or (N, H, W): the channel axis is third from the end

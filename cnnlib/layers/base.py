@@ -95,6 +95,10 @@ class Layer:
         return [(name, getattr(self, name)) for name in self.buffer_names]
 
     # -- helpers shared by subclasses ----------------------------------------
+    def named_layers(self) -> list[tuple[str, "Layer"]]:
+        """``(path, layer)`` for the layers directly inside this one (``Residual``'s block); none for a plain layer."""
+        return []
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
@@ -131,3 +135,27 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
+
+
+def check_each_layer_once(named, container: str, outer: Layer | None = None) -> None:
+    """Refuse a layer object that appears twice in ``named`` (``(path, layer)`` pairs), at any depth.
+
+    ``outer``, the container itself when it is a layer (``Residual``), may not appear inside it either.
+
+    A layer caches its last forward for backward, so a second appearance, even inside a nested ``Residual``,
+    would overwrite the first one's cache and silently give wrong gradients.
+    """
+    seen: dict[int, str] = {} if outer is None else {id(outer): f"the {container} itself"}
+
+    def walk(pairs):
+        for path, layer in pairs:
+            if id(layer) in seen:
+                raise ValueError(
+                    f"{container} {path} is the same {type(layer).__name__} object as {seen[id(layer)]}. A layer "
+                    "caches its last forward for backward, so it can appear only once (nested blocks included). "
+                    "Hint: create a new instance."
+                )
+            seen[id(layer)] = path
+            walk([(f"{path}.{inner}", sub) for inner, sub in layer.named_layers()])
+
+    walk(list(named))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_float_array, check_layer_dout, check_sample_shape
-from .base import Layer
+from .base import Layer, check_each_layer_once
 
 _PASS_THROUGH = (ValueError, TypeError)
 
@@ -13,7 +13,7 @@ def _as_layers(value, name: str) -> list[Layer]:
     """``value`` (a layer, a list of layers, or a model with ``layers`` such as ``Sequential``) as a list of layers."""
     if isinstance(value, Layer):
         layers = [value]
-    elif isinstance(value, (list, tuple)) or hasattr(value, "layers"):
+    elif isinstance(value, (list, tuple)) or isinstance(getattr(value, "layers", None), (list, tuple)):
         layers = list(value if isinstance(value, (list, tuple)) else value.layers)
     else:
         raise TypeError(
@@ -65,15 +65,7 @@ class Residual(Layer):
         super().__init__()
         self.block = _as_layers(block, "block")
         self.shortcut = None if shortcut is None else _as_layers(shortcut, "shortcut")
-        seen: dict[int, str] = {}
-        for path, layer in self.named_layers():
-            if layer is self or id(layer) in seen:
-                raise ValueError(
-                    f"Residual {path} is the same {type(layer).__name__} object as "
-                    f"{seen.get(id(layer), 'the Residual itself')}. A layer caches its last forward for backward, "
-                    "so it can appear only once. Hint: create a new instance."
-                )
-            seen[id(layer)] = path
+        check_each_layer_once(self.named_layers(), "Residual", outer=self)  # at any depth
         self._collect()
 
     def named_layers(self) -> list[tuple[str, Layer]]:

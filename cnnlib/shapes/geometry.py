@@ -59,6 +59,10 @@ def output_length(size: int, kernel: int, stride: int, pads: tuple[int, int], di
     >>> output_length(7, 3, 2, (1, 1), 1)
     4
     """
+    size = check_positive_int(size, "size")
+    kernel, stride, dilation = (check_positive_int(v, n) for v, n in ((kernel, "kernel"), (stride, "stride"),
+                                                                       (dilation, "dilation")))
+    pads = as_pair(pads, "pads (before, after)", minimum=0)
     k_eff = kernel + (kernel - 1) * (dilation - 1)
     padded = size + pads[0] + pads[1]
     if k_eff > padded:
@@ -120,6 +124,16 @@ class Geometry2D:
     pads: tuple[tuple[int, int], tuple[int, int]]
     dilation: tuple[int, int] = (1, 1)
 
+    def __post_init__(self) -> None:
+        """Check the fields of a hand-built ``Geometry2D`` too: a stride of 0 must not reach a division."""
+        for name in ("kernel_size", "stride", "dilation"):
+            object.__setattr__(self, name, as_pair(getattr(self, name), name))
+        pads = self.pads
+        if not (isinstance(pads, (tuple, list)) and len(pads) == 2):
+            raise TypeError(f"pads must be ((top, bottom), (left, right)), got {pads!r}. "
+                            "Hint: build a Geometry2D with Geometry2D.conv(...) or Geometry2D.pool(...).")
+        object.__setattr__(self, "pads", tuple(as_pair(p, "pads (before, after)", minimum=0) for p in pads))
+
     @classmethod
     def conv(cls, kernel_size, stride=1, padding=0, dilation=1) -> "Geometry2D":
         """Check a convolution's arguments, PyTorch's ``Conv2d`` conventions.
@@ -180,6 +194,7 @@ class Geometry2D:
 
     def output_hw(self, in_hw) -> tuple[int, int]:
         """``(H_out, W_out)`` for an ``(H, W)`` input; ``ValueError`` if no window fits."""
+        in_hw = as_pair(in_hw, "in_hw")
         (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
         return (output_length(in_hw[0], kh, sh, self.pads[0], dh),
                 output_length(in_hw[1], kw, sw, self.pads[1], dw))

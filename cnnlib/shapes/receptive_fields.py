@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .._checks import as_pair
+from .._checks import as_pair, check_positive_int
 from .geometry import Geometry2D
 
 
@@ -93,6 +93,9 @@ def receptive_field(layers, input_size=None) -> list[ReceptiveField]:
     """
     if input_size is not None:
         hw = as_pair(input_size, "input_size")
+    if isinstance(layers, str) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"layers must be a list of cnnlib layers or (kernel_size, stride) tuples, got {layers!r}. "
+                        "Hint: receptive_field(model.layers[:5]) or receptive_field([(3, 1), (2, 2)]).")
     rows = []
     size, jump, start = [1, 1], [1, 1], [0, 0]
     for index, layer in enumerate(layers):
@@ -122,6 +125,13 @@ def receptive_field_region(rf: ReceptiveField, i: int, j: int, input_size=None):
     >>> receptive_field_region(rf, 1, 2)
     ((2, 6), (4, 8))
     """
+    if not isinstance(rf, ReceptiveField):
+        raise TypeError(f"rf must be a ReceptiveField, got {rf!r}. Hint: one row of receptive_field(layers), "
+                        "e.g. receptive_field(layers)[-1].")
+    i, j = (check_positive_int(v, name, minimum=0) for v, name in ((i, "i"), (j, "j")))
+    if rf.output_size is not None and not (i < rf.output_size[0] and j < rf.output_size[1]):
+        raise ValueError(f"unit ({i}, {j}) does not exist: layer {rf.name} outputs {rf.output_size[0]}×"
+                         f"{rf.output_size[1]}. Hint: i in 0..{rf.output_size[0] - 1}, j in 0..{rf.output_size[1] - 1}.")
     coords = []
     for a, idx in enumerate((i, j)):
         lo = rf.start[a] + idx * rf.jump[a]
@@ -129,5 +139,9 @@ def receptive_field_region(rf: ReceptiveField, i: int, j: int, input_size=None):
         if input_size is not None:
             limit = as_pair(input_size, "input_size")[a]
             lo, hi = max(lo, 0), min(hi, limit)
+            if lo >= hi:
+                raise ValueError(f"unit ({i}, {j}) of layer {rf.name} sees nothing of a {limit}-pixel input "
+                                 f"along axis {a}: it lies past the image. Hint: pick a unit inside the layer's "
+                                 "output (receptive_field(layers, input_size) gives its output_size).")
         coords.append((lo, hi))
     return tuple(coords)

@@ -173,11 +173,10 @@ def pool_output_size(size: int, kernel_size: int, stride=None, padding: int = 0)
     >>> pool_output_size(30, 2)
     15
     """
-    if stride is None:
-        stride = kernel_size
-    if not isinstance(padding, numbers.Integral):
-        raise TypeError(f"pooling padding must be an int, got {padding!r}.")
-    return conv_output_size(size, kernel_size, stride, padding)
+    if not isinstance(padding, numbers.Integral) or isinstance(padding, bool):
+        raise TypeError(f"pooling padding must be an int, got {padding!r}. Hint: e.g. padding=0 or padding=1.")
+    Geometry2D.pool(kernel_size, stride, padding, who="pool_output_size")  # PyTorch's rules: padding <= K // 2
+    return conv_output_size(size, kernel_size, kernel_size if stride is None else stride, padding)
 
 
 # -- transposed convolution -------------------------------------------------------------------
@@ -238,7 +237,17 @@ def conv_transpose_length(size: int, kernel: int, stride: int, pads: tuple[int, 
 
 
 def conv_transpose_output_hw(in_hw, geometry: Geometry2D, output_padding) -> tuple[int, int]:
-    """``(H_out, W_out)`` of a transposed convolution for an ``(H, W)`` input, from checked arguments."""
+    """``(H_out, W_out)`` of a transposed convolution for an ``(H, W)`` input and ``geometry`` (a ``Geometry2D``)."""
+    if not isinstance(geometry, Geometry2D):
+        raise TypeError(f"geometry must be a Geometry2D, got {geometry!r}. Hint: the first value "
+                        "conv_transpose_geometry(kernel_size, stride, ...) returns.")
+    in_hw = as_pair(in_hw, "in_hw")
+    output_padding = as_pair(output_padding, "output_padding", minimum=0)
+    for op, s, d in zip(output_padding, geometry.stride, geometry.dilation):
+        if op >= s and op >= d:
+            raise ValueError(f"output_padding must be smaller than the stride {geometry.stride} or the dilation "
+                             f"{geometry.dilation} along each axis, got {output_padding}. Hint: output_padding "
+                             "only picks one of the stride's possible output sizes (PyTorch's rule).")
     return tuple(conv_transpose_length(in_hw[a], geometry.kernel_size[a], geometry.stride[a], geometry.pads[a],
                                        output_padding[a], geometry.dilation[a]) for a in (0, 1))
 
@@ -251,9 +260,11 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
         H_{out} = (H - 1) S - 2P + D (K - 1) + P_{out} + 1
 
     The inverse of :func:`conv_output_size`: a convolution with the same
-    ``K, S, P, D`` maps ``H_out`` back to ``H``. At a stride ``S > 1`` up to
-    ``S`` input sizes give the same conv output, and ``output_padding``
-    (``P_out < S``, or ``< D``) picks which one comes back.
+    ``K, S, P, D`` maps ``H_out`` back to ``H`` (whenever ``P_out < S``). At a
+    stride ``S > 1`` up to ``S`` input sizes give the same conv output, and
+    ``output_padding`` picks which one comes back. (PyTorch also allows
+    ``P_out < D`` at a larger dilation; the size is then not one a convolution
+    maps back to ``H``.)
 
     Args:
         size: input length ``H``, or ``(H, W)``.

@@ -261,6 +261,20 @@ def test_bad_arguments(args, error, pattern):
         Residual(*args)
 
 
+def test_a_layer_reused_inside_a_nested_block_is_refused():
+    """One Conv2D in two places, one of them inside a Residual, overwrote its own cache: wrong grads, no error."""
+    conv = Conv2D(2, 2, 3, padding=1)
+    with pytest.raises(ValueError, match=r"Sequential layers\[2\]\.block\.0 is the same Conv2D object as "
+                                         r"layers\[0\].*nested blocks included"):
+        Sequential([conv, ReLU(), Residual([conv])])
+    with pytest.raises(ValueError, match=r"layers\[1\]\.block\.0 is the same Conv2D object as layers\[0\]\.block\.0"):
+        Sequential([Residual([conv, ReLU()]), Residual([conv])])
+    with pytest.raises(ValueError, match=r"Residual block\.1 is the same Conv2D object as block\.0\.block\.0"):
+        Residual([Residual([conv]), conv])
+    inner = Residual([Conv2D(2, 2, 3, padding=1)])
+    Sequential([Residual([inner, ReLU()]), Residual([Conv2D(2, 2, 3, padding=1)])])  # distinct layers: fine
+
+
 def test_a_layer_used_twice_and_backward_before_forward():
     relu = ReLU()
     with pytest.raises(ValueError, match=r"Residual shortcut\.0 is the same ReLU object as block\.0.*new instance"):
