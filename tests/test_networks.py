@@ -163,3 +163,15 @@ def test_pretrained_resnet_refuses_other_networks_and_non_bools():
         fashion_mnist_resnet(num_classes=5, pretrained=True)
     with pytest.raises(TypeError, match=r"pretrained must be True or False, got 'yes'"):
         fashion_mnist_resnet(pretrained="yes")
+
+
+def test_resnet_names_its_own_arguments_in_errors():
+    """Not Dense's out_features: the argument the student passed, with a hint."""
+    from cnnlib.networks import fashion_mnist_resnet
+
+    with pytest.raises(ValueError, match=r"num_classes must be >= 1, got 0\. Hint: use num_classes=1"):
+        fashion_mnist_resnet(num_classes=0)
+    with pytest.raises(TypeError, match=r"num_classes must be an integer, got 10\.0 .*Hint: write num_classes=10"):
+        fashion_mnist_resnet(num_classes=10.0)
+    with pytest.raises(TypeError, match=r"in_channels must be an integer, got '3'"):
+        fashion_mnist_resnet(in_channels="3")
