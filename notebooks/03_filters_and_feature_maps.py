@@ -85,7 +85,7 @@ demo_names = ["identity", "brighten", "darken", "sobel_x"]
 demo_conv = Conv2D(1, len(demo_names), kernel_size=3, padding=1, bias=False)
 demo_conv.params["W"][...] = kernel_bank(demo_names)  # (4, 1, 3, 3)
 demo_maps = demo_conv(gray[None, None])[0]  # (4, 150, 128)
-show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], scale="fixed",
+show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], ncols=2, scale="fixed",
                        suptitle="fixed colour scale: the weights' sum shows as brightness"))
 for name, m in zip(demo_names, demo_maps):
     print(f"{name:<9} weights sum {get_kernel(name).sum():>3.1f}   mean of the map {m.mean():5.2f}"
@@ -100,7 +100,7 @@ for name, m in zip(demo_names, demo_maps):
 # at the map's own maximum.
 
 # %%
-show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], scale="stretched",
+show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], ncols=2, scale="stretched",
                        suptitle="stretched colour scale: every map fills its own range"))
 
 # %% [markdown]

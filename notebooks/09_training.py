@@ -184,6 +184,10 @@ print(f"accuracy on the 50 images: {final['accuracy']:.0%}")
 # learning rate smoothly to 0 by the last batch (big steps early, fine adjustments at the end). `fit` shuffles
 # the training set every epoch, shows a progress bar, and calls our callbacks: `LivePlot` redraws the loss and
 # accuracy curves every 20 batches; `CosineLR` sets the learning rate before each batch.
+#
+# Every run here is seeded, so it repeats exactly on one machine. On yours the last digits of a loss or an
+# accuracy may differ a little: numpy's matrix products add their terms in an order that depends on the
+# processor and on how many cores share the work, and training carries those tiny differences forward.
 
 # %% tags=["nbval-ignore-output", "rerun-once"]
 model = build_model()

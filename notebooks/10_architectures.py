@@ -44,7 +44,7 @@ from cnnlib.datasets.images import load_sample_image
 from cnnlib.functional import im2col
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Softmax
 from cnnlib.shapes import receptive_field, receptive_field_region
-from cnnlib.viz import draw_images, draw_layer_channels, show
+from cnnlib.viz import draw_images, draw_layer_channels_svg, show
 from cnnlib.widgets import receptive_field_view, receptive_field_widget
 
 # %% [markdown]
@@ -118,7 +118,7 @@ batch = patches.transpose(0, 3, 1, 2)  # (6, 3, 32, 32): NCHW
 print("patches (NHWC):", patches.shape, "→ batch for cnnlib (NCHW):", batch.shape)
 
 # %%
-show(draw_images(list(patches), [f"patch {k}" for k in range(len(patches))], height=1.6))
+show(draw_images(list(patches), [f"patch {k}" for k in range(len(patches))], height=1.2))
 
 # %% [markdown]
 # Forward through every layer, printing the shape as it goes:
@@ -138,9 +138,8 @@ print("\nclass probabilities of patch 0:", probs[0].round(2), " sum:", probs[0].
 
 # %%
 first_maps = model.layers[1](model.layers[0](batch[:1]))[0]  # (32, 30, 30): layers 0 (Conv2D) and 1 (ReLU)
-show(draw_layer_channels(patches[0], first_maps, title="patch 0 through layer 0 · Conv2D and 1 · ReLU "
-                         "(random filters): 32 maps",
-                         caption="input patch"))
+show(draw_layer_channels_svg(patches[0], first_maps, title="patch 0 through Conv2D (random filters) and ReLU: 32 maps",
+                             caption="input patch"))
 
 # %% [markdown]
 # ## Why 32 filters, then 64?

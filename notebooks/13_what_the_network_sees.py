@@ -95,9 +95,11 @@ x_eval, y_eval = x_test[:2000], y_test[:2000]  # for the shift measurements at t
 # the score changes if that pixel gets a little brighter. Take the smallest model with a convolution in it: a
 # 3×3 image, a 2×2 kernel $K$ (no bias), ReLU, and a dense layer $D$ from the 4 hidden units to 2 classes:
 #
-# $$h_p = \sum K \odot x_{\text{window } p}, \qquad z_t = \sum_p D_{p,t}\,\mathrm{ReLU}(h_p)
-# \qquad\Rightarrow\qquad \frac{\partial z_t}{\partial x} = \sum_{p:\,h_p > 0} D_{p,t}\; K
-# \text{ placed on window } p.$$
+# $$h_p = \sum K \odot x_{\text{window } p}, \qquad z_t = \sum_p D_{p,t}\,\mathrm{ReLU}(h_p),$$
+#
+# so
+#
+# $$\frac{\partial z_t}{\partial x} = \sum_{p:\,h_p > 0} D_{p,t}\; K \text{ placed on window } p.$$
 #
 # Each *active* hidden unit stamps its kernel, scaled by its dense weight, where its window was; inactive units
 # (ReLU's zero) add nothing. With the numbers:

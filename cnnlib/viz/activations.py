@@ -23,9 +23,16 @@ _Y_LIMITS = {"relu": (-0.2, 3.2), "sigmoid": (-0.2, 1.6), "tanh": (-1.2, 1.6), "
 
 
 def draw_activations(curves: list[ActivationCurve]) -> Figure:
-    """One panel per curve: the function (blue, solid), its derivative (red-orange, dashed), saturated zones shaded."""
-    fig = new_figure(3.6 * len(curves), 3.8)
-    axes = fig.subplots(1, len(curves), squeeze=False)[0]
+    """One panel per curve: the function (blue, solid), its derivative (red-orange, dashed), saturated zones shaded.
+
+    Two panels per row, so that four curves fit a projected page (1024 px) at their natural size.
+    """
+    ncols = min(2, len(curves))
+    nrows = -(-len(curves) // ncols)
+    fig = new_figure(3.7 * ncols + 0.2, 3.3 * nrows + 0.4)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(curves):]:
+        ax.set_axis_off()
     for ax, c in zip(axes, curves):
         for a, b in c.saturated:
             ax.axvspan(a, b, color=SAT_COLOR, linewidth=0)

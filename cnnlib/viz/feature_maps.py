@@ -157,7 +157,7 @@ def draw_layer_channels_svg(image, maps, *, title: str, caption: str = "", ncols
     """:func:`draw_layer_channels` as SVG (a string): image and caption, every channel's map, one colour bar.
 
     Args:
-        image: the input, ``(H, W)`` or ``(1, H, W)``, gray 0 … 1.
+        image: the input, ``(H, W)`` or ``(1, H, W)``, gray 0 … 1, or a colour picture ``(H, W, 3)``, 0 … 1.
         maps: the layer's output ``(C, H, W)``; all channels share one colour scale.
         title: the line at the top (bold); caption: lines (``\\n``) under the image.
         ncols: channels per mosaic row (default 8 from 16 channels on, else all in one row).
@@ -183,7 +183,12 @@ def draw_layer_channels_svg(image, maps, *, title: str, caption: str = "", ncols
 
     img = np.asarray(image, dtype=float)
     img = img[0] if img.ndim == 3 and img.shape[0] == 1 else img
-    svg.image(8, _TOP, _IMAGE_PX, _IMAGE_PX, array_png(img, IMAGE_CMAP, 0.0, 1.0))
+    if img.ndim == 3 and img.shape[2] == 3:  # a colour picture (H, W, 3), e.g. lesson 10's photo patches
+        rgb = np.round(np.clip(img, 0.0, 1.0) * 255)
+        png = encode_png(np.concatenate([rgb, np.full(img.shape[:2] + (1,), 255.0)], axis=2))  # (H, W, 4)
+    else:
+        png = array_png(img, IMAGE_CMAP, 0.0, 1.0)
+    svg.image(8, _TOP, _IMAGE_PX, _IMAGE_PX, png)
     for k, line in enumerate(caption.splitlines()):
         svg.text(8, _TOP + _IMAGE_PX + 10 + (k + 0.5) * _LINE, line, anchor="start")
 

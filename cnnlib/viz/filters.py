@@ -102,7 +102,7 @@ def bar_extend(values, norm) -> str:
     return {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}[(low, high)]
 
 
-def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptitle: str | None = None,
+def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 3, suptitle: str | None = None,
                       signed: bool | None = None, scale: str = "fixed") -> Figure:
     """A grid of feature maps ``(C, H, W)``, each under its kernel if ``kernels`` ``(C, KH, KW)`` is given.
 
@@ -111,17 +111,17 @@ def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 4, suptit
     brightness compares; ``"stretched"``: fitted to each map).
     ``signed=True`` draws every map on the diverging map with one common
     colour scale and one colour bar: the way to compare maps before and
-    after ReLU.
+    after ReLU. Three maps per row (``ncols``) fit a projected page (1024 px) at their natural size.
     """
     maps = np.asarray(maps, dtype=float)
     _check_scale(scale)
     n = maps.shape[0]
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    per_row = 4.4 if kernels is not None else 3.0
-    fig = new_figure(3.1 * ncols + (0.8 if signed else 0), per_row * nrows + (0.5 if suptitle else 0))
+    per_row = 4.9 if kernels is not None else 3.0
+    fig = new_figure(3.0 * ncols + (0.8 if signed else 0), per_row * nrows + (0.5 if suptitle else 0))
     if kernels is not None:
-        grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[1.3, 2.6] * nrows)
+        grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[1.7, 2.6] * nrows)
     else:
         grid = fig.add_gridspec(nrows, ncols)
     common = robust_signed_norm(maps) if signed else None
@@ -166,7 +166,7 @@ def draw_rgb_filter(image_rgb, weights, feature_map, *, bias: float = 0.0) -> Fi
     """
     image_rgb = np.asarray(image_rgb, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    fig = new_figure(10.5, 7.6)
+    fig = new_figure(9.9, 7.6)  # 990 px: it fits a projected page (1024 px) at its natural size
     grid = fig.add_gridspec(3, 3, width_ratios=[2.6, 1.3, 3.8])
     names = ("red", "green", "blue")
     cmaps = ("Reds_r", "Greens_r", "Blues_r")

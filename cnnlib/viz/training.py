@@ -124,7 +124,7 @@ def draw_training_curves(steps, batch_loss, batch_accuracy, epoch_steps=(), epoc
     training batches (``loss``, ``accuracy``) and, when present, the scores on
     held-out data (``val_loss``, ``val_accuracy``) at the end of the epoch.
     """
-    fig = new_figure(11, 3.8)
+    fig = new_figure(9.9, 3.8)  # 990 px: it fits a projected page (1024 px) at its natural size
     axes = fig.subplots(1, 2)
     for ax, key, values, label in ((axes[0], "loss", batch_loss, "cross-entropy loss"),
                                    (axes[1], "accuracy", batch_accuracy, "accuracy")):

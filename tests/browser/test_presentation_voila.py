@@ -146,9 +146,30 @@ PRINTED_OUTPUT_JS = """() => Array.from(document.querySelectorAll('.jp-OutputAre
               text: e.textContent.trim().slice(0, 60)}))"""
 
 
+# Tables (markdown ones and summary()'s HTML): their text size. Anything wider than the page: an output or prose
+# block that scrolls sideways, or a picture or formula that runs past the page's right edge.
+TABLE_TEXT_JS = """() => Array.from(document.querySelectorAll('.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th'))
+  .filter(e => e.offsetParent !== null && e.textContent.trim())
+  .map(e => ({px: parseFloat(getComputedStyle(e).fontSize), text: e.textContent.trim().slice(0, 40)}))"""
+TOO_WIDE_JS = """() => {
+  const page = document.documentElement.clientWidth, wide = [];
+  for (const e of document.querySelectorAll('.jp-OutputArea-output, .jp-RenderedHTMLCommon'))
+    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+      wide.push(`${e.className.split(' ')[1] || e.className}: ${e.scrollWidth} px in ${e.clientWidth} px`);
+  for (const e of document.querySelectorAll('.jp-OutputArea-output img, .jp-OutputArea-output svg, mjx-container')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > page) wide.push(`${e.tagName} ${Math.round(r.width)} px wide ends at ${Math.round(r.right)}`);
+  }
+  return wide; }"""
+
+
 def _assert_projector_legible(page, name: str) -> None:
-    """At 1024×768 in projector mode: figures' text >= 18 px at natural size, controls 18 px, widgets on one
-    screen, printed output 18 px and never wider than the page."""
+    """At 1024×768 in projector mode: figures' text >= 18 px at natural size, controls and tables 18 px, widgets
+    on one screen, printed output 18 px, and nothing wider than the page."""
+    for t in page.evaluate(TABLE_TEXT_JS):
+        assert t["px"] >= MIN_TEXT_PX - 0.05, f"{name}: table text {t['text']!r} is {t['px']} px"
+    wide = page.evaluate(TOO_WIDE_JS)
+    assert not wide, f"{name}: wider than the 1024 px page (it scrolls sideways or is cut): {wide}"
     printed = page.evaluate(PRINTED_OUTPUT_JS)
     assert printed, f"{name}: no printed output found on the page (every lesson prints some)"
     for p in printed:
