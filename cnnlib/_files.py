@@ -1,9 +1,10 @@
 """Writing a file all at once: to a temporary file beside it, then one rename.
 
-An interrupted write never leaves half a file under the final name. The file
-gets the mode ``open()`` would give a new file (``0o666`` less the umask,
-usually ``0o644``), not ``tempfile.mkstemp``'s private ``0o600``: a model or a
-data set saved into a shared directory stays readable by the other users.
+An interrupted write never leaves half a file under the final name. A new file
+gets the mode ``open()`` would give it (``0o666`` less the umask, usually
+``0o644``), not ``tempfile.mkstemp``'s private ``0o600``, and a file written
+over keeps its mode: a model or a data set saved into a shared directory stays
+readable by the other users.
 """
 from __future__ import annotations
 
@@ -17,6 +18,14 @@ def _umask() -> int:
     mask = os.umask(0)  # the only way to read the umask is to set it ...
     os.umask(mask)  # ... and put it back at once
     return mask
+
+
+def as_path(path, who: str) -> Path:
+    """``path`` as a ``Path`` after checking it is a non-empty str or path, or a ``TypeError`` naming ``who``."""
+    if isinstance(path, (str, os.PathLike)) and str(path).strip():
+        return Path(path)
+    raise TypeError(f"{who} needs a file path (a str or a Path), got {path!r}. Hint: e.g. 'model.npz' or "
+                    "Path.home() / 'model.npz'.")
 
 
 def new_file_mode() -> int:
@@ -44,7 +53,9 @@ def atomic_write(path):
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
-        os.chmod(tmp, new_file_mode())
+        # a new file gets the mode open() would give it; a file written over keeps its own (a shared 0644
+        # model stays readable by the class when it is saved again under a private umask)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.is_file() else new_file_mode())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

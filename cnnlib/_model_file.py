@@ -11,11 +11,14 @@ numpy or an attempt to allocate gigabytes.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from ._files import as_path
 
 # Far above any model cnnlib can train (fashion_mnist_cnn has 225,034 numbers): 1 GiB of float32.
 MAX_NUMBERS = 2**28
@@ -31,13 +34,16 @@ class _BadFile(ValueError):
 
 def resolve(path) -> Path:
     """``path`` (with ``.npz`` appended if only that exists) after checking it is a non-empty file."""
-    path = Path(path)
+    path = as_path(path, "Sequential.load")
     if not path.exists() and path.suffix != ".npz" and path.with_name(path.name + ".npz").exists():
         path = path.with_name(path.name + ".npz")
     if not path.exists():
         raise FileNotFoundError(f"No model file at {path}. Hint: check the path; model.save(path) writes one.")
     if path.is_dir():
         raise ValueError(f"{path} is a directory, not a model file. Hint: pass the .npz file model.save wrote.")
+    if not os.access(path, os.R_OK):
+        raise PermissionError(f"{path} is not readable by you (mode {path.stat().st_mode & 0o777:o}). Hint: ask "
+                              "its owner to make it readable (chmod a+r), or copy it somewhere you can read.")
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is empty (0 bytes): an interrupted copy or download? Hint: save the model again.")
     if not zipfile.is_zipfile(path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ._checks import check_positive_int, check_real
+from ._checks import check_positive_int, check_real, is_real_number
 
 
 class CosineLR:
@@ -42,6 +42,8 @@ class CosineLR:
 
     def lr_at(self, step: int) -> float:
         """The learning rate after ``step`` batches (clamped at ``final_lr`` beyond ``total_steps``)."""
+        if not is_real_number(step) or not math.isfinite(step):
+            raise TypeError(f"lr_at takes a number of batches, got {step!r}. Hint: e.g. lr_at(100).")
         t = min(max(step, 0), self.total_steps) / self.total_steps
         return self.final_lr + 0.5 * (self.initial_lr - self.final_lr) * (1 + math.cos(math.pi * t))
 

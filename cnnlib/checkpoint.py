@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layers as layers_module
-from ._files import atomic_write
+from ._files import as_path, atomic_write
 from ._model_file import check_layer_records, read_model_file
 from .layers.base import Layer
 
@@ -125,9 +125,18 @@ def save(model, path) -> Path:
     The file appears in one rename (an interrupted save leaves no half file) and
     gets the mode ``open()`` would give it, so other users can read a shared one.
     """
-    path = Path(path)
+    path = as_path(path, "model.save")
+    if path.is_dir():
+        raise IsADirectoryError(f"Cannot save the model to {path}: it is a directory. Hint: name a file in it, "
+                                f"e.g. model.save({str(path / 'model.npz')!r}).")
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
+    for i, layer in enumerate(model.layers):
+        for name, arr in [*layer.params.items(), *layer.named_buffers()]:
+            if np.asarray(arr).dtype.kind == "f" and not np.isfinite(arr).all():
+                raise ValueError(f"Cannot save the model to {path}: layer {i} ({type(layer).__name__}) '{name}' "
+                                 "holds NaN or inf, and Sequential.load would refuse the file. Hint: training "
+                                 "diverged; train again with a lower learning rate (or save an earlier checkpoint).")
     arrays = {ARCH_KEY: np.array(json.dumps({"format": FORMAT, "layers": architecture(model)}))}
     for i, layer in enumerate(model.layers):
         for name, arr in [*layer.params.items(), *layer.named_buffers()]:

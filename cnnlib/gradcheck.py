@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_real
+
 FLOOR = 1e-8  # denominator floor, so entries where both gradients are ~0 do not divide by 0
 
 
@@ -47,6 +49,16 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5, dout=None) -> np.nda
     >>> numerical_gradient(lambda: float(np.sum(x ** 2)), x).round(6)
     array([2., 4.])
     """
+    if not callable(f):
+        raise TypeError(f"numerical_gradient needs f, a function of no arguments that reads x, got {f!r}. "
+                        "Hint: numerical_gradient(lambda: loss(x), x).")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        got = f"an array of {x.dtype}" if isinstance(x, np.ndarray) else f"{type(x).__name__} {x!r}"
+        raise TypeError(f"numerical_gradient nudges x in place by eps={eps:g}, so x must be a float64 numpy array, "
+                        f"got {got}: an int array would round the nudge away, float32 would drown it in "
+                        "rounding. Hint: x = np.asarray(x, dtype=np.float64), and build layers with "
+                        "dtype=np.float64.")
+    eps = check_real(eps, "eps", low=0, low_open=True, hint="a small step such as 1e-5 (1e-6 to 1e-4 work).")
     grad = np.zeros(x.shape, dtype=np.float64)
     for ix in np.ndindex(*x.shape):
         old = x[ix]
@@ -143,6 +155,7 @@ class GradCheckReport:
 
     def passed(self, tol: float = 1e-6) -> bool:
         """True when every checked gradient has relative error at most ``tol``."""
+        tol = check_real(tol, "tol", low=0, hint="a relative error such as 1e-6 (float64 backward passes reach it).")
         return all(e.rel_error <= tol for e in self.entries.values())
 
     def _rows(self) -> list[list[str]]:
@@ -201,6 +214,11 @@ def check_layer(layer, x, *, seed: int = 0, eps: float = 1e-5, dout=None) -> Gra
     >>> check_layer(Dense(3, 2, dtype=np.float64, seed=0), np.ones((4, 3))).passed()
     True
     """
+    if not (hasattr(layer, "forward") and hasattr(layer, "backward") and isinstance(getattr(layer, "params", None),
+                                                                                   dict)):
+        raise TypeError(f"check_layer needs a cnnlib layer (forward, backward, params), got {layer!r}. Hint: "
+                        "check_layer(Dense(3, 2, dtype=np.float64), x).")
+    eps = check_real(eps, "eps", low=0, low_open=True, hint="a small step such as 1e-5.")
     x = np.asarray(x)
     _require_float64(x, "x")
     for name, p in layer.params.items():
@@ -250,6 +268,10 @@ def check_loss(loss, pred, target, *, eps: float = 1e-5) -> GradCheckReport:
     >>> check_loss(MSE(), np.array([1.0, 2.0]), np.array([0.0, 0.0])).passed()
     True
     """
+    if not (callable(getattr(loss, "forward", None)) and callable(getattr(loss, "backward", None))):
+        raise TypeError(f"check_loss needs a cnnlib loss (forward, backward), got {loss!r}. Hint: "
+                        "check_loss(MSE(), pred, target).")
+    eps = check_real(eps, "eps", low=0, low_open=True, hint="a small step such as 1e-5.")
     pred = np.asarray(pred)
     _require_float64(pred, "pred")
     pred = pred.copy()

@@ -14,8 +14,18 @@ def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | N
     (one-hot or probabilities), else a ``ValueError``/``TypeError`` (``who``
     names the caller in it).
     """
+    out, y = check_numeric(out, "out"), np.asarray(y)
     if out.ndim != 2 or out.shape[1] < 2:
         return None
+    if len(out) == 0:
+        raise ValueError(f"{who}: out has no samples (shape {out.shape}); the accuracy of nothing is undefined. "
+                         "Hint: pass at least one sample.")
+    if not np.isfinite(out).all():
+        raise ValueError(f"{who}: out holds NaN or inf, so its largest entry means nothing. Hint: the model "
+                         "diverged; train again with a lower learning rate.")
+    if len(y) != len(out):
+        raise ValueError(f"{who}: out has {len(out)} samples but y has {len(y)} (shapes {out.shape} and "
+                         f"{y.shape}). Hint: pass the labels of the same samples.")
     if y.ndim == 1:
         labels = check_labels(y, out.shape[1], who)
     elif y.shape == out.shape:
@@ -36,7 +46,9 @@ def _labels(a, name: str) -> np.ndarray:
             f"{name} must be a 1-D array of integer class labels, got shape {a.shape} of {a.dtype}. "
             "Hint: turn model outputs (N, K) into labels with out.argmax(axis=1)."
         )
-    return a
+    if a.size and a.dtype.kind == "u" and a.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} holds a label too large for a class index, {a.max()}. Hint: labels are 0..K-1.")
+    return a.astype(np.int64)  # an empty list is float64 to numpy; uint64 and int64 do not mix
 
 
 def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarray:
@@ -61,6 +73,9 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
     if num_classes is None:
         num_classes = int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
     K = check_positive_int(num_classes, "num_classes")
+    if K > 10_000:
+        raise ValueError(f"confusion_matrix: {K} classes would make a {K}×{K} matrix. Hint: labels are 0..K-1 "
+                         "class numbers; pass num_classes=K, or check that y holds labels, not pixel values or ids.")
     if y_true.size and (min(y_true.min(), y_pred.min()) < 0 or max(y_true.max(), y_pred.max()) >= K):
         raise ValueError(f"labels must lie in [0, {K}), got values from {min(y_true.min(), y_pred.min())} "
                          f"to {max(y_true.max(), y_pred.max())}. Hint: pass the right num_classes.")

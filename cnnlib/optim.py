@@ -64,6 +64,12 @@ class Optimizer:
         self.lr = check_real(lr, "lr", low=0, low_open=True, hint="0.01 to 0.1 is usual for SGD, 1e-3 for Adam.")
         self.weight_decay = check_real(weight_decay, "weight_decay", low=0, hint="0 turns it off; 5e-4 is usual.")
         self.param_refs = collect_params(model)
+        for layer, name in self.param_refs:
+            p = layer.params[name]
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(f"{type(self).__name__}: {type(layer).__name__} parameter '{name}' must be a float "
+                                f"array to be trained, got {getattr(p, 'dtype', type(p).__name__)}. Hint: build the "
+                                "layer with dtype=np.float32 (the default) or np.float64.")
         if not self.param_refs:
             raise ValueError(
                 f"{type(self).__name__} got a model with no parameters. Hint: it needs layers with "
@@ -152,7 +158,8 @@ class Adam(Optimizer):
         super().__init__(model, lr, weight_decay)
         self.betas = check_real_pair(betas, "betas", "(beta1, beta2)", "betas=(0.9, 0.999).", low=0, high=1,
                                      high_open=True)
-        self.eps = check_real(eps, "eps", low=0, hint="1e-8 is usual; it keeps the step finite where v is 0.")
+        self.eps = check_real(eps, "eps", low=0, low_open=True,
+                              hint="1e-8 is usual; it keeps the step finite where v is 0.")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
         beta1, beta2 = self.betas

@@ -24,6 +24,7 @@ import argparse
 import math
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,9 +90,19 @@ def _directory_ok(parser, option: str, value: str, directory: Path, *, writable:
     if not existing.is_dir():
         parser.error(f"argument {option}: {existing} is a file, not a directory, so {value} cannot be created. "
                      "Hint: choose another path.")
-    if writable and not os.access(existing, os.W_OK | os.X_OK):
+    if writable and not (os.access(existing, os.W_OK | os.X_OK) and _can_create_in(existing)):
         parser.error(f"argument {option}: cannot write in {existing} (read-only, or no permission), so {value} "
                      "cannot be saved. Hint: choose a directory you can write to, e.g. your home directory.")
+
+
+def _can_create_in(directory: Path) -> bool:
+    """Whether a file can be created in ``directory``, tried for real: ``os.access`` says yes to root even in
+    ``/proc`` or on a read-only file system, and training would end with nowhere to save."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return True
+    except OSError:
+        return False
 
 
 def check_paths(parser, args) -> None:

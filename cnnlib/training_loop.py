@@ -149,16 +149,25 @@ def _check_fit_args(model, x, y, loss, optimizer, epochs, batch_size, validation
     x, y = check_xy(x, y, "fit")
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     batch_size = check_positive_int(batch_size, "batch_size")
+    for name, obj, example in (("loss", loss, "loss=CrossEntropy()"),
+                               ("optimizer", optimizer, "optimizer=SGD(model, lr=0.01)")):
+        if obj is None:
+            raise TypeError(f"fit needs a {name}, got None. Hint: model.fit(x, y, {example}, ...).")
     _check_objects(loss, optimizer)
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
-            raise TypeError(f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}.")
+            raise TypeError(f"validation_data must be a pair (x_val, y_val), got {type(validation_data).__name__}. "
+                            "Hint: validation_data=(x_val, y_val).")
         validation_data = check_xy(*validation_data, "fit", "validation_data ")
     _check_optimizer_covers(model, optimizer)
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list, got {type(callbacks).__name__} {callbacks!r}. Hint: put it in "
+                        "brackets, callbacks=[...], even for one callback.")
     callbacks = list(callbacks or [])
     for cb in callbacks:
         if not callable(cb):
-            raise TypeError(f"each callback must be a callable cb(epoch, logs), got {cb!r}.")
+            raise TypeError(f"each callback must be a callable cb(epoch, logs), got {cb!r}. Hint: e.g. "
+                            "callbacks=[CosineLR(optimizer, total_steps)] or a function def cb(epoch, logs): ...")
     if augment is not None and not callable(augment):
         raise TypeError(
             f"augment must be a callable batch -> batch (e.g. cnnlib.augment.RandomAugment()), got {augment!r}."

@@ -65,7 +65,7 @@ def test_numbers_must_be_real_numbers_not_strings_or_bools(make, name, bad):
 
 
 @pytest.mark.parametrize("make", [
-    lambda: SGD(_params(), lr=np.float32(0.1), momentum=np.float64(0.9)), lambda: Adam(_params(), lr=1, eps=0),
+    lambda: SGD(_params(), lr=np.float32(0.1), momentum=np.float64(0.9)), lambda: Adam(_params(), lr=1, eps=1),
     lambda: LeakyReLU(np.float16(0.2)), lambda: BatchNorm2D(3, eps=1e-3, momentum=np.int64(1)),
     lambda: Dropout(np.float32(0.25)), lambda: CosineLR(SGD(_params(), lr=0.1), 10, final_lr=np.float32(0.01)),
 ])

@@ -103,7 +103,8 @@ def test_step_before_backward_is_a_runtime_error_with_a_hint():
         (lambda m: SGD(m, lr=0.1, weight_decay=-1), ValueError, "weight_decay must be a finite number >= 0"),
         (lambda m: Adam(m, betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be a number in \[0, 1\), got 1\.0"),
         (lambda m: Adam(m, betas=0.9), TypeError, "betas must be a pair"),
-        (lambda m: Adam(m, eps=-1e-8), ValueError, "eps must be a finite number >= 0"),
+        (lambda m: Adam(m, eps=-1e-8), ValueError, "eps must be a finite number > 0"),
+        (lambda m: Adam(m, eps=0), ValueError, "eps must be a finite number > 0"),  # 0/0 at a zero gradient
     ],
 )
 def test_argument_errors(make, error, message):

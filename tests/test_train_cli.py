@@ -186,6 +186,17 @@ def test_a_read_only_save_directory_is_refused(tmp_path, fake_data, capsys, monk
     assert fake_data == []
 
 
+def test_a_save_directory_where_no_file_can_be_created_is_refused(tmp_path, fake_data, capsys, monkeypatch):
+    """As root os.access says yes even in /proc: the check creates a file for real, before 10 epochs of training."""
+    def refuse(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(train_module.tempfile, "TemporaryFile", refuse)
+    err = _fails(["--save", str(tmp_path / "m.npz")], capsys)
+    assert f"argument --save: cannot write in {tmp_path} (read-only, or no permission)" in err, err
+    assert fake_data == []
+
+
 def test_a_data_dir_that_is_a_file_is_refused(tmp_path, fake_data, capsys):
     err = _fails(["--data-dir", str(_unwritable(tmp_path))], capsys)
     assert f"argument --data-dir: {tmp_path}/file is a file, not a directory" in err

@@ -181,9 +181,18 @@ def check_gradient(grad, param: np.ndarray, who: str, what: str) -> np.ndarray:
             f"{who}: {what} has no gradient yet. "
             "Hint: call loss.backward() and model.backward(dout) before optimizer.step()."
         )
+    if not isinstance(grad, np.ndarray) or grad.dtype.kind != "f":
+        got = f"an array of {grad.dtype}" if isinstance(grad, np.ndarray) else f"a {type(grad).__name__}"
+        raise TypeError(f"{who}: the gradient of {what} must be a float numpy array, got {got}. "
+                        "Hint: backward must fill grads[name] with an array like the parameter (np.zeros_like(p)).")
     if np.shape(grad) != param.shape:
         raise RuntimeError(
             f"{who}: gradient of {what} has shape {np.shape(grad)} but the parameter has shape {param.shape}. "
             "Hint: backward must fill grads[name] with an array of the parameter's shape."
         )
+    if not np.isfinite(grad).all():
+        kind = "NaN" if np.isnan(grad).any() else "inf"
+        raise RuntimeError(f"{who}: the gradient of {what} holds {kind}, and a step would make the weights {kind} "
+                           "too. Hint: training diverged: lower the learning rate, or look for a log(0) or a "
+                           "division by 0 in the loss.")
     return grad

@@ -162,6 +162,10 @@ def read_idx(path) -> np.ndarray:
     >>> read_idx(path)
     array([9, 0, 0], dtype=uint8)
     """
+    if not Path(path).is_file():
+        what = "is a directory" if Path(path).is_dir() else "does not exist"
+        raise FileNotFoundError(f"{path} {what}; expected an IDX file (e.g. train-images-idx3-ubyte.gz). Hint: "
+                                "check the path, or let load_fashion_mnist() find or download the files.")
     dtype, shape, header = _header(read_bytes(path, 4 + 4 * 255, stop=True), str(path))  # at most 255 dims
     return parse_idx(read_bytes(path, _size(dtype, shape, header) + 1, stop=True), str(path))
 

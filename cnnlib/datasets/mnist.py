@@ -106,6 +106,9 @@ def find_local(spec: DatasetSpec = FASHION_MNIST, data_dir=None) -> Path | None:
     ``None`` if there is none (nothing is downloaded). The files are checked
     against their SHA-256 in pieces, without loading them.
     """
+    if not isinstance(spec, DatasetSpec):
+        raise TypeError(f"find_local takes a dataset spec, got {spec!r}. Hint: find_local(FASHION_MNIST) or "
+                        "find_local(MNIST), from cnnlib.datasets.")
     for directory, _ in search_dirs(spec, data_dir):
         try:
             paths = {name: _find(directory, name) for name in spec.files}

@@ -28,8 +28,15 @@ BCE_Y = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])
 BCE_HINTS = {
     "not_answered": (
         "bce_grad returned nothing usable yet: fill in the `...` so it returns dL/dz, one number per sample.",
-        "the chain rule through the sigmoid simplifies to something very short: see the derivation above.",
+        "multiply out the product above, (-y/p + (1-y)/(1-p)) · p(1-p): the divisions cancel and what is left "
+        "is very short.",
         "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
+    ),
+    "column": (
+        "right numbers, wrong shape: bce_grad returned a column (N, 1); z and y are flat arrays (N,), and so is "
+        "dL/dz.",
+        "keep the arrays flat: no [:, None], no reshape(-1, 1).",
+        "return sigmoid(z) - y   (shape (N,), like z)",
     ),
     "shape": (
         "bce_grad must return one number per sample, an array shaped like z; did you take a mean or a sum?",
@@ -98,9 +105,10 @@ def check_bce_grad(fn) -> Diagnosis:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return Diagnosis.from_hints("not_answered", BCE_HINTS)
-    if got.shape != z.shape:
-        return Diagnosis.from_hints("shape", BCE_HINTS)
     right = reference_bce_grad(z, y)
+    if got.shape != z.shape:
+        column = got.size == z.size and np.allclose(got.ravel(), right, rtol=1e-9, atol=1e-12)
+        return Diagnosis.from_hints("column" if column else "shape", BCE_HINTS)
     if np.allclose(got, right, rtol=1e-9, atol=1e-12):
         return Diagnosis(True, "dL/dz = sigmoid(z) - y, finite even at z = 40 and z = -800; "
                                "BinaryCrossEntropy(from_logits=True).backward() returns the same divided by the "

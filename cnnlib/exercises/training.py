@@ -48,6 +48,13 @@ SGD_HINTS = {
         "for layer in model.layers:\n    for name in layer.params:\n"
         "        layer.params[name] -= lr * layer.grads[name]",
     ),
+    "new_arrays": (
+        "the numbers are right, but every layer now holds a new array: `layer.params[name] = layer.params[name] - "
+        "...` builds a copy and puts it in the dict.",
+        "anything that kept the old array (an optimizer's momentum state, a Residual block's view of its layers' "
+        "params, a figure) still sees the old numbers; the exercise asks for the update in place.",
+        "layer.params[name] -= lr * layer.grads[name] changes the array itself.",
+    ),
     "not_in_place": (
         "your function returned something, but the model's parameters did not change: the update must change "
         "the arrays the layers hold.",
@@ -105,6 +112,7 @@ def check_sgd_update(fn) -> Diagnosis:
         raise TypeError(f"check_sgd_update takes your function sgd_update(model, lr), got {fn!r}. "
                         "Hint: pass the function itself, without calling it: check_sgd_update(sgd_update).")
     student, ref = _sgd_setup(), _sgd_setup()
+    held = {(i, name): layer.params[name] for i, layer in enumerate(student.layers) for name in layer.params}
     before = _params(student)
     grads = {(i, name): student.layers[i].grads[name].copy() for i, name, _ in before}
     try:
@@ -117,6 +125,8 @@ def check_sgd_update(fn) -> Diagnosis:
     moved = {(i, name): a - b for (i, name, a), (_, _, b) in zip(after, before)}
     right = {key: -LR * g for key, g in grads.items()}
     if all(np.allclose(moved[k], right[k], rtol=1e-10, atol=1e-14) for k in right):
+        if any(student.layers[i].params[n] is not held[i, n] for i, n in right):
+            return Diagnosis.from_hints("new_arrays", SGD_HINTS)
         exact = all(np.array_equal(student.layers[i].params[n], ref.layers[i].params[n]) for i, n in right)
         how = "bit for bit" if exact else "to float precision"
         return Diagnosis(True, f"every parameter moved by -lr × grad, {how} the same as cnnlib.optim.SGD(model, "
@@ -163,7 +173,8 @@ MOMENTUM_HINTS = {
         "w = w - lr * velocity, with velocity = momentum * velocity + grad.",
     ),
     "ema": (
-        "the steps are 10× too small at first: that is the average (1 - momentum) × grad of Adam's first moment.",
+        "the steps are 10× too small at first: that is a running average, (1 - momentum) × grad added each step "
+        "(what Adam, below, keeps as its first moment).",
         "SGD's momentum adds the whole gradient to the decayed velocity; it does not scale it by (1 - momentum).",
         "velocity = momentum * velocity + grad.",
     ),
@@ -233,7 +244,7 @@ def check_momentum_update(fn) -> Diagnosis:
             return Diagnosis(False, f"momentum_update raised {type(exc).__name__}: {exc}", mistake="raised",
                              hints=(f"momentum_update raised {type(exc).__name__}: {exc}",)
                              + MOMENTUM_HINTS["not_answered"][1:])
-        if not (isinstance(result, tuple) and len(result) == 2):
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):  # [w, v] is a pair too
             return Diagnosis.from_hints("not_answered", MOMENTUM_HINTS)
         try:
             w, v = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)

@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._checks import check_numeric, check_positive_int
+from .._checks import as_float_array, check_numeric, check_positive_int
 from ..shapes import Geometry2D
 
 
@@ -195,7 +195,7 @@ def col2im(cols, x_padded_shape, KH, KW, stride=1, dilation=1) -> np.ndarray:
     N, C, H, W = (int(s) for s in shape)
     geometry = _window_geometry(KH, KW, stride, dilation)
     out_hw = geometry.output_hw((H, W))
-    cols = check_numeric(cols, "cols")
+    cols = as_float_array(cols, "cols")  # sums: bools would OR, not count
     KH, KW = geometry.kernel_size
     if cols.shape != (C * KH * KW, N * out_hw[0] * out_hw[1]):
         raise ValueError(

@@ -1,7 +1,40 @@
 """Adding padding around a batch of images, and cutting the gradient of the padding off again."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+
+def _pads(pads, who: str) -> tuple[int, int, int, int]:
+    """``(top, bottom, left, right)`` from ``((top, bottom), (left, right))``, ints >= 0, or a clear error."""
+    try:
+        (top, bottom), (left, right) = pads
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: pads must be ((top, bottom), (left, right)), got {pads!r}. "
+                        "Hint: e.g. ((1, 1), (1, 1)) for one pixel on every side; Geometry2D.conv(...).pads "
+                        "gives a layer's.") from None
+    sides = (top, bottom, left, right)
+    if not all(isinstance(p, numbers.Integral) and not isinstance(p, bool) and p >= 0 for p in sides):
+        raise ValueError(f"{who}: pads must be whole numbers >= 0, got {pads!r}. Hint: padding adds rows and "
+                         "columns; it cannot remove them.")
+    return tuple(int(p) for p in sides)
+
+
+def _check_4d(x, who: str) -> None:
+    if not isinstance(x, np.ndarray) or x.ndim != 4:
+        raise ValueError(f"{who} expects an (N, C, H, W) numpy array, got "
+                         f"{'shape ' + str(x.shape) if isinstance(x, np.ndarray) else type(x).__name__}. "
+                         "Hint: one grayscale image is x[None, None].")
+
+
+def _fits(value, dtype) -> bool:
+    """Whether ``value`` is exactly a value of the integer (or bool) ``dtype``: -inf in an int array is not."""
+    v = float(value)
+    if not (np.isfinite(v) and v.is_integer()):
+        return False
+    info = np.iinfo(dtype) if dtype.kind != "b" else None
+    return v in (0.0, 1.0) if info is None else info.min <= v <= info.max
 
 
 def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
@@ -15,9 +48,13 @@ def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
     array([[0., 0., 0.],
            [1., 1., 0.]])
     """
-    (top, bottom), (left, right) = pads
+    top, bottom, left, right = _pads(pads, "pad_nchw")
+    _check_4d(x, "pad_nchw")
     if top == bottom == left == right == 0:
         return x
+    if x.dtype.kind in "iub" and not _fits(value, x.dtype):
+        raise ValueError(f"pad_nchw: value={value!r} does not fit x's dtype {x.dtype}. Hint: pad a float "
+                         "array, x.astype(np.float32), e.g. with -np.inf for max pooling.")
     N, C, H, W = x.shape
     # A filled array with x copied into its middle: the same result as np.pad, about twice as fast here.
     out = np.full((N, C, top + H + bottom, left + W + right), value, dtype=x.dtype)
@@ -36,6 +73,10 @@ def unpad_nchw(x_padded: np.ndarray, pads) -> np.ndarray:
     >>> unpad_nchw(np.arange(6.0).reshape(1, 1, 2, 3), ((1, 0), (0, 1)))[0, 0]
     array([[3., 4.]])
     """
-    (top, bottom), (left, right) = pads
+    top, bottom, left, right = _pads(pads, "unpad_nchw")
+    _check_4d(x_padded, "unpad_nchw")
     H_pad, W_pad = x_padded.shape[2:]
+    if top + bottom >= H_pad or left + right >= W_pad:
+        raise ValueError(f"unpad_nchw: pads {pads!r} remove all of the {H_pad}×{W_pad} padded input. Hint: pass "
+                         "the pads that padded it (the same ((top, bottom), (left, right)) given to pad_nchw).")
     return x_padded[:, :, top : H_pad - bottom, left : W_pad - right]

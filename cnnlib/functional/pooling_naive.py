@@ -24,13 +24,11 @@ from .arguments import pool_arguments
 from .padding import pad_nchw, unpad_nchw
 
 
-class PoolNaiveCache(NamedTuple):
-    """What the naive pooling backward functions need from the forward pass."""
-
-    x_padded: np.ndarray
-    x_shape: tuple
-    geometry: Geometry2D
-    out_hw: tuple[int, int]  # (H_out, W_out)
+# What the naive pooling backward functions need from the forward pass: the padded input, the input's shape,
+# the window and (H_out, W_out). One type per op, so that a max-pool backward refuses an average pool's cache.
+_CACHE_FIELDS = [("x_padded", np.ndarray), ("x_shape", tuple), ("geometry", Geometry2D), ("out_hw", tuple)]
+MaxPoolNaiveCache = NamedTuple("MaxPoolNaiveCache", _CACHE_FIELDS)
+AvgPoolNaiveCache = NamedTuple("AvgPoolNaiveCache", _CACHE_FIELDS)
 
 
 def maxpool2d_forward_naive(x, kernel_size=None, stride=None, padding=0, *, geometry=None):
@@ -65,7 +63,7 @@ def maxpool2d_forward_naive(x, kernel_size=None, stride=None, padding=0, *, geom
                 for j in range(W_out):
                     region = x_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW]
                     out[n, c, i, j] = np.max(region)
-    return out, PoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
+    return out, MaxPoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
 
 
 def maxpool2d_backward_naive(dout, cache):
@@ -83,7 +81,7 @@ def maxpool2d_backward_naive(dout, cache):
              [1., 0.]]]])
     """
     op = "maxpool2d_backward_naive"
-    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, PoolNaiveCache, op, "maxpool2d_forward_naive")
+    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, MaxPoolNaiveCache, op, "maxpool2d_forward_naive")
     N, C = x_shape[:2]
     (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
     dout = check_dout(dout, (N, C, H_out, W_out), op, "maxpool2d_forward_naive")
@@ -131,7 +129,7 @@ def avgpool2d_forward_naive(x, kernel_size=None, stride=None, padding=0, *, geom
                     region = x_padded[n, c, i * sh : i * sh + KH, j * sw : j * sw + KW]
                     # float16 sums overflow past 65504: add in float32. The divisor counts padding too.
                     out[n, c, i, j] = np.sum(at_least_float32(region)) / (KH * KW)
-    return out, PoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
+    return out, AvgPoolNaiveCache(x_padded, x.shape, geometry, (H_out, W_out))
 
 
 def avgpool2d_backward_naive(dout, cache):
@@ -149,7 +147,7 @@ def avgpool2d_backward_naive(dout, cache):
              [0.25, 0.25]]]])
     """
     op = "avgpool2d_backward_naive"
-    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, PoolNaiveCache, op, "avgpool2d_forward_naive")
+    x_padded, x_shape, geometry, (H_out, W_out) = check_cache(cache, AvgPoolNaiveCache, op, "avgpool2d_forward_naive")
     N, C = x_shape[:2]
     (KH, KW), (sh, sw) = geometry.kernel_size, geometry.stride
     dout = check_dout(dout, (N, C, H_out, W_out), op, "avgpool2d_forward_naive")

@@ -1,6 +1,8 @@
 r"""The 2-D convolution layer."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .._checks import (as_float_array, as_pair, check_bool, check_dtype_arg, check_impl, check_init,
@@ -13,6 +15,15 @@ from .init import init_params
 
 _IMPLS = {"fast": (conv2d_forward, conv2d_backward), "naive": (conv2d_forward_naive, conv2d_backward_naive)}
 
+
+
+def _plain(padding):
+    """``padding`` (checked by ``Geometry2D.conv``) in plain Python: a string, an int, or tuples of ints."""
+    if isinstance(padding, str):
+        return padding
+    if isinstance(padding, numbers.Integral):
+        return int(padding)
+    return tuple(_plain(p) for p in padding)
 
 class Conv2D(Layer):
     r"""2-D convolution (cross-correlation) of ``C_in`` channels with ``C_out`` learned filters.
@@ -59,7 +70,7 @@ class Conv2D(Layer):
         geometry = Geometry2D.conv(kernel_size, stride, padding, dilation)
         self.geometry = geometry  # checked and resolved once; every forward passes it down as it is
         self.kernel_size, self.stride, self.dilation = geometry.kernel_size, geometry.stride, geometry.dilation
-        self.padding = padding  # as given, for repr and save/load
+        self.padding = _plain(padding)  # as given (a list or np.int64 as plain ints), for repr and save/load
         self.bias = check_bool(bias, "bias", "Conv2D(..., bias=False) leaves the bias out (e.g. before batch norm).")
         self.impl = check_impl(impl, "Conv2D")
         self.dtype = check_dtype_arg(dtype)

@@ -178,8 +178,13 @@ class Dropout(Layer):
         if not self.training or self.p == 0:
             self._cache = (None, x.shape)
             return x
+        scale = 1.0 / (1.0 - self.p)
+        if scale > float(np.finfo(x.dtype).max):
+            raise ValueError(f"Dropout(p={self.p}) scales the entries it keeps by 1/(1 - p) = {scale:.3g}, more than "
+                             f"{x.dtype} holds ({np.finfo(x.dtype).max:.3g}). Hint: pass float32 input, or use a "
+                             "smaller p (0.5 is usual).")
         keep = self.rng.random(x.shape) >= self.p  # same shape as x, True with probability 1-p
-        mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+        mask = keep.astype(x.dtype) * x.dtype.type(scale)
         self._cache = (mask, x.shape)
         return x * mask
 

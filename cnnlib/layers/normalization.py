@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import (as_float_array, at_least_float32, check_dtype_arg, check_layer_dout, check_positive_int,
-                       check_real)
+                       check_real, check_sample_shape)
 from .base import Layer
 
 
@@ -187,7 +187,7 @@ class _BatchNorm(Layer):
 
     def output_shape(self, input_shape):
         """Same as the input; checks the channel count."""
-        shape = tuple(input_shape)
+        shape = check_sample_shape(input_shape, type(self).__name__)
         self._check_input_shape((1, *shape))
         return shape
 

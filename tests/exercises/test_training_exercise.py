@@ -129,3 +129,28 @@ def test_bce_checker_names_each_mistake(mistake):
 
 def test_naive_sigmoid_minus_y_is_right():
     assert check_bce_grad(lambda z, y: _sig(z) - y).correct
+
+
+def test_an_update_that_replaces_the_arrays_is_told_so():
+    """Lesson 08 asks for the update in place; right numbers in new arrays used to pass "bit for bit"."""
+    def copies(model, lr):
+        for layer in model.layers:
+            for name in layer.params:
+                layer.params[name] = layer.params[name] - lr * layer.grads[name]
+
+    result = check_sgd_update(copies)
+    assert not result and result.mistake == "new_arrays" and "builds a copy" in result.message
+    assert "-=" in result.hint(3)
+
+
+def test_a_column_of_right_bce_gradients_is_named_and_a_list_pair_is_a_pair():
+    from cnnlib.layers.activations import stable_sigmoid
+
+    result = check_bce_grad(lambda z, y: (stable_sigmoid(z) - y)[:, None])
+    assert not result and result.mistake == "column" and "(N, 1)" in result.message
+
+    def as_list(w, grad, velocity, lr, momentum):
+        velocity = momentum * velocity + grad
+        return [w - lr * velocity, velocity]
+
+    assert check_momentum_update(as_list)
