@@ -70,8 +70,9 @@ print(f"forward pass of one image: {total:,} multiply-adds")
 print(f"one epoch (forward + backward ≈ 3 forwards, 60,000 images): {3 * total * 60_000:.1e}")
 
 # %% [markdown]
-# Almost $5 \times 10^{11}$ multiply-adds per epoch. Plain Python manages a few million multiply-adds per
-# second, so loops over single numbers would need most of a day per epoch; a modern CPU core can do billions
+# Almost $5 \times 10^{11}$ multiply-adds per epoch. Plain Python manages some millions of multiply-adds per
+# second (about ten million on our machine), so loops over single numbers would need half a day or more per
+# epoch; a modern CPU core can do billions
 # per second *if* the work reaches it in the right shape. The rest of this lesson is about getting it into that shape.
 #
 # ## Three ways to write the same convolution
@@ -324,7 +325,7 @@ print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
 # %% [markdown]
 # For our 3×3 kernels and small images that is fine (about 12 MB here). For large images and large kernels it is not,
 # which is why frameworks also have convolution algorithms that never build the whole matrix (implicit GEMM,
-# Winograd, FFT) and pick the fastest for each layer. The idea you learned here is still at their core.
+# GEMM being the usual name of a matrix product; Winograd; FFT) and pick the fastest for each layer. The idea you learned here is still at their core.
 #
 # ## Where a training step spends its time
 #
@@ -364,7 +365,7 @@ show(draw_profile(rows))
 #   one of the 32 × 26 × 26 = 21,632 values per image, and moving memory costs time too.
 # - The `Dense` layers are one matrix multiply each and are cheap here.
 #
-# With the step at a few tens of milliseconds, an epoch over 60,000 images takes well under a minute on a
+# With the step at about 20 ms, an epoch over 60,000 images takes well under a minute on a
 # laptop, and that is what makes the next two lessons possible.
 #
 # **Try it.** Time `conv_loops` and `conv_im2col` on the *first* layer (1 input channel, 32 filters, 28×28

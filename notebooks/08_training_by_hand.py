@@ -24,7 +24,7 @@
 #   update step yourself, and check one step against `cnnlib.optim.SGD`;
 # - see what the learning rate does, from too small to diverging, on a log-scale slider;
 # - add momentum and Adam in a few lines each, checked against `cnnlib.optim`;
-# - meet binary cross-entropy on a two-class task ("is this a shoe?"), derive its gradient $p - y$ and see why
+# - meet binary cross-entropy on a two-class task ("is this a shoe?"), derive its gradient and see why
 #   it is computed from the logit;
 # - see why the starting weights must have the right size (He initialisation);
 # - fight memorising with weight decay, dropout and early stopping.
@@ -377,13 +377,11 @@ print("their gradients:                     ", np.round(adam_grads[0].ravel()[:4
 # rule,
 #
 # $$\frac{\partial L}{\partial z} = \frac{\partial L}{\partial p}\,\frac{\partial p}{\partial z}
-# = \left(-\frac{y}{p} + \frac{1-y}{1-p}\right) p\,(1-p) = -y\,(1-p) + (1-y)\,p = p - y$$
+# = \left(-\frac{y}{p} + \frac{1-y}{1-p}\right) p\,(1-p)$$
 #
-# The same $p - y$ as softmax + cross-entropy (lesson 06), and for the same reason: the divisions by $p$ and
-# $1 - p$ cancel.
-#
-# **Exercise (c).** Write `bce_grad(z, y)`: $\partial L / \partial z$ for each sample (arrays of logits and 0/1
-# targets). The checker also tries $z = 40$ and $z = -800$.
+# **Exercise (c).** Multiply out that product (the divisions by $p$ and $1 - p$ cancel: what is left is short),
+# then write `bce_grad(z, y)`: $\partial L / \partial z$ for each sample (arrays of logits and 0/1 targets).
+# The checker also tries $z = 40$ and $z = -800$.
 
 # %% tags=["presentation-hide"]
 def bce_grad(z, y):
@@ -395,7 +393,9 @@ bce_feedback = check_bce_grad(bce_grad)
 bce_feedback
 
 # %% [markdown]
-# Stuck? `bce_feedback.hint(2)`, then `bce_feedback.hint(3)`.
+# Stuck? `bce_feedback.hint(2)`, then `bce_feedback.hint(3)`. The product simplifies to
+# $-y\,(1-p) + (1-y)\,p = p - y$: the same $p - y$ as softmax + cross-entropy (lesson 06), and for the same
+# reason.
 #
 # The formula $p - y$, checked numerically with central differences on a few logits (`bce.forward` returns the
 # mean over the samples; multiplying by their number gives the sum, whose derivative for each $z$ is that

@@ -153,7 +153,8 @@ for name, shape, n in summary.rows:
         print(f"{name:<10} {size:>9} = {np.prod(shape):>6,} numbers")
 
 # %% [markdown]
-# Pooling divides the spatial size by 4 each time; doubling the filters keeps a good part of the information.
+# Pooling divides the number of positions by 4 each time (a little more when a side is odd: 13×13 becomes
+# 6×6); doubling the filters keeps a good part of the information.
 # And the job changes with depth: the first layer sees 3×3 pixels and can only detect simple things (edges,
 # colour changes), and there are only so many of those. Deeper layers see larger regions (next section) and
 # combine earlier features into parts of objects, of which there are many more kinds. So: few filters early,
@@ -164,9 +165,12 @@ for name, shape, n in summary.rows:
 # Each map is one filter's 9 weights applied to the same 4 windows. Stack the 32 filters as the rows of $W$
 # ($32 \times 9$) and the 4 windows as the columns of im2col ($9 \times 4$): the 32 maps are the rows of
 # their product, a $32 \times 4$ matrix, and a product has rank at most 4 when one factor has only 4
-# columns. So however many filters we use, at most **4** of their maps are linearly independent; every other
-# map is a linear combination of those 4, and is redundant. (This holds before the bias and the activation;
-# the cell below uses no bias and no ReLU.)
+# columns. So for this image, however many filters we use, at most **4** of their maps are linearly
+# independent: every other map is a combination of those 4 and tells the next layer nothing new about it. The
+# combination changes from image to image, but one limit holds for every input: the filters are 32 vectors of
+# 9 weights, so at most 9 of them are independent, and the maps of the other 23 are fixed combinations of
+# those 9 maps, whatever the image. (Both hold before the bias and the activation; the cell below uses no bias
+# and no ReLU.)
 
 # %%
 tiny_input = np.random.default_rng(0).random((1, 1, 4, 4))
