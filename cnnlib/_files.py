@@ -22,7 +22,9 @@ def _umask() -> int:
 
 def as_path(path, who: str) -> Path:
     """``path`` as a ``Path`` after checking it is a non-empty str or path, or a ``TypeError`` naming ``who``."""
-    if isinstance(path, (str, os.PathLike)) and str(path).strip():
+    if isinstance(path, (str, os.PathLike)) and not str(path).strip():
+        raise ValueError(f"{who} got an empty path {path!r}. Hint: e.g. 'model.npz' or Path.home() / 'model.npz'.")
+    if isinstance(path, (str, os.PathLike)):
         return Path(path)
     raise TypeError(f"{who} needs a file path (a str or a Path), got {path!r}. Hint: e.g. 'model.npz' or "
                     "Path.home() / 'model.npz'.")

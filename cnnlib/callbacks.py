@@ -42,8 +42,10 @@ class CosineLR:
 
     def lr_at(self, step: int) -> float:
         """The learning rate after ``step`` batches (clamped at ``final_lr`` beyond ``total_steps``)."""
-        if not is_real_number(step) or not math.isfinite(step):
+        if not is_real_number(step):
             raise TypeError(f"lr_at takes a number of batches, got {step!r}. Hint: e.g. lr_at(100).")
+        if not math.isfinite(step):
+            raise ValueError(f"lr_at takes a finite number of batches, got {step!r}. Hint: e.g. lr_at(100).")
         t = min(max(step, 0), self.total_steps) / self.total_steps
         return self.final_lr + 0.5 * (self.initial_lr - self.final_lr) * (1 + math.cos(math.pi * t))
 

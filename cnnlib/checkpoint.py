@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layers as layers_module
+from ._checks import check_finite
 from ._files import as_path, atomic_write
 from ._model_file import check_layer_records, read_model_file
 from .layers.base import Layer
@@ -133,10 +134,9 @@ def save(model, path) -> Path:
         path = path.with_name(path.name + ".npz")
     for i, layer in enumerate(model.layers):
         for name, arr in [*layer.params.items(), *layer.named_buffers()]:
-            if np.asarray(arr).dtype.kind == "f" and not np.isfinite(arr).all():
-                raise ValueError(f"Cannot save the model to {path}: layer {i} ({type(layer).__name__}) '{name}' "
-                                 "holds NaN or inf, and Sequential.load would refuse the file. Hint: training "
-                                 "diverged; train again with a lower learning rate (or save an earlier checkpoint).")
+            check_finite(np.asarray(arr), f"layer {i} ({type(layer).__name__}) '{name}'", f"model.save({str(path)!r})",
+                         "Sequential.load would refuse the file: training diverged; train again with a lower "
+                         "learning rate (or save an earlier checkpoint).")
     arrays = {ARCH_KEY: np.array(json.dumps({"format": FORMAT, "layers": architecture(model)}))}
     for i, layer in enumerate(model.layers):
         for name, arr in [*layer.params.items(), *layer.named_buffers()]:

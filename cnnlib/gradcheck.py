@@ -52,13 +52,11 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5, dout=None) -> np.nda
     if not callable(f):
         raise TypeError(f"numerical_gradient needs f, a function of no arguments that reads x, got {f!r}. "
                         "Hint: numerical_gradient(lambda: loss(x), x).")
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        got = f"an array of {x.dtype}" if isinstance(x, np.ndarray) else f"{type(x).__name__} {x!r}"
-        raise TypeError(f"numerical_gradient nudges x in place by eps={eps:g}, so x must be a float64 numpy array, "
-                        f"got {got}: an int array would round the nudge away, float32 would drown it in "
-                        "rounding. Hint: x = np.asarray(x, dtype=np.float64), and build layers with "
-                        "dtype=np.float64.")
     eps = check_real(eps, "eps", low=0, low_open=True, hint="a small step such as 1e-5 (1e-6 to 1e-4 work).")
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"numerical_gradient nudges x in place, so x must be a float64 numpy array, got "
+                        f"{type(x).__name__} {x!r}. Hint: x = np.asarray(x, dtype=np.float64).")
+    _require_float64(x, "x (nudged in place by eps: an int array rounds the nudge away, float32 drowns it)")
     grad = np.zeros(x.shape, dtype=np.float64)
     for ix in np.ndindex(*x.shape):
         old = x[ix]

@@ -14,15 +14,14 @@ def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | N
     (one-hot or probabilities), else a ``ValueError``/``TypeError`` (``who``
     names the caller in it).
     """
-    out, y = check_numeric(out, "out"), np.asarray(y)
+    out, y = check_numeric(out, "out"), np.atleast_1d(np.asarray(y))
     if out.ndim != 2 or out.shape[1] < 2:
         return None
     if len(out) == 0:
         raise ValueError(f"{who}: out has no samples (shape {out.shape}); the accuracy of nothing is undefined. "
                          "Hint: pass at least one sample.")
-    if not np.isfinite(out).all():
-        raise ValueError(f"{who}: out holds NaN or inf, so its largest entry means nothing. Hint: the model "
-                         "diverged; train again with a lower learning rate.")
+    check_finite(out, "model outputs (their largest entry means nothing then)", who,
+                 "the model diverged; train again with a lower learning rate.")
     if len(y) != len(out):
         raise ValueError(f"{who}: out has {len(out)} samples but y has {len(y)} (shapes {out.shape} and "
                          f"{y.shape}). Hint: pass the labels of the same samples.")

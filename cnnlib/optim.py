@@ -87,9 +87,9 @@ class Optimizer:
         return g
 
     def step(self) -> None:
-        """Update every parameter in place from its gradient."""
-        for i, (layer, name) in enumerate(self.param_refs):
-            g = self._grad(layer, name)
+        """Update every parameter in place from its gradient (all gradients checked first: no half step)."""
+        grads = [self._grad(layer, name) for layer, name in self.param_refs]
+        for i, ((layer, name), g) in enumerate(zip(self.param_refs, grads)):
             self._update(layer.params[name], g, self.state[i])
 
     def zero_grad(self) -> None:

@@ -207,7 +207,10 @@ def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks,
                 raise RuntimeError(f"the loss became {value} {where()}: training diverged. "
                                    f"Hint: {_diverged_hint(optimizer)}")
             model.backward(loss.backward())
-            optimizer.step()
+            try:
+                optimizer.step()
+            except RuntimeError as exc:  # a NaN/inf gradient: say where, and what to change
+                raise RuntimeError(f"{where()}: {exc} Hint: {_diverged_hint(optimizer)}") from exc
         batch_logs = means.add(len(idx), value, accuracy(out, yb, "fit"))
         for cb in callbacks:
             if hasattr(cb, "on_batch_end"):

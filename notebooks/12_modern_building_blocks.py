@@ -161,7 +161,7 @@ stack_widget(n_stacked=3, channels=64)
 
 # %% [markdown]
 # Things to try: the ratio $9n/(2n+1)^2$ does not depend on $C$ (change the channels: the counts change, the
-# bars do not); with five convs the stack needs $45/121 = 37\,\%$ of the weights of an 11×11 conv.
+# bars do not); with two convs the stack needs $18/25 = 72\,\%$ of the weights of a 5×5 conv.
 #
 # ## Global average pooling instead of Flatten + Dense
 #

@@ -436,9 +436,9 @@ def nan_weights(model):
     (lambda m, x: occlusion(m, x.astype(np.float32), 0, 3, 1, fill=1e39), ValueError,
      ["fill=1e+39", "float32", "3.4e+38"]),
     (lambda m, x: grad_cam(nan_weights(m), x[0], 1, 1), RuntimeError,
-     ["grad_cam", "logits are NaN", "no score to explain", "weights"]),
-    (lambda m, x: occlusion(nan_weights(m), x, 1, 3, 1), RuntimeError, ["occlusion", "logits are NaN"]),
-    (lambda m, x: saliency(nan_weights(m), x, 1), RuntimeError, ["saliency", "logits are NaN"]),
+     ["grad_cam", "NaN in the model's logits", "no score to explain", "weights"]),
+    (lambda m, x: occlusion(nan_weights(m), x, 1, 3, 1), RuntimeError, ["occlusion", "NaN in the model's logits"]),
+    (lambda m, x: saliency(nan_weights(m), x, 1), RuntimeError, ["saliency", "NaN in the model's logits"]),
 ])
 def test_bad_input_names_the_value_the_expectation_and_a_fix(call, error, words):
     with pytest.raises(error) as info:

@@ -58,8 +58,9 @@ def at_least_float32(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32) if x.dtype.kind == "f" and x.dtype.itemsize < 4 else x
 
 
-def check_finite(a: np.ndarray, what: str, who: str, hint: str) -> None:
-    """Raise ``ValueError`` if the array ``a`` holds NaN or inf: how many, and the first index.
+def check_finite(a: np.ndarray, what: str, who: str, hint: str, error: type = ValueError) -> None:
+    """Raise ``error`` (``ValueError``: bad data; ``RuntimeError``: a computation went wrong) if the array ``a``
+    holds NaN or inf: how many, and the first index.
 
     The common case costs one sum: if it is finite, so is every entry.
     """
@@ -72,7 +73,7 @@ def check_finite(a: np.ndarray, what: str, who: str, hint: str) -> None:
     if bad.any():  # the sum may also have overflowed on finite values
         kind = "NaN" if np.isnan(a).any() else "inf"
         first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
+        raise error(
             f"{who} got {kind} in the {what}: {int(bad.sum())} of {a.size} entries are not finite "
             f"(first at index {first}). Hint: {hint}"
         )
@@ -190,9 +191,6 @@ def check_gradient(grad, param: np.ndarray, who: str, what: str) -> np.ndarray:
             f"{who}: gradient of {what} has shape {np.shape(grad)} but the parameter has shape {param.shape}. "
             "Hint: backward must fill grads[name] with an array of the parameter's shape."
         )
-    if not np.isfinite(grad).all():
-        kind = "NaN" if np.isnan(grad).any() else "inf"
-        raise RuntimeError(f"{who}: the gradient of {what} holds {kind}, and a step would make the weights {kind} "
-                           "too. Hint: training diverged: lower the learning rate, or look for a log(0) or a "
-                           "division by 0 in the loss.")
+    check_finite(grad, f"gradient of {what}", who, "a step would make the weights NaN too: training diverged; "
+                 "lower the learning rate.", RuntimeError)
     return grad

@@ -156,10 +156,16 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
         return Feedback(False, f"the shapes fit, but a {k}×{k} projection has {k * k}× the weights of a 1×1 one; "
                                "the shortcut only needs to match the shape, so ResNet uses 1×1." + STUCK,
                         hints=hints)
-    if any(isinstance(layer, AvgPool2D) for layer in _layers(answer)):
+    pools = [layer for layer in _layers(answer) if isinstance(layer, AvgPool2D)]
+    if convs and convs[0].kernel_size == (1, 1) and pools and all(
+            p.kernel_size[0] >= p.stride[0] and p.kernel_size[1] >= p.stride[1] for p in pools):
         return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; average pooling, then a 1×1 conv, gives x "
                               "that shape: the shortcut of ResNet-D (He et al., 2019), which sees every pixel where "
                               f"a 1×1 conv with stride {s} (ResNet's) skips all but one in {s * s}.")
+    if pools or not convs:
+        steps = " → ".join(type(layer).__name__ for layer in _layers(answer))
+        return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; {steps} gives x that shape, and linearly. "
+                              f"(ResNet's own: a 1×1 conv with stride {s}, then batch norm.)")
     return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; a 1×1 conv with stride {s} gives x "
                           "that shape "
                           f"with {c_in * c_out:,} weights.")

@@ -124,11 +124,10 @@ def run_forward(layers, h: np.ndarray, start: int, stop: int, who: str) -> np.nd
             if type(exc) not in _PASS_THROUGH:
                 raise
             raise type(exc)(f"layer {i} ({type(layers[i]).__name__}) forward: {exc}") from exc
-    if stop == len(layers) and h.dtype.kind == "f" and not np.isfinite(h).all():
-        kind = "NaN" if np.isnan(h).any() else "inf"
-        raise RuntimeError(f"{who}: the model's logits are {kind} for this input, so there is no score to explain. "
-                           "Hint: check the image's scale (the training data's, e.g. 0..1) and that the weights are "
-                           "finite; model.predict refuses the same input.")
+    if stop == len(layers):
+        check_finite(h, "model's logits, so there is no score to explain", who,
+                     "check the image's scale (the training data's, e.g. 0..1) and that the weights are finite; "
+                     "model.predict refuses the same input.", RuntimeError)
     return h
 
 

@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+from .._checks import check_ndim
+
 
 def _pads(pads, who: str) -> tuple[int, int, int, int]:
     """``(top, bottom, left, right)`` from ``((top, bottom), (left, right))``, ints >= 0, or a clear error."""
@@ -15,17 +17,19 @@ def _pads(pads, who: str) -> tuple[int, int, int, int]:
                         "Hint: e.g. ((1, 1), (1, 1)) for one pixel on every side; Geometry2D.conv(...).pads "
                         "gives a layer's.") from None
     sides = (top, bottom, left, right)
-    if not all(isinstance(p, numbers.Integral) and not isinstance(p, bool) and p >= 0 for p in sides):
+    if not all(isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in sides):
+        raise TypeError(f"{who}: pads must be whole numbers, got {pads!r}. Hint: e.g. ((1, 1), (1, 1)).")
+    if min(sides) < 0:
         raise ValueError(f"{who}: pads must be whole numbers >= 0, got {pads!r}. Hint: padding adds rows and "
                          "columns; it cannot remove them.")
     return tuple(int(p) for p in sides)
 
 
 def _check_4d(x, who: str) -> None:
-    if not isinstance(x, np.ndarray) or x.ndim != 4:
-        raise ValueError(f"{who} expects an (N, C, H, W) numpy array, got "
-                         f"{'shape ' + str(x.shape) if isinstance(x, np.ndarray) else type(x).__name__}. "
-                         "Hint: one grayscale image is x[None, None].")
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{who} expects an (N, C, H, W) numpy array, got {type(x).__name__}. "
+                        "Hint: np.asarray(x), and one grayscale image is x[None, None].")
+    check_ndim(x, 4, who, "(N, C, H, W)")
 
 
 def _fits(value, dtype) -> bool:

@@ -62,7 +62,11 @@ def output_length(size: int, kernel: int, stride: int, pads: tuple[int, int], di
     size = check_positive_int(size, "size")
     kernel, stride, dilation = (check_positive_int(v, n) for v, n in ((kernel, "kernel"), (stride, "stride"),
                                                                        (dilation, "dilation")))
-    pads = as_pair(pads, "pads (before, after)", minimum=0)
+    return _output_length(size, kernel, stride, as_pair(pads, "pads (before, after)", minimum=0), dilation)
+
+
+def _output_length(size: int, kernel: int, stride: int, pads: tuple[int, int], dilation: int) -> int:
+    """:func:`output_length` for arguments already checked (a ``Geometry2D``'s fields): no checks, it is per call."""
     k_eff = kernel + (kernel - 1) * (dilation - 1)
     padded = size + pads[0] + pads[1]
     if k_eff > padded:
@@ -196,8 +200,8 @@ class Geometry2D:
         """``(H_out, W_out)`` for an ``(H, W)`` input; ``ValueError`` if no window fits."""
         in_hw = as_pair(in_hw, "in_hw")
         (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
-        return (output_length(in_hw[0], kh, sh, self.pads[0], dh),
-                output_length(in_hw[1], kw, sw, self.pads[1], dw))
+        return (_output_length(in_hw[0], kh, sh, self.pads[0], dh),
+                _output_length(in_hw[1], kw, sw, self.pads[1], dw))
 
     def padded_hw(self, in_hw) -> tuple[int, int]:
         """``(H + top + bottom, W + left + right)``."""

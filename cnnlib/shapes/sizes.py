@@ -203,16 +203,24 @@ def conv_transpose_geometry(kernel_size, stride=1, padding=0, output_padding=0, 
         )
     pad_hw = as_pair(padding, "padding", minimum=0)
     geometry = Geometry2D.conv(kernel_size, stride, pad_hw, dilation)
+    return geometry, _output_padding(output_padding, geometry, who, (stride, dilation))
+
+
+def _output_padding(output_padding, geometry: Geometry2D, who: str, given=None) -> tuple[int, int]:
+    """``output_padding`` as a pair, each smaller than the stride or the dilation along its axis (PyTorch's rule).
+
+    ``given``: the ``(stride, dilation)`` as the user wrote them, for the message (default: the geometry's pairs).
+    """
+    stride, dilation = given or (geometry.stride, geometry.dilation)
     out_pad = as_pair(output_padding, "output_padding", minimum=0)
     for op, s, d, axis in zip(out_pad, geometry.stride, geometry.dilation, ("height", "width")):
         if op >= s and op >= d:
             raise ValueError(
                 f"{who}: output_padding must be smaller than either the stride or the dilation along the {axis}, "
-                f"got output_padding={output_padding!r} with stride={stride!r} and dilation={dilation!r}. "
-                "Hint: output_padding only picks one of the stride's possible output sizes (PyTorch's rule), "
-                "so keep it below the stride (0 at stride 1)."
+                f"got output_padding={output_padding!r} with stride={stride!r} and dilation={dilation!r}. Hint: output_padding only picks one of the stride's possible output sizes "
+                "(PyTorch's rule), so keep it below the stride (0 at stride 1)."
             )
-    return geometry, out_pad
+    return out_pad
 
 
 def conv_transpose_length(size: int, kernel: int, stride: int, pads: tuple[int, int], output_padding: int,
@@ -242,12 +250,7 @@ def conv_transpose_output_hw(in_hw, geometry: Geometry2D, output_padding) -> tup
         raise TypeError(f"geometry must be a Geometry2D, got {geometry!r}. Hint: the first value "
                         "conv_transpose_geometry(kernel_size, stride, ...) returns.")
     in_hw = as_pair(in_hw, "in_hw")
-    output_padding = as_pair(output_padding, "output_padding", minimum=0)
-    for op, s, d in zip(output_padding, geometry.stride, geometry.dilation):
-        if op >= s and op >= d:
-            raise ValueError(f"output_padding must be smaller than the stride {geometry.stride} or the dilation "
-                             f"{geometry.dilation} along each axis, got {output_padding}. Hint: output_padding "
-                             "only picks one of the stride's possible output sizes (PyTorch's rule).")
+    output_padding = _output_padding(output_padding, geometry, "conv_transpose_output_hw")
     return tuple(conv_transpose_length(in_hw[a], geometry.kernel_size[a], geometry.stride[a], geometry.pads[a],
                                        output_padding[a], geometry.dilation[a]) for a in (0, 1))
 

@@ -83,6 +83,10 @@ def test_an_average_pooling_shortcut_is_linear_and_accepted_as_resnet_d():
     """Average pooling is linear: AvgPool2D then a 1×1 conv is ResNet-D's shortcut, not a non-linear one."""
     result = check_shortcut([AvgPool2D(2), Conv2D(16, 32, 1, bias=False), BatchNorm2D(32)], 16, 32, 2)
     assert result and "ResNet-D" in result.message
+    skipping = check_shortcut([AvgPool2D(1, stride=2), Conv2D(16, 32, 1, bias=False), BatchNorm2D(32)], 16, 32, 2)
+    assert skipping and "ResNet-D" not in skipping.message and "AvgPool2D → Conv2D → BatchNorm2D" in skipping.message
+    pool_only = check_shortcut([AvgPool2D(2)], 16, 16, 2)
+    assert pool_only and "1×1 conv, gives" not in pool_only.message and "AvgPool2D gives x that shape" in pool_only.message
     result = check_shortcut([MaxPool2D(2), Conv2D(16, 32, 1, bias=False), BatchNorm2D(32)], 16, 32, 2)
     assert not result and "MaxPool2D makes the shortcut non-linear" in result.message
 
