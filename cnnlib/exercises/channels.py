@@ -16,14 +16,18 @@ def _count(answer) -> float:
                         "it without quotes or commas, 896 or 896.0 (Python also reads 1_000 as 1000).") from None
 
 
-def _not_a_count(answer: float) -> Feedback | None:
-    """Feedback for a number that cannot count parameters (negative, or with a fraction); None otherwise."""
-    if answer < 0:
-        return Feedback(False, f"you answered {answer:.12g}: a count of parameters cannot be negative.")
-    if not answer.is_integer():
-        return Feedback(False, f"you answered {answer:.12g}: parameters are counted in whole numbers; every weight "
-                               "and every bias is one parameter.")
-    return None
+def _read_count(answer, hints) -> int | Feedback:
+    """The answer as an int, or the feedback to give at once: not answered yet, negative, or with a fraction."""
+    if answer is None:
+        return not_answered("your count of the parameters", hints=hints)
+    value = _count(answer)
+    if value < 0:
+        return Feedback(False, f"you answered {value:.12g}: a count of parameters cannot be negative." + STUCK,
+                        hints=hints)
+    if not value.is_integer():
+        return Feedback(False, f"you answered {value:.12g}: parameters are counted in whole numbers; every weight "
+                               "and every bias is one parameter." + STUCK, hints=hints)
+    return int(value)
 
 
 def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, bias: bool = True) -> Feedback:
@@ -44,12 +48,9 @@ def check_conv_params(answer, in_channels: int, out_channels: int, kernel_size, 
              "Count one filter first: it has one KH×KW kernel for every input channel. Then count the filters: "
              "one per output channel.",
              f"The answer: {formula}.")
-    if answer is None:
-        return not_answered("your count of the parameters", hints=hints)
-    answer = _count(answer)
-    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
-        return odd
-    answer = int(answer)
+    answer = _read_count(answer, hints)
+    if isinstance(answer, Feedback):  # not answered yet, negative or fractional: say so at once
+        return answer
     if answer == right:
         return Feedback(True, f"{formula}. The count does not depend on the image size: that is weight sharing.")
     mistakes = [
@@ -82,12 +83,9 @@ def check_dense_params(answer, in_features: int, out_features: int, bias: bool =
              "Count the inputs (in_features: the length of the flattened input) and the output units "
              "(out_features); every (input, output) pair has one weight.",
              f"The answer: {formula}.")
-    if answer is None:
-        return not_answered("your count of the parameters", hints=hints)
-    answer = _count(answer)
-    if (odd := _not_a_count(answer)) is not None:  # a Feedback for a wrong answer is falsy: test for None
-        return odd
-    answer = int(answer)
+    answer = _read_count(answer, hints)
+    if isinstance(answer, Feedback):  # not answered yet, negative or fractional: say so at once
+        return answer
     if answer == right:
         return Feedback(True, f"{formula}.")
     if bias and answer == weights:
