@@ -209,8 +209,9 @@ def _train_one_epoch(model, x, y, order, batch_size, loss, optimizer, callbacks,
             model.backward(loss.backward())
             try:
                 optimizer.step()
-            except RuntimeError as exc:  # a NaN/inf gradient: say where, and what to change
-                raise RuntimeError(f"{where()}: {exc} Hint: {_diverged_hint(optimizer)}") from exc
+            except RuntimeError as exc:  # a NaN/inf gradient: say where, and (instead of its hint) what to change
+                what = str(exc).split(" Hint: ")[0]
+                raise RuntimeError(f"{where()}: {what} Training diverged. Hint: {_diverged_hint(optimizer)}") from exc
         batch_logs = means.add(len(idx), value, accuracy(out, yb, "fit"))
         for cb in callbacks:
             if hasattr(cb, "on_batch_end"):
