@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import check_ndim
+from .._checks import check_ndim, check_numeric
 
 
 def _pads(pads, who: str) -> tuple[int, int, int, int]:
@@ -23,13 +23,6 @@ def _pads(pads, who: str) -> tuple[int, int, int, int]:
         raise ValueError(f"{who}: pads must be whole numbers >= 0, got {pads!r}. Hint: padding adds rows and "
                          "columns; it cannot remove them.")
     return tuple(int(p) for p in sides)
-
-
-def _check_4d(x, who: str) -> None:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{who} expects an (N, C, H, W) numpy array, got {type(x).__name__}. "
-                        "Hint: np.asarray(x), and one grayscale image is x[None, None].")
-    check_ndim(x, 4, who, "(N, C, H, W)")
 
 
 def _fits(value, dtype) -> bool:
@@ -53,7 +46,8 @@ def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
            [1., 1., 0.]])
     """
     top, bottom, left, right = _pads(pads, "pad_nchw")
-    _check_4d(x, "pad_nchw")
+    x = check_numeric(x, "x")
+    check_ndim(x, 4, "pad_nchw", "(N, C, H, W)")
     if top == bottom == left == right == 0:
         return x
     if x.dtype.kind in "iub" and not _fits(value, x.dtype):
@@ -78,7 +72,8 @@ def unpad_nchw(x_padded: np.ndarray, pads) -> np.ndarray:
     array([[3., 4.]])
     """
     top, bottom, left, right = _pads(pads, "unpad_nchw")
-    _check_4d(x_padded, "unpad_nchw")
+    x_padded = check_numeric(x_padded, "x_padded")
+    check_ndim(x_padded, 4, "unpad_nchw", "(N, C, H_pad, W_pad)")
     H_pad, W_pad = x_padded.shape[2:]
     if top + bottom >= H_pad or left + right >= W_pad:
         raise ValueError(f"unpad_nchw: pads {pads!r} remove all of the {H_pad}×{W_pad} padded input. Hint: pass "
