@@ -147,12 +147,18 @@ PRINTED_OUTPUT_JS = """() => Array.from(document.querySelectorAll('.jp-OutputAre
 
 
 # Tables (markdown ones and summary()'s HTML): their text size. Anything wider than the page: an output or prose
-# block that scrolls sideways, or a picture or formula that runs past the page's right edge.
+# block that scrolls sideways, or a picture or formula that runs past the page's right edge. MathJax keeps a copy of
+# every formula for screen readers (mjx-assistive-mml), clipped to nothing but laid out at the width of the
+# browser's own MathML: with only the DejaVu fonts (a fresh machine) a formula at the end of a line lays out some
+# 30 px past the prose there, unseen and without a scroll bar. Those copies are set aside while measuring.
 TABLE_TEXT_JS = """() => Array.from(document.querySelectorAll('.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th'))
   .filter(e => e.offsetParent !== null && e.textContent.trim())
   .map(e => ({px: parseFloat(getComputedStyle(e).fontSize), text: e.textContent.trim().slice(0, 40)}))"""
 TOO_WIDE_JS = """() => {
   const page = document.documentElement.clientWidth, wide = [];
+  const unseen = document.createElement('style');
+  unseen.textContent = 'mjx-assistive-mml { display: none !important; }';
+  document.head.appendChild(unseen);
   for (const e of document.querySelectorAll('.jp-OutputArea-output, .jp-RenderedHTMLCommon'))
     if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
       wide.push(`${e.className.split(' ')[1] || e.className}: ${e.scrollWidth} px in ${e.clientWidth} px`);
@@ -160,6 +166,7 @@ TOO_WIDE_JS = """() => {
     const r = e.getBoundingClientRect();
     if (r.width > 0 && r.right > page) wide.push(`${e.tagName} ${Math.round(r.width)} px wide ends at ${Math.round(r.right)}`);
   }
+  unseen.remove();
   return wide; }"""
 
 
