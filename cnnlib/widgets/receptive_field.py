@@ -20,7 +20,8 @@ from ..viz.receptive_field import draw_receptive_field
 from .view_widget import ViewWidget
 
 #: CSS widths: the menu and both sliders side by side in the ~820 px of a notebook cell at 1024×768.
-MENU_WIDTH, SLIDER_WIDTH = "340px", "230px"
+# The menu has a row of its own, so each slider gets 400 px: about 250 px of track, 8 px a step on a 30×30 layer.
+MENU_WIDTH, SLIDER_WIDTH = "340px", "400px"
 
 
 @dataclass(frozen=True)
@@ -105,5 +106,6 @@ def receptive_field_widget(layer: int = 6, i: int = 0, j: int = 0, layers=None, 
             for axis, size in zip("ij", sizes[widget.controls["layer"].value]):
                 widget.controls[axis].max = size - 1  # the slider moves its value into the new range
 
-    row = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-    return ViewWidget(controls, [view], layout=row, on_change=fit_unit_range)
+    unit_row = widgets.HBox([controls["i"], controls["j"]], layout=widgets.Layout(flex_flow="row wrap"))
+    return ViewWidget(controls, [view], layout=widgets.VBox([controls["layer"], unit_row]),
+                      on_change=fit_unit_range)

@@ -50,8 +50,11 @@ def test_figure_size_is_the_same_for_every_layer_and_unit():
 
 def test_controls_fit_a_1024_px_page_and_wrap():
     box = receptive_field_widget()
-    row = box.children[0]
-    assert row.layout.flex_flow == "row wrap"
-    assert [c.layout.width for c in row.children] == [MENU_WIDTH, SLIDER_WIDTH, SLIDER_WIDTH]
-    assert int(MENU_WIDTH.rstrip("px")) + 2 * int(SLIDER_WIDTH.rstrip("px")) <= 820
-    assert all(c.style.description_width == "72px" for c in row.children)  # "column j" at ~8 px a character
+    menu, unit_row = box.children[0].children  # the layer menu on its own row, then the row and column sliders
+    assert menu.layout.width == MENU_WIDTH and unit_row.layout.flex_flow == "row wrap"
+    assert [c.layout.width for c in unit_row.children] == [SLIDER_WIDTH, SLIDER_WIDTH]
+    assert 2 * int(SLIDER_WIDTH.rstrip("px")) <= 820  # one row in a cell at 1024
+    # The track is what is left after the 72 px label and the readout (3.5em at 18 px): >= 200 px, so that a
+    # 30-unit layer is at least 6 px a step on the projector (it was 60 px, 2 px a step).
+    assert int(SLIDER_WIDTH.rstrip("px")) - 72 - 3.5 * 18 - 40 >= 200
+    assert all(c.style.description_width == "72px" for c in [menu, *unit_row.children])  # "column j" at ~8 px
