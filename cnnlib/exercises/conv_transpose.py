@@ -210,7 +210,9 @@ def check_output_padding(answer, size: int, kernel_size: int, stride: int, paddi
              f"output_padding = {target} − {base}.")
     if answer is None:
         return not_answered(f"your output_padding for {setting}", hints=hints)
-    answer = whole_answer(answer, "output_padding counts rows", 1)
+    answer = whole_answer(answer, "output_padding counts rows", 1, hints=hints)
+    if isinstance(answer, Feedback):  # a number with a fraction
+        return answer
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {k} = {base}, plus output_padding {right}; and "
                               f"Conv2D(K={k}, S={s}, P={p}) maps {target} back to {h}.", hints=hints)

@@ -9,6 +9,7 @@ The texts of the hints live in :mod:`cnnlib.exercises.bug_hints`.
 from __future__ import annotations
 
 import inspect
+import math
 
 from .._checks import is_real_number
 from ..demos.formatting import wrap_text
@@ -91,14 +92,24 @@ def not_answered(what: str = "your answer", *, hints=()) -> Feedback:
                     hints=hints)
 
 
-def whole_answer(answer, what: str, example: int) -> int:
-    """``answer`` as an int when it is a whole number (``9``, ``9.0``, ``np.int64(9)``); else a ``TypeError``.
+def whole_answer(answer, what: str, example: int, *, hints=()) -> int | Feedback:
+    """``answer`` as an int when it is a whole number (``9``, ``9.0``, ``np.int64(9)``).
 
-    ``what`` says what the number counts ("a parameter count"); ``example`` shows the expected form.
+    A number with a fraction (``2080.5``) is a wrong answer, not a wrong type: it gets the "Not yet" feedback
+    to return, with the exercise's ``hints``. Anything else (a string, a list) is a ``TypeError``. ``what``
+    says what the number counts ("a parameter count"); ``example`` shows the expected form.
+
+    >>> whole_answer(9.0, "a count", 9)
+    9
+    >>> whole_answer(2.5, "a count", 9).correct
+    False
     """
-    if not is_real_number(answer) or not float(answer).is_integer():
+    if not is_real_number(answer) or not math.isfinite(answer):
         raise TypeError(f"answer must be a whole number ({what}), got {answer!r}. Hint: a number such as "
                         f"{example}, or None while you work it out.")
+    if not float(answer).is_integer():
+        return Feedback(False, f"you answered {float(answer):.12g}, but this answer is a whole number ({what})."
+                        + (STUCK if hints else ""), hints=hints)
     return int(answer)
 
 

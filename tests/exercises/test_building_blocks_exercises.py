@@ -24,8 +24,10 @@ def test_pointwise_params_equals_the_layers_count_and_has_hints():
     wrong = check_pointwise_params(2_048, 64, 32)
     assert "Dense layer applied at every pixel" in wrong.hint(1) and "2,080" in wrong.hint(3)
     assert "replace None" in check_pointwise_params(None, 64, 32).message
+    fraction = check_pointwise_params(2_080.5, 64, 32)  # a wrong answer, not a wrong type: "Not yet", with hints
+    assert not fraction and "you answered 2080.5" in fraction.message and "2,080" in fraction.hint(3)
     with pytest.raises(TypeError, match="whole number"):
-        check_pointwise_params(20.5, 64, 32)
+        check_pointwise_params([2_080], 64, 32)
 
 
 @pytest.mark.parametrize("answer, phrase", [

@@ -68,5 +68,8 @@ def test_occlusion_rounding_up_is_named():
 
 def test_occlusion_none_and_bad_types():
     assert "replace None" in check_occlusion_positions(None, 28, 7, 3).message
+    fraction = check_occlusion_positions(2.5, 28, 7, 3)  # a wrong answer, judged like lesson 01's counts
+    assert not fraction and "you answered 2.5" in fraction.message and "whole number" in fraction.message
+    assert "Lesson 02's output-size formula" in fraction.hint(2)  # the exercise's hints come with it
     with pytest.raises(TypeError, match="whole number"):
-        check_occlusion_positions(2.5, 28, 7, 3)
+        check_occlusion_positions("2", 28, 7, 3)
