@@ -97,12 +97,25 @@ WIDGETS_MOUNTED_JS = r"""
 """
 
 
-def wait_for_widgets(page, timeout_ms: int = 60_000) -> None:
+# How many output areas hold a mounted widget view, or the error shown instead of one.
+MOUNTED_WIDGET_COUNT_JS = r"""
+() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+  .filter(e => e.querySelector('.jupyter-widgets') || e.innerText.includes('Error displaying widget')).length
+"""
+
+
+def wait_for_widgets(page, timeout_ms: int = 60_000, expected: int = 0) -> None:
     """Wait until no widget view is still mounting (slow on a loaded machine).
 
     Views mount asynchronously after their output arrives, so the page must
-    stay free of "Loading widget..." across two checks a second apart.
+    stay free of "Loading widget..." across two checks a second apart. In Voila
+    the "Loading widget..." placeholders themselves appear only a while after the
+    last cell (1.2 s on a quiet machine, more under load): ``expected``, the number
+    of widget views the page will show, waits for them to be mounted first.
     """
+    if expected:
+        page.wait_for_function(f"(n) => ({MOUNTED_WIDGET_COUNT_JS.strip()})() >= n", arg=expected, timeout=timeout_ms,
+                               polling=250)
     page.wait_for_timeout(1000)
     for _ in range(max(1, timeout_ms // 1000)):
         page.wait_for_function(WIDGETS_MOUNTED_JS, timeout=timeout_ms, polling=250)

@@ -47,6 +47,13 @@ def _code_cell_count(name: str) -> int:
     return sum(c["cell_type"] == "code" for c in nb["cells"])
 
 
+def _widget_view_count(name: str) -> int:
+    """How many widget views the lesson displays: its stored outputs that hold one (Voila runs the same code)."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for c in nb["cells"] if c["cell_type"] == "code" for out in c.get("outputs", []))
+
+
 # Formulas in a lesson's markdown: $$...$$ or $...$, outside code (as MathJax finds them).
 FORMULA_RE = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.S)
 CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -63,8 +70,9 @@ WIDGET_ERRORS_JS = """() => Array.from(document.querySelectorAll('.jupyter-widge
   .map(e => e.textContent.trim()).filter(t => t.startsWith('Error displaying widget'))"""
 
 
-def _render(page, url: str, n_code_cells: int) -> None:
-    """Open ``url``, wait until Voilà has streamed every code cell, then until the widget views have mounted.
+def _render(page, url: str, name: str) -> None:
+    """Open ``url`` (lesson ``name``), wait until Voilà has streamed every code cell, then until its widget views
+    have mounted.
 
     Voilà executes the notebook while it streams the page. On a loaded 2-core machine two things went wrong
     once each, and one reload (a fresh kernel) gets past either; a second failure fails the test:
@@ -77,12 +85,12 @@ def _render(page, url: str, n_code_cells: int) -> None:
     for attempt in (1, 2):
         try:
             page.goto(url, wait_until="commit", timeout=VOILA_TIMEOUT_MS)
-            page.wait_for_function(wait, arg=n_code_cells, timeout=VOILA_TIMEOUT_MS, polling=500)
+            page.wait_for_function(wait, arg=_code_cell_count(name), timeout=VOILA_TIMEOUT_MS, polling=500)
         except PlaywrightTimeoutError:
             if attempt == 2:
                 raise
             continue
-        wait_for_widgets(page)  # widget views mount after their cell's output arrives
+        wait_for_widgets(page, expected=_widget_view_count(name))  # views mount after their cell's output arrives
         errors = page.evaluate(WIDGET_ERRORS_JS)
         if not errors or attempt == 2:
             return
@@ -93,7 +101,7 @@ def _render(page, url: str, n_code_cells: int) -> None:
 def test_lesson_presents_in_voila(browser, voila, artifacts, name):
     page = browser.new_page(viewport=PROJECTOR)
     try:
-        _render(page, voila.url(f"/voila/render/notebooks/{name}"), _code_cell_count(name))
+        _render(page, voila.url(f"/voila/render/notebooks/{name}"), name)
         text = page.inner_text("body")
         assert "error when executing" not in text.lower(), f"{name}: a cell failed in Voilà"
         assert "Traceback" not in text, f"{name}: a traceback is shown"
