@@ -97,7 +97,8 @@ for name, m in zip(demo_names, demo_maps):
 # everywhere the photo is flat, colour only at the edges.
 #
 # Now the same four maps, each **stretched** to its own range (what many image viewers do): black at 0, white
-# at the map's own maximum.
+# at the map's own maximum; a signed map (`sobel_x`) runs from blue to red at ± its 98th percentile of $|x|$,
+# so that a few extreme pixels do not wash out the rest. Each title gives the limits.
 
 # %%
 show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], ncols=2, scale="stretched",
@@ -146,9 +147,10 @@ show(filter_view("sobel_x", stride=1, padding=1))  # the widget below starts her
 # %% [markdown]
 # Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
 # darker (on the fixed scale $-1 \ldots +1$: the arrows on the colour bar mark the strongest edges, beyond
-# $\pm 1$): the vertical edges of the flag stripes, the collar, the face. The blue line down the right border
-# is made by the padding: the image is bright there, and the zeros added beyond it look like a sudden drop to
-# black, an "edge" that is not in the photo.
+# $\pm 1$): the vertical edges of the flag stripes, the collar, the face. The red line down the left border
+# and the blue one down the right border are made by the padding: the image is bright there, and the zeros
+# added beyond it look like a sudden rise from black (left) or drop to black (right), edges that are not in the
+# photo.
 #
 # ## The filter widget
 #
@@ -184,12 +186,12 @@ for stride, padding in [(1, 0), (1, 1), (1, "same"), (2, 1), (3, 0)]:
     print(f"stride {stride}, padding {padding!r:>6}:  {gray.shape} -> {out.shape[2:]}")
 
 # %% [markdown]
-# **Exercise.** What height does `Conv2D(1, 8, kernel_size=7, stride=3, padding=1)` give on this
+# **Exercise.** What height does `Conv2D(1, 8, kernel_size=11, stride=2, padding=4)` give on this
 # 150-pixel-tall image?
 
 # %% tags=["presentation-hide"]
 my_height = None
-height_result = check_output_size(my_height, size=150, kernel_size=7, stride=3, padding=1)
+height_result = check_output_size(my_height, size=150, kernel_size=11, stride=2, padding=4)
 height_result
 
 # %% [markdown]
@@ -249,16 +251,16 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
 # On the fixed scale the four sum-1 kernels keep the photo's brightness; the three sum-0 kernels are white
 # (0) wherever the photo is flat.
 #
-# In a CNN nobody chooses these numbers: the network **learns** its filters from data, and the first
-# layer's usually resemble these blurs and edge detectors (lesson 09 shows them after a full training run,
-# `FULL_DATA = True`).
+# In a CNN nobody chooses these numbers: the network **learns** its filters from data. Lesson 09 draws the
+# first layer's filters: after its short training they are still close to their random start; trained on all
+# the data (`FULL_DATA = True` there), several come to resemble these edge detectors, and others stay noisy.
 
 # %% [markdown]
 # ## ReLU on feature maps
 #
 # After a convolution comes an activation, usually **ReLU**: $\mathrm{ReLU}(z) = \max(0, z)$. On an edge map
 # it keeps the positive responses (red) and sets the negative ones (blue) to 0. Top: the edge maps; bottom:
-# after ReLU, on the same colour scale.
+# after ReLU, all six on one colour scale (its limits are on the colour bar).
 
 # %%
 edge_names = ["sobel_x", "sobel_y", "laplacian"]

@@ -56,8 +56,9 @@ print("two Dense layers == one with W = W1 W2:", np.allclose(d2(d1(vectors)), ve
 # %% [markdown]
 # ## Four activations and their slopes
 #
-# The practical guide uses **ReLU** in its CNN and introduces the **sigmoid**; **tanh** and **leaky ReLU**
-# are their close relatives. For training, what matters as much as the function is its derivative: the
+# The practical guide uses **ReLU** in its CNN. Its table of contents also lists the **sigmoid**, but its
+# text never gets to it (a slip of the guide): it is here. **Tanh** and **leaky ReLU** are their close
+# relatives. For training, what matters as much as the function is its derivative: the
 # backward pass multiplies the incoming gradient by it, element by element (`dx = dout * f'(x)`).
 #
 # | name | $f(x)$ | $f'(x)$ |
@@ -131,8 +132,9 @@ show(draw_activations(activation_curves()))
 # - **Leaky ReLU** keeps a small slope $a$ for negative inputs (0.01 by default; 0.1 in the plot, to be
 #   visible), so no unit is ever completely dead.
 # - **Sigmoid** squashes everything into $(0, 1)$. Its slope is at most $\frac14$, at $x = 0$, and it falls
-#   fast beyond $|x| = 3$ (shaded): $\sigma'(3) \approx 0.045$, already only 18% of the maximum, and
-#   $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its gradient is small, not zero.
+#   fast beyond $|x| \approx 3$ (shaded where $\sigma' < 0.05$, from $|x| = 2.89$): $\sigma'(3) \approx 0.045$,
+#   already only 18% of the maximum, and $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its
+#   gradient is small, not zero.
 # - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, but it saturates just the same.
 #
 # **Exercise.** What is $\sigma'(1)$, to three decimals? (First $\sigma(1) = 1/(1 + e^{-1})$.)
@@ -168,10 +170,13 @@ for name, g in norms.items():
           f"layer 10 / layer 1: {g[-1] / g[0]:.2g}")
 
 # %% [markdown]
-# With sigmoids, the first layer gets a gradient about 60,000 times ($6.1 \times 10^4$) smaller than the
-# last one: less than the $4^9 \approx 2.6 \times 10^5$ that the $\sigma'$ bound alone gives over these nine
-# steps, because the weights partly make up for it, but still so small that with one learning rate for all
-# layers the first layer learns about 60,000 times more slowly. ReLU's slope is 1 where it is
+# With sigmoids, the gradient reaching the first layer (the figure plots $\partial L/\partial x$ at each
+# layer's input) is about 60,000 times ($6.1 \times 10^4$) smaller than at the last one: less than the
+# $4^9 \approx 2.6 \times 10^5$ that the $\sigma'$ bound alone gives over these nine steps, because the
+# weights partly make up for it. The first layer's weight gradient is smaller still (about
+# $1.9 \times 10^5$ times, measured the same way on $\partial L/\partial W$), so with plain SGD and one
+# learning rate for all layers the first layer's weights barely move. (Adam, in lesson 09, scales each weight's step by its
+# own gradient history, which hides part of this.) ReLU's slope is 1 where it is
 # active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
 # and keep the sigmoid for the very end, where a probability is wanted.
 #
@@ -251,8 +256,10 @@ by_cnnlib = cnnlib_bn(x)
 print("BatchNorm2D matches the formula:", np.allclose(by_cnnlib, by_hand))
 
 # %% [markdown]
-# The implementation outline's `axis=0` normalises each (channel, row, column) separately: $3 \cdot 4 \cdot 4 = 48$ means
-# instead of 3, each from only 8 numbers, and a different answer:
+# Applied to an NCHW batch, as we store it, the implementation outline's `axis=0` normalises each (channel, row,
+# column) separately: $3 \cdot 4 \cdot 4 = 48$ means instead of 3, each from only 8 numbers, and a different
+# answer. (The outline gives no layout for this function; on one of its $(H, W, C)$ images, `axis=0` would
+# average over the rows instead.)
 
 # %%
 mean0 = x.mean(axis=0)

@@ -35,6 +35,9 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
     for guess, why in mistakes:
         if abs(value - guess) < 5e-4:
             return Feedback(False, f"you answered {value:g}; {why}" + STUCK, hints=hints)
+    if abs(value - right) < 2e-3:  # 0.196 for 0.19661: the method is right, the last digit is not
+        return Feedback(False, f"you answered {value:g}: close, but the check wants 3 correct decimals. Keep all the "
+                               "digits of σ(x) until the end, then round (do not cut off)." + STUCK, hints=hints)
     return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then "
                            "s(1 − s)." + STUCK, hints=hints)
 
@@ -75,7 +78,12 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
     if outside:
         return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "
                                "(or −4..−1 counting from the end)." + STUCK, hints=hints)
-    axes = tuple(sorted({a % 4 for a in given}))  # (0, -2, -1) is (0, 2, 3), as in numpy
+    normalized = [a % 4 for a in given]  # (0, -2, -1) is (0, 2, 3), as in numpy
+    repeated = sorted({a for a in normalized if normalized.count(a) > 1})
+    if repeated:
+        return Feedback(False, f"you named axis {repeated[0]} twice ({tuple(given)}); numpy refuses that "
+                               "(ValueError: duplicate value in 'axis'). Name each axis once." + STUCK, hints=hints)
+    axes = tuple(sorted(normalized))
     N, C, H, W = shape
     if axes == (0, 2, 3):
         return Feedback(True, f"one mean and variance per channel, over N·H·W = {N}·{H}·{W} = {N * H * W} values: "

@@ -11,6 +11,8 @@ from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
     (-2.0, 2.0, False, "you put x into x(1 − x)"),
     (-0.25, 0.0, False, "wrong sign"),
     (0.12, 2.0, False, "1/(1 + e^(−2))"),
+    (0.196, 1.0, False, "round (do not cut off)"),  # σ′(1) = 0.19661, cut off instead of rounded
+    (0.1966, 1.0, True, "= 0.197"),
 ])
 def test_check_sigmoid_grad(answer, x, right, words):
     result = check_sigmoid_grad(answer, x)
@@ -30,6 +32,8 @@ def test_check_sigmoid_grad(answer, x, right, words):
     ((0, 1, 2, 3), False, "one mean for the whole tensor"),
     ((0, 1), False, "axis 1 is the channel axis"),
     (2, False, "NCHW axes"),
+    ((0, 2, 3, 3), False, "axis 3 twice"),  # numpy: ValueError: duplicate value in 'axis'
+    ((0, 2, 3, -1), False, "axis 3 twice"),
 ])
 def test_check_bn_axes(answer, right, words):
     result = check_bn_axes(answer)
