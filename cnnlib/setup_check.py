@@ -79,12 +79,17 @@ def frontend_report() -> list[tuple[str, str, bool, str]]:
 
 def dataset_report() -> list[tuple[str, str, bool, str]]:
     """Whether Fashion-MNIST (lessons 08 and 09) is already on disk. Not having it yet is fine when online."""
-    from cnnlib.datasets.mnist import FASHION_MNIST, SPLITS, search_dirs
+    from cnnlib.datasets import mnist
 
-    names = [name for split in SPLITS.values() for name in split]
-    for directory, why in search_dirs(FASHION_MNIST):
-        if all((Path(directory) / f"{n}.gz").is_file() or (Path(directory) / n).is_file() for n in names):
+    good = mnist.find_local(mnist.FASHION_MNIST)  # every file there readable and of the right SHA-256
+    names = list(mnist.FASHION_MNIST.files)
+    for directory, why in mnist.search_dirs(mnist.FASHION_MNIST):
+        if good is not None and Path(directory) == Path(good):
             return [("fashion-mnist", f"found ({why})", True, str(directory))]
+        if all((Path(directory) / f"{n}.gz").is_file() or (Path(directory) / n).is_file() for n in names):
+            return [("fashion-mnist", "damaged", False,
+                     f"the files in {directory} cannot be read or fail their checksum (an interrupted download?): "
+                     "delete them and lesson 08 downloads them again, or fix their permissions")]
     return [("fashion-mnist", "not yet", True,
              "lesson 08 downloads it (about 30 MB) the first time; offline? `apt install dataset-fashion-mnist`, "
              "or put the four .gz files in a folder and set CNNLIB_DATA to it")]

@@ -15,6 +15,7 @@ import pytest
 from cnnlib import Sequential
 from cnnlib.layers import Dense, Softmax
 from cnnlib.losses import MSE, BinaryCrossEntropy, CategoricalCrossEntropy, CrossEntropy
+from cnnlib.metrics import accuracy
 from cnnlib.optim import SGD
 
 CLASS_LOSSES = [(CrossEntropy, lambda z: z), (CategoricalCrossEntropy, lambda z: Softmax()(z))]
@@ -105,3 +106,13 @@ def test_regression_targets_are_not_labels():
     h = model.fit(x, y, loss=MSE(), optimizer=SGD(model, lr=0.01), epochs=1, progress=False)
     assert set(h.history) == {"loss"}
     assert model.evaluate(x, y, loss=MSE()).keys() == {"loss"}
+
+
+@pytest.mark.parametrize("y, error, words", [
+    (np.full((3, 3), np.nan), ValueError, "accuracy got NaN in the targets"),  # argmax of NaN rows is 0
+    (np.array([[1.0, 1, 0], [0, 1, 0], [0, 0, 1]]), ValueError, "target rows that do not sum to 1"),
+    (np.array([["a", "b", "c"]] * 3), TypeError, "y must be a numeric array"),
+])
+def test_accuracy_checks_one_hot_rows_like_the_losses(y, error, words):
+    with pytest.raises(error, match=words):
+        accuracy(np.eye(3), y)

@@ -1,3 +1,4 @@
+import hashlib
 from importlib import metadata
 
 from cnnlib import setup_check
@@ -63,12 +64,32 @@ def test_no_dataset_yet_says_how_to_get_it(monkeypatch, tmp_path):
     assert "dataset-fashion-mnist" in row[3] and "CNNLIB_DATA" in row[3]
 
 
+def _one_file_spec(tmp_path, content: bytes):
+    """A data set of one file whose SHA-256 is that of ``content``."""
+    from cnnlib.datasets import DatasetSpec
+
+    return DatasetSpec(name="toy", title="Toy", classes=("a", "b"), mirrors=("http://127.0.0.1:9/",),
+                       files={"train-images-idx3-ubyte": (len(content), hashlib.sha256(content).hexdigest())},
+                       system_dirs=(), package_hint="", splits={"train": ("train-images-idx3-ubyte",)})
+
+
 def test_dataset_found_names_where(monkeypatch, tmp_path):
     from cnnlib.datasets import mnist
 
-    for split in mnist.SPLITS.values():
-        for name in split:
-            (tmp_path / f"{name}.gz").write_bytes(b"")
+    content = b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x03"  # an IDX file of the labels (7, 3)
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(content)
+    monkeypatch.setattr(mnist, "FASHION_MNIST", _one_file_spec(tmp_path, content))
     monkeypatch.setattr(mnist, "search_dirs", lambda spec, data_dir=None: [(tmp_path, "cache")])
     (row,) = setup_check.dataset_report()
-    assert row[1] == "found (cache)" and row[3] == str(tmp_path)
+    assert row[1] == "found (cache)" and row[2] is True and row[3] == str(tmp_path)
+
+
+def test_empty_or_cut_off_dataset_files_are_flagged_not_found(monkeypatch, tmp_path):
+    """An interrupted download leaves files of the right names: the report must not call them found."""
+    from cnnlib.datasets import mnist
+
+    (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(b"")
+    monkeypatch.setattr(mnist, "FASHION_MNIST", _one_file_spec(tmp_path, b"\x00\x00\x08\x01\x00\x00\x00\x00"))
+    monkeypatch.setattr(mnist, "search_dirs", lambda spec, data_dir=None: [(tmp_path, "cache")])
+    (row,) = setup_check.dataset_report()
+    assert row[1] == "damaged" and row[2] is False and "fail their checksum" in row[3] and str(tmp_path) in row[3]

@@ -83,7 +83,7 @@ def _check_rows_sum_to_one(t: np.ndarray, loss: str, what: str, hint: str) -> No
 
 def _check_target_rows(t: np.ndarray, loss: str) -> None:
     """One-hot / probability rows: finite, in [0, 1], each summing to 1."""
-    check_finite(t, "targets", loss, DIVERGED_HINT)
+    check_finite(t, "targets", loss, BAD_DATA_HINT)  # the targets are data, not the model's output
     check_probabilities(t, loss, "one-hot/probability targets",
                         "each row (N, K) is a distribution over the K classes; or pass integer labels (N,).")
     _check_rows_sum_to_one(t, loss, "target", "one-hot/probability rows must each sum to 1; divide soft labels by "

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._checks import check_choice, check_real
 from ..layers import BatchNorm2D
 
 BASE_MEANS = (0.0, 3.0, -2.0)  # each channel's own mean before the shift and scale
@@ -86,8 +87,10 @@ class BatchNormDemo:
 def batchnorm_demo(shift: float = 0.0, scale: float = 1.0, gamma: float = 1.0, beta: float = 0.0,
                    mode: str = "train") -> BatchNormDemo:
     """Normalise :func:`activation_batch` with cnnlib's ``BatchNorm2D`` (``gamma``, ``beta`` for every channel)."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be 'train' or 'eval', got {mode!r}.")
+    mode = check_choice(mode, MODES, "mode", "'train' normalises with the batch's statistics, 'eval' with the "
+                        "running ones.")
+    shift, scale, gamma, beta = (check_real(v, name, hint=f"{name} is one number for every channel, e.g. {name}=1.5.")
+                                 for v, name in ((shift, "shift"), (scale, "scale"), (gamma, "gamma"), (beta, "beta")))
     x = activation_batch(shift, scale)
     layer = BatchNorm2D(3)
     layer.params["gamma"][:] = gamma

@@ -19,11 +19,13 @@ student) can compare:
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from .._checks import check_bool, check_init, check_positive_int
 from ..layers import (AvgPool2D, BatchNorm2D, Conv2D, Dense, Flatten, GlobalAvgPool2D, MaxPool2D, ReLU,
                       Residual, Tanh)
 from ..model import Sequential
@@ -181,7 +183,6 @@ def _gradient_norms(depths, residual, batchnorm, init, channels, size, batch, se
     return result
 
 
-@lru_cache(maxsize=16)
 def depth_gradients_at(depths: tuple[int, ...], batchnorm: bool = True, init: str = "he", channels: int = 8,
                        size: int = 8, batch: int = 4, seed: int = 0) -> dict[int, DepthGradients]:
     """:func:`depth_gradients` for several depths at once (what a depth slider needs), by depth.
@@ -189,8 +190,19 @@ def depth_gradients_at(depths: tuple[int, ...], batchnorm: bool = True, init: st
     Block ``d`` has the same weights at every depth, so one forward pass through the deepest network
     gives every shallower one's activations; only the backward passes are run per depth.
     """
-    if not depths or any(not isinstance(d, int) or d < 1 for d in depths):
+    if (not isinstance(depths, (tuple, list)) or not depths
+            or any(isinstance(d, (bool, np.bool_)) or not isinstance(d, numbers.Integral) or d < 1 for d in depths)):
         raise ValueError(f"depths must be whole numbers of blocks >= 1, got {depths!r}. Hint: e.g. (10, 20, 30).")
+    batchnorm = check_bool(batchnorm, "batchnorm", "write batchnorm=False for Conv → ReLU blocks.")
+    sizes = [check_positive_int(v, name) for v, name in ((channels, "channels"), (size, "size"), (batch, "batch"))]
+    # Checked before the cache: as a cache key True equals 1 and "he" would reach a cached result unchecked.
+    return _depth_gradients_at(tuple(int(d) for d in depths), batchnorm, check_init(init, "depth_gradients"), *sizes,
+                               check_positive_int(seed, "seed", minimum=0))
+
+
+@lru_cache(maxsize=16)
+def _depth_gradients_at(depths, batchnorm, init, channels, size, batch, seed) -> dict[int, DepthGradients]:
+    """:func:`depth_gradients_at` on checked arguments, cached (a slider revisits the same settings)."""
     args = (batchnorm, init, channels, size, batch, seed)
     plain, res = _gradient_norms(depths, False, *args), _gradient_norms(depths, True, *args)
     return {d: DepthGradients(d, batchnorm, init, plain[d], res[d]) for d in depths}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks.scalars import check_positive_int
 from ..explain import grad_cam, occlusion, saliency, saliency_map
 from ..gradcheck import numerical_gradient
 from ..layers import Conv2D, Dense, Flatten, ReLU
@@ -222,7 +223,29 @@ def choose_examples(predicted, labels, n_right: int = 6, n_wrong: int = 4) -> np
     >>> choose_examples(np.array([0, 1, 2, 3]), np.array([0, 2, 2, 1]), 1, 1).tolist()
     [0, 1]
     """
-    predicted, labels = np.asarray(predicted), np.asarray(labels)
+    n_right = check_positive_int(n_right, "n_right", minimum=0)
+    n_wrong = check_positive_int(n_wrong, "n_wrong", minimum=0)
+    predicted = _class_indices(predicted, "predicted")
+    labels = _class_indices(labels, "labels")
+    if predicted.shape != labels.shape:
+        raise ValueError(
+            f"choose_examples needs one prediction per label, got {predicted.shape[0]} predictions and "
+            f"{labels.shape[0]} labels. Hint: pass model outputs and labels of the same images, e.g. "
+            "probabilities(model, x[:100]).argmax(axis=1) with y[:100]."
+        )
     right = np.flatnonzero(predicted == labels)[:n_right]
     wrong = np.flatnonzero(predicted != labels)[:n_wrong]
     return np.sort(np.concatenate([right, wrong]))
+
+
+def _class_indices(values, name: str) -> np.ndarray:
+    """``values`` as a 1-D integer array of class indices ``(N,)``, or a clear error."""
+    a = np.asarray(values)
+    if a.ndim != 1 or a.dtype.kind not in "iu":
+        got = (f"an array of shape {a.shape}, dtype {a.dtype}" if isinstance(values, np.ndarray)
+               else f"{values!r:.60} ({type(values).__name__})")
+        raise TypeError(
+            f"choose_examples: {name} must be a 1-D array of integer class indices (N,), got {got}. Hint: turn "
+            "probabilities (N, K) into classes with .argmax(axis=1)."
+        )
+    return a

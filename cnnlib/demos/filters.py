@@ -11,16 +11,22 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._checks import check_bool
 from ..datasets.images import load_sample_image
 from ..functional import conv2d
 from ..image_filters import get_kernel
 from ..layers import Conv2D, ReLU
+from ..shapes import Geometry2D
 
 
 @lru_cache(maxsize=32)
-def _conv_layer(kernel_shape: tuple, stride: int, padding) -> Conv2D:
-    """One ``Conv2D(1, 1)`` per geometry, built once (seeded; its weights are overwritten before every use)."""
-    return Conv2D(1, 1, kernel_shape, stride=stride, padding=padding, bias=False, seed=0)
+def _conv_layer(geometry: Geometry2D) -> Conv2D:
+    """One ``Conv2D(1, 1)`` per (checked) geometry, built once (seeded; its weights are overwritten before every use).
+
+    The cache key is the parsed ``Geometry2D``, all ints: a raw ``stride=True`` would equal ``1`` as a key and
+    reach the cached layer without being checked.
+    """
+    return Conv2D(1, 1, geometry.kernel_size, stride=geometry.stride, padding=geometry.pads, bias=False, seed=0)
 
 
 def apply_kernel(image, kernel, stride: int = 1, padding=0, relu: bool = False) -> np.ndarray:
@@ -33,7 +39,8 @@ def apply_kernel(image, kernel, stride: int = 1, padding=0, relu: bool = False) 
     kernel = np.asarray(kernel, dtype=np.float32)
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (KH, KW), got shape {kernel.shape}.")
-    conv = _conv_layer(kernel.shape, stride, padding if not isinstance(padding, list) else tuple(padding))
+    relu = check_bool(relu, "relu", "write relu=True to keep only the positive responses.")
+    conv = _conv_layer(Geometry2D.conv(kernel.shape, stride, padding))
     conv.params["W"][...] = kernel[None, None]  # (C_out=1, C_in=1, KH, KW)
     out = conv(np.asarray(image, dtype=np.float32)[None, None])  # (1, 1, H, W) in
     return ReLU()(out) if relu else out

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_float_array, check_positive_int, check_real
+from .._checks import as_float_array, check_finite, check_positive_int, check_real, is_real_number
 from ..layers import Dense, ReLU
 from ..losses import CrossEntropy
 from ..model import Sequential
@@ -108,6 +108,10 @@ def lr_sweep(x, y, lrs=None, *, steps: int = 60, batch_size: int = 100, hidden: 
     if lrs.ndim != 1 or lrs.size == 0 or not np.all(lrs > 0):
         raise ValueError(f"lrs must be a 1-D list of positive learning rates, got {lrs!r}. Hint: np.logspace(-3, 1, 9).")
     steps, batch_size = check_positive_int(steps, "steps"), check_positive_int(batch_size, "batch_size")
+    if not (is_real_number(limit) and limit > 0):  # inf is allowed: no cap, only inf and NaN count as diverged
+        error = ValueError if is_real_number(limit) else TypeError
+        raise error(f"limit must be a positive number (or np.inf), got {limit!r}. Hint: the loss above "
+                    f"which a run counts as diverged, e.g. limit={DIVERGE_LIMIT:g}.")
     classes = int(y.max()) + 1
     losses = np.full((lrs.size, steps + 1), np.nan)
     diverged_at = np.full(lrs.size, -1)
@@ -209,8 +213,8 @@ def bce_naive(z, y) -> np.ndarray:
     Gives inf when :math:`p` rounds to exactly 0 or 1 on the wrong side, and
     NaN when :math:`0 \cdot \log 0` appears.
     """
+    z, y = _logits_and_targets(z, y, "bce_naive")
     p = naive_sigmoid(z)
-    y = np.asarray(y, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return -(y * np.log(p) + (1 - y) * np.log(1 - p))
 
@@ -221,8 +225,18 @@ def bce_stable(z, y) -> np.ndarray:
     Equal to :func:`bce_naive` wherever that is finite; ``exp`` only ever sees
     :math:`-|z| \le 0`, so nothing overflows.
     """
-    z, y = np.asarray(z, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    z, y = _logits_and_targets(z, y, "bce_stable")
     return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+
+def _logits_and_targets(z, y, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """Logits ``z`` and 0/1 targets ``y`` as float64 arrays of one shape, or a clear error."""
+    z, y = as_float_array(z, "z", dtype=np.float64), as_float_array(y, "y", dtype=np.float64)
+    if z.shape != y.shape:
+        raise ValueError(f"{who} needs one target per logit, got logits of shape {z.shape} and targets of "
+                         f"shape {y.shape}. Hint: z and y must have the same shape (numpy would broadcast them "
+                         "into a table of every pair).")
+    return z, y
 
 
 @dataclass(frozen=True)
@@ -246,10 +260,12 @@ def early_stopping(val_losses, patience: int = 3) -> EarlyStop:
     >>> early_stopping([0.9, 0.7, 0.6, 0.65, 0.7, 0.8, 0.9], patience=3)
     EarlyStop(best=3, stopped=6, best_loss=0.6, patience=3)
     """
-    v = as_float_array(np.asarray(val_losses, dtype=float), "val_losses")
+    v = as_float_array(val_losses, "val_losses", dtype=np.float64)
     if v.ndim != 1 or v.size == 0:
         raise ValueError(f"val_losses must be a non-empty list of per-epoch losses, got shape {v.shape}. "
                          "Hint: history.history['val_loss'] after fit(..., validation_data=...).")
+    check_finite(v, "validation losses", "early_stopping", "a NaN or inf loss means that run diverged: there "
+                 "is no best epoch to find. Lower the learning rate and train again, or pass the epochs before it.")
     patience = check_positive_int(patience, "patience")
     best, waited = 0, 0
     for epoch in range(1, v.size):

@@ -15,11 +15,13 @@ class menu (default: the predicted class) and a method menu above it;
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import check_labels, check_nchw, check_numeric, check_positive_int
 from ..datasets import FASHION_MNIST_CLASSES as CLASSES
 from ..demos.explain import ImageExplanation, explain_image, probabilities
 from ..demos.shifts import ShiftResponse, shift_response
@@ -63,14 +65,21 @@ class ExplanationSet:
     def __init__(self, model, images, labels, classes=CLASSES, *, cam_layer: int = 7, patch: int = 7,
                  stride: int = 3) -> None:
         self.model = model
-        self.images = np.asarray(images, dtype=np.float32)
-        self.labels = np.asarray(labels, dtype=np.int64)
-        if len(self.images) != len(self.labels) or len(self.images) == 0:
-            raise ValueError(f"ExplanationSet needs as many labels as images (at least one), got "
-                             f"{len(self.images)} images and {len(self.labels)} labels.")
+        self.images = check_nchw(images, "images", "ExplanationSet").astype(np.float32, copy=False)
         self.classes = list(classes)
+        labels = check_numeric(labels, "labels")
+        if labels.ndim != 1 or len(self.images) != len(labels) or len(self.images) == 0:
+            raise ValueError(f"ExplanationSet needs one label per image (at least one image), got images of shape "
+                             f"{self.images.shape} and labels of shape {labels.shape}. Hint: pass x_test[:n] "
+                             "with y_test[:n].")
+        self.labels = check_labels(labels, len(self.classes), "ExplanationSet")
         self.options = dict(cam_layer=cam_layer, patch=patch, stride=stride)
-        self.predicted = probabilities(model, self.images).argmax(axis=1)  # (N,)
+        p = probabilities(model, self.images)  # (N, K)
+        if p.shape[1] != len(self.classes):
+            raise ValueError(f"ExplanationSet got {len(self.classes)} class names, but the model scores "
+                             f"{p.shape[1]} classes. Hint: pass the class names of the model's dataset, e.g. "
+                             "FASHION_MNIST_CLASSES.")
+        self.predicted = p.argmax(axis=1)  # (N,)
         self._explained: dict = {}
         self._shifted: dict = {}
 
@@ -84,11 +93,16 @@ class ExplanationSet:
 
     def explanation(self, index: int, target: int = PREDICTED) -> ImageExplanation:
         """The three maps of image ``index`` for class ``target`` (``PREDICTED``: the predicted class), cached."""
-        if not 0 <= index < len(self.images):
-            raise ValueError(f"index must be 0 to {len(self.images) - 1}, got {index!r}.")
+        index = check_positive_int(index, "index", minimum=0)
+        if index >= len(self.images):
+            raise ValueError(f"index must be 0 to {len(self.images) - 1}, got {index!r}. Hint: "
+                             f"there are {len(self.images)} images.")
+        if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Integral):
+            raise TypeError(f"target must be a class index or PREDICTED, got {target!r}. Hint: e.g. target=7.")
         t = int(self.predicted[index]) if target == PREDICTED else int(target)
         if not 0 <= t < len(self.classes):
-            raise ValueError(f"target must be a class 0 to {len(self.classes) - 1} or PREDICTED, got {target!r}.")
+            raise ValueError(f"target must be a class 0 to {len(self.classes) - 1} or PREDICTED, got {target!r}. "
+                             "Hint: class indices count from 0.")
         if (index, t) not in self._explained:
             self._explained[index, t] = explain_image(self.model, self.images[index], t,
                                                       label=int(self.labels[index]), **self.options)

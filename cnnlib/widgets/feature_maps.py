@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import check_labels, check_numeric
 from ..demos.feature_maps import layer_outputs, layer_outputs_cache, spatial_layer_labels, spatial_layers
 from ..layers import Softmax
 from ..viz.feature_maps import draw_layer_channels_svg
@@ -45,6 +46,20 @@ def _check_choice(images, index: int, layer: int, allowed: list[int]) -> None:
                          "the # column of model.summary()).")
 
 
+def _check_labels_and_classes(labels, classes, n: int, k: int) -> None:
+    """The caption's labels ``(n,)`` must be class indices in ``[0, k)`` and ``classes`` must name ``k`` classes:
+    a label -1 would caption the image with the last class's name."""
+    if classes is not None and len(classes) != k:
+        raise ValueError(f"feature_map_view got {len(classes)} class names, but the model scores {k} classes. "
+                         "Hint: pass the class names of the model's dataset, e.g. FASHION_MNIST_CLASSES.")
+    if labels is not None:
+        labels = check_numeric(labels, "labels")
+        if labels.shape != (n,):
+            raise ValueError(f"feature_map_view needs one label per image, got labels of shape {labels.shape} for "
+                             f"{n} images. Hint: pass y_test with x_test.")
+        check_labels(labels, k, "feature_map_view")
+
+
 def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None, classes=None,
                      outputs=None) -> FeatureMapView:
     """Run ``images[index]`` through ``model`` and draw every channel of ``model.layers[layer]``'s output.
@@ -65,6 +80,7 @@ def feature_map_view(model, images, index: int = 0, layer: int = 0, labels=None,
     _check_choice(images, index, layer, allowed)
     outs = outputs if outputs is not None else layer_outputs(model, images[index])
     probs = Softmax()(outs[-1][None])[0]  # class probabilities
+    _check_labels_and_classes(labels, classes, len(images), len(probs))
     pred = int(probs.argmax())
     name = lambda c: classes[c] if classes is not None else str(c)  # noqa: E731
     caption = f"test image {index}"

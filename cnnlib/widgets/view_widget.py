@@ -29,6 +29,7 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import is_real_number
 from ..viz.projector import projector_mode
 from ..viz.style import figure_to_png
 from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
@@ -252,10 +253,25 @@ def sliders(ranges: dict, start: dict, labels: dict | None = None, width: str | 
     made = {}
     for name, (lo, hi, *step) in ranges.items():
         kind = widgets.IntSlider if all(isinstance(v, int) for v in (lo, hi, *step)) else widgets.FloatSlider
+        _check_start(name, start[name], lo, hi, step[0] if step else None, kind is widgets.IntSlider)
         layout = widgets.Layout(width=width) if width else widgets.Layout()
         made[name] = kind(value=start[name], min=lo, max=hi, step=step[0] if step else 1,
                           description=(labels or {}).get(name, name), layout=layout, **options)
     return made
+
+
+def _check_start(name: str, value, lo, hi, step, whole: bool) -> None:
+    """A slider's start value, checked: ipywidgets would silently clamp 9 to a slider's 4, or fail on 2.5."""
+    if not is_real_number(value):
+        raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}. "
+                        f"Hint: the {name} slider runs from {lo} to {hi}.")
+    steps = None if step is None else float(value - lo) / step
+    on_grid = steps is None or abs(steps - round(steps)) < 1e-6
+    if not (lo <= value <= hi) or (whole and value != int(value)) or not on_grid:
+        grid = f" in steps of {step}" if step is not None else ""
+        raise ValueError(f"{name} must be {'a whole number ' if whole else ''}from {lo} to {hi}{grid} to start the "
+                         f"{name} slider there, got {value!r}. Hint: the widget shows that range; for a value "
+                         "outside it, call the function the widget draws with directly.")
 
 
 def cache_by_value(maxsize: int):
@@ -288,13 +304,28 @@ class _ArrayKey(tuple):
     """``(shape, numbers)`` of an array, hashable."""
 
 
+class _TypedKey(tuple):
+    """``(type, value)`` of a scalar: as plain keys ``True == 1 == 1.0``, and a call with ``stride=True`` would get
+    the cached result of ``stride=1`` without its arguments being checked."""
+
+
 def _to_key(a):
     if isinstance(a, np.ndarray):
         return _ArrayKey((a.shape, tuple(a.astype(float).ravel().tolist())))
-    if isinstance(a, list):
-        return tuple(_to_key(v) for v in a)
-    return a
+    if isinstance(a, (list, tuple)):  # a list becomes its tuple
+        return _TupleKey(_to_key(v) for v in a)
+    return _TypedKey((type(a), a))
+
+
+class _TupleKey(tuple):
+    """A tuple or list argument, its items keyed one by one; it comes back as a tuple."""
 
 
 def _from_key(k):
-    return np.array(k[1]).reshape(k[0]) if isinstance(k, _ArrayKey) else k
+    if isinstance(k, _ArrayKey):
+        return np.array(k[1]).reshape(k[0])
+    if isinstance(k, _TypedKey):
+        return k[1]
+    if isinstance(k, _TupleKey):
+        return tuple(_from_key(v) for v in k)
+    return k

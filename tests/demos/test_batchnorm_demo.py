@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -57,5 +59,16 @@ def test_histogram_bins_widen_to_the_values():
 
 
 def test_bad_mode_is_a_clear_error():
-    with pytest.raises(ValueError, match="mode must be 'train' or 'eval'"):
+    with pytest.raises(ValueError, match=re.escape("mode must be one of ('train', 'eval')")):
         batchnorm_demo(mode="test")
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(gamma="2"), TypeError, "gamma must be a number, got '2'"),  # numpy would quietly read the string as 2.0
+    (dict(beta=np.nan), ValueError, "beta must be a finite number, got nan"),  # every output NaN
+    (dict(shift=np.inf), ValueError, "shift must be a finite number, got inf"),
+    (dict(mode="test"), ValueError, "mode must be one of ('train', 'eval'), got 'test'"),
+])
+def test_batchnorm_demo_refuses_settings_it_would_misdraw(kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        batchnorm_demo(**kwargs)

@@ -1,8 +1,11 @@
 """Lesson 12's maths: counts read from summary() equal the formulas, a 1×1 conv is a per-pixel Dense, skips keep
 the gradient's size through depth."""
+import re
+
 import numpy as np
 import pytest
 
+import cnnlib.demos.building_blocks as building_blocks
 from cnnlib.demos.building_blocks import (architecture_timeline, depth_gradients, depth_gradients_at,
                                           gap_vs_flatten, lenet5,
                                           pointwise_conv_as_dense, stack_vs_single, strided_vs_pool,
@@ -72,8 +75,7 @@ def test_without_batch_norm_the_plain_stack_vanishes_with_pytorchs_default_init(
 def test_gradient_norms_are_seeded_and_one_forward_pass_gives_every_depth():
     together = depth_gradients_at((3, 6), seed=3)
     for depth in (3, 6):
-        alone = depth_gradients.__wrapped__(depth, seed=3) if hasattr(depth_gradients, "__wrapped__") else \
-            depth_gradients_at.__wrapped__((depth,), seed=3)[depth]  # recomputed, not a cached object
+        alone = building_blocks._depth_gradients_at.__wrapped__((depth,), True, "he", 8, 8, 4, 3)[depth]  # not cached
         np.testing.assert_array_equal(together[depth].plain, alone.plain)
         np.testing.assert_array_equal(together[depth].residual, alone.residual)
     with pytest.raises(ValueError, match="depths must be whole numbers"):
@@ -92,3 +94,19 @@ def test_the_timeline_counts_lenet_with_cnnlib_and_quotes_vgg_and_resnet():
 def test_vggs_quoted_count_matches_cnnlibs_layer_shapes():
     assert vgg16_param_count() == 138_357_544
     assert round(vgg16_param_count() / 1e6) == 138
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(batchnorm="False"), TypeError, "batchnorm must be True or False, got 'False'"),  # a string is truthy
+    (dict(init="xavier"), ValueError, "init must be one of ('he', 'uniform'), got 'xavier'"),
+    (dict(channels=True), TypeError, "channels must be an integer, got True"),  # True == 1 as a cache key
+    (dict(seed=-1), ValueError, "seed must be >= 0, got -1"),
+])
+def test_depth_gradients_checks_its_settings_before_the_cache(kwargs, error, words):
+    depth_gradients_at((2,))  # fills the cache with the default settings
+    with pytest.raises(error, match=re.escape(words)):
+        depth_gradients_at((2,), **kwargs)
+
+
+def test_depth_gradients_takes_numpy_depths():
+    assert set(depth_gradients_at((np.int64(2), 3))) == {2, 3}

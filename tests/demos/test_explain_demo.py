@@ -1,5 +1,7 @@
 """Lesson 13's maths: the hand-derived saliency equals cnnlib.explain and central differences; shifted images'
 feature maps move by the shift before pooling while the logits change little."""
+import re
+
 import numpy as np
 import pytest
 
@@ -146,3 +148,18 @@ def test_mirrored_bars_saliency_sees_one_half_grad_cam_both():
     np.testing.assert_allclose(m.grad_cam, m.grad_cam[:, ::-1], atol=1e-12)  # symmetric: both bars lit
     assert m.grad_cam[:, 2].max() == m.grad_cam[:, 9].max() == 1.0
     assert m.reads[:, :6].all() and not m.reads[:, 6:].any()
+
+
+@pytest.mark.parametrize("predicted, labels, error, words", [
+    (np.zeros((3, 10)), np.zeros(3, int), TypeError, "argmax(axis=1)"),  # probabilities, not classes
+    (None, np.zeros(3, int), TypeError, "None"),
+    (np.zeros(3, int), np.zeros(4, int), ValueError, "3 predictions and 4 labels"),
+])
+def test_choose_examples_refuses_what_would_pick_wrong_images(predicted, labels, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        choose_examples(predicted, labels)
+
+
+def test_choose_examples_refuses_a_negative_count():
+    with pytest.raises(ValueError, match="n_wrong must be >= 0, got -1"):
+        choose_examples(np.zeros(3, int), np.zeros(3, int), 1, -1)

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -68,3 +70,21 @@ def test_filter_channels_by_hand_and_against_conv2d():
     np.testing.assert_allclose(sum(fc.parts) + 1.0, fc.out)
     with pytest.raises(ValueError, match="same C"):
         filter_channels(np.ones((2, 3, 3)), np.ones((3, 2, 2)))
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(relu="False"), TypeError, "relu must be True or False, got 'False'"),  # a string is truthy
+    (dict(stride=True), TypeError, "stride must be an int or a pair of ints, got True (a bool)"),
+    (dict(padding=True), TypeError, "padding must be an int or a pair of ints, got True (a bool)"),
+    (dict(padding="full"), ValueError, "padding must be an int, a pair of ints, 'valid' or 'same', got 'full'"),
+])
+def test_apply_kernel_checks_its_settings_before_the_cached_layer(kwargs, error, words):
+    apply_kernel(np.ones((4, 4)), np.ones((3, 3)), stride=1, padding=1)  # caches the layer of stride 1, padding 1
+    with pytest.raises(error, match=re.escape(words)):
+        apply_kernel(np.ones((4, 4)), np.ones((3, 3)), **{"stride": 1, "padding": 1, **kwargs})
+
+
+def test_apply_kernel_takes_padding_as_a_list_or_per_side():
+    same = apply_kernel(np.ones((4, 4)), np.ones((3, 3)), padding=1)
+    np.testing.assert_array_equal(apply_kernel(np.ones((4, 4)), np.ones((3, 3)), padding=[1, 1]), same)
+    np.testing.assert_array_equal(apply_kernel(np.ones((4, 4)), np.ones((3, 3)), padding=((1, 1), (1, 1))), same)

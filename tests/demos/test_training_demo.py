@@ -117,3 +117,24 @@ def test_early_stopping_finds_the_best_epoch_and_the_stop():
     assert (never.best, never.stopped) == (3, 3)
     with pytest.raises(ValueError, match="non-empty"):
         early_stopping([])
+
+
+@pytest.mark.parametrize("limit, error", [(np.nan, ValueError), (-1.0, ValueError), (0, ValueError),
+                                          ("100", TypeError)])
+def test_lr_sweep_refuses_a_limit_that_would_call_every_run_diverged(limit, error):
+    with pytest.raises(error, match=r"limit must be a positive number \(or np.inf\), got"):
+        lr_sweep(*_blobs(30, 4), [0.1], steps=2, batch_size=10, limit=limit)
+
+
+def test_early_stopping_refuses_a_diverged_curve():
+    """NaN compares False with everything: without the check, a NaN first loss would be 'best' for ever."""
+    with pytest.raises(ValueError, match=r"early_stopping got NaN in the validation losses: 1 of 4"):
+        early_stopping([np.nan, 0.7, 0.6, 0.65])
+    with pytest.raises(TypeError, match="val_losses must be a numeric array"):
+        early_stopping(["0.9", "0.7"])
+
+
+@pytest.mark.parametrize("bce", [bce_naive, bce_stable])
+def test_bce_refuses_targets_that_would_broadcast(bce):
+    with pytest.raises(ValueError, match=r"one target per logit, got logits of shape \(3,\) and targets of shape \(3, 1\)"):
+        bce(np.zeros(3), np.zeros((3, 1)))

@@ -1,4 +1,6 @@
 """Lesson 13's widgets: the menus drive the figure, misclassified images are marked, every map is computed once."""
+import re
+
 import numpy as np
 import pytest
 
@@ -55,7 +57,7 @@ def test_bad_settings_are_named(explained):
         explained.view(index=3)
     with pytest.raises(ValueError, match="target must be a class 0 to 9"):
         explained.view(index=0, target=10)
-    with pytest.raises(ValueError, match="as many labels as images"):
+    with pytest.raises(ValueError, match="one label per image"):
         ExplanationSet(explained.model, explained.images, [0])
 
 
@@ -74,3 +76,25 @@ def test_the_equivariance_widget_measures_each_image_once_and_marks_the_shift(ex
     assert set(explained._shifted) == {0, 2}
     with pytest.raises(ValueError, match="shift must be one of"):
         explained.shift_view(0, shift=5)
+
+
+@pytest.mark.parametrize("labels, error, words", [
+    ([0, -1, 2], ValueError, "got label -1 at index 1"),  # would name the last class
+    ([0, 1, 10], ValueError, "got label 10 at index 2"),
+    ([0.0, 1.7, 2.0], TypeError, "must be integer class indices, got dtype float64"),  # would be cut to 1
+    ([0, 1], ValueError, "one label per image"),
+])
+def test_explanation_set_refuses_labels_it_would_misname(explained, labels, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        ExplanationSet(explained.model, explained.images, labels, CLASSES)
+
+
+def test_explanation_set_refuses_class_names_that_do_not_match_the_model(explained):
+    with pytest.raises(ValueError, match="got 3 class names, but the model scores 10 classes"):
+        ExplanationSet(explained.model, explained.images, [0, 1, 2], CLASSES[:3])
+
+
+@pytest.mark.parametrize("target, error", [(2.7, TypeError), (True, TypeError), (10, ValueError), (-2, ValueError)])
+def test_explanation_refuses_a_target_that_is_not_a_class(explained, target, error):
+    with pytest.raises(error, match="target must be a class"):
+        explained.explanation(0, target)

@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -71,3 +72,14 @@ def test_widget_figure_keeps_its_size_for_every_layer():
         root = ET.fromstring(box.panel.svg.value)
         sizes.add((root.get("width"), root.get("height")))
     assert len(sizes) == 1
+
+
+@pytest.mark.parametrize("labels, classes, error, words", [
+    (np.array([0, -1, 2, 3, 4]), CLASSES, ValueError, "got label -1 at index 1"),  # would caption "j"
+    (np.array([0, 1.5, 2, 3, 4]), CLASSES, TypeError, "integer class indices"),
+    (np.array([0, 1, 2]), CLASSES, ValueError, "one label per image"),
+    (LABELS, CLASSES[:5], ValueError, "got 5 class names, but the model scores 10 classes"),
+])
+def test_view_refuses_labels_or_classes_it_would_caption_wrongly(labels, classes, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        feature_map_view(MODEL, IMAGES, 1, 0, labels, classes)

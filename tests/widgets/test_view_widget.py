@@ -1,4 +1,5 @@
 """The helper every widget is built on: controls, panels, PNG cache, redraw in place, on_change."""
+import re
 from types import SimpleNamespace
 
 import ipywidgets as widgets
@@ -139,3 +140,34 @@ def test_fallback_line_names_a_menus_choice_by_its_label():
     w = ViewWidget({"target": menu}, [lambda target: SimpleNamespace(fig=new_figure(2, 2))])
     text = w._repr_mimebundle_()["text/plain"]
     assert "class = the predicted class" in text and "-1" not in text
+
+
+def test_cache_by_value_keys_scalars_by_type_so_every_call_is_checked():
+    """As plain keys True == 1 == 1.0: stride=True would get stride=1's cached result and skip its check."""
+    def stride_checked(stride):
+        if isinstance(stride, bool) or not isinstance(stride, int):
+            raise TypeError(f"stride must be an int, got {stride!r}")
+        return stride * 10
+
+    cached = cache_by_value(4)(stride_checked)
+    assert cached(1) == 10
+    for bad in (True, 1.0, [True]):
+        with pytest.raises(TypeError, match="stride must be an int"):
+            cached(bad)
+
+
+@pytest.mark.parametrize("start, error, words", [
+    (9, ValueError, "stride must be a whole number from 1 to 4 to start the stride slider there, got 9"),
+    (2.5, ValueError, "got 2.5"),
+    ("2", TypeError, "stride must be a number, got '2'"),
+    (True, TypeError, "got True of type bool"),
+])
+def test_sliders_refuse_a_start_the_slider_would_silently_change(start, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        sliders({"stride": (1, 4)}, {"stride": start})
+
+
+def test_sliders_take_starts_on_their_step_grid_only():
+    assert sliders({"x": (0.0, 1.0, 0.05)}, {"x": 0.35})["x"].value == 0.35
+    with pytest.raises(ValueError, match="in steps of 10"):
+        sliders({"depth": (10, 40, 10)}, {"depth": 15})
