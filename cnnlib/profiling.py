@@ -19,6 +19,10 @@ def time_call(fn, repeats: int = 5, warmup: int = 1) -> float:
     True
     """
     repeats = check_positive_int(repeats, "repeats")
+    warmup = check_positive_int(warmup, "warmup", minimum=0)
+    if not callable(fn):
+        raise TypeError(f"time_call needs a function to call, got {fn!r}. Hint: wrap the call in a lambda, "
+                        "time_call(lambda: model.forward(x)).")
     for _ in range(warmup):
         fn()
     times = []

@@ -276,9 +276,13 @@ def _run(parser, args, state: dict) -> dict:
           + (f", label smoothing {args.label_smoothing}" if args.label_smoothing else ""), flush=True)
     loss = CrossEntropy(label_smoothing=args.label_smoothing)
     state["stage"] = "training"
-    history = model.fit(x, y, loss=loss, optimizer=optimizer, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_data=val_data, seed=args.seed, progress=not args.no_progress,
-                        callbacks=callbacks, augment=augment)
+    try:
+        history = model.fit(x, y, loss=loss, optimizer=optimizer, epochs=args.epochs, batch_size=args.batch_size,
+                            validation_data=val_data, seed=args.seed, progress=not args.no_progress,
+                            callbacks=callbacks, augment=augment)
+    except RuntimeError as exc:  # training diverged: the message says where
+        parser.exit(1, f"{parser.prog}: error: {exc}\nNothing was saved; run again with a smaller --lr "
+                       f"(this run used {lr:g}).\n")
     state["stage"] = "testing"
     test = model.evaluate(x_test, y_test, loss=CrossEntropy())
     per_epoch = float(np.mean(printer.seconds))

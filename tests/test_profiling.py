@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.losses import CrossEntropy
@@ -24,3 +25,13 @@ def test_profile_step_lists_every_part_in_order_and_trains():
     assert all(r.ms >= 0 for r in rows)
     assert not np.array_equal(before, model.layers[0].params["W"])
     assert model.layers[0].requires_input_grad  # restored
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(warmup=-1), ValueError, "warmup must be >= 0, got -1"),
+    (dict(warmup=1.5), TypeError, "warmup must be an integer, got 1.5"),  # range() would fail without a hint
+    (dict(fn=42), TypeError, "time_call needs a function to call, got 42"),
+])
+def test_time_call_refuses_what_it_cannot_time(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        time_call(**{"fn": lambda: None, **kwargs})

@@ -270,3 +270,10 @@ def test_from_the_shell_ctrl_c_exits_130_without_a_traceback():
     finally:
         proc.kill()
     assert proc.returncode == 130 and err == "\nInterrupted while loading the data; nothing trained.\n", err
+
+
+def test_a_diverging_run_ends_with_a_message_and_saves_nothing(tmp_path, fake_data, capsys):
+    path = tmp_path / "w.npz"
+    err = _fails(["--lr", "1e300", "--epochs", "1", "--no-progress", "--save", str(path)], capsys, code=1)
+    assert "training diverged" in err and "Nothing was saved; run again with a smaller --lr (this run used 1e+300)" in err
+    assert not path.exists()

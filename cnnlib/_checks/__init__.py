@@ -38,6 +38,7 @@ from .scalars import (
     check_impl,
     check_init,
     check_positive_int,
+    check_positive_ints,
     check_real,
     check_real_pair,
     is_real_number,

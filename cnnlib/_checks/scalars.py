@@ -54,6 +54,15 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_positive_ints(*, minimum: int = 1, **named) -> list[int]:
+    """Each named value checked by :func:`check_positive_int`, in order: ``n, k = check_positive_ints(n=n, k=k)``.
+
+    >>> check_positive_ints(size=5, stride=2)
+    [5, 2]
+    """
+    return [check_positive_int(value, name, minimum=minimum) for name, value in named.items()]
+
+
 def check_bool(value, name: str, hint: str) -> bool:
     """Return ``value`` as a bool after checking it is ``True`` or ``False`` (not 1, not "yes")."""
     if not isinstance(value, (bool, np.bool_)):

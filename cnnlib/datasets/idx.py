@@ -29,6 +29,7 @@ DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E:
 _CODES = {np.dtype(v).newbyteorder("="): k for k, v in DTYPES.items()}
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20  # bytes read, and at most produced by one decompression step
+MAX_BYTES = 4 << 30  # what read_idx reads at most (4 GiB); the largest MNIST-family file is 47 MB unpacked
 
 
 class Gunzip:
@@ -167,6 +168,12 @@ def read_idx(path) -> np.ndarray:
         raise FileNotFoundError(f"{path} {what}; expected an IDX file (e.g. train-images-idx3-ubyte.gz). Hint: "
                                 "check the path, or let load_fashion_mnist() find or download the files.")
     dtype, shape, header = _header(read_bytes(path, 4 + 4 * 255, stop=True), str(path))  # at most 255 dims
+    if _size(dtype, shape, header) > MAX_BYTES:  # refused before reading: a damaged header can claim terabytes
+        raise ValueError(
+            f"{path} says it holds shape {shape} of {dtype.newbyteorder('=').name}, "
+            f"{_size(dtype, shape, header):,} bytes: more than the {MAX_BYTES:,} read_idx reads (all of "
+            "Fashion-MNIST is 55 MB). Hint: the header is probably damaged; download the file again."
+        )
     return parse_idx(read_bytes(path, _size(dtype, shape, header) + 1, stop=True), str(path))
 
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_bool, check_init, check_positive_int
+from .._checks import check_bool, check_init, check_positive_int, check_positive_ints
 from ..layers import (AvgPool2D, BatchNorm2D, Conv2D, Dense, Flatten, GlobalAvgPool2D, MaxPool2D, ReLU,
                       Residual, Tanh)
 from ..model import Sequential
@@ -47,7 +47,9 @@ class PointwiseCheck:
 def pointwise_conv_as_dense(in_channels: int = 3, out_channels: int = 2, size: int = 4, batch: int = 2,
                             seed: int = 0) -> PointwiseCheck:
     """Run ``Conv2D(C_in, C_out, 1)`` and ``Dense(C_in, C_out)`` (its weights, transposed) on every pixel."""
-    rng = np.random.default_rng(seed)
+    in_channels, out_channels, size, batch = check_positive_ints(in_channels=in_channels, out_channels=out_channels, size=size,
+                                                     batch=batch)
+    rng = np.random.default_rng(check_positive_int(seed, "seed", minimum=0))
     x = rng.standard_normal((batch, in_channels, size, size))
     conv = Conv2D(in_channels, out_channels, 1, dtype=np.float64, seed=seed)
     conv.params["b"][...] = rng.standard_normal(out_channels)  # a non-zero bias, so it is checked too
@@ -82,6 +84,8 @@ class KernelStack:
 @lru_cache(maxsize=64)
 def stack_vs_single(n_stacked: int = 2, channels: int = 16, bias: bool = False, size: int = 32) -> KernelStack:
     """Build both (``padding`` keeps the size) and compare parameters and receptive fields."""
+    n_stacked, channels, size = check_positive_ints(n_stacked=n_stacked, channels=channels, size=size)
+    bias = check_bool(bias, "bias", "write bias=True to count the biases too.")
     n, C, k = n_stacked, channels, 2 * n_stacked + 1
     stack = Sequential([layer for i in range(n)
                         for layer in (Conv2D(C, C, 3, padding=1, bias=bias, seed=i), ReLU())])
@@ -108,7 +112,7 @@ class HeadComparison:
 
 def gap_vs_flatten(channels: int = 64, size: int = 7, classes: int = 10) -> HeadComparison:
     """Parameters of the two heads, and what each does with a feature map twice as large."""
-    C = channels
+    C, size, classes = check_positive_ints(channels=channels, size=size, classes=classes)
     flat = Sequential([Flatten(), Dense(C * size * size, classes, seed=0)])
     gap = Sequential([GlobalAvgPool2D(), Dense(C, classes, seed=0)])
     other = 2 * size
@@ -136,6 +140,7 @@ class Downsampling:
 
 def strided_vs_pool(in_channels: int = 32, out_channels: int = 64, size: int = 28) -> Downsampling:
     """Both halve ``size`` (``padding=1``); the strided conv computes 4× fewer outputs for the same weights."""
+    in_channels, out_channels, size = check_positive_ints(in_channels=in_channels, out_channels=out_channels, size=size)
     pool = Sequential([Conv2D(in_channels, out_channels, 3, padding=1, seed=0), ReLU(), MaxPool2D(2)])
     strided = Sequential([Conv2D(in_channels, out_channels, 3, stride=2, padding=1, seed=0), ReLU()])
     ps, ss = pool.summary((in_channels, size, size)), strided.summary((in_channels, size, size))
@@ -194,7 +199,7 @@ def depth_gradients_at(depths: tuple[int, ...], batchnorm: bool = True, init: st
             or any(isinstance(d, (bool, np.bool_)) or not isinstance(d, numbers.Integral) or d < 1 for d in depths)):
         raise ValueError(f"depths must be whole numbers of blocks >= 1, got {depths!r}. Hint: e.g. (10, 20, 30).")
     batchnorm = check_bool(batchnorm, "batchnorm", "write batchnorm=False for Conv → ReLU blocks.")
-    sizes = [check_positive_int(v, name) for v, name in ((channels, "channels"), (size, "size"), (batch, "batch"))]
+    sizes = check_positive_ints(channels=channels, size=size, batch=batch)
     # Checked before the cache: as a cache key True equals 1 and "he" would reach a cached result unchecked.
     return _depth_gradients_at(tuple(int(d) for d in depths), batchnorm, check_init(init, "depth_gradients"), *sizes,
                                check_positive_int(seed, "seed", minimum=0))
@@ -250,6 +255,7 @@ VGG16_CONVS = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M
 
 def vgg16_param_count(classes: int = 1000) -> int:
     """VGG-16's parameters on 224×224×3 from cnnlib's layer shapes (``state_shapes``: nothing allocated)."""
+    (classes,) = check_positive_ints(classes=classes)
     shapes, c_in = [], 3
     for c in VGG16_CONVS:
         if c != "M":

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import check_positive_ints, check_real
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
 
@@ -143,6 +144,7 @@ def min_overlap_size(kernel_size: int, stride: int) -> int:
     >>> min_overlap_size(3, 2), min_overlap_size(5, 1)
     (3, 6)
     """
+    kernel_size, stride = check_positive_ints(kernel_size=kernel_size, stride=stride)
     return -(-(kernel_size - 1) // stride) + 2
 
 
@@ -152,6 +154,7 @@ def overlap_map(size: int, kernel_size: int, stride: int) -> OverlapMap:
     >>> overlap_map(3, 3, 2).counts_1d.tolist()
     [1, 1, 2, 1, 2, 1, 1]
     """
+    size, kernel_size, stride = check_positive_ints(size=size, kernel_size=kernel_size, stride=stride)
     ones = np.ones((1, 1, size, size))
     counts = conv_transpose2d(ones, np.ones((1, 1, kernel_size, kernel_size)), stride=stride)[0, 0]
     counts = np.rint(counts).astype(int)  # (n, n): exact small integers
@@ -177,6 +180,8 @@ def upsample_constant(size: int, kernel_size: int, stride: int, padding: int = 0
     >>> upsample_constant(4, 4, 2, padding=1)[2:4, 2:4].tolist()
     [[1.0, 1.0], [1.0, 1.0]]
     """
+    size, kernel_size, stride = check_positive_ints(size=size, kernel_size=kernel_size, stride=stride)
+    value = check_real(value, "value", hint="the constant the image holds, e.g. value=1.0.")
     per_axis = -(-kernel_size // stride)  # ⌈K/S⌉ stamps cover an inside pixel (at most)
     W = np.full((1, 1, kernel_size, kernel_size), 1.0 / per_axis ** 2)
     return conv_transpose2d(np.full((1, 1, size, size), float(value)), W, stride=stride, padding=padding)[0, 0]
@@ -199,6 +204,9 @@ def output_padding_table(size: int, kernel_size: int, stride: int, padding: int 
     >>> [(r.conv_input, r.output_padding) for r in output_padding_table(4, 3, 2, padding=1)]
     [(7, 0), (8, 1)]
     """
+    size, kernel_size, stride, dilation = check_positive_ints(size=size, kernel_size=kernel_size, stride=stride,
+                                                              dilation=dilation)
+    (padding,) = check_positive_ints(minimum=0, padding=padding)
     k_eff = effective_kernel_size(kernel_size, dilation)
     base = (size - 1) * stride - 2 * padding + k_eff  # the transposed size with output_padding 0
     rows = []

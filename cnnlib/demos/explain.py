@@ -87,6 +87,10 @@ def saliency_by_hand(image, kernel, dense, target: int) -> np.ndarray:
 
 def tiny_saliency(target: int = 0) -> TinySaliency:
     """The hand example of class ``target``: its saliency by the loop, by cnnlib.explain and by central differences."""
+    target = check_positive_int(target, "target", minimum=0)
+    if target >= TINY_DENSE.shape[1]:
+        raise ValueError(f"target must be a class of the tiny model, 0 or 1, got {target}. Hint: it has "
+                         f"{TINY_DENSE.shape[1]} classes, counted from 0.")
     model = tiny_model()
     x = TINY_IMAGE[None].copy()  # (C=1, 3, 3)
     hidden = np.array([[np.sum(TINY_KERNEL * TINY_IMAGE[i:i + 2, j:j + 2]) for j in range(2)] for i in range(2)])

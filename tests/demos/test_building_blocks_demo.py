@@ -110,3 +110,16 @@ def test_depth_gradients_checks_its_settings_before_the_cache(kwargs, error, wor
 
 def test_depth_gradients_takes_numpy_depths():
     assert set(depth_gradients_at((np.int64(2), 3))) == {2, 3}
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: stack_vs_single(0), ValueError, "n_stacked must be >= 1, got 0"),  # was an IndexError
+    (lambda: stack_vs_single(2, channels=2.0), TypeError, "channels must be an integer, got 2.0"),
+    (lambda: stack_vs_single(2, bias=1), TypeError, "bias must be True or False, got 1"),
+    (lambda: vgg16_param_count(classes=-1), ValueError, "classes must be >= 1, got -1"),  # was a smaller count
+    (lambda: gap_vs_flatten(size="7"), TypeError, "size must be an integer, got '7'"),
+    (lambda: pointwise_conv_as_dense(batch=None), TypeError, "batch must be an integer, got None"),
+])
+def test_demos_refuse_counts_that_are_not_whole_numbers(call, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        call()

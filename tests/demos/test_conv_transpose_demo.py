@@ -118,3 +118,15 @@ def test_invalid_layout_raises_cnnlib_explanation():
         conv_transpose_layout(4, 3, 2, 0, 2)
     with pytest.raises(ValueError, match="No valid output"):
         conv_transpose_layout(1, 1, 1, 3, 0)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: upsample_constant(4, 0, 2), "kernel_size must be >= 1, got 0"),
+    (lambda: upsample_constant(4, 3, 0), "stride must be >= 1, got 0"),  # was a ZeroDivisionError
+    (lambda: overlap_map(4, 3, 0), "stride must be >= 1, got 0"),
+    (lambda: output_padding_table(4, 3, 2, padding=-1), "padding must be >= 0, got -1"),  # was an empty table
+    (lambda: output_padding_table(-4, 3, 2), "size must be >= 1, got -4"),
+])
+def test_demos_refuse_a_geometry_without_a_meaning(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()

@@ -163,3 +163,10 @@ def test_choose_examples_refuses_what_would_pick_wrong_images(predicted, labels,
 def test_choose_examples_refuses_a_negative_count():
     with pytest.raises(ValueError, match="n_wrong must be >= 0, got -1"):
         choose_examples(np.zeros(3, int), np.zeros(3, int), 1, -1)
+
+
+@pytest.mark.parametrize("target, error", [(-1, ValueError), (2, ValueError), (0.0, TypeError), ("1", TypeError)])
+def test_tiny_saliency_refuses_a_class_the_tiny_model_does_not_have(target, error):
+    """-1 would index the last class and show its saliency under the name 'class -1'."""
+    with pytest.raises(error, match="target"):
+        tiny_saliency(target)
