@@ -93,9 +93,11 @@ check.summary
 # %% [markdown]
 # The count is a dense layer's: $C_{in} \cdot C_{out} + C_{out} = 64 \cdot 16 + 16 = 1{,}040$.
 #
-# **Use: the bottleneck.** A 3×3 conv on many channels is expensive: $9 C^2$ weights. ResNet-50 first
+# **Use: the bottleneck.** A 3×3 conv on many channels is expensive: $9 C^2$ weights. ResNet-50's first stage
 # squeezes 256 channels to 64 with a 1×1 conv, does the 3×3 conv on 64 channels, and expands back with
-# another 1×1. Compare it with two 3×3 convs on 256 channels, both on a 14×14 map:
+# another 1×1 (GoogLeNet, Szegedy et al. 2014, had used 1×1 convs this way before its 3×3 and 5×5 convs).
+# Compare it with what it stands in for: two 3×3 convs on all 256 channels (a block nobody builds, for the
+# comparison only), both on a 14×14 map (the map size does not change the counts):
 
 # %%
 bottleneck = Sequential([
@@ -167,8 +169,9 @@ stack_widget(n_stacked=3, channels=64)
 #
 # Lesson 10's network spent more than half of its parameters on one layer: `Dense(1024, 64)` after `Flatten`.
 # Global average pooling (Network in Network, 2013) replaces the flatten: it averages every feature map to one
-# number, $(N, C, H, W) \to (N, C)$, and a small `Dense(C, classes)` follows. **Derive** on a 2-channel,
-# 2×2 map:
+# number, $(N, C, H, W) \to (N, C)$. Network in Network's last conv gave one map per class and fed the averages
+# straight to softmax; since GoogLeNet (2014) a small `Dense(C, classes)` follows instead, as here and in
+# ResNet. **Derive** on a 2-channel, 2×2 map:
 
 # %%
 fmap = np.arange(8, dtype=float).reshape(1, 2, 2, 2)  # (N, C, H, W)
@@ -225,8 +228,8 @@ print(f"multiply-adds per image: conv + pool {down.pool_macs:,}, strided conv {d
 #
 # ## Residual connections
 #
-# **Derive.** A residual block computes $y = x + F(x)$, with $F$ a few layers (conv, batch norm, ReLU, conv,
-# batch norm). By the chain rule,
+# **Derive.** A residual block computes $y = x + F(x)$, with $F$ a few layers (in ResNet: conv, batch norm,
+# ReLU, conv, batch norm; the demo below uses a simpler $F$). By the chain rule,
 #
 # $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} + \left(\frac{\partial F}{\partial x}\right)^{\!T}
 # \frac{\partial L}{\partial y}:$$
@@ -252,9 +255,11 @@ Sequential([block]).summary((4, 5, 5))
 
 # %% [markdown]
 # **Use: gradient sizes through depth.** Take 30 blocks of Conv 3×3 → BatchNorm → ReLU (8 channels on an 8×8
-# input, He init, seeded), run one forward and one backward pass, and measure $\|\partial L/\partial x_l\|$ at
-# the input of every block, relative to the top. Then wrap the *same* layers (same weights) in `Residual` and
-# measure again:
+# input, He init, seeded; a simpler block than ResNet's, the same for both stacks), run one forward and one
+# backward pass, and measure $\|\partial L/\partial x_l\|$ at the input $x_l$ of every block, relative to the
+# top. The loss is $L = \sum g \cdot \text{out}$ for a fixed random $g$ of the output's shape, so the gradient
+# arriving at the top is $g$ itself. Then wrap the *same* layers (same weights) in `Residual`, so that each block
+# computes $x + F(x)$, and measure again:
 
 # %%
 g = depth_gradients(30, batchnorm=True, init="he")
@@ -262,9 +267,10 @@ print("plain:    ", np.round(g.plain[::5], 1), " (blocks 0, 5, ..., 30)")
 print("residual: ", np.round(g.residual[::5], 1))
 
 # %% [markdown]
-# Through the plain stack the gradient grows about 1.15× per block, 74× over 30 blocks; with skips it grows
-# only 5×, roughly like $\sqrt{\text{depth}}$. The figure on a log scale (the plain stack dashed with squares,
-# the residual one solid with circles):
+# Position 30 is the top, the last block's output (1 by definition); positions 0 to 25 are the inputs of blocks
+# 0 to 25. Through the plain stack the gradient grows 74× over 30 blocks (1.15× per block on average; it peaks
+# at 99× at block 1); with skips it grows only 5×, roughly like $\sqrt{\text{depth}}$ ($\sqrt{30} \approx 5.5$).
+# The figure on a log scale (the plain stack dashed with squares, the residual one solid with circles):
 
 # %% tags=["presentation-hide"]
 show(depth_gradient_view(depth=30, batchnorm=True, init="he"))
@@ -280,10 +286,10 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 #   size.
 # - **Batch norm off, He init:** now the residual stack explodes (963× after 20 blocks). Every block adds its
 #   output to $x$, so the signal's variance, and the gradient's, roughly doubles per block. That is why
-#   every ResNet block ends in batch norm: skips keep the gradient path open, normalisation keeps the sum from
+#   every ResNet block has batch norm inside its $F$: skips keep the gradient path open, normalisation keeps the sum from
 #   growing exponentially (with it, the gradient still grows with depth, but slowly).
-# - Move the depth: the plain curve is a straight line on the log scale (the same factor per block), the
-#   residual one bends.
+# - Move the depth: the plain curve is roughly a straight line on the log scale (about the same factor per
+#   block), the residual one bends.
 #
 # ## Exercises
 #
@@ -338,8 +344,11 @@ print(check_shortcut("identity", 32, 64, stride=2))  # a slip on another block
 lenet5().summary((1, 28, 28))
 
 # %% [markdown]
-# 61,706 parameters. (The paper's count is about 60,000: its third layer connects each map to only some of the
-# previous maps; ours connects all.) VGG-16 and ResNet-50 are too big to build in a class notebook (VGG-16's
+# 61,706 parameters. (The paper counts 60,000, for three reasons: its third layer connects each map to only
+# some of the previous maps, 1,516 weights where ours, connecting all, has 2,416; its output units have fixed
+# weights chosen by hand, where our last `Dense(84, 10)` learns 850; and its pooling layers learn a
+# coefficient and a bias per map, 44 parameters ours do not have. Its input was 32×32, hence `padding=2` on
+# our 28×28 images.) VGG-16 and ResNet-50 are too big to build in a class notebook (VGG-16's
 # weights alone take 550 MB as float32), so their counts are **quoted**: 138M from the VGG paper (Simonyan &
 # Zisserman 2014); for ResNet-50 (He et al. 2015), whose paper gives its multiply-adds but not its parameters,
 # the usual 25.6M (torchvision's `resnet50` has 25,557,032). VGG's count we can still check from `cnnlib`'s
@@ -350,16 +359,19 @@ print(f"VGG-16 from cnnlib's Conv2D/Dense state_shapes: {vgg16_param_count():,} 
 
 # %% [markdown]
 # The timeline: each network, the ideas it added to the one before it, and its parameters (solid box: counted
-# by `cnnlib` here; dashed: quoted, not built here). Not all of those ideas started there: global average
-# pooling and 1×1 convs come from Network in Network (Lin et al. 2013), batch norm from Ioffe & Szegedy (2015);
-# ResNet-50 is where they came together with skip connections.
+# by `cnnlib` here; dashed: quoted, not built here). Not all of those ideas started there: ReLU, dropout and
+# training on GPUs came with AlexNet (Krizhevsky et al. 2012), between LeNet and VGG; global average pooling
+# and 1×1 convs with Network in Network (Lin et al. 2013), 1×1 bottlenecks and the GAP + dense head with
+# GoogLeNet (Szegedy et al. 2014), batch norm with Ioffe & Szegedy (2015). ResNet-50 is where they came
+# together with skip connections.
 
 # %%
 show(timeline_view())
 
 # %% [markdown]
 # ResNet-50 is 50 layers deep with a fifth of VGG-16's parameters: 1×1 bottlenecks instead of wide 3×3
-# convs, global average pooling instead of VGG's three dense layers (which hold 124M of its 138M), and skips so
+# convs, global average pooling and one dense layer instead of VGG's three dense layers (which hold 124M of its
+# 138M), and skips so
 # that 50 layers still train.
 #
 # ## Summary

@@ -118,7 +118,7 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
              "the shortcut must give the block's shape.",
              "Same shape: the identity (free, and the gradient passes unchanged). Different channels or size: a "
              "1×1 conv with the block's stride (then batch norm), the cheapest map to that shape.",
-             f"The answer: {'shortcut=' + projection if needs_projection else 'the identity: shortcut=None'}.")
+             f"The answer: my_shortcut = {projection if needs_projection else repr('identity')}.")
     if answer is None:
         return not_answered(f"\"identity\" or your projection shortcut for {setting}", hints=hints)
     if isinstance(answer, str):
@@ -163,9 +163,16 @@ def check_shortcut(answer, in_channels: int, out_channels: int, stride: int = 1,
     pools = [layer for layer in _layers(answer) if isinstance(layer, AvgPool2D)]
     if convs and convs[0].kernel_size == (1, 1) and pools and all(
             p.kernel_size[0] >= p.stride[0] and p.kernel_size[1] >= p.stride[1] for p in pools):
-        return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; average pooling, then a 1×1 conv, gives x "
-                              "that shape: the shortcut of ResNet-D (He et al., 2019), which sees every pixel where "
-                              f"a 1×1 conv with stride {s} (ResNet's) skips all but one in {s * s}.")
+        layers = _layers(answer)
+        if layers.index(pools[0]) < layers.index(convs[0]):
+            return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; average pooling, then a 1×1 conv, "
+                                  "gives x that shape: the shortcut of ResNet-D (T. He et al. 2019, \"Bag of Tricks\"), "
+                                  f"which sees every pixel where a 1×1 conv with stride {s} (ResNet's) skips all but "
+                                  f"one in {s * s}.")
+        return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; a 1×1 conv, then average pooling, gives x "
+                              "that shape and sees every pixel. A 1×1 conv and an average commute (both are linear), "
+                              "so ResNet-D (T. He et al. 2019, \"Bag of Tricks\") pools first: its conv then runs on "
+                              f"{s * s}× fewer pixels.")
     if pools or not convs:
         steps = " → ".join(type(layer).__name__ for layer in _layers(answer))
         return Feedback(True, f"{setting} maps {in_shape} → {block_shape}; {steps} gives x that shape, and linearly. "
