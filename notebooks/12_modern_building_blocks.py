@@ -286,8 +286,8 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 #   size.
 # - **Batch norm off, He init:** now the residual stack explodes (963× after 20 blocks). Every block adds its
 #   output to $x$, so the signal's variance, and the gradient's, roughly doubles per block. That is why
-#   every ResNet block has batch norm inside its $F$: skips keep the gradient path open, normalisation keeps the sum from
-#   growing exponentially (with it, the gradient still grows with depth, but slowly).
+#   every ResNet block has batch norm inside its $F$: skips keep the gradient path open, normalisation keeps
+#   the sum from growing exponentially (with it, the gradient still grows with depth, but slowly).
 # - Move the depth: the plain curve is roughly a straight line on the log scale (about the same factor per
 #   block), the residual one bends.
 #

@@ -111,6 +111,7 @@ print("hidden units h (before ReLU):\n", tiny.hidden)
 print("dense weights of class 0, units 0-3:", tiny.dense[:, 0], "  logits:", tiny.logits)
 
 # %% [markdown]
+# The hidden units are numbered row by row, as `Flatten` orders them: unit 0 is top-left, unit 3 bottom-right.
 # Units 0 and 3 are active ($h = 2$), units 1 and 2 are not. So the saliency is $1 \cdot K$ on the top-left
 # window plus $3 \cdot K$ on the bottom-right one; the centre pixel is in both and gets $1 \cdot 1 + 3 \cdot 1 = 4$:
 #
@@ -143,7 +144,9 @@ print("explain_image's saliency is this map:", np.allclose(e0.saliency, saliency
 #
 # **Derive.** Saliency is a derivative: it answers for tiny changes. Occlusion makes a big one: paint a
 # $P \times P$ patch black, run the network, and record how much the probability of the class **drops**,
-# $p_t(x) - p_t(x \text{ with the patch at } (i, j))$. The patch moves like a pooling window with stride $S$
+# $p_t(x) - p_t(x \text{ with the patch at } (i, j))$. (Zeiler & Fergus painted grey squares and plotted the
+# probability itself; black is this data set's background, and `occlusion(..., fill=...)` takes any other
+# value, such as the images' mean.) The patch moves like a pooling window with stride $S$
 # and no padding, so there are $\lfloor (H - P)/S \rfloor + 1$ positions per side (lesson 02's formula). On
 # the tiny model, as loops (`occlusion_by_hand`), and **check** against `cnnlib.explain.occlusion`, which runs
 # all the occluded copies as batches:
@@ -199,9 +202,9 @@ print(f"maps {cam0.activation.shape}, weights {cam0.weights.shape}, map {cam0.ca
 print("weights × 49 == the dense column:", np.allclose(cam0.weights * 49, dense_column, rtol=1e-5))
 
 # %% [markdown]
-# The map has the layer's resolution, 7×7: each of its pixels covers a 4×4 block of the image. It is
-# upsampled bilinearly to 28×28 (each new pixel a blend of the four nearest map pixels, weighted by distance)
-# and divided by its maximum.
+# The map has the layer's resolution, 7×7: its pixels are 4 image pixels apart (each one *sees* a 24×24 window
+# of the image, its receptive field, lesson 10). It is upsampled bilinearly to 28×28 (each new pixel a blend
+# of the four nearest map pixels, weighted by distance) and divided by its maximum.
 #
 # ## The three side by side
 #
@@ -263,7 +266,9 @@ print(f"occlusion: a black patch lowers p(Sandal) by at most {boot.occlusion_dro
 #   in different parts of the same shoe, and the "Sandal" evidence won.
 # - **Occlusion for "Sandal"** is blue almost everywhere on the shoe: painting a black patch on it makes it
 #   *more* of a sandal, since black patches are more gaps. Hiding the top edge of the cut-out lowers p(Sandal)
-#   most (by 0.21); elsewhere only a patch under the toe lowers it noticeably, by 0.11.
+#   most (by 0.21); elsewhere only a patch under the toe lowers it noticeably, by 0.11. (These are drops per
+#   patch position, the printed numbers; the panel spreads them over the pixels and averages where patches
+#   overlap, so its colour bar ends at smaller values.)
 #
 # What no map can say is *which property* of that region misled the network: the gap's shape, its darkness,
 # the missing shaft? A heatmap on the object is not proof that the network understood the object, and a
@@ -307,17 +312,19 @@ print(f"background: {background.mean():.0%} of the pixels, {share:.0%} of the sa
 # "uses". It jumps from pixel to pixel because each ReLU switches a whole path on or off. Averaging the
 # gradients of many noisy copies (SmoothGrad, Smilkov et al. 2017) or along a path from a black image
 # (integrated gradients, Sundararajan et al. 2017)
-# are the usual remedies; occlusion and Grad-CAM are smoother because they average over patches and over
-# 4×4 blocks.
+# are the usual remedies; occlusion is smoother because it averages over overlapping patches, Grad-CAM because
+# it has only 7×7 values, blended by the bilinear upsampling.
 #
 # ## Equivariance and invariance, measured
 #
 # **Derive.** A convolution commutes with a shift: shift the input one pixel right and the output is the old
 # output shifted one pixel right, $\mathrm{conv}(\mathrm{shift}(x)) = \mathrm{shift}(\mathrm{conv}(x))$,
-# because every output pixel applies the same kernel to its own window. That is **equivariance**: the feature
-# maps *move with* the image. A classifier should be **invariant** instead: a sandal 2 pixels to the right is
-# still a sandal. Pooling with stride 2, a stride-2 conv and global average pooling throw position away step
-# by step (lesson 04 measured it for one pooling layer).
+# because every output pixel applies the same kernel to its own window. That holds exactly for stride 1 and
+# away from the borders (at a border, what comes in must equal the zero padding). That is **equivariance**:
+# the feature maps *move with* the image. A classifier should be **invariant** instead: a sandal 2 pixels to
+# the right is still a sandal. Only global average pooling throws position away; pooling with stride 2 and a
+# stride-2 conv make the grid coarser, and a shift that is not a whole step of that grid changes the maps
+# instead of moving them, so equivariance is no longer exact (lesson 04 measured it for one pooling layer).
 #
 # **Check.** `shift_response` shifts an image 0 to 4 pixels to the right (black coming in from the left), and
 # for three layers finds the offset that best aligns the new maps with the old ones (the peak of their
@@ -369,7 +376,7 @@ for s, same, acc, dp in zip(stats.shifts, stats.same_prediction, stats.accuracy,
 
 # %% [markdown]
 # Invariant only in part (unshifted, these 2,000 test images score 0.930): one pixel to the right changes
-# about one prediction in fourteen (7.4 %), and the accuracy falls by nine and a half points at 2 pixels. Then
+# about one prediction in fourteen (7.4 %), and the accuracy falls by more than nine points at 2 pixels. Then
 # it partly recovers: at 4 pixels, a whole step of the 7×7 maps, fewer predictions change than at 2 or 3,
 # though the probabilities themselves keep moving (their mean change grows with every pixel). Part of the cause
 # is the stride-2 steps (a 2×2 max pool and a stride-2 conv): a shift that is not a whole step for the later maps
@@ -383,8 +390,8 @@ for s, same, acc, dp in zip(stats.shifts, stats.same_prediction, stats.accuracy,
 #
 # **1. The saliency of a linear model.** For the model `Sequential([Flatten(), Dense(D, K)])` the score is
 # $z_c = \sum_i x_i W_{i,c} + b_c$ with `W` shaped `(D, K)` as `Dense` stores it. Write its saliency,
-# $\partial z_c / \partial x$, shaped like the image `x` `(C, H, W)`. Stuck? `result.hint(1)`, then `.hint(2)`,
-# `.hint(3)`.
+# $\partial z_c / \partial x$, shaped like the image `x` (`x.shape`, e.g. `(1, 28, 28)`). Stuck?
+# `result.hint(1)`, then `.hint(2)`, `.hint(3)`.
 
 # %% tags=["presentation-hide"]
 def linear_saliency(W, b, x, c):
@@ -435,4 +442,6 @@ print(check_occlusion_positions(8, size=16, patch=4, stride=2))  # a slip in ano
 # Understanding Convolutional Networks*, ECCV 2014. R. R. Selvaraju et al., *Grad-CAM: Visual Explanations from
 # Deep Networks via Gradient-based Localization*, ICCV 2017. B. Zhou et al., *Learning Deep Features for
 # Discriminative Localization* (CAM), CVPR 2016. A. Azulay, Y. Weiss, *Why do deep convolutional networks
-# generalize so poorly to small image transformations?*, JMLR 2019.
+# generalize so poorly to small image transformations?*, JMLR 2019. D. Smilkov et al., *SmoothGrad: removing
+# noise by adding noise*, 2017. M. Sundararajan, A. Taly, Q. Yan, *Axiomatic Attribution for Deep Networks*
+# (integrated gradients), ICML 2017.

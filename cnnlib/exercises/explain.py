@@ -67,7 +67,12 @@ def check_linear_saliency(fn) -> Feedback:
                             solution_code=LINEAR_SOLUTION)
         if got is None:
             return not_written("linear_saliency", hints=_LINEAR_HINTS, solution_code=LINEAR_SOLUTION, fn=fn)
-        got = np.asarray(got, dtype=float)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return Feedback(False, f"linear_saliency returned {got!r:.60} ({type(got).__name__}); it should return "
+                                   f"an array shaped like the image x {x.shape}." + STUCK, hints=_LINEAR_HINTS,
+                            solution_code=LINEAR_SOLUTION)
         right = _library_saliency(W, b, x, c)
         if got.shape == right.shape and np.allclose(got, right, atol=1e-10):
             continue
@@ -95,6 +100,8 @@ def _linear_slip(got: np.ndarray, W, b, x, c) -> str:
                          "its sign."),
         (-column, "the sign is flipped."),
         (column + b[c], "the bias does not depend on x: its derivative is 0."),
+        (np.ones_like(column), "all ones: the derivative of x_i alone is 1, but z_c holds x_i times a weight; "
+                               "differentiate that product."),
     ]
     slips += [(W[:, k], f"those are the weights of class {k}; the score asked for is class {c}.")
               for k in range(W.shape[1]) if k != c]

@@ -23,6 +23,7 @@ def test_the_weight_column_shaped_like_the_image_is_right():
     (lambda W, b, x, c: W[:, (c + 1) % W.shape[1]].reshape(x.shape), "weights of class"),
     (lambda W, b, x, c: W[c], "shape"),
     (lambda W, b, x, c: np.zeros_like(x), "differentiate"),
+    (lambda W, b, x, c: np.ones_like(x), "the derivative of x_i alone is 1"),  # lesson 13's slip demo
 ])
 def test_each_slip_is_diagnosed_without_giving_the_answer(fn, words):
     result = check_linear_saliency(fn)
@@ -37,6 +38,8 @@ def test_a_skeleton_and_an_error_are_reported():
     assert not result and "raised ValueError" in result.message
     with pytest.raises(TypeError, match="your function"):
         check_linear_saliency(3)
+    returned = check_linear_saliency(lambda W, b, x, c: ...)  # `return ...` left from the skeleton
+    assert not returned and "returned Ellipsis (ellipsis)" in returned.message
 
 
 def test_the_cases_cover_several_shapes_and_classes():
