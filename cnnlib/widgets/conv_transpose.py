@@ -66,7 +66,7 @@ def conv_transpose_size_widget(size: int = 4, kernel_size: int = 3, stride: int 
     """Six sliders (input size, kernel, stride, padding, output_padding, dilation) driving :func:`conv_transpose_size_view`."""
     start = {"size": size, "kernel_size": kernel_size, "stride": stride, "padding": padding,
              "output_padding": output_padding, "dilation": dilation}
-    controls = sliders(SIZE_RANGES, start, SIZE_LABELS, width="320px", style={"description_width": "110px"})
+    controls = sliders(SIZE_RANGES, start, SIZE_LABELS, width="390px", style={"description_width": "160px"})
     row = list(controls.values())
     return ViewWidget(controls, [conv_transpose_size_view],
                       layout=widgets.HBox([widgets.VBox(row[:3]), widgets.VBox(row[3:])]))
