@@ -91,7 +91,8 @@ print("equal:", ours == keras_counts, "  total:", f"{sum(ours):,}")
 #
 # ### Shapes: the theory material's table
 #
-# The theory material lists (30, 30, 32) → (15, 15, 32) → (13, 13, 64) → (6, 6, 64) → (4, 4, 64) → 1024.
+# The theory material lists (30, 30, 32) → (15, 15, 32) → (13, 13, 64) → (6, 6, 64) → (4, 4, 64) → 1024 (its
+# table then goes straight to the 10 outputs, skipping the `Dense(64)` its own code has).
 # `cnnlib` stores channels first, so the same shapes read (32, 30, 30) and so on:
 
 # %%
@@ -183,7 +184,7 @@ print("im2col gives", im2col(tiny_input, 3, 3).shape[1], "windows")
 # ## Receptive fields: how much of the image does a unit see?
 #
 # A unit after the first 3×3 conv depends on a 3×3 patch of the input. After a 2×2 pool it depends on a 4×4
-# patch (two overlapping 3×3 windows side by side). Stacking layers makes the **receptive field** grow. With
+# patch (four overlapping 3×3 windows, offset by one pixel in each direction). Stacking layers makes the **receptive field** grow. With
 # $r$ the receptive field, $j$ the distance in input pixels between neighbouring units (the "jump") and each
 # layer's kernel $K$ and stride $S$:
 #
@@ -215,9 +216,11 @@ for rf in rows:
 print(f"input rows {top}..{bottom - 1}, columns {left}..{right - 1}")
 
 # %% [markdown]
-# The widget below draws it: choose a layer and a unit (red, in a black ring). Blue cells with a solid blue
-# outline are what it depends on in every earlier layer, and the dashed green frame is its receptive field on the
-# input patch; the lines under the grids give the rows and columns. The menu lists the conv and pooling
+# The widget below draws it: choose a layer and a unit (filled orange-red, in a black square). Blue cells with a
+# solid blue outline are what it depends on in every earlier layer, and the dashed green frame is its receptive
+# field on the input; the lines under the grids give the rows and columns. The input drawn is a 32×32 crop of
+# the photo's face, at half the resolution of the patches above: a receptive field is a matter of geometry
+# (the layers' kernels and strides), the same for every image. The menu lists the conv and pooling
 # layers as "6 · Conv2D 3×3", by the same `model.layers` index as the summary and the table above. The static
 # picture first:
 
@@ -230,7 +233,8 @@ receptive_field_widget(layer=6, i=2, j=1)
 # %% [markdown]
 # Things to try: move a unit of layer 0 (the first conv) one step right (the window moves 1 pixel), then a unit
 # of layer 6 (the last conv: it moves 4, the jump); find the units whose fields overlap the most; count how many
-# units of layer 3 (the second conv) feed one unit of layer 6.
+# positions of layer 0 (the first conv) one unit of layer 5 (the second pool) depends on, then check with the
+# widget (the lines under the grids list them for every layer).
 #
 # ## The same model in cnnlib, Keras and PyTorch
 #
@@ -255,8 +259,9 @@ receptive_field_widget(layer=6, i=2, j=1)
 # 1. **Channels first or last.** Keras (TensorFlow) images are `(N, H, W, C)`; `cnnlib` and PyTorch use
 #    `(N, C, H, W)`. Convert with `x.transpose(0, 3, 1, 2)`; conv weights with `W.transpose(3, 2, 0, 1)`.
 # 2. **Input channels.** Keras infers them from the previous layer; PyTorch and `cnnlib` ask for them.
-# 3. **Where the softmax lives.** Keras puts it in the last layer; PyTorch and `cnnlib` put it in the loss and
-#    the model returns logits. Do not apply it twice.
+# 3. **Where the softmax lives.** The theory material's Keras model puts it in the last layer; PyTorch and
+#    `cnnlib` put it in the loss and the model returns logits (Keras can do the same: a plain `Dense(10)` and
+#    `SparseCategoricalCrossentropy(from_logits=True)`). Do not apply it twice.
 # 4. **Padding.** Keras only knows `'valid'` and `'same'`; PyTorch and `cnnlib` also take a number of pixels.
 #    For `'same'` with an even kernel, all three put the extra pixel at the bottom/right (lesson 02). With a
 #    stride > 1, Keras' `'same'` gives $\lceil H/S \rceil$ outputs, padding what that needs for the input size;
