@@ -161,8 +161,9 @@ print("a batch of 8 codes (8, 64, 7, 7) ->", decoder(codes).shape)
 
 # %% [markdown]
 # And the other way round: the **backward** pass of a transposed convolution is a **convolution**. The
-# gradient of a stamp's input pixel collects `dout` over the window it was stamped on, weighted by the
-# kernel: a convolution of `dout` with the same $W$.
+# gradient of a stamp's input pixel collects the upstream gradient `g` over the $K \times K$ window it was
+# stamped on, weighted by the kernel: a convolution of `g` with the same $W$, at the same stride $S$ (and
+# padding $P$). Below, lesson 06's `dout` is the layer's *input*:
 
 # %%
 up3 = ConvTranspose2D(1, 1, kernel_size=3, stride=2, bias=False, dtype=np.float64, seed=0)
@@ -193,7 +194,7 @@ print("4 -> K=3, S=2, P=1, output_padding=1 ->", transpose_output_size(4, 3, S=2
 # %% [markdown]
 # **Check** it against `cnnlib.shapes.conv_transpose_output_size` on every setting the widget below allows,
 # and against a real layer's output on a random sample of them. `cnnlib` refuses the settings with no output
-# left, and an `output_padding` that is not smaller than the stride (or the dilation):
+# left, and an `output_padding` that is smaller than neither the stride nor the dilation:
 
 # %%
 total, agree, refused, rng = 0, 0, 0, np.random.default_rng(0)
@@ -296,7 +297,8 @@ show(overlap_view(kernel_size=4, stride=2))
 
 # %% [markdown]
 # The right-hand picture is what this means for an image. An $8 \times 8$ image of constant brightness,
-# upsampled with weights that are all equal (scaled so that a uniform result would be 1): with $K = 3$ it
+# upsampled with weights that are all equal (each $1/\lceil K/S \rceil^2$, here $1/4$, so that the pixels under the
+# most stamps come out at 1): with $K = 3$ it
 # comes out as a **checkerboard**, with $K = 4$ uniform inside (only the border is darker). A trained
 # network can learn weights that hide the unevenness, but it has to work against the layer to do so, and in
 # practice the pattern shows up in generated images: Odena, Dumoulin and Olah, *Deconvolution and
@@ -326,11 +328,13 @@ overlap_widget(kernel_size=5, stride=3)
 #
 # 1. **A kernel divisible by the stride**: `kernel_size=4, stride=2, padding=1` (PyTorch's DCGAN example
 #    and many decoders; the DCGAN paper's own code used 5×5 kernels at stride 2, the uneven case)
-#    doubles the size exactly, and the stamps overlap evenly.
+#    doubles the size exactly, and the stamps overlap evenly. That reduces the artefact but does not rule it
+#    out: trained weights can still differ from stamp to stamp (Odena et al. found such networks still
+#    produce checkerboards).
 # 2. **Resize, then convolve** (Odena et al.'s recommendation): upsample with a fixed rule (nearest
-#    neighbour: copy each pixel into an S×S block; or bilinear: blend the four nearest pixels, weighted by
-#    their distance), then apply an ordinary `Conv2D` with `padding='same'`. Every output pixel then
-#    sees the same number of weights, whatever the kernel.
+#    neighbour: copy each pixel into an S×S block, the variant they found to work best; or bilinear: blend
+#    the four nearest pixels, weighted by their distance), then apply an ordinary `Conv2D` with
+#    `padding='same'`. Every output pixel then sees the same number of weights, whatever the kernel.
 #
 # The second, on the constant image, with a $3 \times 3$ kernel of equal weights: uniform inside.
 
@@ -454,8 +458,8 @@ print(check_output_padding(5, 5, 3, stride=2, padding=0, target=12))  # a slip o
 # - $H_{out} = (H - 1)S - 2P + D(K - 1) + P_{out} + 1$: the padding is **cut**, `output_padding` adds rows
 #   at the bottom/right.
 # - A strided convolution maps up to $S$ sizes to one; `output_padding` $< S$ picks which one comes back.
-# - When $S$ does not divide $K$, the stamps overlap unevenly: a checkerboard. Use $K$ divisible by $S$, or
-#   resize then convolve.
+# - When $S$ does not divide $K$, the stamps overlap unevenly: a checkerboard. $K$ divisible by $S$ makes it
+#   rarer; resizing, then convolving, avoids it.
 #
 # `cnnlib`'s loop version, with batches, channels, padding and dilation, is
 # `cnnlib.functional.conv_transpose_naive.conv_transpose2d_forward_naive`: your double loop inside two more.

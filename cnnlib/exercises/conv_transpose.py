@@ -31,7 +31,7 @@ def _size_slips(h, k, s, p, op, d):
     yield right + s, "took H·S: the last stamp starts at (H − 1)·S, not at H·S (the first one starts at 0)."
     yield h * s, ("multiplied H by the stride: that is the size only when K = S, P = 0 and output_padding = 0. "
                   "Count the stamps' span instead.")
-    yield right + 4 * p, ("cropped the padding the wrong way: a transposed conv CUTS P from each side of its output "
+    yield right + 4 * p, ("added 2P instead of cutting it: a transposed conv CUTS P from each side of its output "
                           "(it undoes the conv's padding), so −2P.")
     yield right + p, "cut the padding from one side only: P goes from each side, so −2P."
     yield right + op, "added output_padding on both sides: it goes at the bottom/right only, once."
@@ -205,8 +205,9 @@ def check_output_padding(answer, size: int, kernel_size: int, stride: int, paddi
         raise ValueError(f"check_output_padding: no output_padding < stride={s} turns {h} into {target} with "
                          f"K={k}, S={s}, P={p} (output_padding 0 gives {base}). Hint: pick a target from "
                          f"{base} to {base + s - 1}.")
-    hints = (f"With output_padding = 0, ConvTranspose2D gives (H − 1)·S − 2P + K = {base}.",
-             "output_padding adds that many rows, once, at the bottom (and columns at the right).",
+    hints = ("Work out the size ConvTranspose2D gives with output_padding = 0: (H − 1)·S − 2P + K.",
+             f"With output_padding = 0 it gives {base}; output_padding adds that many rows, once, at the bottom "
+             "(and columns at the right).",
              f"output_padding = {target} − {base}.")
     if answer is None:
         return not_answered(f"your output_padding for {setting}", hints=hints)
@@ -222,9 +223,11 @@ def check_output_padding(answer, size: int, kernel_size: int, stride: int, paddi
     if right % 2 == 0 and right > 0:
         slips.insert(0, (right // 2, "output_padding is added once, at the bottom/right, not on both sides: you "
                                      "halved it."))
-    for guess, why in slips:
-        if answer == guess:
-            return Feedback(False, f"you answered {answer} for {setting}; {why}" + _STUCK, hints=hints)
+    slips.append((right - 1, "your size with output_padding = 0 is one too large: the stamps span (H − 1)·S + K "
+                             "cells before the padding is cut."))
+    whys = [why for guess, why in slips if answer == guess]
+    if whys:  # two slips can give the same number: name both
+        return Feedback(False, f"you answered {answer} for {setting}; {' Or: '.join(whys)}" + _STUCK, hints=hints)
     if answer < 0:
         return Feedback(False, "output_padding is a number of rows added, never negative." + _STUCK, hints=hints)
     if answer >= s:

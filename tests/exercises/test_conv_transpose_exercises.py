@@ -18,7 +18,7 @@ def test_output_size_right_answer():
 @pytest.mark.parametrize("answer, slip", [
     (7, "forgot '* stride'"),
     (18, "took H·S"),
-    (19, "cropped the padding the wrong way"),
+    (19, "added 2P instead of cutting it"),
     (16, "from one side only"),
     (17, "added output_padding on both sides"),
     (13, "left out output_padding"),
@@ -131,7 +131,15 @@ def test_output_padding_wrong_way_padding_missing_stride_and_h_times_s():
     assert "left out '* stride'" in check_output_padding(8 - 4, **setting).message  # base without * S: 4
     assert "used H·S" in check_output_padding(8 - 9, **setting).message  # base with H·S: 9
     assert "smaller than the stride" in check_output_padding(2, **setting).message
-    assert "does not give 8" in check_output_padding(0, **setting).message
+    assert "one too large" in check_output_padding(0, **setting).message  # base 8 with a stray + 1
+
+
+def test_output_padding_one_slip_number_gets_both_explanations():
+    """4 -> 14 with K=3, S=3: base 12, so 2; 1 is half of it, and also what a base one too large gives."""
+    message = check_output_padding(1, 4, 3, stride=3, padding=0, target=14).message
+    assert "you halved it" in message and "Or: your size with output_padding = 0 is one too large" in message
+    hint1 = check_output_padding(None, 4, 3, stride=3, padding=0, target=14).hint(1)
+    assert "12" not in hint1 and "(H − 1)·S − 2P + K" in hint1  # the formula, not yet the number
 
 
 def test_output_padding_impossible_target_and_none():
