@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_finite, check_labels, check_numeric, check_positive_int
-from ._checks.targets import _check_target_rows
+from ._checks import check_finite, check_labels, check_numeric, check_positive_int, check_target_rows
 
 
 def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | None:
@@ -30,7 +29,7 @@ def accuracy(out: np.ndarray, y: np.ndarray, who: str = "accuracy") -> float | N
         labels = check_labels(y, out.shape[1], who)
     elif y.shape == out.shape:
         y = check_numeric(y, "y")  # one-hot or probability rows: a row of strings or NaNs has no right class
-        _check_target_rows(y, who)
+        check_target_rows(y, who)
         labels = y.argmax(axis=1)
     else:
         raise ValueError(

@@ -52,6 +52,7 @@ from .targets import (
     check_labels,
     check_pred,
     check_probabilities,
+    check_target_rows,
     check_xy,
     finite_loss_value,
 )

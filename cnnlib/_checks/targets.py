@@ -81,7 +81,7 @@ def _check_rows_sum_to_one(t: np.ndarray, loss: str, what: str, hint: str) -> No
         )
 
 
-def _check_target_rows(t: np.ndarray, loss: str) -> None:
+def check_target_rows(t: np.ndarray, loss: str) -> None:
     """One-hot / probability rows: finite, in [0, 1], each summing to 1."""
     check_finite(t, "targets", loss, BAD_DATA_HINT)  # the targets are data, not the model's output
     check_probabilities(t, loss, "one-hot/probability targets",
@@ -114,7 +114,7 @@ def as_class_targets(target, n: int, k: int, loss: str, dtype) -> np.ndarray:
                 f"{loss} got one-hot/probability targets with {t.shape[1]} columns but predictions with "
                 f"K={k} classes. Hint: the target width must equal the last Dense layer's out_features."
             )
-        _check_target_rows(t, loss)
+        check_target_rows(t, loss)
         return t.astype(dtype)
     check_labels(t, k, loss)
     onehot = np.zeros((n, k), dtype=dtype)  # (N, K)

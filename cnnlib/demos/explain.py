@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks.scalars import check_positive_int
+from .._checks import check_positive_int
 from ..explain import grad_cam, occlusion, saliency, saliency_map
 from ..gradcheck import numerical_gradient
 from ..layers import Conv2D, Dense, Flatten, ReLU
