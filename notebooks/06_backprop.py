@@ -65,8 +65,13 @@ from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
 #
 # Backpropagation evaluates this product from the left: each layer's `backward(dout)` receives
 # $\partial L / \partial(\text{its output})$ and returns $\partial L / \partial(\text{its input})$, filling the
-# gradients of its own weights on the way. A small version of the guide's network (2 images of $6 \times 6$,
-# 2 filters, 3 classes):
+# gradients of its own weights on the way. The guide's loop calls `cnn_layer.backward(...)`, but its section 5,
+# "Backward Pass in CNN", is two sentences with no code, and its `CNNLayer` has no `backward` method: this
+# lesson writes the missing piece. A small version of the guide's network (2 images of $6 \times 6$,
+# 2 filters, 3 classes), with each gradient named after the tensor it belongs to (the guide names it after the
+# layer that returned it, one step along: its `dense_grad` is our `flattened_grad`, its `flattened_grad` our
+# `relu_grad`, its `relu_grad` our `conv_output_grad`). ReLU's backward is lesson 05's `dout * (a > 0)`, which
+# the guide's `ReLU.backward` gets right:
 
 # %%
 rng = np.random.default_rng(0)
@@ -130,7 +135,9 @@ print("backprop matches the numerical gradient:", relative_error(conv.grads["W"]
 # softmax_output)` straight into the dense layer's `backward`, with no softmax backward in between. That
 # is right only if that function already returns $p - y$ (the combined gradient with respect to the
 # logits $z$). If it returns the true derivative with respect to $p$, $-y/p$, the dense layer receives the
-# wrong gradient. The guide never shows the function, so we cannot tell. cnnlib keeps the two steps
+# wrong gradient. The guide never shows the function, so we cannot tell: its section 6, "Categorical
+# Cross-Entropy Loss", holds only the test loop, and `categorical_cross_entropy`, its derivative, `DenseLayer`
+# and `Softmax` are defined nowhere in the guide. cnnlib keeps the two steps
 # separate: `CategoricalCrossEntropy.backward()` returns $\partial L/\partial p$, and `Softmax.backward`
 # turns it into $\partial L/\partial z$, so every layer does its own part of the chain rule. The
 # two-step version (with the mean over the batch, so divided by $N = 2$) gives the same numbers as $p - y$:
@@ -223,7 +230,9 @@ print("db =", db)
 #   correlation with the kernel **rotated by 180°**, over `dout` padded with $K - 1$ zeros on every side
 #   (so that border cells, covered by fewer windows, get their share): **$dx$ is the full correlation of
 #   `dout` with the rotated kernel**.
-# - $db = \sum_{i,j} \text{dout}[i,j]$.
+# - $db = \sum_{i,j} \text{dout}[i,j]$: one bias per filter, met by every output cell. (The guide's `CNNLayer`
+#   keeps a bias per output *position*, shaped `(depth, H_out, W_out)`, lesson 01; for it, $db$ is `dout`
+#   summed over the batch only, one number per position.)
 #
 # `cnnlib`'s forward convolution computes correlations, so it can compute its own backward pass:
 
@@ -366,6 +375,19 @@ print("equals Conv2D.backward:", np.allclose(conv6.backward(dout6[None, None])[0
 print("row 5 and column 5, which no window reached, get 0:", not dx6[5].any() and not dx6[:, 5].any())
 
 # %% [markdown]
+# The same rows matter for $dW$. Correlating all of the input with the dilated `dout` would slide it over the
+# $r$ rows no window reached too, and give $K + r$ rows instead of $K$. So cut the input (with padding: the
+# padded input $x_{pad}$) to the $(H_{out} - 1)S + K$ rows and columns the windows covered, then correlate:
+
+# %%
+covered = (2 - 1) * S + K  # (H_out - 1)·S + K = 5 rows and columns: 0 to 4
+uncut = conv2d(x6[None, None], d6[None, None])[0, 0]
+dW6 = conv2d(x6[:covered, :covered][None, None], d6[None, None])[0, 0]  # x cut to 5×5, ⋆ dilated dout: 3×3
+print("uncut, x ⋆ dilated dout is", uncut.shape, "but W is", W3.shape)
+print("dW =\n", dW6)
+print("equals Conv2D's dW:", np.allclose(conv6.grads["W"][0, 0], dW6))
+
+# %% [markdown]
 # The widget draws these extra zeros hatched, and its title counts them. With its $4 \times 4$ input and
 # $2 \times 2$ kernel at stride 3 and no padding, $r = (4 - 2) \bmod 3 = 2$: the only window covers rows and
 # columns 0 and 1, so rows and columns 2 and 3 of $dx$ are 0. (At padding 1, $r = 1 \le P$: only a padding
@@ -445,8 +467,8 @@ maxpool_result
 #
 # $$\text{rel}(a, n) = \frac{|a - n|}{\max(|a| + |n|,\ 10^{-8})}$$
 #
-# which does not care whether gradients are large or small. A correct backward pass gives about $10^{-7}$
-# or less; a bug gives $10^{-2}$ or more.
+# which does not care whether gradients are large or small. In float64 a correct backward pass gives about
+# $10^{-7}$ or less (`cnnlib`'s checks accept anything below $10^{-6}$); a bug usually gives $10^{-2}$ or more.
 #
 # ### Why float64
 #
@@ -468,7 +490,8 @@ for eps in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
 print("\n".join(rows))
 
 # %% [markdown]
-# In float32 the best we can get is about $10^{-5}$, no better than a small bug; in float64, with
+# In float32 the best we can get is about $10^{-5}$: above the $10^{-6}$ a right gradient shows in float64,
+# too coarse to tell a right gradient from a slightly wrong one; in float64, with
 # $\epsilon = 10^{-5}$, about $10^{-11}$. So gradient checks run in float64 (`dtype=np.float64`).
 #
 # ### Check every layer of `cnnlib`
@@ -672,11 +695,11 @@ diagnose_batchnorm_backward(fixed)
 # - Backprop applies the chain rule layer by layer: `backward(dout)` turns $\partial L/\partial\text{out}$
 #   into $\partial L/\partial\text{in}$ and fills the layer's own gradients.
 # - Softmax + cross-entropy: $\partial L / \partial z = p - y$.
-# - Convolution: $dW$ = correlation of the input with `dout`; $dx$ = full correlation of `dout` with the
-#   kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first, and when $S$ does not divide
-#   $H + 2P - K$ add $(H + 2P - K) \bmod S$ zeros at its bottom/right (those rows get no gradient).
-#   Padding: crop it from $dx$.
+# - Convolution: $dW$ = correlation of the (padded) input with `dout`; $dx$ = full correlation of `dout` with
+#   the kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first, and when $S$ does not divide
+#   $H + 2P - K$ add $(H + 2P - K) \bmod S$ zeros at its bottom/right for $dx$ (those rows get no gradient),
+#   and cut those rows off the input for $dW$. Padding: crop it from $dx$.
 #   Dilation: dilate the kernel.
 # - Max pooling sends each gradient to the window's maximum; average pooling spreads it evenly.
-# - Check every backward pass with central differences in float64; a relative error near $10^{-7}$ or
-#   below means right, near 1 means a bug, and the settings where it fails say which.
+# - Check every backward pass with central differences in float64; a relative error below about $10^{-6}$
+#   means right, $10^{-2}$ or more a bug, and the settings where it fails say which.

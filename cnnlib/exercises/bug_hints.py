@@ -62,12 +62,13 @@ HINTS = {
             "H = W = 1."
         ),
         (
-            "look at the sums inside dx: over which axes do they run, and over which axes were the mean and variance "
-            "taken?"
+            "look at the sums inside dx and at the count m they are divided by: over which axes do they run, and "
+            "over which axes were the mean and variance taken?"
         ),
         (
             "BatchNorm2D takes each channel's mean and variance over (N, H, W), so every sum in dx must run over "
-            "axis=(0, 2, 3) (axes), not axis=0. With H = W = 1 the two are the same, which is why 1×1 passes."
+            "axis=(0, 2, 3) (axes), not axis=0, and m, the number of values summed, is N·H·W, not N. With "
+            "H = W = 1 both pairs are the same, which is why 1×1 passes."
         ),
     ),
     # -- convolution: patterns of other slips ------------------------------------------------------------------
@@ -272,7 +273,8 @@ HINTS = {
     ),
     "other": (
         "on {setting}: {why}.",
-        "compare your code line by line with the formulas above, starting with the first gradient that fails.",
+        "compare your code line by line with what the lesson derived for this layer's backward pass, starting "
+        "with the first gradient that fails.",
         (
             "no known slip matches: print your gradient next to the numerical one "
             "(cnnlib.gradcheck.numerical_gradient) on a small case and look where they differ."

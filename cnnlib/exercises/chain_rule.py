@@ -40,6 +40,8 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
             (p, "that is p; subtract the one-hot target y (1 at the true class)."),
             (right / p.size, "no need to divide by the number of classes; a mean over a batch divides by N, "
                              "the number of samples."),
+            (right / 2, "you divided by 2, as the cell above did for its batch of N = 2 samples (the loss is their "
+                        "mean). Here there is one sample, N = 1."),
         ]
     for guess, why in mistakes:
         if np.all(np.isfinite(guess)) and np.allclose(got, guess):

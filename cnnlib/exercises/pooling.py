@@ -96,5 +96,9 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
     if np.allclose(got, every):
         return Feedback(False, "every element of a window got the whole gradient: only the window's maximum "
                                "changed the output, so only it gets dout; the others get 0." + STUCK, hints=hints)
+    if np.array_equal(got != 0, dx_max != 0):
+        return Feedback(False, "you found the right elements, the maxima, but gave them other values: the maximum "
+                               "of each window gets that window's own entry of dout, the gradient of the output "
+                               "it produced." + STUCK, hints=hints)
     return Feedback(False, "find the largest element of each window of x: it gets that window's dout, "
                            "every other element gets 0." + STUCK, hints=hints)

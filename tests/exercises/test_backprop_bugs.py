@@ -284,3 +284,14 @@ def test_every_crop_fix_in_the_hints_pastes_into_the_function_and_passes(key):
     fix = "dx = " + HINTS[key][2].split("dx = ", 1)[1].rstrip(".")
     pasted = edited(bugs.conv_backward_broken_3, "dx = dx_pad[:, :, :H, :W_in]", fix)
     assert diagnose_conv_backward(pasted), f"hint 3 of {key!r} does not fix the crop: {fix}"
+
+
+def test_slips_found_by_a_students_read_of_lesson_06_get_their_own_diagnosis():
+    from cnnlib.exercises.chain_rule import check_softmax_ce_grad
+    from cnnlib.exercises.pooling import check_maxpool_grad
+
+    halved = check_softmax_ce_grad([-0.15, 0.1, 0.05], p=[0.7, 0.2, 0.1], label=0)  # (p - y) / 2, as for N = 2
+    assert not halved and "one sample, N = 1" in halved.message
+    x = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 2, 8], [0, 2, 7, 4]]
+    ones = check_maxpool_grad([[0, 0, 0, 0], [0, 1, 1, 0], [1, 0, 0, 1], [0, 0, 0, 0]], x, [[1, 2], [3, 4]])
+    assert not ones and "you found the right elements, the maxima" in ones.message
