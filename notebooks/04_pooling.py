@@ -82,7 +82,7 @@ show(draw_pool_windows(pool_windows(x, kernel_size=2, pool="average")))
 # output is $3 \times 3$. Write it down by hand, then run the cell.
 
 # %% tags=["presentation-hide"]
-my_pooled = None  # e.g. [[6, 6, 5], [?, ?, ?], [?, ?, ?]]
+my_pooled = None  # a 3×3 list of lists: [[a, b, c], [d, e, f], [g, h, i]]
 pool_result = check_pool_output(my_pooled, x, "max", kernel_size=2, stride=1)
 pool_result
 
@@ -136,6 +136,39 @@ for k, s, data in [(2, 2, x), (3, 2, x8), (2, 1, x8)]:
           " average matches:", np.allclose(by_loop_avg, by_cnnlib_avg))
 
 # %% [markdown]
+# ### The course's code
+#
+# The from-scratch notes (the course's first document) pool with this function, copied as it is there:
+
+# %%
+def max_pooling(input, pool_size=2, stride=2):
+    output_height = (input.shape[0] - pool_size) // stride + 1
+    output_width = (input.shape[1] - pool_size) // stride + 1
+    output_depth = input.shape[2]
+    output = np.zeros((output_height, output_width, output_depth))
+
+    # Perform max pooling
+    for i in range(0, output_height):
+        for j in range(0, output_width):
+            for k in range(output_depth):
+                region = input[i*stride:i*stride+pool_size, j*stride:j*stride+pool_size, k]
+                output[i, j, k] = np.max(region)
+
+    return output
+
+
+maps = np.random.default_rng(1).standard_normal((13, 13, 4))  # one image, channels LAST: (H, W, C)
+theirs = max_pooling(maps)  # (6, 6, 4)
+ours = MaxPool2D(2)(maps.transpose(2, 0, 1)[None])[0].transpose(1, 2, 0)  # (H, W, C) -> (1, C, H, W) and back
+print("the notes' max_pooling equals MaxPool2D:", theirs.shape, np.allclose(theirs, ours))
+
+# %% [markdown]
+# It is our loop with a third loop over the channels, and it is right. What it leaves out: it takes one image
+# with the channels **last**, `(H, W, C)` (a 2-D map like `x` raises an `IndexError`; `cnnlib` takes a batch,
+# `(N, C, H, W)`); it has no padding; and the notes name average pooling but give no code for it. Their claim
+# that pooling keeps "the most important features" is loose: max pooling keeps the *largest* value of each
+# window, which is the most important one only if the layers before made large mean important.
+#
 # ## Switch: `cnnlib` from here on
 #
 # `cnnlib`'s loop version is the same double loop inside two more, over images and channels. (It also
@@ -145,9 +178,16 @@ for k, s, data in [(2, 2, x), (3, 2, x8), (2, 1, x8)]:
 print(inspect.getsource(maxpool2d_forward_naive))
 
 # %% [markdown]
+# Padding is at most half the window (`padding <= kernel_size // 2`, PyTorch's rule too), so that no window lies
+# entirely in the padding: max pooling would output $-\infty$ there. The stride defaults to the window
+# (`MaxPool2D(2)` is stride 2), as in PyTorch (`stride=None`) and Keras (`strides=None`). When two elements of a
+# window tie for the maximum, `cnnlib`, like PyTorch, keeps the first in reading order (this decides which one
+# gets the gradient, lesson 06).
+#
 # For average pooling the padding is zeros, and **the padded zeros count in the mean**: every window is
 # divided by $K_H K_W$, however many of its cells are padding. That is PyTorch's default
-# (`count_include_pad=True`), and `cnnlib` does the same. A $2 \times 2$ input of ones with padding 1 and
+# (`count_include_pad=True`), and `cnnlib` does the same. Keras' `AveragePooling2D(padding='same')` leaves the
+# padded cells out of the mean instead. A $2 \times 2$ input of ones with padding 1 and
 # $2 \times 2$ windows: each window holds one real 1 and three padded zeros, so its mean is
 # $1/4 = 0.25$, not 1:
 
@@ -181,12 +221,13 @@ print(explain_conv_output_size(13, kernel_size=2, stride=2))
 
 # %% [markdown]
 # With 13 rows, the windows start at rows 0, 2, …, 10; a window at row 12 would stick out, so row 12 is
-# never looked at. **Exercise:** what is the output size for a $27 \times 27$ map, $3 \times 3$ windows,
+# never looked at. (PyTorch's `ceil_mode=True`, or Keras' `padding='same'`, would add a last, partial window:
+# 7 outputs instead of 6.) **Exercise:** what is the output size for a $28 \times 28$ map, $3 \times 3$ windows,
 # stride 2?
 
 # %% tags=["presentation-hide"]
 my_size = None
-size_result = check_output_size(my_size, size=27, kernel_size=3, stride=2)
+size_result = check_output_size(my_size, size=28, kernel_size=3, stride=2)
 size_result
 
 # %% [markdown]
@@ -229,7 +270,7 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # its edges are only one or two pixels wide: compared pixel by pixel, the old and new maps overlap only in
 # part (their similarity, measured below, is 0.6).
 # After max pooling, each output is the strongest edge **anywhere in its window**, and a one-pixel shift
-# usually keeps that edge in the same window.
+# keeps that edge in the same window about half the time: when it was in the window's left column.
 #
 # We measure how alike two maps are with their **similarity** (the correlation coefficient): 1 means the
 # same pattern, 0 means unrelated.
@@ -255,8 +296,11 @@ print("\n".join(rows))
 
 # %% [markdown]
 # A shift of one pixel lowers the similarity of the edge maps to 0.6, but of the pooled maps only to about
-# 0.8. Larger windows tolerate larger shifts; a shift much larger than the window is not absorbed. Stacking
-# conv and pooling layers compounds the effect: deep features change little when the object moves a bit.
+# 0.8. A shift is only partly absorbed, and less the larger it is: at 2 pixels the pooled maps are down to 0.44.
+# Larger windows lose similarity more slowly (at 2 pixels: 0.64 with $3 \times 3$ windows, 0.71 with
+# $4 \times 4$; move the window slider). So pooling makes a network **robust** to small shifts, not
+# **invariant** to them, whatever the theory notes' "translation invariance" suggests: lesson 13 measures a
+# whole network, where one pixel still changes some predictions.
 
 # %% [markdown]
 # ## Pros and cons
@@ -275,7 +319,7 @@ print(f"on 15x15 (after 2x2 max): {conv_multiply_adds(15):>12,} multiply-adds pe
 
 # %% [markdown]
 # **Larger receptive field.** After $2 \times 2$ pooling, each pixel of the smaller map summarises a
-# $2 \times 2$ patch, so a $3 \times 3$ kernel on it covers a $6 \times 6$ patch of the original. Deeper
+# $2 \times 2$ patch, so a $3 \times 3$ kernel on it covers a $6 \times 6$ patch of the map before pooling. Deeper
 # layers see larger parts of the image.
 #
 # **Robust to small shifts**, as we just saw.

@@ -63,9 +63,9 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
          f"that is ⌈H/S⌉ = ⌈{h}/{s}⌉ = {-(-h // s)}, the size Keras/TensorFlow give with padding='same' (they choose "
          f"the padding themselves). Here the padding is fixed, P = {p}, so use ⌊(H + 2P − K_eff)/S⌋ + 1."),
     ]
-    for guess, why in mistakes:
-        if guess is not None and value == guess:
-            return Feedback(False, f"you answered {int(value)} for {setting}; {why}" + STUCK, hints=hints)
+    whys = [why for guess, why in mistakes if guess is not None and value == guess]
+    if whys:  # two slips can give the same number (28 // 2 = 14 = ⌈25/2⌉ + 1): name both
+        return Feedback(False, f"you answered {int(value)} for {setting}; {' Or: '.join(whys)}" + STUCK, hints=hints)
     return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K_eff)/S⌋ + 1 with "
                            f"{kernel}." + STUCK, hints=hints)
 
