@@ -116,9 +116,10 @@ print("the loop uses:", "your sgd_update" if update is sgd_update else "the refe
 
 # %% [markdown]
 # Now the loop itself, on the course network (lesson 09's: two convolutions, two poolings, two dense layers,
-# 225,034 parameters), with the guide's plain SGD and a learning rate of 0.05. Two changes from the guide: the
-# batches are **shuffled** every epoch (so consecutive batches are not always the same images), and the loss
-# is `CrossEntropy` on the logits (softmax and log in one stable step, lesson 06).
+# 225,034 parameters), with the guide's plain SGD and a learning rate of 0.05 (the guide uses `epochs`,
+# `batch_size` and `learning_rate` without ever giving their values). Two changes from the guide: the
+# batches are **shuffled** every epoch (the guide never shuffles, so consecutive batches would always be the
+# same images), and the loss is `CrossEntropy` on the logits (softmax and log in one stable step, lesson 06).
 
 # %%
 cnn = fashion_mnist_cnn(seed=0)
@@ -147,7 +148,10 @@ for epoch in range(epochs):
 #
 # The test loop is the guide's too: forward only, take the class with the largest output, count. (The guide's
 # labels are one-hot rows, hence its `np.argmax(y_batch, axis=1)`; `load_fashion_mnist` gives the class numbers
-# 0–9 directly.) `cnn.evaluate(x, y)` runs the same loop inside cnnlib.
+# 0–9 directly.) Two slips of the guide's test loop: it counts `correct` and `total` but never divides them, so
+# it never reports an accuracy; and it takes the `argmax` of the softmax output, which is harmless but not needed
+# (softmax keeps the order: the largest logit is the largest probability), so we skip the softmax.
+# `cnn.evaluate(x, y)` runs the same loop inside cnnlib.
 
 # %%
 correct, total = 0, 0
@@ -235,9 +239,9 @@ print(f"best final loss {sweep.losses[best, -1]:.2f} at lr = {sweep.lrs[best]:.3
 # %% [markdown]
 # Read the picture from left to right: at 0.001 the loss has barely moved after 60 steps; it falls faster and
 # faster up to the best learning rate; above it the curve gets noisy and ends higher; and from about 3 on, the
-# first steps throw the loss above 100. Just below that, the runs do not blow up but end near 2.3 = $\ln 10$:
-# the network predicts the same for every image. What happened? Let the largest learning rate run on, with no
-# limit:
+# first steps throw the loss above 100. Just below that, at 1.78, the run does not blow up but ends at
+# 2.30 = $\ln 10$: the network predicts the same class for every image. What happened? Let the largest
+# learning rate run on, with no limit:
 
 # %%
 runaway = lr_sweep(x_all[:1000], y_all[:1000], [10.0], limit=np.inf)
@@ -249,7 +253,9 @@ print(f"after 60 steps: {runaway.losses[0, -1]:.2f}  (ln 10 = {np.log(10):.2f})"
 # class about 1/10 whatever the image, and stays there. A step that large typically throws the hidden units'
 # weights so far that their ReLUs output 0 for every image ("dead" ReLUs): the gradient through a dead ReLU is 0,
 # so it never recovers, and the output no longer depends on the image. Repeat the run (same weights, same
-# batches: the first 100 images, then the next 100, …) and look at the 32 hidden units afterwards:
+# batches: the first 100 images, then the next 100, …) and look at the 32 hidden units afterwards (change
+# `lr=10.0` to see it start much earlier: 13 of the 32 units die at 0.316, a rate that trains well, 26 at 0.562,
+# 31 at 1.78, where one unit is left and every image gets the same class):
 
 # %%
 dead_net = small_mlp(784, 32, 10, seed=0)  # the sweep's network: Dense(784, 32) → ReLU → Dense(32, 10)
@@ -364,7 +370,8 @@ print("their gradients:                     ", np.round(adam_grads[0].ravel()[:4
 # ## 4 · Two classes: binary cross-entropy
 #
 # "Is this a shoe?" Sandals (class 5), sneakers (7) and ankle boots (9) are shoes; the seven other classes are
-# not. With two classes, one output is enough: a **logit** $z$, turned into the probability of "shoe" by the
+# not. (This is the binary cross-entropy the guide's table of contents promises; its section 6 never gives it.)
+# With two classes, one output is enough: a **logit** $z$, turned into the probability of "shoe" by the
 # sigmoid $p = \sigma(z) = 1/(1 + e^{-z})$. The loss for a target $y \in \{0, 1\}$ is the **binary
 # cross-entropy**
 #
@@ -393,9 +400,10 @@ bce_feedback = check_bce_grad(bce_grad)
 bce_feedback
 
 # %% [markdown]
-# Stuck? `bce_feedback.hint(2)`, then `bce_feedback.hint(3)`. The product simplifies to
-# $-y\,(1-p) + (1-y)\,p = p - y$: the same $p - y$ as softmax + cross-entropy (lesson 06), and for the same
-# reason.
+# Stuck? `bce_feedback.hint(2)`, then `bce_feedback.hint(3)`.
+#
+# Once yours passes: the product simplifies to $-y\,(1-p) + (1-y)\,p = p - y$, the same $p - y$ as softmax +
+# cross-entropy (lesson 06), and for the same reason.
 #
 # The formula $p - y$, checked numerically with central differences on a few logits (`bce.forward` returns the
 # mean over the samples; multiplying by their number gives the sum, whose derivative for each $z$ is that
@@ -442,7 +450,8 @@ for zi, yi, p_i, a, b in zip(z_extreme, y_extreme, naive_sigmoid(z_extreme), nai
 # ### Train it: logistic regression on pixels
 #
 # The simplest model: one `Dense(784, 1)` on the raw pixels (logistic regression), trained with the same loop
-# and the same update as in part 1. The targets are 1.0 for shoes and 0.0 otherwise, one per image, shape
+# and the same update as in part 1, with its own settings: a learning rate of 0.5 (one layer on pixels takes
+# larger steps than the CNN's 0.05) and 5 epochs. The targets are 1.0 for shoes and 0.0 otherwise, one per image, shape
 # `(N, 1)` like the logits.
 
 # %%
@@ -502,7 +511,9 @@ for s in init_stats:
     print(f"{s.label:<24} std at layer 15: {s.std[-1]:9.2e}   factor per layer {s.ratio:.2f}")
 
 # %% [markdown]
-# With He's scale the activations keep their size through all 15 layers; halve the standard deviation of the
+# With He's scale the activations keep their size through all 15 layers (after a drop from 1.00 to 0.82 at
+# the first layer, the std stays level: He's rule keeps the second moment $E[x^2]$ constant, and ReLU outputs
+# have a mean, so their std is smaller than the input's); halve the standard deviation of the
 # weights and the activations halve at every layer ($0.5^{15} \approx 3 \cdot 10^{-5}$), double it and they
 # double ($2^{15} \approx 3 \cdot 10^{4}$). The backward pass multiplies by the same weights, so the gradients
 # vanish or explode the same way, and the network cannot train.
@@ -511,10 +522,10 @@ for s in init_stats:
 # $\text{Var}(z) = n\, \text{Var}(w)\, E[x^2]$. If $z$ is symmetric around 0, ReLU keeps its positive half, so
 # $E[\text{ReLU}(z)^2] = \tfrac12 \text{Var}(z)$: **ReLU halves the second moment**. For the size to stay the same
 # from layer to layer, $n\,\text{Var}(w) \cdot \tfrac12 = 1$, so $\text{Var}(w) = 2/n$ (He et al., 2015; cnnlib's
-# default for `Dense` and `Conv2D`, with fan_in $= C_\text{in} K_H K_W$ for a convolution). **Xavier** (Glorot)
-# initialisation, $\text{Var}(w) = 1/n$ (or $2/(n_\text{in} + n_\text{out})$), is made for tanh and sigmoid,
-# which are close to the identity near 0 and do not halve anything; with ReLU it loses a factor $\sqrt 2$ per
-# layer, as the second curve shows.
+# default for `Dense` and `Conv2D`, with fan_in $= C_\text{in} K_H K_W$ for a convolution). **LeCun**
+# initialisation, $\text{Var}(w) = 1/n$, and **Xavier** (Glorot & Bengio 2010), $2/(n_\text{in} + n_\text{out})$
+# (the same here, where every layer is 256 wide), were derived for tanh, which is close to the identity near 0
+# and halves nothing; with ReLU they lose a factor $\sqrt 2$ per layer, as the second curve shows.
 #
 # ## 6 · Against memorising: weight decay, dropout, early stopping
 #
@@ -623,7 +634,7 @@ for name, net in (("after epoch 25", mlp), (f"best epoch ({stop.best})", best_ml
 # - Two classes: one logit, binary cross-entropy, $\partial L/\partial z = p - y$; compute it from the logit
 #   (softplus form), never as $\log(\sigma(z))$.
 # - He initialisation, $\text{Var}(w) = 2/\text{fan\_in}$, keeps activations the same size through ReLU layers;
-#   Xavier, $1/\text{fan\_in}$, is for tanh and sigmoid.
+#   LeCun, $1/\text{fan\_in}$, and Xavier, $2/(\text{fan\_in} + \text{fan\_out})$, were derived for tanh.
 # - Against memorising: weight decay adds $\lambda w$ to the gradient; dropout zeroes activations in training and
 #   scales the rest by $1/(1-p)$; early stopping keeps the weights of the best validation epoch.
 #

@@ -30,55 +30,55 @@ BCE_HINTS = {
         "bce_grad returned nothing usable yet: fill in the `...` so it returns dL/dz, one number per sample.",
         "multiply out the product above, (-y/p + (1-y)/(1-p)) · p(1-p): the divisions cancel and what is left "
         "is very short.",
-        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
+        "return stable_sigmoid(z) - y   (stable_sigmoid is imported at the top; 1 / (1 + np.exp(-z)) - y also works)",
     ),
     "column": (
         "right numbers, wrong shape: bce_grad returned a column (N, 1); z and y are flat arrays (N,), and so is "
         "dL/dz.",
         "keep the arrays flat: no [:, None], no reshape(-1, 1).",
-        "return sigmoid(z) - y   (shape (N,), like z)",
+        "return stable_sigmoid(z) - y   (shape (N,), like z)",
     ),
     "shape": (
         "bce_grad must return one number per sample, an array shaped like z; did you take a mean or a sum?",
         "the exercise asks for each sample's own dL/dz: no mean, no sum over the samples.",
-        "return sigmoid(z) - y   (e.g. 1 / (1 + np.exp(-z)) - y)",
+        "return stable_sigmoid(z) - y   (stable_sigmoid is imported at the top; 1 / (1 + np.exp(-z)) - y also works)",
     ),
     "sign": (
         "wrong sign: that is y - p. A sample with y = 1 must get a negative gradient, so that the step raises z.",
         "dL/dz = p - y: the prediction minus the target.",
-        "return sigmoid(z) - y",
+        "return stable_sigmoid(z) - y",
     ),
     "forgot_y": (
         "that is p = sigmoid(z): the target is missing.",
         "dL/dz compares the prediction with the target.",
-        "return sigmoid(z) - y",
+        "return stable_sigmoid(z) - y",
     ),
     "sigmoid_only": (
         "that is p (1 - p), the derivative of the sigmoid alone: the loss's own factor is missing.",
         "the chain rule multiplies dL/dp = -y/p + (1-y)/(1-p) by dp/dz = p(1-p); multiply out before coding it.",
-        "the product simplifies to p - y: return sigmoid(z) - y",
+        "the product simplifies to p - y: return stable_sigmoid(z) - y",
     ),
     "dL_dp": (
         "that is dL/dp = -y/p + (1-y)/(1-p), the gradient with respect to the probability, not the logit.",
         "go one step further down the chain rule: multiply by dp/dz = p(1 - p) and simplify.",
-        "return sigmoid(z) - y",
+        "return stable_sigmoid(z) - y",
     ),
     "mean": (
         "right up to a factor: you divided by the number of samples. We asked for each sample's own gradient "
         "dL/dz.",
         "the mean over a batch divides by N; BinaryCrossEntropy.backward() does that, but here we want one sample.",
-        "return sigmoid(z) - y   (without / len(z))",
+        "return stable_sigmoid(z) - y   (without / len(z))",
     ),
     "unsimplified": (
         "right for moderate z, but not finite at z = 40 or z = -800: there p rounds to exactly 1 or 0, and "
         "(-y/p + (1-y)/(1-p)) · p(1-p) becomes inf · 0 = NaN.",
         "do the algebra first: multiply out the chain rule by hand and the divisions by p and 1 - p cancel.",
-        "return sigmoid(z) - y",
+        "return stable_sigmoid(z) - y",
     ),
     "other": (
         "not dL/dz yet: for z = 0 and y = 1 the answer is -0.5; for z = 2 and y = 1 it is sigmoid(2) - 1 ≈ -0.12.",
         "follow the derivation above: dL/dp times dp/dz.",
-        "return sigmoid(z) - y",
+        "return stable_sigmoid(z) - y",
     ),
 }
 

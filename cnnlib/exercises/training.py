@@ -76,9 +76,10 @@ SGD_HINTS = {
         "a Dense layer has two parameters, W and b; loop over every name in layer.params.",
         "for name in layer.params:\n    layer.params[name] -= lr * layer.grads[name]",
     ),
-    "only_first": (
-        "the first layer moved correctly but the later ones did not.",
-        "the update has to visit every layer of model.layers (ReLU has no params: its loop is simply empty).",
+    "some_still": (
+        "{moved} moved correctly, but {still} did not move.",
+        "the update has to visit every layer of model.layers (ReLU has no params: its loop is simply empty), and "
+        "every name in each layer's params; check the indentation of your loops.",
         "for layer in model.layers:\n    for name in layer.params:\n"
         "        layer.params[name] -= lr * layer.grads[name]",
     ),
@@ -147,10 +148,13 @@ def check_sgd_update(fn) -> Diagnosis:
     others = [k for k in keys if k[1] != "W"]
     if all_match(weights, -LR) and not any(np.any(moved[k] != 0) for k in others):
         return Diagnosis.from_hints("only_W", SGD_HINTS)
-    first = [k for k in keys if k[0] == keys[0][0]]
-    rest = [k for k in keys if k[0] != keys[0][0]]
-    if all_match(first, -LR) and not any(np.any(moved[k] != 0) for k in rest):
-        return Diagnosis.from_hints("only_first", SGD_HINTS)
+    still = [k for k in keys if not np.any(moved[k] != 0)]
+    done = [k for k in keys if k not in still]
+    if still and all_match(done, -LR):  # e.g. only the first layer, only the last one, only b
+        what, where, fix = SGD_HINTS["some_still"]
+        names = lambda ks: ", ".join(f"layers[{i}].params[{n!r}]" for i, n in ks)  # noqa: E731
+        what = what.format(moved=names(done), still=names(still))
+        return Diagnosis(False, what, mistake="some_still", hints=(what, where, fix))
     return Diagnosis.from_hints("other", SGD_HINTS)
 
 

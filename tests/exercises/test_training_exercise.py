@@ -22,8 +22,8 @@ SGD_MISTAKES = {
     "sign": _update_each(lambda l, n, lr: l.params[n].__iadd__(lr * l.grads[n])),
     "no_lr": _update_each(lambda l, n, lr: l.params[n].__isub__(l.grads[n])),
     "only_W": _update_each(lambda l, n, lr: l.params[n].__isub__(lr * l.grads[n]) if n == "W" else None),
-    "only_first": lambda model, lr: [model.layers[0].params[n].__isub__(lr * model.layers[0].grads[n])
-                                     for n in model.layers[0].params],
+    "some_still": lambda model, lr: [model.layers[0].params[n].__isub__(lr * model.layers[0].grads[n])
+                                     for n in model.layers[0].params],  # only the first layer
     "not_in_place": lambda model, lr: [l.params[n] - lr * l.grads[n] for l in model.layers for n in l.params],
     "not_answered": lambda model, lr: None,
     "other": _update_each(lambda l, n, lr: l.params[n].__isub__(lr * lr * l.grads[n])),
@@ -41,6 +41,19 @@ def test_sgd_checker_names_each_mistake_and_hints_in_stages(mistake):
     assert not result.correct and result.mistake == mistake
     assert result.hint(1) == result.message
     assert "-=" in result.hint(3) and "-=" not in result.message  # the fix is only in the last hint
+
+
+@pytest.mark.parametrize("update, moved, still", [
+    (lambda model, lr: [model.layers[-1].params[n].__isub__(lr * model.layers[-1].grads[n])
+                        for n in model.layers[-1].params], "layers[2].params['W']", "layers[0].params['W']"),
+    (_update_each(lambda l, n, lr: l.params[n].__isub__(lr * l.grads[n]) if n == "b" else None),
+     "layers[0].params['b']", "layers[0].params['W']"),
+])
+def test_sgd_checker_names_the_parameters_that_did_not_move(update, moved, still):
+    """Only the last layer (a loop indented wrongly) or only b: each named, not a generic 'moved wrongly'."""
+    result = check_sgd_update(update)
+    assert result.mistake == "some_still" and moved in result.message.split("but")[0]
+    assert still in result.message.split("but")[1]
 
 
 def test_sgd_checker_reports_an_exception():
