@@ -33,6 +33,18 @@
 # 3. **Switch**: from then on, use `cnnlib` and build on it.
 #
 # Exercises check themselves. When an answer is wrong, the checker says what the mistake probably was.
+#
+# ## The course's three documents
+#
+# The lessons follow the three handouts the course is built from, and say plainly where one of them slips:
+#
+# - **the from-scratch notes** ("Implementing CNNs from Scratch", also called the implementation outline):
+#   numpy code for a convolution, max pooling and batch norm, and a network for 28×28×1 images (lessons 01,
+#   02, 04, 05, 09);
+# - **the theory notes** (also called the theory material): the sliding window, output sizes, the 4×4 ⋆ 2×2
+#   example, the shape table of a 32×32×3 network and its Keras model (lessons 01, 02, 04, 10);
+# - **the practical guide** ("Key Concepts in CNNs: A Practical Guide"): a cross-correlation layer, ReLU, the
+#   forward and backward pass, cross-entropy, and the training and test loops (lessons 01, 05, 06, 08, 09).
 
 # %% [markdown]
 # ## How exercises work: a first one

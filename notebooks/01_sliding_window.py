@@ -46,7 +46,7 @@ from cnnlib.widgets import sliding_window_view, sliding_window_widget
 #
 # - **Locality is lost**: flattening forgets which pixels are neighbours, yet edges and textures are
 #   local patterns.
-# - **Parameters explode**: every output unit needs one weight per input pixel.
+# - **Parameters explode**: every output unit needs one weight per input value (three per pixel).
 # - **No sharing**: a detector for an edge at the top-left must be learned again for the bottom-right.
 #
 # A convolution looks at a small neighbourhood (locality) and uses **the same** few weights at every
@@ -59,8 +59,8 @@ print(f"Dense(3072 -> 1024):            {dense.num_params():>12,} parameters")
 print(f"Conv2D(3 -> 32, 3x3 kernels):   {conv.num_params():>12,} parameters")
 
 # %% [markdown]
-# The convolution's 32 output maps are each $30 \times 30$: 28,800 numbers. A dense layer producing that
-# many outputs would need a weight for every (input, output) pair:
+# On a 32×32 image the convolution's 32 output maps are each $30 \times 30$: 28,800 numbers. A dense layer
+# producing that many outputs would need a weight for every (input, output) pair:
 
 # %%
 outputs = 30 * 30 * 32
@@ -96,7 +96,10 @@ count_result
 # $$Y[i, j] = \sum_{m=0}^{K_H - 1} \sum_{n=0}^{K_W - 1} K[m, n] \, X[i + m,\ j + n]$$
 #
 # Mathematicians call this **cross-correlation**. A true **convolution** runs the kernel backwards,
-# $\sum_{m,n} K[m, n]\, X[i - m,\ j - n]$: the same as cross-correlation with the kernel rotated by 180°.
+# $\sum_{m,n} K[m, n]\, X[i - m,\ j - n]$: the same as cross-correlation with the kernel rotated by 180° (up to a
+# shift of the output index by $K - 1$). The theory notes title this very formula "The 2D Convolution
+# Equation"; it is cross-correlation already, and their note that frameworks "implement cross-correlation"
+# describes the same formula, not another one.
 #
 # Deep-learning libraries (PyTorch, TensorFlow, `cnnlib`) all compute cross-correlation and still call it
 # "convolution". For learning it makes no difference: the network simply learns the flipped kernel.
@@ -167,7 +170,7 @@ sliding_window_widget(x, k)
 # whole answer, computed by `cnnlib`:
 
 # %%
-out = conv2d(x[None, None], k[None, None])[0, 0]  # cnnlib wants (N, C, H, W): add two axes, then drop them
+out = conv2d(x[None, None], k[None, None])[0, 0]  # x as (N, C, H, W), k as (C_out, C_in, KH, KW); [0, 0] drops them
 print(out)
 
 # %% [markdown]
@@ -218,6 +221,47 @@ def corr2d_flipped(x, k):
 check_corr2d(corr2d_flipped)
 
 # %% [markdown]
+# ### The course's code
+#
+# The from-scratch notes convolve with this function, copied as it is there:
+
+# %%
+def conv2d_notes(input, filters, stride=1, padding=0):  # the notes call it conv2d
+    # Apply padding to input if necessary
+    if padding > 0:
+        input = np.pad(input, ((padding, padding), (padding, padding), (0, 0)), mode='constant')
+
+    # Output dimensions
+    output_height = (input.shape[0] - filters.shape[0]) // stride + 1
+    output_width = (input.shape[1] - filters.shape[1]) // stride + 1
+    output_depth = filters.shape[3]
+    output = np.zeros((output_height, output_width, output_depth))
+
+    # Perform convolution
+    for i in range(0, output_height):
+        for j in range(0, output_width):
+            for k in range(output_depth):
+                region = input[i*stride:i*stride+filters.shape[0], j*stride:j*stride+filters.shape[1], :]
+                output[i, j, k] = np.sum(region * filters[:, :, :, k])
+
+    return output
+
+
+notes_rng = np.random.default_rng(1)
+image_hwc = notes_rng.standard_normal((7, 6, 3))  # one image, channels last: (H, W, C)
+filters_notes = notes_rng.standard_normal((3, 3, 3, 4))  # (KH, KW, C_in, C_out): the Keras layout
+theirs = conv2d_notes(image_hwc, filters_notes, stride=2, padding=1)  # (4, 3, 4)
+ours = conv2d(image_hwc.transpose(2, 0, 1)[None],  # (H, W, C) -> (1, C, H, W)
+              filters_notes.transpose(3, 2, 0, 1), stride=2, padding=1)[0]  # -> (C_out, C_in, KH, KW); (4, 4, 3)
+print("the notes' conv2d equals cnnlib's:", theirs.shape, np.allclose(theirs, ours.transpose(1, 2, 0)))
+
+# %% [markdown]
+# It is right, and it is our loop with the channels and filters added. Two slips are in the words around
+# it: the notes write "Feature Map = (Input * Filter) + Bias, where `*` denotes convolution", but the code
+# computes **cross-correlation** (no flip), and it adds **no bias**. It also takes one image with the channels
+# last, `(H, W, C)`, and filters `(KH, KW, C_in, C_out)`, Keras' layout; `cnnlib`, like PyTorch, takes a batch
+# `(N, C, H, W)` and weights `(C_out, C_in, KH, KW)` (lesson 10 converts between the two).
+#
 # ## Switch: `cnnlib` from here on
 #
 # `cnnlib`'s loop version is your double loop inside two more, over the images of a batch and over the
@@ -230,9 +274,9 @@ print(inspect.getsource(conv2d_forward_naive))
 # %% [markdown]
 # ## Channels, filters and biases
 #
-# A colour image has 3 channels, so a filter has **3 kernels**, one per channel: its depth always equals
-# the input's depth. Each kernel slides over its own channel; the three results are **added**, plus one
-# bias, giving **one** output channel.
+# A colour image has 3 channels, so a filter has **3 kernels**, one per channel: in an ordinary convolution
+# (PyTorch's `groups=1`, the only kind in this course) its depth equals the input's depth. Each kernel slides
+# over its own channel; the three results are **added**, plus one bias, giving **one** output channel.
 
 # %%
 show(draw_filter_channels(filter_channels(
@@ -314,7 +358,8 @@ dense_result
 # ## Summary
 #
 # - A convolution layer computes **cross-correlation**: kernel times patch, summed, at every position.
-# - Without padding, a $K_H \times K_W$ kernel on an $H \times W$ input gives $(H - K_H + 1) \times (W - K_W + 1)$.
+# - Without padding and at stride 1, a $K_H \times K_W$ kernel on an $H \times W$ input gives
+#   $(H - K_H + 1) \times (W - K_W + 1)$.
 # - A filter has one kernel per input channel; $N$ filters give $N$ output channels, plus one bias each.
 # - Parameters: $C_{out} C_{in} K_H K_W + C_{out}$, whatever the image size.
 #

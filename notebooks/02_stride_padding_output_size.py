@@ -41,8 +41,10 @@ k = np.array([[1, 0], [-1, 1]])
 # %% [markdown]
 # ## Stride: bigger steps
 #
-# With stride $S$, the window for output cell $(i, j)$ starts at $(i \cdot S,\ j \cdot S)$. On lesson 01's
-# example, stride 2 keeps every other window: a $2 \times 2$ output instead of $3 \times 3$.
+# With stride $S$, the window for output cell $(i, j)$ starts at $(i \cdot S,\ j \cdot S)$: the theory notes'
+# $X[i + m,\ j + n]$ becomes $X_{pad}[iS + m,\ jS + n]$ (their formula is written for stride 1 and no padding;
+# they also call the kernel size $F$, which we write $K$). On lesson 01's example, stride 2 keeps every other
+# window: a $2 \times 2$ output instead of $3 \times 3$.
 
 # %% tags=["presentation-hide"]
 show(sliding_window_view(step=2, x=x, kernel=k, stride=2))
@@ -98,8 +100,8 @@ show(output_size_view(size=7, kernel_size=3, stride=2, padding=1, dilation=1))
 # %% [markdown]
 # Things to try:
 #
-# - stride 3 with $H = 8$: the windows no longer reach the end; the cells they miss turn **red-orange,
-#   cross-hatched** (dropped by the floor);
+# - stride 3 with $H = 8$ and $P = 0$: the windows no longer reach the end; the cells they miss turn
+#   **red-orange, cross-hatched** (dropped by the floor);
 # - kernel 2 with stride 3: the windows no longer touch each other; the cells in between turn **yellow,
 #   striped** (skipped by the stride);
 # - kernel 7 on a small input with no padding: no window fits, and the widget says why;
@@ -156,7 +158,9 @@ for H in range(1, 13):
 print(f"{agree} settings agree, {refused} refused by cnnlib (no window fits)")
 
 # %% [markdown]
-# **Switch**: from now on we use `cnnlib.shapes` (and every `cnnlib` layer checks its input with it).
+# The loops try $12 \cdot 7 \cdot 4 \cdot 4 \cdot 3 = 4032$ settings: the two counts add up to all of them, so
+# none disagreed. **Switch**: from now on we use `cnnlib.shapes` (and every `cnnlib` layer checks its input
+# with it).
 # Its error message says what to change:
 
 # %%
@@ -171,8 +175,12 @@ except ValueError as err:
 # Two paddings have names:
 #
 # - **`'valid'`**: no padding, $P = 0$. Only windows that fit entirely in the input; at stride 1 the output
-#   shrinks by $K_{eff} - 1$ ($K - 1$ without dilation).
-# - **`'same'`**: just enough padding that, at stride 1, the output has the **same** size as the input.
+#   shrinks by $K_{eff} - 1$ ($K - 1$ without dilation). (The theory notes say the output "is smaller than
+#   input": not for a $1 \times 1$ kernel, which keeps the size.)
+# - **`'same'`**: just enough padding that, at stride 1, the output has the **same** size as the input. (The
+#   notes say "output size matches input size" without the "at stride 1": see below for a stride. Their
+#   formula's $2P$ also cannot express 'same' for an even kernel, which needs a different padding on each
+#   side.)
 #
 # For 'same' we need $H + P_{total} - K + 1 = H$, so $P_{total} = K - 1$ (with dilation, $K_{eff} - 1$). For an
 # odd kernel that splits evenly: $K = 3$ needs one zero on each side.
@@ -218,7 +226,9 @@ print("equal to manual bottom/right padding:", np.allclose(same(image), manual(p
 #
 # Keras pads just enough for those $H_{out}$ windows: they span $(H_{out} - 1) \cdot S + K_{eff}$ rows, so
 #
-# $$P_{total} = \max\big((H_{out} - 1) \cdot S + K_{eff} - H,\ 0\big), \qquad K_{eff} = D\,(K - 1) + 1,$$
+# $$P_{total} = \max\big((H_{out} - 1) \cdot S + K_{eff} - H,\ 0\big), \qquad K_{eff} = D\,(K - 1) + 1$$
+#
+# (Keras itself accepts a dilation $D > 1$ only at stride 1, so at $S > 1$ its $K_{eff}$ is just $K$),
 #
 # split as evenly as possible, the odd extra pixel **after** (bottom/right), as at stride 1. At $S = 1$ this is
 # the $K_{eff} - 1$ from above.
@@ -308,8 +318,9 @@ shape_table((32, 32, 3), [
 # Notice $\lfloor 13 / 2 \rfloor = 6$: the second pooling drops the last row and column. (The notes' TensorFlow
 # code adds a `Dense(64)` before the last layer; the shapes up to the flatten are the same.)
 #
-# The other architecture of the notes: a $28 \times 28$ grayscale image, two convolutions with pooling, then
-# a dense layer of 128 units and 10 outputs:
+# The network of the from-scratch notes: a $28 \times 28$ grayscale image, two convolutions with pooling, then
+# a dense layer of 128 units and the output (those notes give no number of classes and no flatten; we assume
+# 10 classes, Fashion-MNIST's, and add the `Flatten` the dense layer needs):
 
 # %%
 shape_table((28, 28, 1), [
@@ -323,7 +334,8 @@ shape_table((28, 28, 1), [
 ])
 
 # %% [markdown]
-# Most parameters sit in the first dense layer, not in the convolutions: that is the flatten's price.
+# In this network most parameters sit in the first dense layer, not in the convolutions: that is the flatten's
+# price. (Not in the 32×32 one above, whose three convolutions hold 56,320 and its last layer 10,250.)
 
 # %% [markdown]
 # ## Exercises

@@ -14,6 +14,9 @@ from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding
 from .feedback import STUCK, Feedback, not_answered, num
 
 
+DIVIDED = "you divided the input size by the stride, but the kernel must fit inside: subtract K first."
+
+
 def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padding: int = 0,
                       dilation: int = 1) -> Feedback:
     """Check a predicted output length for one axis.
@@ -58,12 +61,19 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
          f"you took the dilated kernel to span K·D = {k * d} cells, but the D − 1 gaps sit only between its K "
          f"taps, not after the last one: K_eff = K·D − (D − 1) = K + (K−1)(D−1) = {k_eff}."),
         (h + 2 * p - k_eff + 1 if s != 1 else None, "you forgot to divide by the stride: the window jumps S cells at a time."),
-        ((h + 2 * p) // s if s != 1 else None, "you divided the input size by the stride, but the kernel must fit inside: subtract K first."),
+        ((h + 2 * p) // s if s != 1 else None, DIVIDED),
+        (h + 2 * p if s == 1 else None, "you forgot to subtract the kernel: the window must fit inside the H + 2P "
+                                        "cells, so H + 2P − K_eff + 1 positions."),
+        ((h + 2 * p - (k + d - 1)) // s + 1 if d != 1 and h + 2 * p >= k + d - 1 else None,
+         f"you took the dilated kernel to span K + D − 1 = {k + d - 1} cells, but there are D − 1 gaps between "
+         f"each pair of neighbouring taps, K − 1 pairs: K_eff = K + (K−1)(D−1) = {k_eff}."),
         (-(-h // s) if s != 1 else None,
          f"that is ⌈H/S⌉ = ⌈{h}/{s}⌉ = {-(-h // s)}, the size Keras/TensorFlow give with padding='same' (they choose "
          f"the padding themselves). Here the padding is fixed, P = {p}, so use ⌊(H + 2P − K_eff)/S⌋ + 1."),
     ]
     whys = [why for guess, why in mistakes if guess is not None and value == guess]
+    if DIVIDED in whys and len(whys) > 1 and value == -(-h // s):  # ⌈H/S⌉ below says the same, and more
+        whys.remove(DIVIDED)
     if whys:  # two slips can give the same number (28 // 2 = 14 = ⌈25/2⌉ + 1): name both
         return Feedback(False, f"you answered {int(value)} for {setting}; {' Or: '.join(whys)}" + STUCK, hints=hints)
     return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K_eff)/S⌋ + 1 with "

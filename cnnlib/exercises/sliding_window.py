@@ -138,7 +138,9 @@ def _cell_mistakes(x, kernel, stride, padding, row, col, patch, out):
     for dr, dc in ((0, 1), (0, -1), (1, 0), (-1, 0)):
         r, c = row + dr, col + dc
         if 0 <= r < out.shape[0] and 0 <= c < out.shape[1]:
-            yield out[r, c], f"that is out[{r}, {c}], the neighbouring cell: the window for out[{row}, {col}] is one step over."
+            step = {(0, 1): "right", (0, -1): "left", (1, 0): "down", (-1, 0): "up"}[dr, dc]
+            yield out[r, c], (f"that is out[{r}, {c}], the neighbouring cell: its window is one step {step} from the "
+                              f"window for out[{row}, {col}].")
     for p in np.unique(patch * kernel):
         yield float(p), "that is one of the products: add all of them."
 
@@ -197,6 +199,15 @@ def check_corr2d(corr2d) -> Feedback:
         if transposed:
             message = f"on {name}: you used the transposed kernel; index it as kernel[m, n], row m, column n."
             return wrong_function("corr2d_kernel", message, corr2d_solution, why=message)
+        if got.shape[::-1] == expected.shape and np.allclose(got.T, expected):
+            message = (f"on {name}: your output is the right one transposed: rows and columns are swapped. "
+                       "Write out[i, j] for row i and column j, with the patch x[i:i+KH, j:j+KW].")
+            return wrong_function("corr2d_cell", message, corr2d_solution, why=message)
+        patch_sums = correlate(x, np.ones_like(k))
+        if np.allclose(got, patch_sums):
+            message = (f"on {name}: every cell is the plain sum of its patch: multiply the patch by the kernel, "
+                       "element by element, before summing.")
+            return wrong_function("corr2d_cell", message, corr2d_solution, why=message)
         bad = tuple(int(v) for v in np.argwhere(~np.isclose(got, expected))[0])
         message = (f"on {name}: out{list(bad)} is {num(got[bad])}, expected {num(expected[bad])}. "
                    f"Check that out[i, j] uses the patch x[i:i+KH, j:j+KW].")

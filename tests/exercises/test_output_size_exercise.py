@@ -117,3 +117,18 @@ def test_same_padding_takes_numpy_numbers():
     assert check_same_padding(3, np.int64(1))
     assert check_same_padding(4, (np.int64(1), np.float64(2.0)))
     assert "you answered 1.5:" in check_same_padding(4, np.float64(1.5)).message
+
+
+@pytest.mark.parametrize("answer, setting, words", [
+    (28, dict(size=28, kernel_size=3), "you forgot to subtract the kernel"),  # stride 1: H + 2P
+    (8, dict(size=12, kernel_size=3, dilation=3), "K + D − 1 = 5 cells"),  # K_eff taken as K + D - 1
+])
+def test_output_size_slips_a_students_read_found(answer, setting, words):
+    result = check_output_size(answer, **setting)
+    assert not result and words in result.message
+
+
+def test_output_size_names_every_slip_that_gives_the_number_once():
+    """14 for H = 28, K = 3, S = 2 is rounding up and also Keras' ⌈H/S⌉; 'H divided by S' says the same again."""
+    message = check_output_size(14, size=28, kernel_size=3, stride=2).message
+    assert "rounded up" in message and "⌈H/S⌉" in message and "you divided the input size" not in message

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from cnnlib.exercises.sliding_window import check_corr2d, check_output_cell
+from cnnlib.functional import conv2d
 
 
 @pytest.mark.parametrize("row, col, answer, phrase", [
@@ -103,3 +104,14 @@ def test_check_output_cell_gives_staged_hints_with_the_answer_last(answer):
     assert "= 3" not in result.message + result.hint(1) + result.hint(2)
     assert "[[2, 3], [1, 2]]" in result.hint(2)  # the patch at (0, 1) of the lesson's input
     assert result.hint(3) == "The answer: 2·1 + 3·0 + 1·(-1) + 2·1 = 3."
+
+
+def test_corr2d_transposed_output_and_plain_patch_sums_are_named():
+    def transposed(x, k):
+        return conv2d(x[None, None], k[None, None])[0, 0].T
+
+    def no_kernel(x, k):
+        return conv2d(x[None, None], np.ones_like(k)[None, None])[0, 0]
+
+    assert "the right one transposed" in check_corr2d(transposed).message
+    assert "plain sum of its patch" in check_corr2d(no_kernel).message
