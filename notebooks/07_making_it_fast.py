@@ -19,7 +19,8 @@
 # A full training run passes **60,000 images** through the implementation outline's network, ten times over
 # (`python -m cnnlib.train`; lesson 09's `FULL_DATA = True` uses 55,000 of them and keeps 5,000 to validate).
 # The convolution we wrote as loops in lesson 01 is correct, but far too slow for that. This lesson shows how
-# `cnnlib` (and every deep learning framework) computes the *same numbers* hundreds of times faster:
+# `cnnlib` computes the *same numbers* hundreds of times faster, the way deep learning frameworks began to
+# (and still do where nothing better applies):
 #
 # 1. **loops**: one dot product per output pixel, in Python;
 # 2. a **sliding-window view**: all the windows at once, without copying, and one `einsum`;
@@ -175,8 +176,9 @@ im2col_widget(row=1, col=2)
 # %% [markdown]
 # Things to try: which windows contain `x[1, 1]` (the 1 in the second row), and in which row of each of their
 # columns does it appear? (Every pixel is copied once per window that contains it: that is why the matrix is
-# about $K_H K_W$ times bigger than the input, see below.) Which windows give the largest output, 4, and why,
-# looking at the weights?
+# up to $K_H K_W$ times bigger than the input, see below; here only $36/16 = 2.25$ times, because the border
+# pixels lie in fewer windows, a share that shrinks as the image grows.) Which windows give the largest
+# output, 4, and why, looking at the weights?
 
 # %% [markdown]
 # With many filters and channels it is the same picture: stack the flattened filters as the rows of a
@@ -238,12 +240,14 @@ print(f"The loops would need {times['loops'] / 8 * 60_000 / 3600:.1f} hours for 
 #
 # - **Loops**: every one of the 61,952 iterations goes through the Python interpreter and creates small
 #   temporary arrays. The arithmetic is a tiny part of the time.
-# - **Sliding window + einsum**: no Python loop, but `einsum` walks the strided windows element by element and
-#   cannot use the CPU's vector instructions well.
-# - **im2col + matmul**: the copy costs a little, then a single matrix multiply goes to BLAS (OpenBLAS here),
-#   which splits the work into blocks that fit in the CPU's caches, uses vector instructions that do 8
-#   float32 multiply-adds at once, and uses every core. Matrix multiplication is the most optimised
-#   operation in numerical computing; im2col turns convolution into it.
+# - **Sliding window + einsum**: no Python loop, but `einsum` (with its default `optimize=False`) walks the
+#   strided windows element by element and cannot use the CPU's vector instructions well. (`optimize=True`
+#   lets it do what im2col does: reshape into one BLAS matrix product.)
+# - **im2col + matmul**: the copy is not free (about as long as the multiply here, benchmarks/README.md), but
+#   it turns 61,952 small dot products into a single matrix multiply, which goes to BLAS (OpenBLAS here):
+#   BLAS splits the work into blocks that fit in the CPU's caches, uses vector instructions that do 8 (AVX2)
+#   or 16 (AVX-512, where the CPU has it) float32 multiply-adds at once, and uses every core. Matrix
+#   multiplication is the most optimised operation in numerical computing; im2col turns convolution into it.
 
 # %% [markdown]
 # ## The backward pass: col2im
@@ -287,8 +291,9 @@ print("dx equal to the loop version:", np.allclose(dx, dx_loops, atol=1e-4))
 # %% [markdown]
 # The library's `conv2d_backward` does the same two matrix multiplies and `col2im` (plus stride, padding and
 # dilation). Two refinements make it faster without changing the maths: it folds the bias into the matmul (a row
-# of ones in `cols`, so the last column of `dW` is `db`), and for small images it orders the columns of `dcols`
-# with the batch last, so `col2im` adds longer rows at a time. The tests check it against the loops and against
+# of ones in `cols`, so the last column of `dW` is `db`), and when an image has fewer output pixels than a
+# filter has weights (the second layer: $11 \cdot 11 = 121 < 288$) it orders the columns of `dcols` with the
+# batch last, so `col2im` adds longer rows at a time. The tests check it against the loops and against
 # finite differences.
 
 # %% tags=["nbval-ignore-output", "rerun-ignore-output"]
@@ -323,9 +328,12 @@ x_pad = np.zeros((N, C, H + 4, H + 4), dtype=np.float32)  # padding 2 on each si
 print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
 
 # %% [markdown]
-# For our 3×3 kernels and small images that is fine (about 12 MB here). For large images and large kernels it is not,
-# which is why frameworks also have convolution algorithms that never build the whole matrix (implicit GEMM,
-# GEMM being the usual name of a matrix product; Winograd; FFT) and pick the fastest for each layer. The idea you learned here is still at their core.
+# For our 3×3 kernels and small images that is fine (12.5 MB here with 'same' padding; 8.9 MB for the
+# network's unpadded second layer). For large images and large kernels it is not. im2col + matrix product is
+# the classic method (Caffe's, and PyTorch's fallback on the CPU); today's libraries mostly run direct or
+# *implicit GEMM* kernels (GEMM being the usual name of a matrix product), which compute the same product
+# without building the whole matrix (PyTorch on the CPU calls oneDNN's), and for some layers Winograd or FFT,
+# which transform the problem instead.
 #
 # ## Where a training step spends its time
 #
@@ -363,10 +371,13 @@ show(draw_profile(rows))
 #   it off (`requires_input_grad = False`) and only `dW` is computed.
 # - The first ReLU and max pool do almost no arithmetic, yet take a visible share: they read and write every
 #   one of the 32 × 26 × 26 = 21,632 values per image, and moving memory costs time too.
-# - The `Dense` layers are one matrix multiply each and are cheap here.
+# - The `Dense` layers are one matrix multiply each forward and two backward (`dW` and `dx`), and cheap here.
 #
 # With the step at about 20 ms, an epoch over 60,000 images takes well under a minute on a
 # laptop, and that is what makes the next two lessons possible.
 #
 # **Try it.** Time `conv_loops` and `conv_im2col` on the *first* layer (1 input channel, 32 filters, 28×28
-# inputs). The dot products are only 9 long there: is the speed-up larger or smaller, and why?
+# inputs). The dot products are only 9 long there: is the speed-up larger or smaller, and why? (Once you have
+# tried: larger, several thousand times. A loop iteration costs about the same interpreter time whatever the
+# length of its dot product, and the first layer has 2.8 times as many of them, 21,632 per image against
+# 7,744.)
