@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import check_positive_int, check_real
 from ..layers import Dense, LeakyReLU, ReLU, Sigmoid, Tanh
 
 #: name -> (layer factory, label)
@@ -69,7 +70,8 @@ class ActivationCurve:
 
 def activation_curves(names=tuple(ACTIVATIONS), x_max: float = 6.0, n: int = 481) -> list[ActivationCurve]:
     """:func:`activation_curve` of every activation in ``names`` on ``n`` points of ``[-x_max, x_max]``."""
-    x = np.linspace(-x_max, x_max, n)
+    x_max = check_real(x_max, "x_max", low=0, low_open=True, hint="6 shows where sigmoid and tanh saturate.")
+    x = np.linspace(-x_max, x_max, check_positive_int(n, "n", minimum=2))
     curves = []
     for name in names:
         y, dy = activation_curve(name, x)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_choice, check_real
+from .._checks import check_choice, check_positive_int, check_real, make_rng
 from ..layers import BatchNorm2D
 
 BASE_MEANS = (0.0, 3.0, -2.0)  # each channel's own mean before the shift and scale
@@ -32,7 +32,7 @@ HIST_RANGES = {"before": (-8.0, 8.0), "after": (-4.0, 4.0)}  # widened when the 
 
 def activation_batch(shift: float = 0.0, scale: float = 1.0, seed: int = 0) -> np.ndarray:
     """A batch ``(16, 3, 6, 6)``: channel ``c`` is ``scale * N(BASE_MEANS[c], BASE_STDS[c]²) + shift``."""
-    z = np.random.default_rng(seed).standard_normal(BATCH_SHAPE)
+    z = make_rng(seed).standard_normal(BATCH_SHAPE)
     means = np.array(BASE_MEANS).reshape(1, 3, 1, 1)  # broadcast over (N, C, H, W)
     stds = np.array(BASE_STDS).reshape(1, 3, 1, 1)
     return (scale * (means + stds * z) + shift).astype(np.float32)
@@ -42,7 +42,7 @@ def activation_batch(shift: float = 0.0, scale: float = 1.0, seed: int = 0) -> n
 def trained_running_stats(steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """``(running_mean, running_var)`` of a ``BatchNorm2D(3)`` trained on ``steps`` unshifted batches."""
     layer = BatchNorm2D(3)
-    for step in range(steps):
+    for step in range(check_positive_int(steps, "steps")):
         layer.forward(activation_batch(seed=100 + step))
     return layer.running_mean.copy(), layer.running_var.copy()
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_float_array, check_finite, check_positive_int, check_real, is_real_number
+from .._checks import as_float_array, check_finite, check_positive_int, check_real, is_real_number, make_rng
 from ..layers import Dense, ReLU
 from ..losses import CrossEntropy
 from ..model import Sequential
@@ -189,7 +189,7 @@ def activation_stats(variance: float = 2.0, depth: int = 15, width: int = 256, b
     """
     variance = check_real(variance, "variance", low=0, low_open=True, hint="2 is He's initialisation.")
     depth, width = check_positive_int(depth, "depth"), check_positive_int(width, "width")
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     h = rng.standard_normal((check_positive_int(batch, "batch"), width))  # (batch, width)
     stds = [float(h.std())]
     relu = ReLU()

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._checks import check_positive_int
 from .filters import edge_map, sample_photo
 from .pooling import pool2d
 
@@ -72,8 +73,10 @@ def compare_shift(shift: int = 1, kernel_size: int = 2) -> ShiftComparison:
     >>> c.after > c.before
     True
     """
-    if not 0 <= shift <= MAX_SHIFT:
-        raise ValueError(f"shift must be in 0..{MAX_SHIFT}, got {shift}.")
+    shift = check_positive_int(shift, "shift", minimum=0)
+    if shift > MAX_SHIFT:
+        raise ValueError(f"shift must be in 0..{MAX_SHIFT} pixels, got {shift}. Hint: the photo's edge map is "
+                         f"compared for shifts up to {MAX_SHIFT}.")
     fmap, moved = _maps(0), _maps(shift)
     pooled, pooled_moved = pool2d(fmap, "max", kernel_size), pool2d(moved, "max", kernel_size)
     curve_before, curve_after = _curves(kernel_size)

@@ -24,8 +24,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..demos.conv_backward import ConvBackward, cell_equations, conv_backward_steps
+from .._checks import check_positive_int
 from ..viz.backprop import draw_backward_cell, draw_backward_pass, full_dout_title
-from .view_widget import ViewWidget, cache_by_value, sliders
+from .view_widget import ViewWidget, cache_by_value, play_slider, sliders
 
 #: Slider ranges (min, max).
 RANGES = {"stride": (1, 3), "padding": (0, 2)}
@@ -90,10 +91,12 @@ def backprop_view(cell: int = 1, stride: int = 1, padding: int = 0, x=None, kern
 
     The figure has one size for every stride and padding of the widget's range (:data:`RANGES`).
     """
+    cell = check_positive_int(cell, "cell")
     cb = _backward(x, kernel, dout, stride, padding)
     n = len(cb.cells)
-    if not 1 <= cell <= n:
-        raise ValueError(f"cell must be in 1..{n} for stride {stride} and padding {padding}, got {cell}.")
+    if cell > n:
+        raise ValueError(f"cell must be in 1..{n} for stride {stride} and padding {padding}, got {cell}. "
+                         f"Hint: cells are numbered row by row; cell={n} is the last one.")
     c = cb.cells[cell - 1]
     dW, dx_padded = cb.partial(cell - 1)
     kh, kw = cb.kernel.shape
@@ -137,16 +140,16 @@ def backprop_widget(x=None, kernel=None, dout=None, stride: int = 1, padding: in
     only its own stride and padding; other settings show a message instead
     of a picture.
     """
+    cell = check_positive_int(cell, "cell")
     n = len(_backward(x, kernel, dout, stride, padding).cells)
-    if not 1 <= cell <= n:
-        raise ValueError(f"cell must be in 1..{n} for stride {stride} and padding {padding}, got {cell}.")
-    play = widgets.Play(value=cell, min=1, max=n, step=1, interval=interval_ms, description="play")
-    cell_s = widgets.IntSlider(value=cell, min=1, max=n, description="output cell",
-                               style={"description_width": "90px"}, layout=widgets.Layout(width="380px"))
-    widgets.jslink((play, "value"), (cell_s, "value"))
+    if cell > n:
+        raise ValueError(f"cell must be in 1..{n} for stride {stride} and padding {padding}, got {cell}. "
+                         f"Hint: cells are numbered row by row; cell={n} is the last one.")
+    cells = play_slider("cell", n, cell, interval_ms, label="output cell", width="380px",
+                        style={"description_width": "90px"})
     geometry = sliders(RANGES, {"stride": stride, "padding": padding}, width="300px")
-    controls = {"play": play, "cell": cell_s, **geometry}
-    layout = widgets.HBox([widgets.HBox([play, cell_s]), widgets.VBox(list(geometry.values()))])
+    controls = {**cells, **geometry}
+    layout = widgets.HBox([widgets.HBox(list(cells.values())), widgets.VBox(list(geometry.values()))])
     arrays = {"x": x, "kernel": kernel, "dout": dout}
     last = {"geometry": (stride, padding)}  # the stride and padding the cell slider counts cells for
     return ViewWidget(controls, [partial(backprop_view, **arrays), partial(backprop_pass_view, **arrays)],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from .._checks import check_positive_int
 from ..demos.building_blocks import (DepthGradients, KernelStack, Milestone, architecture_timeline, depth_gradients,
                                      depth_gradients_at, stack_vs_single)
 from ..viz.building_blocks import (MAX_STACKED, draw_depth_gradients, draw_stack_vs_single, draw_timeline,
@@ -87,6 +88,9 @@ def stack_view(n_stacked: int = 3, channels: int = 64, bias: bool = False) -> St
 
 def stack_widget(n_stacked: int = 3, channels: int = 64) -> ViewWidget:
     """A slider (how many 3×3 convs) and a channel menu driving :func:`stack_view`."""
+    if check_positive_int(channels, "channels") not in CHANNELS:
+        raise ValueError(f"channels must be one of the menu's {CHANNELS}, got {channels!r}. "
+                         f"Hint: for another count, call stack_view({n_stacked!r}, channels=...) directly.")
     style = {"description_width": "120px"}
     controls = sliders({"n_stacked": (1, MAX_STACKED)}, {"n_stacked": n_stacked}, {"n_stacked": "3×3 convs"},
                        width="320px", style=style)

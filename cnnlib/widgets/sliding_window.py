@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import ipywidgets as widgets
 import numpy as np
 
+from .._checks import check_positive_int
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, SlidingWindow, sliding_window_steps, step_equation
 from ..viz.sliding_window import draw_conv_step
-from .view_widget import ViewWidget, cache_by_value
+from .view_widget import ViewWidget, cache_by_value, play_slider
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,12 @@ def sliding_window_view(step: int = 1, x=None, kernel=None, stride: int = 1, pad
     Returns a :class:`SlidingWindowView` with the SVG and the arrays it drew; every step of
     one example has the same size.
     """
+    step = check_positive_int(step, "step")
     sw = _steps(x, kernel, stride, padding)
     n = len(sw.steps)
-    if not 1 <= step <= n:
-        raise ValueError(f"step must be in 1..{n} for this input and kernel, got {step}.")
+    if step > n:
+        raise ValueError(f"step must be in 1..{n} for this input and kernel, got {step}. "
+                         f"Hint: the window takes {n} steps, row by row; step={n} is the last one.")
     s = sw.steps[step - 1]
     kh, kw = sw.kernel.shape
     return SlidingWindowView(
@@ -81,13 +83,10 @@ def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, inter
     walks over the input on its own; drag the slider to go back.
     """
     n = len(_steps(x, kernel, stride, padding).steps)
-    play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="play")
-    slider = widgets.IntSlider(value=1, min=1, max=n, step=1, description="step", continuous_update=True,
-                               layout=widgets.Layout(width="420px"))
-    widgets.jslink((play, "value"), (slider, "value"))
+    controls = play_slider("step", n, 1, interval_ms, width="420px")
 
     def view(step: int) -> SlidingWindowView:
         # The figure's title already shows this step's equation: no message line repeats it under the figure.
         return replace(sliding_window_view(step, x, kernel, stride, padding), message="")
 
-    return ViewWidget({"play": play, "step": slider}, [view])
+    return ViewWidget(controls, [view])

@@ -29,7 +29,7 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .._checks import is_real_number
+from .._checks import check_positive_int, is_real_number
 from ..viz.projector import projector_mode
 from ..viz.style import figure_to_png
 from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
@@ -258,6 +258,24 @@ def sliders(ranges: dict, start: dict, labels: dict | None = None, width: str | 
         made[name] = kind(value=start[name], min=lo, max=hi, step=step[0] if step else 1,
                           description=(labels or {}).get(name, name), layout=layout, **options)
     return made
+
+
+def play_slider(name: str, n: int, start: int, interval_ms: int, *, label: str | None = None, width: str,
+                **options) -> dict:
+    """``{"play": Play, name: IntSlider}``: a Play button and a slider over ``1 .. n``, linked in the browser.
+
+    Both start at ``start``; the Play button moves the slider one step every
+    ``interval_ms`` milliseconds without a round trip to the kernel.
+
+    >>> controls = play_slider("step", 9, 1, 1200, width="420px")
+    >>> controls["play"].interval, controls["step"].max
+    (1200, 9)
+    """
+    interval_ms = check_positive_int(interval_ms, "interval_ms")
+    slider = sliders({name: (1, n)}, {name: start}, {name: label or name}, width=width, **options)[name]
+    play = widgets.Play(value=start, min=1, max=n, step=1, interval=interval_ms, description="play")
+    widgets.jslink((play, "value"), (slider, "value"))
+    return {"play": play, name: slider}
 
 
 def _check_start(name: str, value, lo, hi, step, whole: bool) -> None:
