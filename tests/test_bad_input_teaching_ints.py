@@ -12,9 +12,11 @@ from cnnlib.demos.activations import activation_curves
 from cnnlib.demos.batchnorm import activation_batch, trained_running_stats
 from cnnlib.demos.training import activation_stats
 from cnnlib.demos.translation import MAX_SHIFT, compare_shift
-from cnnlib.widgets import (backprop_view, backprop_widget, shift_view, sliding_window_view, sliding_window_widget,
-                            stack_widget)
+from cnnlib.widgets import (backprop_view, backprop_widget, batchnorm_widget, shift_view, sliding_window_view,
+                            sliding_window_widget, stack_widget)
 from cnnlib.widgets.view_widget import play_slider
+
+NAN, INF = float("nan"), float("inf")
 
 CASES = [
     # (call, the argument's name, the bad value, the error)
@@ -23,6 +25,9 @@ CASES = [
     (lambda v: activation_curves(x_max=v), "x_max", 0, ValueError),
     (lambda v: activation_batch(seed=v), "seed", True, TypeError),
     (lambda v: activation_batch(seed=v), "seed", -1, ValueError),
+    (lambda v: activation_batch(shift=v), "shift", True, TypeError),
+    (lambda v: activation_batch(shift=v), "shift", NAN, ValueError),
+    (lambda v: activation_batch(scale=v), "scale", INF, ValueError),
     (lambda v: trained_running_stats(steps=v), "steps", True, TypeError),
     (lambda v: trained_running_stats(steps=v), "steps", -1, ValueError),
     (lambda v: activation_stats(seed=v), "seed", True, TypeError),
@@ -46,6 +51,9 @@ CASES = [
     (lambda v: stack_widget(channels=v), "channels", 5, ValueError),
     (lambda v: stack_widget(channels=v), "channels", "64", TypeError),
     (lambda v: stack_widget(channels=v), "channels", True, TypeError),
+    # a start value of inf or NaN made the slider's grid arithmetic raise OverflowError
+    (lambda v: batchnorm_widget(shift=v), "shift", INF, ValueError),
+    (lambda v: batchnorm_widget(gamma=v), "gamma", NAN, ValueError),
 ]
 
 
@@ -64,8 +72,16 @@ def test_play_slider_links_play_to_slider_and_checks_its_start():
     play, slider = controls["play"], controls["cell"]
     assert (play.value, slider.value, play.max, slider.max, play.interval) == (4, 4, 9, 9, 1500)
     assert slider.description == "output cell"
-    with pytest.raises(ValueError, match="cell must be a whole number from 1 to 9"):
+    with pytest.raises(ValueError, match="cell must be a whole number from 1 to 9 to start the cell slider there, got 12"):
         play_slider("cell", 9, 12, 1500, width="380px")
+    with pytest.raises(ValueError, match="cell must be a whole number from 1 to 9"):
+        play_slider("cell", 9, 2.5, 1500, width="380px")
+
+
+def test_a_bool_does_not_reach_the_cache_of_its_int():
+    trained_running_stats(steps=1)
+    with pytest.raises(TypeError, match="steps must be an integer, got True"):
+        trained_running_stats(steps=True)
 
 
 def test_good_values_still_draw():

@@ -32,17 +32,23 @@ HIST_RANGES = {"before": (-8.0, 8.0), "after": (-4.0, 4.0)}  # widened when the 
 
 def activation_batch(shift: float = 0.0, scale: float = 1.0, seed: int = 0) -> np.ndarray:
     """A batch ``(16, 3, 6, 6)``: channel ``c`` is ``scale * N(BASE_MEANS[c], BASE_STDS[c]²) + shift``."""
+    shift, scale = (check_real(v, name, hint=f"{name} is one number for every channel, e.g. {name}=1.5.")
+                    for v, name in ((shift, "shift"), (scale, "scale")))
     z = make_rng(seed).standard_normal(BATCH_SHAPE)
     means = np.array(BASE_MEANS).reshape(1, 3, 1, 1)  # broadcast over (N, C, H, W)
     stds = np.array(BASE_STDS).reshape(1, 3, 1, 1)
     return (scale * (means + stds * z) + shift).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
 def trained_running_stats(steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """``(running_mean, running_var)`` of a ``BatchNorm2D(3)`` trained on ``steps`` unshifted batches."""
+    return _trained_running_stats(check_positive_int(steps, "steps"))  # checked first: True would hit 1's cache
+
+
+@lru_cache(maxsize=1)
+def _trained_running_stats(steps: int) -> tuple[np.ndarray, np.ndarray]:
     layer = BatchNorm2D(3)
-    for step in range(check_positive_int(steps, "steps")):
+    for step in range(steps):
         layer.forward(activation_batch(seed=100 + step))
     return layer.running_mean.copy(), layer.running_var.copy()
 

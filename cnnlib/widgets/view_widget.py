@@ -283,9 +283,10 @@ def _check_start(name: str, value, lo, hi, step, whole: bool) -> None:
     if not is_real_number(value):
         raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}. "
                         f"Hint: the {name} slider runs from {lo} to {hi}.")
-    steps = None if step is None else float(value - lo) / step
-    on_grid = steps is None or abs(steps - round(steps)) < 1e-6
-    if not (lo <= value <= hi) or (whole and value != int(value)) or not on_grid:
+    in_range = lo <= value <= hi  # False for NaN and inf too, before they reach the grid arithmetic
+    steps = float(value - lo) / step if in_range and step is not None else 0.0
+    on_grid = abs(steps - round(steps)) < 1e-6
+    if not in_range or (whole and value != int(value)) or not on_grid:
         grid = f" in steps of {step}" if step is not None else ""
         raise ValueError(f"{name} must be {'a whole number ' if whole else ''}from {lo} to {hi}{grid} to start the "
                          f"{name} slider there, got {value!r}. Hint: the widget shows that range; for a value "
