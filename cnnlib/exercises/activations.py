@@ -5,10 +5,12 @@ True
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ..layers.activations import stable_sigmoid
-from .feedback import STUCK, Feedback, not_answered
+from .feedback import STUCK, Feedback, not_answered, number_answer
 
 
 def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
@@ -20,10 +22,7 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
              f"The answer: σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     if answer is None:
         return not_answered(f"your value of σ′({x:g})", hints=hints)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    value = number_answer(answer, round(right, 3))
     if abs(value - right) < 5e-4:
         return Feedback(True, f"σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     mistakes = [
@@ -70,10 +69,11 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
              "The answer: axis=(0, 2, 3), over the samples and every position.")
     if answer is None:
         return not_answered("a tuple of axes, e.g. (0, 1)", hints=hints)
-    try:
-        given = [int(a) for a in (answer if isinstance(answer, (tuple, list)) else (answer,))]
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a tuple of axis numbers, got {answer!r}.") from None
+    given = list(answer) if isinstance(answer, (tuple, list)) else [answer]
+    if not all(isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in given):
+        raise TypeError(f"answer must be a tuple of axis numbers (whole numbers), got {answer!r}. "
+                        "Hint: e.g. (0, 1), or None while you work it out.")
+    given = [int(a) for a in given]
     outside = [a for a in given if not -4 <= a <= 3]
     if outside:
         return Feedback(False, f"axis {outside[0]} does not exist: an NCHW array has 4 axes, numbered 0..3 "

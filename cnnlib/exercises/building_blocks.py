@@ -89,8 +89,12 @@ def residual_block(in_channels: int, out_channels: int, stride: int = 1) -> list
             Conv2D(out_channels, out_channels, 3, padding=1, bias=False, seed=1), BatchNorm2D(out_channels)]
 
 
-def _layers(shortcut) -> list[Layer]:
-    return [shortcut] if isinstance(shortcut, Layer) else list(getattr(shortcut, "layers", shortcut))
+def _layers(shortcut) -> list:
+    """The layers of a shortcut answer (a layer, a list of layers or a Sequential); [] for anything else."""
+    if isinstance(shortcut, Layer):
+        return [shortcut]
+    layers = getattr(shortcut, "layers", shortcut)
+    return list(layers) if isinstance(layers, (list, tuple)) else []
 
 
 def _convs(shortcut) -> list[Conv2D]:

@@ -24,7 +24,8 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"answer must be a list of numbers, got {answer!r}.") from None
+        raise TypeError(f"answer must be a list of numbers, got {answer!r}. Hint: one number per class, e.g. "
+                        f"{[0.0] * p.size}, or None while you work it out.") from None
     if got.shape != p.shape:
         return Feedback(False, f"the gradient has one entry per class: {p.size} numbers, you gave {got.size}."
                         + STUCK, hints=hints)

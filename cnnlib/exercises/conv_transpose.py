@@ -16,7 +16,7 @@ import numpy as np
 
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
-from .feedback import Feedback, not_answered, not_written, whole_answer
+from .feedback import Feedback, not_answered, not_written, number_answer, student_array, whole_answer
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix."
 
@@ -71,8 +71,7 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
     if answer is None:
         return not_answered(f"your output size for {setting}", hints=hints)
     right = conv_transpose_output_size(h, k, s, p, op, d)
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise TypeError(f"answer must be a number, got {answer!r}. Hint: a whole number, e.g. 14, or None while you work it out.")
+    answer = number_answer(answer, 14)
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {effective_kernel_size(k, d) - 1} + {op} + 1 "
                               f"= {right}.", hints=hints)
@@ -160,7 +159,9 @@ def check_conv_transpose_naive(conv_transpose_naive) -> Feedback:
         if got is None:
             return not_written("conv_transpose_naive", hints=_LOOP_HINTS["unwritten"],
                                solution_code=inspect.getsource(conv_transpose_naive_solution), fn=conv_transpose_naive)
-        got = np.asarray(got, dtype=float)
+        got = student_array(got, "conv_transpose_naive", f"the output array, of shape {expected.shape}")
+        if isinstance(got, Feedback):
+            return got
         stride1 = _reference(x, w, 1)
         if got.shape != expected.shape:
             if s > 1 and got.shape == stride1.shape and np.allclose(got, stride1):

@@ -57,7 +57,8 @@ def check_linear_saliency(fn) -> Feedback:
     True
     """
     if not callable(fn):
-        raise TypeError(f"check_linear_saliency expects your function linear_saliency, got {fn!r}.")
+        raise TypeError(f"check_linear_saliency expects your function linear_saliency, got {fn!r}. Hint: pass the "
+                        "function itself, without calling it: check_linear_saliency(linear_saliency).")
     for W, b, x, c in linear_cases():
         try:
             got = fn(W.copy(), b.copy(), x.copy(), c)

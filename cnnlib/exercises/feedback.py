@@ -11,6 +11,8 @@ from __future__ import annotations
 import inspect
 import math
 
+import numpy as np
+
 from .._checks import is_real_number
 from ..demos.formatting import wrap_text
 from .bug_hints import HINTS
@@ -111,6 +113,37 @@ def whole_answer(answer, what: str, example: int, *, hints=()) -> int | Feedback
         return Feedback(False, f"you answered {float(answer):.12g}, but this answer is a whole number ({what})."
                         + (STUCK if hints else ""), hints=hints)
     return int(answer)
+
+
+def number_answer(answer, example) -> float:
+    """``answer`` as a float when it is one real number (``0.25``, ``np.float64(0.25)``, an array of one number).
+
+    Anything else is a ``TypeError`` that names what was received and shows the form expected: a string
+    (``"14"``), a bool, a list. ``example`` is a number of the expected form.
+
+    >>> number_answer(np.float32(0.5), 0.25)
+    0.5
+    """
+    if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf":
+        answer = answer.item()  # e.g. sigmoid(np.array([0.0])) * ...: one number in an array
+    if not is_real_number(answer):
+        form = f"write it without quotes, {example}" if isinstance(answer, str) else f"one number such as {example}"
+        raise TypeError(f"answer must be a number, got {answer!r} of type {type(answer).__name__}. Hint: {form}, "
+                        "or None while you work it out.")
+    return float(answer)
+
+
+def student_array(got, name: str, expected: str) -> np.ndarray | Feedback:
+    """What a student's function returned, as a float array; a "Not yet" feedback when it is not numbers.
+
+    >>> student_array("x", "corr2d", "the output array").message
+    "corr2d returned 'x' (a str), not numbers: it should return the output array."
+    """
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"{name} returned {got!r:.60} (a {type(got).__name__}), not numbers: it should "
+                               f"return {expected}.")
 
 
 def not_written(name: str, *, hints=(), solution_code: str | None = None, fn=None) -> Feedback:

@@ -11,7 +11,7 @@ import numbers
 
 from .._checks import is_real_number
 from ..shapes import conv_output_size, effective_kernel_size, keras_same_padding, same_padding
-from .feedback import STUCK, Feedback, not_answered, num
+from .feedback import STUCK, Feedback, not_answered, num, number_answer
 
 
 DIVIDED = "you divided the input size by the stride, but the kernel must fit inside: subtract K first."
@@ -42,10 +42,7 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
              f"The answer: {formula}.")
     if answer is None:
         return not_answered(f"your output size for {setting}", hints=hints)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    value = number_answer(answer, 14)
     if value == right:
         return Feedback(True, f"{setting}: {formula}.")
     if not value.is_integer():

@@ -13,10 +13,15 @@ from .feedback import STUCK, Feedback, not_answered
 
 
 def _as_array(answer, what: str) -> np.ndarray:
+    hint = "Hint: a list of rows, e.g. [[6, 5], [3, 8]], or None while you work it out."
     try:
-        return np.asarray(answer, dtype=float)
+        grid = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r}.") from None
+        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r}. {hint}") from None
+    if grid.ndim != 2 or isinstance(answer, (str, bool)):
+        raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {answer!r} "
+                        f"({grid.ndim}-D). {hint}")
+    return grid
 
 
 def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride: int | None = None) -> Feedback:

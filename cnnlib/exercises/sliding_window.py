@@ -20,8 +20,8 @@ import inspect
 import numpy as np
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, correlate
-from .feedback import (STUCK, Feedback, call_student, grid, not_answered, num, unwritten_function,
-                       wrong_function)
+from .feedback import (STUCK, Feedback, call_student, grid, not_answered, num, number_answer, student_array,
+                       unwritten_function, wrong_function)
 
 # -- reference solutions (what .solution() shows) --------------------------------------------------------------
 def corr2d_solution(x, k):
@@ -76,10 +76,7 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
              f"The answer: {products} = {num(right)}.")
     if answer is None:
         return not_answered(f"your value of out[{row}, {col}]", hints=hints)
-    try:
-        answer = float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"answer must be a number, got {answer!r}.") from None
+    answer = number_answer(answer, 3)
     if np.isclose(answer, right):
         return Feedback(True, f"out[{row}, {col}] = {num(right)}: the sum of {where} times the kernel, element by element.")
     slips = []  # every slip that gives this number, most telling first
@@ -170,7 +167,9 @@ def check_corr2d(corr2d) -> Feedback:
                                   name="corr2d", problem=error, example="corr2d(x, k) with the 4×4 x and 2×2 k above")
         if got is None:
             return unwritten_function("corr2d", "corr2d_unwritten", corr2d_solution, corr2d)
-        got = np.asarray(got, dtype=float)
+        got = student_array(got, "corr2d", f"the {expected.shape[0]}×{expected.shape[1]} output array")
+        if isinstance(got, Feedback):
+            return got
         if got.shape != expected.shape:
             hint = ""
             if got.shape == (expected.shape[0] - 1, expected.shape[1] - 1):
@@ -241,7 +240,9 @@ def check_conv_layer(conv_layer_by_hand) -> Feedback:
                               problem=error, example="conv_layer_by_hand(image, layer.params['W'], layer.params['b'])")
     if got is None:
         return unwritten_function("conv_layer_by_hand", "layer_unwritten", conv_layer_solution, conv_layer_by_hand)
-    got = np.asarray(got, dtype=float)
+    got = student_array(got, "conv_layer_by_hand", f"the feature maps, an array of shape {expected.shape}")
+    if isinstance(got, Feedback):
+        return got
     if got.shape != expected.shape:
         why = f"on {name} it returned shape {got.shape}, expected {expected.shape}: (C_out, H_out, W_out)."
         if got.shape == per_channel.shape:

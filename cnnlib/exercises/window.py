@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL
-from .feedback import Feedback, call_student, grid, num, unwritten_function, wrong_function
+from .feedback import Feedback, call_student, grid, num, student_array, unwritten_function, wrong_function
 
 
 def multiply_and_add_solution(patch, kernel):
@@ -51,7 +51,9 @@ def check_multiply_and_add(multiply_and_add) -> Feedback:
         if got is None:
             return unwritten_function("multiply_and_add", "window_unwritten", multiply_and_add_solution,
                                       multiply_and_add)
-        arr = np.asarray(got, dtype=float)
+        arr = student_array(got, "multiply_and_add", "one number, the sum of the products")
+        if isinstance(arr, Feedback):
+            return arr
         if arr.size > 1:
             shown = grid(arr.reshape(patch.shape)) if arr.size == patch.size else f"shape {arr.shape}"
             return wrong("window_no_sum", f"on {name} you returned {arr.size} numbers, {shown}: the answer is one "

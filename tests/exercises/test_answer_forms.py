@@ -1,0 +1,85 @@
+"""Answers of the wrong form, from a student in class: each checker says what it got and what it expects.
+
+Before, some checkers read ``"14"`` and ``True`` as numbers, read the axis
+``2.7`` as 2 (and said "Correct"), or ended in a raw ``IndexError``,
+``OverflowError`` or "'float' object is not iterable"; a student's function
+returning a string ended in numpy's "could not convert string to float".
+Answers are parsed in one place, :mod:`cnnlib.exercises.feedback`.
+"""
+import numpy as np
+import pytest
+
+from cnnlib.exercises import activations, building_blocks, chain_rule, conv_transpose, output_size, pooling
+from cnnlib.exercises import sliding_window, window
+from cnnlib.exercises.feedback import number_answer, student_array
+
+X4 = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 2, 8], [0, 2, 7, 4]]
+NUMBER_CHECKERS = {
+    "sigmoid_grad": lambda a: activations.check_sigmoid_grad(a),
+    "output_size": lambda a: output_size.check_output_size(a, 28, 3, 2, 1),
+    "output_cell": lambda a: sliding_window.check_output_cell(0, 0, a),
+    "transpose_output_size": lambda a: conv_transpose.check_transpose_output_size(a, 4, 3, 2),
+}
+
+
+@pytest.mark.parametrize("checker", NUMBER_CHECKERS)
+@pytest.mark.parametrize("answer", ["14", True, [1, 2], np.zeros((2, 2)), {"a": 1}])
+def test_number_checkers_name_a_non_number_and_the_form_expected(checker, answer):
+    with pytest.raises(TypeError) as info:
+        NUMBER_CHECKERS[checker](answer)
+    message = str(info.value)
+    assert message.startswith("answer must be a number, got ") and "Hint:" in message, message
+    assert type(answer).__name__ in message
+
+
+def test_a_quoted_number_is_told_to_drop_the_quotes():
+    with pytest.raises(TypeError, match="Hint: write it without quotes, 14"):
+        output_size.check_output_size("14", 28, 3, 2, 1)
+
+
+def test_one_number_in_an_array_is_a_number():
+    assert number_answer(np.array([0.25]), 0.25) == 0.25
+    right = output_size.check_output_size(np.int64(14), 28, 3, 2, 1)
+    assert right.correct
+
+
+@pytest.mark.parametrize("answer", [(0, 2.7, 3), (0, True, 3), float("inf"), "0, 2, 3"])
+def test_bn_axes_must_be_whole_numbers(answer):
+    # (0, 2.7, 3) was read as (0, 2, 3): "Correct"
+    with pytest.raises(TypeError, match=r"answer must be a tuple of axis numbers \(whole numbers\), got .*Hint"):
+        activations.check_bn_axes(answer)
+
+
+@pytest.mark.parametrize("answer", [5, 5.5, [1, 2, 3], "[[6, 5], [3, 8]]"])
+def test_pool_checkers_want_a_grid(answer):
+    for check in (lambda a: pooling.check_pool_output(a, X4), lambda a: pooling.check_maxpool_grad(a, X4, [[1, 2], [3, 4]])):
+        with pytest.raises(TypeError, match=r"answer must be a grid of numbers .*Hint: a list of rows"):
+            check(answer)
+
+
+@pytest.mark.parametrize("answer", [5.5, -3, np.array(5)])
+def test_shortcut_of_a_number_is_not_yet_not_a_crash(answer):
+    result = building_blocks.check_shortcut(answer, 16, 32, stride=2)
+    assert not result.correct
+    assert "must be a Layer, a list of layers or a Sequential" in result.message
+
+
+def test_softmax_gradient_of_a_dict_has_a_hint():
+    with pytest.raises(TypeError, match=r"answer must be a list of numbers, got \{'a': 1\}\. Hint: one number per class"):
+        chain_rule.check_softmax_ce_grad({"a": 1}, np.array([0.2, 0.7, 0.1]), 1)
+
+
+@pytest.mark.parametrize("check, name", [
+    (sliding_window.check_corr2d, "corr2d"),
+    (sliding_window.check_conv_layer, "conv_layer_by_hand"),
+    (window.check_multiply_and_add, "multiply_and_add"),
+    (conv_transpose.check_conv_transpose_naive, "conv_transpose_naive"),
+])
+def test_a_function_returning_text_gets_not_yet(check, name):
+    result = check(lambda *args: "x")
+    assert not result.correct
+    assert result.message.startswith(f"{name} returned 'x' (a str), not numbers: it should return ")
+
+
+def test_student_array_passes_numbers_through():
+    assert student_array([[1, 2]], "f", "an array").tolist() == [[1.0, 2.0]]
