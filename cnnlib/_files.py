@@ -20,14 +20,17 @@ def _umask() -> int:
     return mask
 
 
-def as_path(path, who: str) -> Path:
-    """``path`` as a ``Path`` after checking it is a non-empty str or path, or a ``TypeError`` naming ``who``."""
+def as_path(path, who: str, example: str = "model.npz") -> Path:
+    """``path`` as a ``Path`` after checking it is a non-empty str or path, or a ``TypeError`` naming ``who``.
+
+    ``example`` is a file name of the kind ``who`` reads or writes, shown in the hint.
+    """
+    hint = f"Hint: e.g. '{example}' or Path.home() / '{example}'."
     if isinstance(path, (str, os.PathLike)) and not str(path).strip():
-        raise ValueError(f"{who} got an empty path {path!r}. Hint: e.g. 'model.npz' or Path.home() / 'model.npz'.")
+        raise ValueError(f"{who} got an empty path {path!r}. {hint}")
     if isinstance(path, (str, os.PathLike)):
         return Path(path)
-    raise TypeError(f"{who} needs a file path (a str or a Path), got {path!r}. Hint: e.g. 'model.npz' or "
-                    "Path.home() / 'model.npz'.")
+    raise TypeError(f"{who} needs a file path (a str or a Path), got {path!r}. {hint}")
 
 
 def new_file_mode() -> int:

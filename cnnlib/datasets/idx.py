@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._files import atomic_write
+from .._files import as_path, atomic_write
 
 DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _CODES = {np.dtype(v).newbyteorder("="): k for k, v in DTYPES.items()}
@@ -163,8 +163,9 @@ def read_idx(path) -> np.ndarray:
     >>> read_idx(path)
     array([9, 0, 0], dtype=uint8)
     """
-    if not Path(path).is_file():
-        what = "is a directory" if Path(path).is_dir() else "does not exist"
+    path = as_path(path, "read_idx", "train-labels-idx1-ubyte.gz")
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
         raise FileNotFoundError(f"{path} {what}; expected an IDX file (e.g. train-images-idx3-ubyte.gz). Hint: "
                                 "check the path, or let load_fashion_mnist() find or download the files.")
     dtype, shape, header = _header(read_bytes(path, 4 + 4 * 255, stop=True), str(path))  # at most 255 dims
@@ -179,6 +180,10 @@ def read_idx(path) -> np.ndarray:
 
 def write_idx(path, array, *, compress: bool | None = None) -> Path:
     """Write ``array`` as an IDX file; gzip it if ``compress`` (default: the name ends in ``.gz``)."""
+    path = as_path(path, "write_idx", "train-labels-idx1-ubyte.gz")
+    if path.is_dir():
+        raise ValueError(f"write_idx cannot write to {path}: it is a directory. Hint: name a file in it, e.g. "
+                         f"write_idx('{path / 'train-labels-idx1-ubyte.gz'}', labels).")
     arr = np.asarray(array)
     code = _CODES.get(arr.dtype.newbyteorder("="))
     if code is None or arr.ndim == 0 or arr.ndim > 255:
@@ -188,7 +193,6 @@ def write_idx(path, array, *, compress: bool | None = None) -> Path:
         )
     data = bytes([0, 0, code, arr.ndim]) + struct.pack(f">{arr.ndim}I", *arr.shape)
     data += np.ascontiguousarray(arr, dtype=np.dtype(DTYPES[code])).tobytes()
-    path = Path(path)
     if compress if compress is not None else path.suffix == ".gz":
         data = gzip.compress(data, mtime=0)
     with atomic_write(path) as f:  # readable by others (0o666 less the umask), never half written

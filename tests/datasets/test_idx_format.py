@@ -102,3 +102,19 @@ def test_the_real_fashion_mnist_headers():
     assert labels.shape == (10000,) and labels.dtype == np.uint8
     images = read_idx(_real("t10k-images-idx3-ubyte"))
     assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+
+
+@pytest.mark.parametrize("path", [5, None, b"labels.gz", ["labels.gz"], True])
+def test_read_and_write_idx_name_a_path_that_is_not_one(path):
+    # numpy's and pathlib's "expected str, bytes or os.PathLike object, not int" named neither function nor fix
+    for call, who in ((lambda: read_idx(path), "read_idx"), (lambda: write_idx(path, np.zeros(2, np.uint8)), "write_idx")):
+        with pytest.raises(TypeError, match=rf"{who} needs a file path \(a str or a Path\), got .*Hint: e\.g\. "):
+            call()
+
+
+def test_write_idx_into_a_directory_or_an_empty_path(tmp_path):
+    with pytest.raises(ValueError, match=r"write_idx cannot write to .*: it is a directory\. Hint: name a file in it"):
+        write_idx(tmp_path, np.zeros(2, np.uint8))  # was IsADirectoryError from the rename of the temporary file
+    with pytest.raises(ValueError, match=r"write_idx got an empty path ''\. Hint"):
+        write_idx("", np.zeros(2, np.uint8))  # was OSError "Device or resource busy"
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
