@@ -16,7 +16,7 @@ import numpy as np
 
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
-from .feedback import Feedback, not_answered, not_written, number_answer, student_array, whole_answer
+from .feedback import Feedback, not_answered, not_written, num, number_answer, student_array, whole_answer
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix."
 
@@ -79,9 +79,9 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
     slips = _size_slips(h, k, s, p, op, d)
     whys = list(dict.fromkeys(why for guess, why in slips if guess != right and answer == guess))
     if whys:
-        return Feedback(False, f"you answered {answer} for {setting}; you " + " Or you ".join(whys) + _STUCK,
+        return Feedback(False, f"you answered {num(answer)} for {setting}; you " + " Or you ".join(whys) + _STUCK,
                         hints=hints)
-    return Feedback(False, f"you answered {answer} for {setting}. Count where the stamps start and how far the last "
+    return Feedback(False, f"you answered {num(answer)} for {setting}. Count where the stamps start and how far the last "
                            "one reaches, then cut and add." + _STUCK, hints=hints)
 
 

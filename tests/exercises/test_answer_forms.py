@@ -83,3 +83,14 @@ def test_a_function_returning_text_gets_not_yet(check, name):
 
 def test_student_array_passes_numbers_through():
     assert student_array([[1, 2]], "f", "an array").tolist() == [[1.0, 2.0]]
+
+
+def test_a_whole_answer_is_shown_as_the_student_wrote_it():
+    # number_answer returns a float; the message still says 7, not 7.0 (lesson 11's stored output)
+    assert check_message(conv_transpose.check_transpose_output_size(7, 6, 3, stride=2, padding=1, output_padding=1)
+                         ).startswith("you answered 7 for H=6")
+
+
+def check_message(result):
+    assert not result.correct
+    return result.message
