@@ -16,7 +16,7 @@ from cnnlib.functional.im2col import col2im, im2col
 from cnnlib.functional.padding import pad_nchw, unpad_nchw
 from cnnlib.functional.pooling_naive import avgpool2d_forward_naive, maxpool2d_backward_naive
 from cnnlib.gradcheck import check_layer, check_loss, numerical_gradient
-from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Dropout
+from cnnlib.layers import BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, MaxPool2D
 from cnnlib.losses import CrossEntropy
 from cnnlib.metrics import accuracy, confusion_matrix
 from cnnlib.optim import SGD, Adam
@@ -134,3 +134,10 @@ def test_conv_padding_given_as_a_list_or_numpy_int_saves_and_loads(tmp_path, pad
     model = Sequential([Conv2D(1, 2, 3, padding=padding, seed=0)])
     again = Sequential.load(model.save(tmp_path / "c.npz"))
     assert repr(again) == repr(model)
+
+
+@pytest.mark.parametrize("layer", [Conv2D(3, 4, 3), MaxPool2D(2), BatchNorm2D(3), BatchNorm1D(3)],
+                         ids=lambda layer: type(layer).__name__)
+def test_an_input_of_the_wrong_rank_always_gets_a_hint(layer):
+    with pytest.raises(ValueError, match=r"expects a [24]-D input .*got shape \(1, 3, 4, 4, 1\) \(5-D\)\. Hint: "):
+        layer.forward(np.ones((1, 3, 4, 4, 1)))

@@ -44,6 +44,10 @@ def check_ndim(x: np.ndarray, ndim: int, name: str, layout: str) -> None:
             hint = " Hint: for a single image add a batch axis with x[None]."
         elif ndim == 4 and x.ndim == 2:
             hint = " Hint: for one grayscale image use x[None, None]."
+        elif ndim == 2 and x.ndim == 4:
+            hint = " Hint: put Flatten() before it, or use BatchNorm2D for (N, C, H, W) maps."
+        else:
+            hint = f" Hint: the axes are {layout}; check the shape of what the previous layer or your data gives."
         raise ValueError(
             f"{name} expects a {ndim}-D input {layout}, got shape {tuple(x.shape)} ({x.ndim}-D).{hint}"
         )

@@ -96,7 +96,8 @@ class _BatchNorm(Layer):
         name = type(self).__name__
         if len(shape) != self._ndim:
             other = {2: "BatchNorm1D", 4: "BatchNorm2D"}.get(len(shape))
-            hint = f" Hint: use {other} for {len(shape)}-D inputs." if other else ""
+            hint = (f" Hint: use {other} for {len(shape)}-D inputs." if other else
+                    f" Hint: the axes are {self._layout}; check the shape of what the previous layer or your data gives.")
             raise ValueError(
                 f"{name} expects a {self._ndim}-D input {self._layout}, got shape {shape} ({len(shape)}-D).{hint}"
             )
