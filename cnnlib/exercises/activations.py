@@ -22,7 +22,7 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
              f"The answer: σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     if answer is None:
         return not_answered(f"your value of σ′({x:g})", hints=hints)
-    value = number_answer(answer, round(right, 3))
+    value = number_answer(answer)
     if abs(value - right) < 5e-4:
         return Feedback(True, f"σ({x:g}) = {s:.3f}, so σ′({x:g}) = {s:.3f} · (1 − {s:.3f}) = {right:.3f}.")
     mistakes = [

@@ -30,7 +30,7 @@ def check_pointwise_params(answer, in_channels: int, out_channels: int, bias: bo
              f"The answer: {formula}.")
     if answer is None:
         return not_answered(f"your count for Conv2D({in_channels}, {out_channels}, 1)", hints=hints)
-    got = whole_answer(answer, "a parameter count", 1_040, hints=hints)
+    got = whole_answer(answer, "a parameter count", hints=hints)
     if isinstance(got, Feedback):  # a number with a fraction
         return got
     if got == right:
@@ -61,7 +61,7 @@ def check_stacked_receptive_field(answer, n_layers: int, kernel_size: int = 3) -
              f"The answer: 1 + {n}·{k - 1} = {right}, the same as one {right}×{right} conv.")
     if answer is None:
         return not_answered(f"the receptive field of {n} stacked {k}×{k} convs (one number: its side)", hints=hints)
-    got = whole_answer(answer, "input pixels along one side", 5, hints=hints)
+    got = whole_answer(answer, "input pixels along one side", hints=hints)
     if isinstance(got, Feedback):  # a number with a fraction
         return got
     if got == right:

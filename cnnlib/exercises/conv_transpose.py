@@ -71,7 +71,7 @@ def check_transpose_output_size(answer, size: int, kernel_size: int, stride: int
     if answer is None:
         return not_answered(f"your output size for {setting}", hints=hints)
     right = conv_transpose_output_size(h, k, s, p, op, d)
-    answer = number_answer(answer, 14)
+    answer = number_answer(answer)
     if answer == right:
         return Feedback(True, f"{setting}: ({h} − 1)·{s} − 2·{p} + {effective_kernel_size(k, d) - 1} + {op} + 1 "
                               f"= {right}.", hints=hints)
@@ -212,7 +212,7 @@ def check_output_padding(answer, size: int, kernel_size: int, stride: int, paddi
              f"output_padding = {target} − {base}.")
     if answer is None:
         return not_answered(f"your output_padding for {setting}", hints=hints)
-    answer = whole_answer(answer, "output_padding counts rows", 1, hints=hints)
+    answer = whole_answer(answer, "output_padding counts rows", hints=hints)
     if isinstance(answer, Feedback):  # a number with a fraction
         return answer
     if answer == right:

@@ -130,7 +130,7 @@ def check_occlusion_positions(answer, size: int, patch: int, stride: int) -> Fee
              "forward passes in all.")
     if answer is None:
         return not_answered(f"the number of patch positions along one side for {setting}", hints=hints)
-    got = whole_answer(answer, "patch positions along one side", 3, hints=hints)
+    got = whole_answer(answer, "patch positions along one side", hints=hints)
     if isinstance(got, Feedback):  # a number with a fraction
         return got
     if got == right:

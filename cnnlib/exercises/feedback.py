@@ -94,40 +94,41 @@ def not_answered(what: str = "your answer", *, hints=()) -> Feedback:
                     hints=hints)
 
 
-def whole_answer(answer, what: str, example: int, *, hints=()) -> int | Feedback:
+def whole_answer(answer, what: str, *, hints=()) -> int | Feedback:
     """``answer`` as an int when it is a whole number (``9``, ``9.0``, ``np.int64(9)``).
 
     A number with a fraction (``2080.5``) is a wrong answer, not a wrong type: it gets the "Not yet" feedback
     to return, with the exercise's ``hints``. Anything else (a string, a list) is a ``TypeError``. ``what``
-    says what the number counts ("a parameter count"); ``example`` shows the expected form.
+    says what the number counts ("a parameter count"). Like :func:`number_answer`, the hint shows no number.
 
-    >>> whole_answer(9.0, "a count", 9)
+    >>> whole_answer(9.0, "a count")
     9
-    >>> whole_answer(2.5, "a count", 9).correct
+    >>> whole_answer(2.5, "a count").correct
     False
     """
     if not is_real_number(answer) or not math.isfinite(answer):
-        raise TypeError(f"answer must be a whole number ({what}), got {answer!r}. Hint: a number such as "
-                        f"{example}, or None while you work it out.")
+        form = "write the number without quotes" if isinstance(answer, str) else "write one whole number"
+        raise TypeError(f"answer must be a whole number ({what}), got {answer!r}. Hint: {form}, or None while you "
+                        "work it out.")
     if not float(answer).is_integer():
         return Feedback(False, f"you answered {float(answer):.12g}, but this answer is a whole number ({what})."
                         + (STUCK if hints else ""), hints=hints)
     return int(answer)
 
 
-def number_answer(answer, example) -> float:
+def number_answer(answer) -> float:
     """``answer`` as a float when it is one real number (``0.25``, ``np.float64(0.25)``, an array of one number).
 
-    Anything else is a ``TypeError`` that names what was received and shows the form expected: a string
-    (``"14"``), a bool, a list. ``example`` is a number of the expected form.
+    Anything else is a ``TypeError`` that names what was received and the form expected: a string (``"14"``),
+    a bool, a list. The hint shows no number: an example could be the answer.
 
-    >>> number_answer(np.float32(0.5), 0.25)
+    >>> number_answer(np.float32(0.5))
     0.5
     """
     if isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf":
         answer = answer.item()  # e.g. sigmoid(np.array([0.0])) * ...: one number in an array
     if not is_real_number(answer):
-        form = f"write it without quotes, {example}" if isinstance(answer, str) else f"one number such as {example}"
+        form = "write the number without quotes" if isinstance(answer, str) else "write one number (an int or a float)"
         raise TypeError(f"answer must be a number, got {answer!r} of type {type(answer).__name__}. Hint: {form}, "
                         "or None while you work it out.")
     return float(answer)

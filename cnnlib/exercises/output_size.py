@@ -42,7 +42,7 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
              f"The answer: {formula}.")
     if answer is None:
         return not_answered(f"your output size for {setting}", hints=hints)
-    value = number_answer(answer, 14)
+    value = number_answer(answer)
     if value == right:
         return Feedback(True, f"{setting}: {formula}.")
     if not value.is_integer():

@@ -76,7 +76,7 @@ def check_output_cell(row: int, col: int, answer, x=None, kernel=None, stride: i
              f"The answer: {products} = {num(right)}.")
     if answer is None:
         return not_answered(f"your value of out[{row}, {col}]", hints=hints)
-    answer = number_answer(answer, 3)
+    answer = number_answer(answer)
     if np.isclose(answer, right):
         return Feedback(True, f"out[{row}, {col}] = {num(right)}: the sum of {where} times the kernel, element by element.")
     slips = []  # every slip that gives this number, most telling first

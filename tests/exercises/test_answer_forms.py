@@ -33,12 +33,12 @@ def test_number_checkers_name_a_non_number_and_the_form_expected(checker, answer
 
 
 def test_a_quoted_number_is_told_to_drop_the_quotes():
-    with pytest.raises(TypeError, match="Hint: write it without quotes, 14"):
+    with pytest.raises(TypeError, match="Hint: write the number without quotes, or None while you work it out"):
         output_size.check_output_size("14", 28, 3, 2, 1)
 
 
 def test_one_number_in_an_array_is_a_number():
-    assert number_answer(np.array([0.25]), 0.25) == 0.25
+    assert number_answer(np.array([0.25])) == 0.25
     right = output_size.check_output_size(np.int64(14), 28, 3, 2, 1)
     assert right.correct
 
@@ -94,3 +94,24 @@ def test_a_whole_answer_is_shown_as_the_student_wrote_it():
 def check_message(result):
     assert not result.correct
     return result.message
+
+
+@pytest.mark.parametrize("checker", NUMBER_CHECKERS)
+def test_the_hint_for_a_wrong_form_shows_no_number(checker):
+    # an example number in the hint could be the very answer (e.g. 14 for 28 with K=3, S=2, P=1)
+    with pytest.raises(TypeError) as info:
+        NUMBER_CHECKERS[checker]("x")
+    hint = str(info.value).split("Hint:")[1]
+    assert not any(ch.isdigit() for ch in hint), hint
+
+
+@pytest.mark.parametrize("check", [
+    lambda a: building_blocks.check_pointwise_params(a, 64, 32),
+    lambda a: building_blocks.check_stacked_receptive_field(a, 2),  # 5: the example the hint used to show
+    lambda a: conv_transpose.check_output_padding(a, 4, 3, 2, 1, 8),
+])
+def test_the_hint_for_a_wrong_form_of_a_whole_answer_shows_no_number(check):
+    with pytest.raises(TypeError) as info:
+        check("5")
+    hint = str(info.value).split("Hint:")[1]
+    assert hint.startswith(" write the number without quotes") and not any(ch.isdigit() for ch in hint), hint

@@ -97,5 +97,5 @@ def test_whole_numbers_of_any_kind_are_read_as_answers():
     """np.int64 (from np.prod) and 9.0 are whole numbers: judged, not refused."""
     assert check_pointwise_params(np.int64(65_664), 512, 128)
     assert check_stacked_receptive_field(np.int64(9), 4) and check_stacked_receptive_field(9.0, 4)
-    with pytest.raises(TypeError, match=r"whole number.*Hint: a number such as"):
+    with pytest.raises(TypeError, match=r"whole number.*Hint: write "):
         check_stacked_receptive_field("9", 4)
