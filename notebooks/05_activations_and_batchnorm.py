@@ -180,11 +180,18 @@ for name, g in norms.items():
 # active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
 # and keep the sigmoid for the very end, where a probability is wanted.
 #
+# The weights matter as much as the activation here. These `Dense` layers start with cnnlib's default,
+# **He initialisation** (weights of variance $2/\text{fan\_in}$, lesson 08): ReLU zeroes about half of the
+# values, and the factor 2 makes up for that half, so the gradient keeps its size. With variance
+# $1/\text{fan\_in}$ instead, the same ReLU stack shrinks the gradient about tenfold over these ten layers,
+# and the sigmoid stack by more than the $\sigma'$ bound alone. The weights "partly make up for it" above only
+# under He's initialisation.
+#
 # ## Batch normalization
 #
 # **Batch normalization** (BN) makes every channel of a batch have mean 0 and variance 1, then lets the
-# network choose its own scale $\gamma$ and shift $\beta$. It reliably makes training faster and more
-# stable. *Why* it helps is less settled: its authors (Ioffe and Szegedy, 2015) said that the scale of the
+# network choose its own scale $\gamma$ and shift $\beta$. It usually makes training faster and more
+# stable (less so with very small batches, whose statistics are noisy). *Why* it helps is less settled: its authors (Ioffe and Szegedy, 2015) said that the scale of the
 # activations drifts as the weights change, so each layer must keep adapting to a moving input ("internal
 # covariate shift"), and BN removes that drift. Later work (Santurkar et al., 2018) disputes this, finding
 # that BN helps mainly by making the loss landscape smoother, so larger steps are safe. The course's
@@ -196,6 +203,10 @@ for name, g in norms.items():
 #
 # $\mu$ and $\sigma^2$ are the mean and the variance of the batch, $\epsilon$ (say $10^{-5}$) avoids a
 # division by zero, and $\gamma$, $\beta$ are learned parameters, like weights.
+#
+# Where does BN go? The implementation outline says it "normalizes the output of a previous activation
+# layer". That is one choice, not a rule: Ioffe and Szegedy put BN just *before* the nonlinearity, and
+# conv → BN → ReLU is the common order (lessons 09 and 12 use it). Both work.
 #
 # ### Which values share a mean?
 #
@@ -272,8 +283,10 @@ print("same numbers as BatchNorm2D (gamma=1, beta=0)?",
 # ### Why $\gamma$ and $\beta$?
 #
 # Forcing mean 0 and variance 1 could throw away something useful. With $\gamma = \sqrt{\sigma^2 + \epsilon}$
-# and $\beta = \mu$, BN gives back its input unchanged, so the network can always learn to undo it, or to
-# keep any scale in between:
+# and $\beta = \mu$, BN gives back its input unchanged, so the network *can* undo it, or keep any scale in
+# between. Exactly so only for one set of statistics: in training, $\mu$ and $\sigma^2$ change from batch to
+# batch while $\gamma$ and $\beta$ do not, so the $\gamma, \beta$ that undo one batch do not quite undo the
+# next (in evaluation mode, below, the statistics are fixed and the undoing is exact):
 
 # %%
 mu, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
@@ -283,16 +296,25 @@ print("gamma = std, beta = mean gives back x:", np.allclose(batchnorm2d_by_hand(
 # ## Training mode and evaluation mode
 #
 # In training, BN uses the batch's own $\mu$ and $\sigma^2$. After training we want predictions that do not
-# depend on which other images share the batch (or work on a single image), so BN also keeps **running
-# statistics**: buffers, not parameters, that the optimizer never touches. After every training batch,
-# with `momentum` $m = 0.1$ (PyTorch's convention):
+# depend on which other images share the batch, so BN also keeps **running statistics**: buffers, not
+# parameters, that the optimizer never touches. After every training batch, with `momentum` $m = 0.1$
+# (PyTorch's convention):
 #
 # $$\mu_{run} \leftarrow (1 - m)\,\mu_{run} + m\,\mu_{batch}, \qquad
 # \sigma^2_{run} \leftarrow (1 - m)\,\sigma^2_{run} + m\,\tfrac{n}{n - 1}\,\sigma^2_{batch}$$
 #
-# ($n = N H W$; the factor makes the running variance unbiased, as in PyTorch). In evaluation mode, BN
-# normalises with $\mu_{run}, \sigma^2_{run}$: a fixed scale and shift per channel. Watch the running mean
-# move from 0 towards the true means (0, 4, −2) over a few training batches:
+# ($n = N H W$; the factor makes the running variance unbiased, as in PyTorch). Keras, which the course's
+# theory notes use, counts the other way: its `BatchNormalization(momentum=0.99)` is the weight of the *old*
+# value, so Keras's 0.99 is PyTorch's 0.01, and PyTorch's 0.1 is Keras's 0.9. In evaluation mode, BN
+# normalises with $\mu_{run}, \sigma^2_{run}$: a fixed scale and shift per channel, whose backward is just
+# $dx = dout \cdot \gamma / \sqrt{\sigma^2_{run} + \epsilon}$. (In training each output depends on the whole
+# batch through $\mu$ and $\sigma^2$, so the backward has more terms: lesson 06's bug 5 shows them, gradient-checked.)
+#
+# The implementation outline's `batch_normalization` has no running statistics and no evaluation mode: it
+# always normalises with the statistics of what it is given. Give it one image and every value equals its
+# own mean along `axis=0`, the variance is 0, and it returns $\beta$ for *every* input, without an error.
+#
+# Watch the running mean move from 0 towards the true means (0, 4, −2) over a few training batches:
 
 # %%
 rng = np.random.default_rng(2)
@@ -305,8 +327,9 @@ for step in range(1, 31):
         print(f"after {step:>2} batches: running_mean = {bn.running_mean.round(2) + 0.0}")  # + 0.0: no "-0."
 
 # %% [markdown]
-# In evaluation mode the output no longer depends on the rest of the batch, and one image on its own is
-# fine. In training mode, one value per channel has no variance to normalise with, and `cnnlib` says so:
+# In evaluation mode the output no longer depends on the rest of the batch. In training mode a single image
+# is normalised by its own statistics (its $H \cdot W$ values per channel), and updates the running
+# averages with them; with one pixel per channel there is no variance to normalise with, and `cnnlib` says so:
 
 # %%
 one_image = x[:1, :, :1, :1]  # one sample, one pixel per channel

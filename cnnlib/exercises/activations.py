@@ -5,6 +5,7 @@ True
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -30,13 +31,23 @@ def check_sigmoid_grad(answer, x: float = 0.0) -> Feedback:
         (1 - s, "that is 1 − σ(x); multiply it by σ(x)."),
         (x * (1 - x), "you put x into x(1 − x); the formula uses σ(x): σ(x)(1 − σ(x))."),
         (-right, "wrong sign: σ is increasing everywhere, so its slope is positive."),
+        (1 - s * s, "that is 1 − σ(x)², the form of tanh′ (1 − tanh²); the sigmoid's is σ(x)(1 − σ(x))."),
     ]
+    if x != 0:
+        mistakes.append((0.25, "that is σ′(0) = ¼, the steepest slope, at x = 0; away from 0 the sigmoid is flatter."))
     for guess, why in mistakes:
         if abs(value - guess) < 5e-4:
             return Feedback(False, f"you answered {value:g}; {why}" + STUCK, hints=hints)
     if abs(value - right) < 2e-3:  # 0.196 for 0.19661: the method is right, the last digit is not
         return Feedback(False, f"you answered {value:g}: close, but the check wants 3 correct decimals. Keep all the "
                                "digits of σ(x) until the end, then round (do not cut off)." + STUCK, hints=hints)
+    decimals = len(f"{value:.6f}".rstrip("0").split(".")[1])
+    scale = 10 ** decimals
+    early = {round(right * scale) / scale} | ({math.floor(right * scale) / scale} if decimals == 2 else set())
+    if decimals in (1, 2) and value in early:  # 0.2 or 0.19 for 0.197: right method, rounded or cut off too early
+        return Feedback(False, f"you answered {value:g}, which is σ′({x:g}) = {right:.3f} with {decimals} "
+                               f"decimal{'s' if decimals != 1 else ''}: right method; give 3 decimals." + STUCK,
+                        hints=hints)
     return Feedback(False, f"you answered {value:g}. Compute s = σ({x:g}) = 1/(1 + e^(−{x:g})) first, then "
                            "s(1 − s)." + STUCK, hints=hints)
 
@@ -49,6 +60,9 @@ _AXES_MISTAKES = {
     (2, 3): "that averages over each image's own map: one mean per (sample, channel). That is instance "
             "normalization; batch norm pools the whole batch.",
     (1, 2, 3): "that averages over everything in one sample: that is layer normalization, one mean per sample.",
+    (0, 1, 2): "that is the answer for channels-last (N, H, W, C) arrays, the layout of the theory notes' "
+               "Keras model (and TensorFlow): there the channel is the last axis. cnnlib, like PyTorch, stores "
+               "NCHW, where the channel is axis 1.",
     (0, 1, 2, 3): "that is one mean for the whole tensor: the channels would share statistics, although each "
                   "channel is a different feature with its own scale.",
 }
@@ -69,7 +83,7 @@ def check_bn_axes(answer, shape=(8, 3, 4, 4)) -> Feedback:
              "The answer: axis=(0, 2, 3), over the samples and every position.")
     if answer is None:
         return not_answered("a tuple of axes, e.g. (0, 1)", hints=hints)
-    given = list(answer) if isinstance(answer, (tuple, list)) else [answer]
+    given = list(answer) if isinstance(answer, (tuple, list, np.ndarray)) else [answer]
     if not all(isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in given):
         raise TypeError(f"answer must be a tuple of axis numbers (whole numbers), got {answer!r}. "
                         "Hint: e.g. (0, 1), or None while you work it out.")

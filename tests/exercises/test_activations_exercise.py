@@ -1,4 +1,5 @@
 """Lesson 05's checkers: the sigmoid's slope, batch norm's axes."""
+import numpy as np
 import pytest
 
 from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
@@ -54,3 +55,19 @@ def test_sigmoid_and_bn_axes_checkers_give_staged_hints_with_the_answer_last():
     axes = check_bn_axes((1,))
     assert not axes and ".hint(1)" in axes.message and "(0, 2, 3)" in axes.hint(3)
     assert "(0, 2, 3)" not in axes.hint(1) + axes.hint(2)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (0.25, "that is σ′(0) = ¼, the steepest slope"),  # the maximum, just stated in the lesson
+    (0.466, "the form of tanh′"),  # 1 − σ(1)²
+    (0.2, "with 1 decimal: right method; give 3 decimals"),
+    (0.19, "with 2 decimals: right method; give 3 decimals"),
+])
+def test_sigmoid_grad_slips_at_x_1_get_their_own_diagnosis(answer, words):
+    result = check_sigmoid_grad(answer, x=1.0)
+    assert not result.correct and words in result.message, result.message
+
+
+def test_bn_axes_channels_last_slip_and_an_array_answer():
+    assert "channels-last (N, H, W, C)" in check_bn_axes((0, 1, 2)).message
+    assert check_bn_axes(np.array([0, 2, 3])).correct
