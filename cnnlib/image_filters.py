@@ -35,7 +35,7 @@ DESCRIPTIONS = {
     "identity": "copies the input: a 1 in the centre, 0 elsewhere",
     "box_blur": "average of the 3×3 neighbourhood: blurs",
     "gaussian": "weighted average, centre counts most: a smoother blur",
-    "sharpen": "centre minus its neighbours, plus the centre: boosts edges",
+    "sharpen": "4 × centre minus its 4 neighbours (an edge map), plus the centre: boosts edges",
     "sobel_x": "right minus left: vertical edges (brightness changing along x)",
     "sobel_y": "bottom minus top: horizontal edges (brightness changing along y)",
     "laplacian": "neighbours minus 4 × centre: edges in every direction, 0 on flat regions",

@@ -17,8 +17,8 @@
 # # 03 · Filters and feature maps
 #
 # Before networks learned their kernels, image processing used hand-made ones: blur, sharpen, edge
-# detectors. They are the best way to see what a convolution *does*, and a trained CNN's first layer ends up
-# learning kernels that look much like them. In this lesson you:
+# detectors. They are the best way to see what a convolution *does*, and some of the kernels a trained CNN's
+# first layer learns look like them (lesson 09 looks). In this lesson you:
 #
 # - filter a real photograph with the classic 3×3 kernels, using `cnnlib`'s `Conv2D`;
 # - change the kernel, stride and padding live and watch the feature map;
@@ -71,7 +71,8 @@ for name in ALL_KERNEL_NAMES:
 # - sum 1 (identity, blurs, sharpen): the output keeps the brightness.
 # - sum 2 (brighten): twice as bright; sum 0.5 (darken): half as bright.
 # - sum 0 (Sobel, Laplacian): a flat patch gives **0**; only changes in brightness (edges) respond, with a
-#   sign: positive or negative.
+#   sign: positive or negative. (The Laplacian also gives 0 on a steady ramp of brightness: it responds to
+#   *changes* of the slope, such as the two sides of a thin line.)
 #
 # ## Seeing brightness needs a fixed colour scale
 #
@@ -112,7 +113,12 @@ show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], ncols
 # %% [markdown]
 # ## Derive, check, switch
 #
-# **Derive**: lesson 01's double loop works on a photo too (with zero padding of 1, so the size is kept):
+# **Derive**: lesson 01's double loop works on a photo too (with zero padding of 1, so the size is kept). It
+# is a cross-correlation (lesson 01): the kernel is *not* flipped, like `Conv2D`. That matters for the signs
+# below: "right minus left" is Sobel x applied this way; a true convolution (`scipy.signal.convolve2d`, say)
+# flips the kernel and gives exactly the negative map. (The course's from-scratch notes call their `*` a
+# convolution, and the theory notes' "2D Convolution Equation" is a cross-correlation: lesson 01 sorts this
+# out.)
 
 # %%
 def corr2d(x, k):
@@ -148,9 +154,9 @@ show(filter_view("sobel_x", stride=1, padding=1))  # the widget below starts her
 # Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
 # darker (on the fixed scale $-1 \ldots +1$: the arrows on the colour bar mark the strongest edges, beyond
 # $\pm 1$): the vertical edges of the flag stripes, the collar, the face. The red line down the left border
-# and the blue one down the right border are made by the padding: the image is bright there, and the zeros
-# added beyond it look like a sudden rise from black (left) or drop to black (right), edges that are not in the
-# photo.
+# and the blue one down the right border are made by the padding: the image is not black there (mid-grey),
+# and the zeros added beyond it look like a sudden rise from black (left) or drop to black (right), edges that
+# are not in the photo.
 #
 # ## The filter widget
 #
@@ -171,7 +177,7 @@ filter_widget()
 #   through them again: `identity` and `brighten` look the same, only the colour bar's top changes (1 → 2).
 # - Type your own weights, starting from `identity`: put 3 in the centre (sum 3), or set the centre to 0 and
 #   0.25 in all four corners (sum 1: a blur).
-# - `gaussian` then `sharpen` (opposites); `sobel_y` (horizontal edges); stride 2 and 3 (the map shrinks,
+# - `gaussian` then `sharpen` (roughly opposite effects); `sobel_y` (horizontal edges); stride 2 and 3 (the map shrinks,
 #   detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one pixel).
 
 # %% [markdown]
@@ -260,7 +266,8 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
 #
 # After a convolution comes an activation, usually **ReLU**: $\mathrm{ReLU}(z) = \max(0, z)$. On an edge map
 # it keeps the positive responses (red) and sets the negative ones (blue) to 0. Top: the edge maps; bottom:
-# after ReLU, all six on one colour scale (its limits are on the colour bar).
+# after ReLU, all six on one colour scale (its limits are on the colour bar: wider than the fixed
+# $-1 \ldots +1$ above, so the same edges look fainter here).
 
 # %%
 edge_names = ["sobel_x", "sobel_y", "laplacian"]
@@ -271,18 +278,25 @@ show(draw_feature_maps(np.concatenate([edge_maps, activated]),
 
 # %%
 for name, a in zip(edge_names, activated):
-    print(f"ReLU({name}): {np.mean(a == 0):.0%} of the pixels are 0")  # about half: edges have two sides
+    print(f"ReLU({name}): {np.mean(a == 0):.0%} of the pixels are 0")
 
 # %% [markdown]
+# About half, and not because of the edges: a kernel whose weights sum to 0 gives a map that averages about
+# 0, and most pixels lie on nearly flat regions, where the faint responses split evenly between the two
+# signs. The edges show what ReLU throws away: `ReLU(sobel_x)` keeps only the dark-to-bright edges (left to
+# right) and drops every bright-to-dark one, such as half of each stripe's outline. To keep those too, the
+# layer needs a second filter with the kernel negated.
+#
 # Without the activation, two convolutions in a row would be just one bigger convolution (they are both
-# linear). ReLU is what lets the next layer combine these maps into something new, like "a vertical edge
+# linear; exactly so away from the border, where the zero padding of each step differs). ReLU is what lets the next layer combine these maps into something new, like "a vertical edge
 # next to a horizontal one".
 #
 # ## Summary
 #
 # - A kernel is a small pattern detector; its feature map shows where the pattern is.
 # - Weights summing to 1 keep brightness (blur, sharpen); summing to 0 detect change (edges).
-# - A filter's depth equals the input's channels: $3 \times 3 \times 3$ for RGB.
+# - A filter's depth equals the input's channels (in an ordinary convolution, PyTorch's `groups=1`):
+#   $3 \times 3 \times 3$ for RGB.
 # - $N$ filters give $N$ feature maps; ReLU keeps the positive responses.
 #
 # Next: **`04_pooling`**, shrinking feature maps while keeping what matters.

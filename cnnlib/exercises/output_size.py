@@ -73,6 +73,10 @@ def check_output_size(answer, size: int, kernel_size: int, stride: int = 1, padd
         whys.remove(DIVIDED)
     if whys:  # two slips can give the same number (28 // 2 = 14 = ⌈25/2⌉ + 1): name both
         return Feedback(False, f"you answered {int(value)} for {setting}; {' Or: '.join(whys)}" + STUCK, hints=hints)
+    if value == h:  # "padding keeps the size", after seeing it do so at stride 1
+        return Feedback(False, f"you answered {h}, the input size: padding keeps the size only when S = 1 and "
+                               f"2P = K_eff − 1; here S = {s}, P = {p} and K_eff = {k_eff}, so use "
+                               "⌊(H + 2P − K_eff)/S⌋ + 1." + STUCK, hints=hints)
     return Feedback(False, f"you answered {int(value)} for {setting}. Use H_out = ⌊(H + 2P − K_eff)/S⌋ + 1 with "
                            f"{kernel}." + STUCK, hints=hints)
 

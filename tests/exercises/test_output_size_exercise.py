@@ -132,3 +132,10 @@ def test_output_size_names_every_slip_that_gives_the_number_once():
     """14 for H = 28, K = 3, S = 2 is rounding up and also Keras' ⌈H/S⌉; 'H divided by S' says the same again."""
     message = check_output_size(14, size=28, kernel_size=3, stride=2).message
     assert "rounded up" in message and "⌈H/S⌉" in message and "you divided the input size" not in message
+
+
+def test_the_input_size_as_an_answer_is_named():
+    # lesson 03: after padding 1 kept 150 x 128, "padding keeps the size" is a likely slip at stride 2
+    result = check_output_size(150, 150, 11, stride=2, padding=4)
+    assert not result.correct and result.message.startswith("you answered 150, the input size: padding keeps the "
+                                                            "size only when S = 1 and 2P = K_eff − 1")
