@@ -258,8 +258,10 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
 # (0) wherever the photo is flat.
 #
 # In a CNN nobody chooses these numbers: the network **learns** its filters from data. Lesson 09 draws the
-# first layer's filters: after its short training they are still close to their random start; trained on all
-# the data (`FULL_DATA = True` there), several come to resemble these edge detectors, and others stay noisy.
+# first layer's filters: after its short training they are still close to their random start, and even after
+# 10 epochs on all the data they have not moved far. A few look like these edge detectors, mostly because the
+# random start already held such patterns and training sharpened them; one, in lesson 09's run, became an
+# edge detector during training.
 
 # %% [markdown]
 # ## ReLU on feature maps
