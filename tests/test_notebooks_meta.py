@@ -214,3 +214,11 @@ def test_slip_demos_do_not_answer_the_exercise_beside_them(notebook):
             checked += 1
     if path.stem.startswith(("11_", "12_", "13_")):
         assert checked, f"{path.name}: no exercise/demo pair was found; the test no longer reads the lesson"
+
+
+def test_make_notebooks_with_a_missing_lesson_says_so_without_a_traceback():
+    made = subprocess.run([sys.executable, "tools/run_notebooks.py", "notebooks/nope.ipynb"], cwd=NOTEBOOK_DIR.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 2, made.stderr
+    assert "no such notebook: notebooks/nope.ipynb" in made.stderr and "Hint: NB=notebooks/" in made.stderr
+    assert "Traceback" not in made.stderr

@@ -89,6 +89,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: all in notebooks/)")
     args = parser.parse_args(argv)
+    missing = [str(p) for p in notebook_paths(args.notebooks) if not p.exists() and not p.with_suffix(".py").exists()]
+    if missing:
+        lessons = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        parser.error(f"no such notebook: {', '.join(missing)} (neither the .ipynb nor its .py pair exists). "
+                     f"Hint: NB=notebooks/{lessons[0] if lessons else '02_stride_padding_output_size.ipynb'}; "
+                     "the lessons are in notebooks/.")
     failed = []
     for ipynb in notebook_paths(args.notebooks):
         sync_pair(ipynb)
