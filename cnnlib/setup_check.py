@@ -89,9 +89,9 @@ def dataset_report() -> list[tuple[str, str, bool, str]]:
         if all((Path(directory) / f"{n}.gz").is_file() or (Path(directory) / n).is_file() for n in names):
             return [("fashion-mnist", "damaged", False,
                      f"the files in {directory} cannot be read or fail their checksum (an interrupted download?): "
-                     "delete them and lesson 08 downloads them again, or fix their permissions")]
+                     "delete them and lesson 07 downloads them again, or fix their permissions")]
     return [("fashion-mnist", "not yet", True,
-             "lesson 08 downloads it (about 30 MB) the first time; offline? `apt install dataset-fashion-mnist`, "
+             "lesson 07 downloads it (about 30 MB) the first time; offline? `apt install dataset-fashion-mnist`, "
              "or put the four .gz files in a folder and set CNNLIB_DATA to it")]
 
 
