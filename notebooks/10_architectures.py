@@ -161,7 +161,9 @@ for name, shape, n in summary.rows:
 # combine earlier features into parts of objects, of which there are many more kinds. So: few filters early,
 # more filters deep (16–32 then 64–128 is typical).
 #
-# The theory material also warns that 32 filters on a tiny raw input are wasteful. We can check it: on a
+# The theory material also warns that 32 filters on a tiny raw input are wasteful, "because the input lacks
+# enough information (16 pixels) to generate 32 unique, meaningful features". The warning is fair, but the
+# limit it names is not the right one. We can check it: on a
 # 4×4 one-channel input a 3×3 filter fits in only $2 \times 2 = 4$ places, so each output map has 4 numbers.
 # Each map is one filter's 9 weights applied to the same 4 windows. Stack the 32 filters as the rows of $W$
 # ($32 \times 9$) and the 4 windows as the columns of im2col ($9 \times 4$): the 32 maps are the rows of
@@ -172,6 +174,14 @@ for name, shape, n in summary.rows:
 # 9 weights, so at most 9 of them are independent, and the maps of the other 23 are fixed combinations of
 # those 9 maps, whatever the image. (Both hold before the bias and the activation; the cell below uses no bias
 # and no ReLU.)
+#
+# So the limit is 4 here (the window positions), not the 16 pixels, and the second limit has nothing to do with
+# the image being tiny: the from-scratch notes' first layer, 32 filters of $3 \times 3$ on one channel, gives
+# at most 9 independent maps on a 28×28 image too, and this lesson's first layer, 32 filters of
+# $3 \times 3 \times 3 = 27$ weights, at most 27. In general, before the bias and the activation, at most
+# $\min(\text{window positions},\ K \cdot K \cdot C_{in})$ maps are independent. The bias and ReLU are what make
+# the other filters worth having: after $\max(0, \cdot)$ a map is no longer a linear combination of the
+# others.
 
 # %%
 tiny_input = np.random.default_rng(0).random((1, 1, 4, 4))
@@ -297,5 +307,6 @@ print("flatten (H, W, C):", fmap.transpose(1, 2, 0).reshape(-1))
 # - The theory material's network has 122,570 parameters, more than half of them in the first dense layer.
 # - Stacking 3×3 convs and 2×2 pools lets the last conv layer see 18×18 pixels with small kernels.
 # - Filters double as the image shrinks: few simple features early, many complex ones deep.
-# - Moving to PyTorch is mostly renaming; moving to Keras also means channels last, weights
-#   `(KH, KW, C_in, C_out)` and the softmax inside the model.
+# - Moving to PyTorch is mostly renaming; moving to Keras also means channels last and weights
+#   `(KH, KW, C_in, C_out)`. The theory notes' Keras model puts the softmax inside the model; to match
+#   PyTorch and cnnlib, end with a plain `Dense(10)` and use `from_logits=True` in the loss.
