@@ -78,21 +78,23 @@ def frontend_report() -> list[tuple[str, str, bool, str]]:
 
 
 def dataset_report() -> list[tuple[str, str, bool, str]]:
-    """Whether Fashion-MNIST (lessons 08 and 09) is already on disk. Not having it yet is fine when online."""
+    """Whether Fashion-MNIST (lessons 07 to 09) is already on disk. Not having it yet is fine when online."""
     from cnnlib.datasets import mnist
 
     good = mnist.find_local(mnist.FASHION_MNIST)  # every file there readable and of the right SHA-256
     names = list(mnist.FASHION_MNIST.files)
     for directory, why in mnist.search_dirs(mnist.FASHION_MNIST):
-        if good is not None and Path(directory) == Path(good):
+        if good is not None and Path(directory) == Path(good):  # the loader takes this copy, damaged ones or not
             return [("fashion-mnist", f"found ({why})", True, str(directory))]
+    for directory, why in mnist.search_dirs(mnist.FASHION_MNIST):
         if all((Path(directory) / f"{n}.gz").is_file() or (Path(directory) / n).is_file() for n in names):
             return [("fashion-mnist", "damaged", False,
                      f"the files in {directory} cannot be read or fail their checksum (an interrupted download?): "
                      "delete them and lesson 07 downloads them again, or fix their permissions")]
     return [("fashion-mnist", "not yet", True,
-             "lesson 07 downloads it (about 30 MB) the first time; offline? `apt install dataset-fashion-mnist`, "
-             "or put the four .gz files in a folder and set CNNLIB_DATA to it")]
+             "lesson 07 downloads it (about 30 MB) the first time; offline? `sudo apt install dataset-fashion-mnist` "
+             "(Debian, Ubuntu), or put the four .gz files in DIR/fashion-mnist/ and start Jupyter with "
+             "CNNLIB_DATA=DIR set")]
 
 
 def check_environment() -> bool:

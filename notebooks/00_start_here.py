@@ -36,13 +36,15 @@
 #
 # ## The course's three documents
 #
-# The lessons follow the three handouts the course is built from, and say plainly where one of them slips:
+# The lessons follow the three handouts the course is built from (your instructor hands them out; they are
+# not part of this repository), and say plainly where one of them slips:
 #
 # - **the from-scratch notes** ("Implementing CNNs from Scratch", also called the implementation outline):
-#   numpy code for a convolution, max pooling and batch norm, and a network for 28×28×1 images (lessons 01,
-#   02, 04, 05, 09);
-# - **the theory notes** (also called the theory material): the sliding window, output sizes, the 4×4 ⋆ 2×2
-#   example, the shape table of a 32×32×3 network and its Keras model (lessons 01, 02, 04, 10);
+#   numpy code for a convolution, max pooling and batch norm, and the layers of a network for 28×28×1 images,
+#   listed without code (lessons 01, 02, 03, 04, 05, 07, 09);
+# - **the theory notes** ("Convolutional Neural Networks (CNNs) Theory and Basics", also called the theory
+#   material): the sliding window, output sizes, the example of a 4×4 input and a 2×2 kernel, the shape table
+#   of a 32×32×3 network and its Keras model (lessons 01, 02, 03, 04, 05, 10);
 # - **the practical guide** ("Key Concepts in CNNs: A Practical Guide"): a cross-correlation layer, ReLU, the
 #   forward and backward pass, cross-entropy, and the training and test loops (lessons 01, 05, 06, 08, 09).
 
@@ -55,7 +57,7 @@
 # $1 \cdot 1 + 2 \cdot 0 + 0 \cdot (-1) + 1 \cdot 1 = 2$.
 #
 # **Exercise.** Write it as two loops, over the rows `m` and the columns `n` of the kernel. Replace the `...`
-# with your code, run the cell, then run the check below it.
+# with your code, run the cell (click in it, then press Shift+Enter), then run the check below it the same way.
 
 # %% tags=["presentation-hide"]
 def multiply_and_add(patch, kernel):

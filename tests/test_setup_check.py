@@ -93,3 +93,29 @@ def test_empty_or_cut_off_dataset_files_are_flagged_not_found(monkeypatch, tmp_p
     monkeypatch.setattr(mnist, "search_dirs", lambda spec, data_dir=None: [(tmp_path, "cache")])
     (row,) = setup_check.dataset_report()
     assert row[1] == "damaged" and row[2] is False and "fail their checksum" in row[3] and str(tmp_path) in row[3]
+
+
+def test_a_damaged_copy_before_a_good_one_is_not_called_damaged(monkeypatch, tmp_path):
+    """The loader skips a damaged copy (a junk cache) and takes the good one after it: so does the report."""
+    from cnnlib.datasets import mnist
+
+    content = b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x03"
+    junk, good = tmp_path / "cache", tmp_path / "system"
+    junk.mkdir(), good.mkdir()
+    (junk / "train-images-idx3-ubyte.gz").write_bytes(b"")
+    (good / "train-images-idx3-ubyte").write_bytes(content)
+    monkeypatch.setattr(mnist, "FASHION_MNIST", _one_file_spec(tmp_path, content))
+    monkeypatch.setattr(mnist, "search_dirs", lambda spec, data_dir=None: [(junk, "cache"), (good, "system copy")])
+    (row,) = setup_check.dataset_report()
+    assert row[1] == "found (system copy)" and row[2] is True and row[3] == str(good)
+
+
+def test_the_cnnlib_data_advice_names_the_subfolder_the_loader_reads(monkeypatch, tmp_path):
+    from cnnlib.datasets import mnist
+
+    monkeypatch.setattr(mnist, "search_dirs", lambda spec, data_dir=None: [(tmp_path, "cache")])
+    (row,) = setup_check.dataset_report()
+    assert "DIR/fashion-mnist/" in row[3] and "CNNLIB_DATA=DIR" in row[3]
+    monkeypatch.undo()  # the real search_dirs: $CNNLIB_DATA's fashion-mnist/ subfolder, as the advice says
+    monkeypatch.setenv("CNNLIB_DATA", str(tmp_path))
+    assert (tmp_path / "fashion-mnist", "$CNNLIB_DATA") in mnist.search_dirs(mnist.FASHION_MNIST)

@@ -259,7 +259,7 @@ HINTS = {
     ),
     "function_other": (
         "{why}",
-        "compute that cell by hand, then print what your function computes for it, step by step.",
+        "compute that case (or that output cell) by hand, then print what your function computes for it, step by step.",
         "compare your code with the formula above the exercise, line by line.",
     ),
     # -- anything else -----------------------------------------------------------------------------------------

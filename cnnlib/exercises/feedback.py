@@ -8,8 +8,11 @@ The texts of the hints live in :mod:`cnnlib.exercises.bug_hints`.
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import math
+import textwrap
+import traceback
 
 import numpy as np
 
@@ -141,6 +144,8 @@ def student_array(got, name: str, expected: str) -> np.ndarray | Feedback:
     "corr2d returned 'x' (a str), not numbers: it should return the output array."
     """
     try:
+        if isinstance(got, (str, bytes)):  # "2.0" would convert: a number written as text is still text
+            raise TypeError
         return np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, f"{name} returned {got!r:.60} (a {type(got).__name__}), not numbers: it should "
@@ -164,19 +169,37 @@ def not_written(name: str, *, hints=(), solution_code: str | None = None, fn=Non
 
 
 def _still_a_skeleton(fn) -> bool:
-    """True when ``fn``'s source still has a placeholder line (``...``, ``pass`` or ``raise NotImplementedError``,
-    with an optional comment), or is not available.
+    """True when ``fn``'s body holds nothing but what the lessons' skeletons hold (``...``, ``pass``,
+    ``raise NotImplementedError``, a docstring, comments, ``KH, KW = kernel.shape``), or its source is not
+    available.
 
-    A lambda cannot forget its ``return``: one that gives None stands for the skeleton.
+    A body with any other line was written, even with a placeholder left in it. A lambda cannot forget its
+    ``return``: one that gives None stands for the skeleton.
     """
     if getattr(fn, "__name__", "") == "<lambda>":
         return True
     try:
-        source = inspect.getsource(fn)
-    except (OSError, TypeError):  # a built-in or a function typed into a console: assume the skeleton
+        source = textwrap.dedent(inspect.getsource(fn))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):  # a built-in or a function typed into a console: assume the skeleton
         return True
-    placeholders = ("...", "pass", "raise NotImplementedError", "raise NotImplementedError()")
-    return any(line.split("#", 1)[0].strip() in placeholders for line in source.splitlines())
+    func = next((node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if func is None:
+        return True
+
+    def placeholder(stmt) -> bool:  # a line the lessons' skeletons hold: ..., pass, raise, KH, KW = k.shape
+        if isinstance(stmt, ast.Pass):
+            return True
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "shape":
+            return True
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            return stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)  # ... or a docstring
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+        return False
+
+    return all(placeholder(stmt) for stmt in func.body)
 
 
 # -- the write-a-function exercises (lessons 00 and 01) -------------------------------------------------------
@@ -202,7 +225,16 @@ def call_student(fn, *args):
     except NotImplementedError:
         return None, None  # the skeleton: not written yet
     except Exception as exc:  # the student's code: report, don't crash the lesson
-        return None, f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}{_where_it_raised(fn, exc)}"
+
+
+def _where_it_raised(fn, exc: Exception) -> str:
+    """`` at the line `...` of your function``: the last line of ``fn``'s own code in the traceback, or ""."""
+    code = getattr(fn, "__code__", None)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if code is not None and f.filename == code.co_filename]
+    if not frames or not (frames[-1].line or "").strip():
+        return ""
+    return f", at the line `{frames[-1].line.strip()}` of your function"
 
 
 def num(v) -> str:

@@ -75,3 +75,19 @@ def test_a_student_stuck_before_answering_gets_the_staged_hints(name):
     hints = [str(result.hint(level)) for level in (1, 2, 3)]
     assert not any(h.startswith("nothing to hint") for h in hints), hints
     assert len(set(hints)) == 3
+
+
+def test_code_written_with_the_placeholder_left_in_is_not_called_unwritten():
+    from cnnlib.exercises.window import check_multiply_and_add
+
+    def written_but_placeholder_left(patch, kernel):
+        KH, KW = kernel.shape
+        total = 0
+        for m in range(KH):
+            for n in range(KW):
+                total += patch[m, n] * kernel[m, n]
+        print(total)
+        ...
+
+    result = check_multiply_and_add(written_but_placeholder_left)
+    assert "returned None" in result.message and "not written yet" not in result.message

@@ -46,7 +46,13 @@ def _sum(patch, k):
     (lambda p, k: float(p.sum()), "window_no_weights", "without the weights"),
     (lambda p, k: p * k, "window_no_sum", "the answer is one number"),
     (lambda p, k: _sum(p, k[::-1, ::-1]), "window_rotated", "rotated by 180°"),
-    (lambda p, k: _sum(p[:, :1], k[:, :1]), "window_partial", "last row left out"),  # on 2×2 the same
+    # on the lesson's 2×2 case this gives what leaving out the last row gives: the other cases tell them apart
+    (lambda p, k: _sum(p[:, :1], k[:, :1]), "window_partial", "only the first column"),
+    (lambda p, k: _sum(p[-1:], k[-1:]), "window_partial", "only the last row"),
+    (lambda p, k: float((p * k)[-1, -1]), "window_partial", "`total = ...` where `total += ...` adds up"),
+    (lambda p, k: float((p * k)[0, 0]), "window_partial", "a `return` inside the loops"),
+    (lambda p, k: float(int(_sum(p, k))), "function_other", "a whole number where the sum has a fraction"),
+    (lambda p, k: np.dot(p, k), "function_other", "not even the products"),
     (lambda p, k: _sum(p[:-1], k[:-1]), "window_partial", "the last row left out"),
     (lambda p, k: sum(p[m, n] * k[m, n] for m in range(k.shape[0]) for n in range(k.shape[0])), "window_partial",
      "last column left out"),  # range(KH) for the columns of a 2×3 kernel
