@@ -18,7 +18,7 @@ def _as_array(answer, what: str) -> np.ndarray:
         grid = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r}. {hint}") from None
-    if grid.ndim != 2 or isinstance(answer, (str, bool)):
+    if grid.ndim != 2:  # a number or a flat list
         raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {answer!r} "
                         f"({grid.ndim}-D). {hint}")
     return grid

@@ -114,9 +114,10 @@ def _name_the_slip(missed: list, wrong, generic: bool = True) -> Feedback | None
         message = (f"on {name} you returned {num(value)}, the right sum is {num(right)}: a whole number where the "
                    "sum has a fraction. An int() (or an integer array) somewhere drops the fractions.")
         return wrong("function_other", message, why=message)
-    per_case = [[(guess is None or np.isclose(value, guess), guess is not None) for _, _, guess in _slips(patch, k)]
-                for _, patch, k, value, _ in missed]
-    slips = _slips(missed[0][1], missed[0][2])
+    case_slips = [_slips(patch, k) for _, patch, k, _, _ in missed]
+    per_case = [[(guess is None or np.isclose(m[3], guess), guess is not None) for _, _, guess in slips_of_case]
+                for m, slips_of_case in zip(missed, case_slips)]
+    slips = case_slips[0]  # the same slips in the same order for every case; only their sums differ
 
     def explains(i: int) -> bool:  # right on every case it applies to, and it applies to one at least
         return all(case[i][0] for case in per_case) and any(case[i][1] for case in per_case)

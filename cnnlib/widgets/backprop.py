@@ -26,7 +26,8 @@ import numpy as np
 from ..demos.conv_backward import ConvBackward, cell_equations, conv_backward_steps
 from .._checks import check_positive_int
 from ..viz.backprop import draw_backward_cell, draw_backward_pass, full_dout_title
-from .view_widget import ViewWidget, cache_by_value, play_slider, sliders
+from .value_cache import cache_by_value
+from .view_widget import ViewWidget, play_slider, sliders
 
 #: Slider ranges (min, max).
 RANGES = {"stride": (1, 3), "padding": (0, 2)}

@@ -16,7 +16,8 @@ import numpy as np
 from .._checks import check_positive_int
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, SlidingWindow, sliding_window_steps, step_equation
 from ..viz.sliding_window import draw_conv_step
-from .view_widget import ViewWidget, cache_by_value, play_slider
+from .value_cache import cache_by_value
+from .view_widget import ViewWidget, play_slider
 
 
 @dataclass(frozen=True)

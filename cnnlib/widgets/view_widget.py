@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import html
 import inspect
-from functools import lru_cache, partial, wraps
+from functools import partial
 from typing import Callable
 
 import ipywidgets as widgets
-import numpy as np
 
 from .._checks import check_positive_int, is_real_number
 from ..viz.projector import projector_mode
@@ -291,60 +290,3 @@ def _check_start(name: str, value, lo, hi, step, whole: bool) -> None:
         raise ValueError(f"{name} must be {'a whole number ' if whole else ''}from {lo} to {hi}{grid} to start the "
                          f"{name} slider there, got {value!r}. Hint: the widget shows that range; for a value "
                          "outside it, call the function the widget draws with directly.")
-
-
-def cache_by_value(maxsize: int):
-    """``functools.lru_cache`` that also takes arrays and lists: equal values share one result.
-
-    An array is keyed by its shape and numbers, a (nested) list becomes a
-    tuple. A widget's view asks for the same demo on every move; getting the
-    very same object back lets the view tell that its last figure shows it.
-
-    >>> calls = []
-    >>> total = cache_by_value(4)(lambda a: calls.append(1) or float(np.sum(a)))
-    >>> total(np.array([1.0, 2.0])), total(np.array([1, 2])), total([1, 2]), len(calls)
-    (3.0, 3.0, 3.0, 2)
-    """
-    def decorate(fn):
-        @lru_cache(maxsize=maxsize)
-        def cached(*keys):
-            return fn(*(_from_key(k) for k in keys))
-
-        @wraps(fn)
-        def call(*args):
-            return cached(*(_to_key(a) for a in args))
-
-        return call
-
-    return decorate
-
-
-class _ArrayKey(tuple):
-    """``(shape, numbers)`` of an array, hashable."""
-
-
-class _TypedKey(tuple):
-    """``(type, value)`` of a scalar: as plain keys ``True == 1 == 1.0``, and a call with ``stride=True`` would get
-    the cached result of ``stride=1`` without its arguments being checked."""
-
-
-def _to_key(a):
-    if isinstance(a, np.ndarray):
-        return _ArrayKey((a.shape, tuple(a.astype(float).ravel().tolist())))
-    if isinstance(a, (list, tuple)):  # a list becomes its tuple
-        return _TupleKey(_to_key(v) for v in a)
-    return _TypedKey((type(a), a))
-
-
-class _TupleKey(tuple):
-    """A tuple or list argument, its items keyed one by one; it comes back as a tuple."""
-
-
-def _from_key(k):
-    if isinstance(k, _ArrayKey):
-        return np.array(k[1]).reshape(k[0])
-    if isinstance(k, _TypedKey):
-        return k[1]
-    if isinstance(k, _TupleKey):
-        return tuple(_from_key(v) for v in k)
-    return k

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from cnnlib.viz.style import new_figure
-from cnnlib.widgets.view_widget import CACHE_SIZE, FigurePanel, ViewWidget, cache_by_value, sliders
+from cnnlib.widgets.value_cache import cache_by_value
+from cnnlib.widgets.view_widget import CACHE_SIZE, FigurePanel, ViewWidget, sliders
 
 
 class Recorder:
