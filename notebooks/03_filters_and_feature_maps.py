@@ -29,6 +29,7 @@ import numpy as np
 
 from cnnlib.datasets.images import LUMA, load_sample_image
 from cnnlib.demos.formatting import wrap_text
+from cnnlib.exercises.kernels import check_shift_kernel
 from cnnlib.exercises.output_size import check_output_size
 from cnnlib.image_filters import ALL_KERNEL_NAMES, DESCRIPTIONS, KERNEL_NAMES, get_kernel, kernel_bank
 from cnnlib.layers import Conv2D, ReLU
@@ -179,6 +180,17 @@ filter_widget()
 #   0.25 in all four corners (sum 1: a blur).
 # - `gaussian` then `sharpen` (roughly opposite effects); `sobel_y` (horizontal edges); stride 2 and 3 (the map shrinks,
 #   detail is lost); a kernel of all zeros except one `1` off-centre (the image shifts by one pixel).
+
+# %% [markdown]
+# **Exercise.** The last of those tries moves the picture. Write the 3×3 kernel that moves the photo **one
+# pixel to the right** under `Conv2D(..., padding=1)`, as in the widget: a list of 3 rows of 3 numbers. Remember
+# from "Derive, check, switch": `Conv2D` does not flip the kernel. Try your numbers in the widget's
+# boxes first if you like; the check below runs your kernel on a test image and says what it does.
+
+# %% tags=["presentation-hide"]
+my_kernel = None
+kernel_result = check_shift_kernel(my_kernel, direction="right")
+kernel_result
 
 # %% [markdown]
 # ## Stride and padding on a photo

@@ -137,6 +137,31 @@ def number_answer(answer) -> float:
     return float(answer)
 
 
+def grid_answer(answer, what: str = "answer") -> np.ndarray:
+    """``answer`` as a 2-D float array when it is a grid of real numbers (a nested list or an array).
+
+    A number, a flat list, rows of different lengths, text (``"[[1, 0]]"`` or ``[["1", "0"]]``), bools and
+    NaN or inf are a ``TypeError`` naming what was received and the form expected. As in :func:`number_answer`,
+    the hint's example is not an answer of any exercise.
+
+    >>> grid_answer([[0, 1], [2, 3]]).shape
+    (2, 2)
+    """
+    hint = "Hint: a list of rows, e.g. [[6, 5], [3, 8]], or None while you work it out."
+    try:
+        grid_ = np.asarray(answer)
+    except ValueError:  # rows of different lengths
+        grid_ = np.asarray(None)
+    if grid_.dtype.kind not in "iuf":
+        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r:.80}. {hint}")
+    if grid_.ndim != 2:  # a number or a flat list
+        raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {answer!r:.80} "
+                        f"({grid_.ndim}-D). {hint}")
+    if not np.isfinite(grid_).all():
+        raise TypeError(f"{what} must hold finite numbers, got {answer!r:.80}. {hint}")
+    return grid_.astype(float)
+
+
 def student_array(got, name: str, expected: str) -> np.ndarray | Feedback:
     """What a student's function returned, as a float array; a "Not yet" feedback when it is not numbers.
 

@@ -9,19 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..demos.pooling import pool2d, pool_gradients
-from .feedback import STUCK, Feedback, not_answered
-
-
-def _as_array(answer, what: str) -> np.ndarray:
-    hint = "Hint: a list of rows, e.g. [[6, 5], [3, 8]], or None while you work it out."
-    try:
-        grid = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r}. {hint}") from None
-    if grid.ndim != 2:  # a number or a flat list
-        raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {answer!r} "
-                        f"({grid.ndim}-D). {hint}")
-    return grid
+from .feedback import STUCK, Feedback, grid_answer, not_answered
 
 
 def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride: int | None = None) -> Feedback:
@@ -43,7 +31,7 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
              f"The answer: {(right + 0.0).tolist()}.")
     if answer is None:
         return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}", hints=hints)
-    got = _as_array(answer, "answer")
+    got = grid_answer(answer)
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + STUCK, hints=hints)
@@ -87,7 +75,7 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
              f"{(dx_max + 0.0).tolist()}.")
     if answer is None:
         return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx", hints=hints)
-    got = _as_array(answer, "answer")
+    got = grid_answer(answer)
     if got.shape != dx_max.shape:
         return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}."
                         + STUCK, hints=hints)
