@@ -135,7 +135,9 @@ show(draw_activations(activation_curves()))
 #   fast beyond $|x| \approx 3$ (shaded where $\sigma' < 0.05$, from $|x| = 2.89$): $\sigma'(3) \approx 0.045$,
 #   already only 18% of the maximum, and $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its
 #   gradient is small, not zero.
-# - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, but it saturates just the same.
+# - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, four times the sigmoid's, but it saturates
+#   just the same, and sooner: shaded from $|x| = 2.18$, where $1 - \tanh^2 x$ falls below 0.05;
+#   $\tanh'(3) \approx 0.0099$.
 #
 # **Exercise.** What is $\sigma'(1)$, to three decimals? (First $\sigma(1) = 1/(1 + e^{-1})$.)
 
@@ -357,6 +359,14 @@ show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0))
 
 # %% tags=["nbval-ignore-output"]
 batchnorm_widget(shift=2.0, scale=1.5)
+
+# %% [markdown]
+# The same shifted and scaled batch in **eval** mode (the widget's toggle, for readers of the stored lesson):
+# the running statistics come from unshifted batches, so the outputs keep the shift and the scale, and the
+# message names the means the layer subtracted.
+
+# %%
+show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0, mode="eval"))
 
 # %% [markdown]
 # ## Summary
