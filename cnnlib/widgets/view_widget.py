@@ -29,7 +29,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .._checks import check_positive_int, is_real_number
-from ..viz.projector import projector_mode
+from ..viz.projector import PROJECTOR_MIN_PX, projector_mode
 from ..viz.style import figure_to_png
 from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
 
@@ -207,11 +207,13 @@ class ViewWidget(widgets.VBox):
         if bundle is None:  # no view (a closed widget): nothing to add
             return None
         shown = ", ".join(f"{getattr(c, 'description', '') or name} = {_shown_value(c)}"
-                          for name, c in self.controls.items())
+                          for name, c in self.controls.items()
+                          if not isinstance(c, widgets.Play))  # a Play button repeats its slider's value
         text = (f"Interactive figure ({shown}): run the cell to move its controls (if this line stays after it "
                 "has run, open the lessons with make lab). The still picture above shows its start.")
         bundle["text/plain"] = text
-        bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:15px; color:{TEXT_COLOR}; '
+        px = f"{PROJECTOR_MIN_PX:g}" if projector_mode() else MESSAGE_PX  # the projector's style sheet is not there
+        bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:{px}px; color:{TEXT_COLOR}; '
                                f'border-left:4px solid #0072B2; padding:4px 10px">▶ {html.escape(text)}</div>')
         return bundle
 
