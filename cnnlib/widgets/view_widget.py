@@ -29,7 +29,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from .._checks import check_positive_int, is_real_number
-from ..viz.projector import PROJECTOR_MIN_PX, projector_mode
+from ..viz.projector import projector_mode
 from ..viz.style import figure_to_png
 from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
 
@@ -212,8 +212,10 @@ class ViewWidget(widgets.VBox):
         text = (f"Interactive figure ({shown}): run the cell to move its controls (if this line stays after it "
                 "has run, open the lessons with make lab). The still picture above shows its start.")
         bundle["text/plain"] = text
-        px = f"{PROJECTOR_MIN_PX:g}" if projector_mode() else MESSAGE_PX  # the projector's style sheet is not there
-        bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:{px}px; color:{TEXT_COLOR}; '
+        # Stored in the lesson, so the size must adapt where it is read: 1em is the page's output text, 18 px in
+        # make lab PROJECTOR=1 (the widgets' projector style sheet is not on the page before the cell runs).
+        bundle["text/html"] = (f'<div class="cnnlib-widget-fallback" style="font-size:max({MESSAGE_PX}px, 1em); '
+                               f'color:{TEXT_COLOR}; '
                                f'border-left:4px solid #0072B2; padding:4px 10px">▶ {html.escape(text)}</div>')
         return bundle
 

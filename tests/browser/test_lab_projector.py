@@ -1,4 +1,5 @@
-"""``make lab PROJECTOR=1``: JupyterLab's own text (prose, code, printed output) at 18 px, read from the back.
+"""``make lab PROJECTOR=1``: JupyterLab's own text (prose, code, printed output, the line standing in for a
+widget not yet run) at 18 px, read from the back.
 
 Projector mode in the lessons (``CNNLIB_PROJECTOR=1``) enlarges figures and widgets; JupyterLab's prose, code
 and output keep its 13-14 px unless its settings say otherwise. ``make lab PROJECTOR=1`` starts JupyterLab
@@ -13,7 +14,7 @@ from .test_stored_lessons import MIN_TEXT_PX, OPEN_JS, PROJECTOR
 FONTS_JS = """() => {
   const sizes = sel => Array.from(document.querySelectorAll(sel)).map(e => parseFloat(getComputedStyle(e).fontSize));
   return {prose: sizes('.jp-RenderedMarkdown p'), code: sizes('.jp-InputArea .cm-content'),
-          output: sizes('.jp-OutputArea-output pre')};
+          output: sizes('.jp-OutputArea-output pre'), widget_fallback: sizes('.cnnlib-widget-fallback')};
 }"""
 
 
