@@ -184,8 +184,8 @@ filter_widget()
 # %% [markdown]
 # **Exercise.** The last of those tries moves the picture. Write the 3×3 kernel that moves the photo **one
 # pixel to the right** under `Conv2D(..., padding=1)`, as in the widget: a list of 3 rows of 3 numbers. Remember
-# from "Derive, check, switch": `Conv2D` does not flip the kernel. Try your numbers in the widget's
-# boxes first if you like; the check below runs your kernel on a test image and says what it does.
+# from "Derive, check, switch": `Conv2D` does not flip the kernel. The check below runs your kernel on a
+# test image and says which way it moves the picture (a one-pixel move is hard to see on the photo).
 
 # %% tags=["presentation-hide"]
 my_kernel = None

@@ -137,6 +137,12 @@ def number_answer(answer) -> float:
     return float(answer)
 
 
+def _clipped(value, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters with "…" when it is longer."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def grid_answer(answer, what: str = "answer") -> np.ndarray:
     """``answer`` as a 2-D float array when it is a grid of real numbers (a nested list or an array).
 
@@ -153,12 +159,12 @@ def grid_answer(answer, what: str = "answer") -> np.ndarray:
     except ValueError:  # rows of different lengths
         grid_ = np.asarray(None)
     if grid_.dtype.kind not in "iuf":
-        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {answer!r:.80}. {hint}")
+        raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {_clipped(answer)}. {hint}")
     if grid_.ndim != 2:  # a number or a flat list
-        raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {answer!r:.80} "
+        raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {_clipped(answer)} "
                         f"({grid_.ndim}-D). {hint}")
     if not np.isfinite(grid_).all():
-        raise TypeError(f"{what} must hold finite numbers, got {answer!r:.80}. {hint}")
+        raise TypeError(f"{what} must hold finite numbers, got {_clipped(answer)}. {hint}")
     return grid_.astype(float)
 
 
@@ -173,7 +179,7 @@ def student_array(got, name: str, expected: str) -> np.ndarray | Feedback:
             raise TypeError
         return np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return Feedback(False, f"{name} returned {got!r:.60} (a {type(got).__name__}), not numbers: it should "
+        return Feedback(False, f"{name} returned {_clipped(got, 60)} (a {type(got).__name__}), not numbers: it should "
                                f"return {expected}.")
 
 
@@ -265,7 +271,7 @@ def _where_it_raised(fn, exc: Exception) -> str:
 def num(v) -> str:
     """A number as a student writes it: ``3`` for 3.0, ``0.25`` otherwise."""
     v = float(v)
-    return str(int(v)) if v.is_integer() else f"{v:g}"
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:g}"  # 1e+300, not 301 digits
 
 
 def grid(a) -> str:

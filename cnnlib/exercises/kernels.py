@@ -78,8 +78,8 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
     hints = ("With padding 1, Conv2D computes out[i, j] = Σ_a Σ_b k[a, b] · x[i + a − 1, j + b − 1], and it does "
              f"not flip the kernel. To move the picture {_describe_move(down, right)}, every output pixel "
              f"out[i, j] must show the input pixel {target}.",
-             f"Which entry k[a, b] multiplies {target}? Solve i + a − 1 and j + b − 1 for a and b. That entry "
-             "is 1, every other is 0.",
+             f"Which entry k[a, b] multiplies {target}? Solve x[i + a − 1, j + b − 1] = {target} for a and b. "
+             "That entry is 1, every other is 0.",
              f"The answer: {grid(right_kernel)}, the 1 at k[{a}, {b}].")
     if answer is None:
         return not_answered("your 3×3 kernel (a list of 3 rows of 3 numbers)", hints=hints)
@@ -97,14 +97,14 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
         return Feedback(True, f"the weight 1 at k[{a}, {b}] makes out[i, j] = {target}: the picture moves "
                               f"{_describe_move(down, right)}, and the uncovered edge reads the zero padding "
                               "(black).")
-    nonzero = np.argwhere(k != 0)
+    nonzero = np.argwhere(~np.isclose(k, 0))  # what np.allclose above counts as 0 (a stray 1e-9) is 0 here too
     if len(nonzero) == 0:
         return wrong("all weights are 0, so every output pixel is 0: a black picture. One weight must copy a "
                      "neighbour.")
     if len(nonzero) > 1:
         where = ", ".join(f"k[{r}, {c}]" for r, c in nonzero)
         return wrong(f"your kernel has {len(nonzero)} weights that are not 0 ({where}), so every output pixel "
-                     f"mixes {len(nonzero)} input pixels (the weights sum to {num(k.sum())}). A moved picture "
+                     f"mixes {len(nonzero)} input pixels (the weights sum to {k.sum():.10g}). A moved picture "
                      "copies exactly one pixel: one weight 1, all others 0.")
     (r, c), = nonzero
     weight = k[r, c]
@@ -113,15 +113,15 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
         return wrong(f"the weight at k[{r}, {c}] is in the right place, but it is {num(weight)}: every output "
                      f"pixel is {num(weight)} × its neighbour, so the moved picture's brightness is multiplied by "
                      f"{num(weight)}. Copying needs the weight 1: weights that sum to 1 keep the brightness.")
-    scaled = "" if weight == 1 else f" (and multiplies its brightness by {num(weight)})"
+    scaled = "" if np.isclose(weight, 1) else f" (its brightness also multiplied by {num(weight)})"
     if (r, c) == (2 - a, 2 - b):
-        return wrong(f"your kernel moves the picture {moves}{scaled}, the opposite way: it is the mirrored "
+        return wrong(f"your kernel moves the picture {moves}, the opposite way{scaled}: it is the mirrored "
                      f"kernel. Conv2D does not flip the kernel (a cross-correlation): the weight at k[{r}, {c}] "
                      f"reads {_pixel(r - 1, c - 1)}, so each output pixel shows that "
                      "neighbour. A true convolution flips the kernel first, which is why some books draw the "
                      "mirrored one.")
     if (r, c) == (1, 1):
         return wrong(f"the weight at the centre, k[1, 1], copies every pixel to where it was: the picture does "
-                     f"not move{scaled}. Put the weight beside the centre.")
+                     f"not move{scaled}. Move the weight off the centre.")
     return wrong(f"the weight at k[{r}, {c}] makes out[i, j] = {_pixel(r - 1, c - 1)}: "
                  f"the picture moves {moves}{scaled}, not {_describe_move(down, right)}.")

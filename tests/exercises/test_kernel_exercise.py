@@ -32,12 +32,13 @@ def test_the_shift_kernel_moves_a_picture_that_way_and_is_accepted(direction, do
 
 def test_an_int_array_and_a_float_list_are_both_answers():
     assert check_shift_kernel(np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]))
+    assert check_shift_kernel([[0, 0, 0], [1, 0, 0], [0, 0, 1e-12]])  # a stray rounding error is still 0
     assert check_shift_kernel([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
 
 
 @pytest.mark.parametrize("answer, words", [
     ([[0, 0, 0], [0, 0, 1], [0, 0, 0]], "moves the picture one pixel to the left, the opposite way: it is the mirrored"),
-    ([[0, 0, 0], [0, 0, 3], [0, 0, 0]], "(and multiplies its brightness by 3), the opposite way"),
+    ([[0, 0, 0], [0, 0, 3], [0, 0, 0]], "one pixel to the left, the opposite way (its brightness also multiplied by 3)"),
     ([[0, 1, 0], [0, 0, 0], [0, 0, 0]], "x[i − 1, j]: the picture moves one pixel down, not one pixel to the right"),
     ([[1, 0, 0], [0, 0, 0], [0, 0, 0]], "one pixel down and to the right, not"),
     ([[0, 0, 0], [2, 0, 0], [0, 0, 0]], "in the right place, but it is 2"),
@@ -46,6 +47,9 @@ def test_an_int_array_and_a_float_list_are_both_answers():
     ([[0, 0, 0], [0, 0, 0], [0, 0, 0]], "a black picture"),
     ([[0, 0, 0], [0.5, 0.5, 0], [0, 0, 0]], "2 weights that are not 0 (k[1, 0], k[1, 1])"),
     ([[0, 0, 0], [1, 0, 0], [0, 0, 0.001]], "2 weights that are not 0"),
+    ([[0, 0, 0], [1, 0, 0], [0, 0, 1e-6]], "(the weights sum to 1.000001)"),
+    ([[0, 0, 0], [0, 0.5, 0], [0, 0, 0]], "does not move (its brightness also multiplied by 0.5). Move the weight"),
+    ([[0, 0, 0], [1e300, 0, 0], [0, 0, 0]], "but it is 1e+300"),
     ([[1, 0], [0, 0]], "your kernel is 2×2; this exercise asks for a 3×3"),
     ([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]], "5×5"),
 ])
@@ -64,7 +68,7 @@ def test_slips_for_another_direction_name_that_direction():
 def test_the_hints_come_in_stages_and_only_the_last_gives_the_kernel():
     result = check_shift_kernel([[0, 0, 0], [0, 0, 1], [0, 0, 0]])
     assert "does not flip the kernel" in result.hint(1) and "x[i, j − 1]" in result.hint(1)
-    assert "Which entry k[a, b] multiplies x[i, j − 1]" in result.hint(2)
+    assert "Solve x[i + a − 1, j + b − 1] = x[i, j − 1] for a and b" in result.hint(2)
     for level in (1, 2):
         assert "[[0, 0, 0], [1, 0, 0], [0, 0, 0]]" not in result.hint(level)
     assert "[[0, 0, 0], [1, 0, 0], [0, 0, 0]], the 1 at k[1, 0]" in result.hint(3)
@@ -83,6 +87,11 @@ def test_none_asks_for_the_kernel_and_still_has_hints():
 def test_an_answer_that_is_not_a_grid_of_numbers_is_a_type_error_with_a_hint(answer):
     with pytest.raises(TypeError, match=r"kernel must .*Hint: a list of rows"):
         check_shift_kernel(answer)
+
+
+def test_a_long_answer_is_cut_with_an_ellipsis():
+    with pytest.raises(TypeError, match="…. Hint"):
+        check_shift_kernel(np.full((3, 3), 1 + 1j))
 
 
 @pytest.mark.parametrize("direction", ["sideways", "Right", None, 1])
