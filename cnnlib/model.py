@@ -130,6 +130,16 @@ class Sequential:
         """One sample's output shape for one sample's ``input_shape``."""
         return Summary(self.layers, input_shape).output_shape
 
+    def multiply_adds(self, input_shape) -> int:
+        """Multiply-adds of one sample's forward pass: each layer's ``multiply_adds`` at the shape it receives.
+
+        >>> Sequential([Conv2D(1, 8, 3), ReLU(), Flatten(), Dense(8 * 26 * 26, 10)]).multiply_adds((1, 28, 28))
+        102752
+        """
+        summary = Summary(self.layers, input_shape)  # checks every shape and names the layer that fails
+        inputs = [summary.input_shape] + [shape for _, shape, _ in summary.rows[:-1]]  # what each layer receives
+        return sum(layer.multiply_adds(shape) for layer, shape in zip(self.layers, inputs))
+
     # -- training ----------------------------------------------------------------
     def fit(self, x, y, *, loss, optimizer, epochs, batch_size=64, validation_data=None,
             shuffle=True, seed=0, progress=True, callbacks=None, augment=None) -> History:

@@ -33,8 +33,9 @@
 # ```
 #
 # In this lesson we build it with `cnnlib`, check every shape and parameter count against what Keras reports,
-# run it on real RGB image patches, ask why it uses 32 and then 64 filters, work out how much of the image each
-# layer can see (its **receptive field**), and translate it to PyTorch and Keras.
+# count the work each layer does, run it on real RGB image patches, ask why it uses 32 and then 64 filters,
+# work out how much of the image each layer can see (its **receptive field**), and translate it to PyTorch
+# and Keras.
 
 # %%
 import numpy as np
@@ -88,6 +89,32 @@ print("equal:", ours == keras_counts, "  total:", f"{sum(ours):,}")
 # | Conv 3 | $(3 \cdot 3 \cdot 64 + 1) \times 64$ | 36,928 |
 # | Dense 64 | $1024 \times 64 + 64$ | 65,600 |
 # | Dense 10 | $64 \times 10 + 10$ | 650 |
+#
+# ### Parameters are not compute
+#
+# A parameter count says how much the network must learn and store, not how much work one image costs. A
+# convolution uses each of its weights at every position of its output; a dense layer uses each weight once.
+# `multiply_adds(input_shape)` counts a layer's work for one image: every weight times an input value, added
+# up (what PyTorch's flop counter calls two FLOPs). The shape each layer receives is the one the layer before
+# it outputs:
+
+# %%
+total_work = model.multiply_adds((3, 32, 32))
+shape = (3, 32, 32)  # what layer 0 receives
+for i, (layer, (name, out_shape, n)) in enumerate(zip(model.layers, summary.rows)):
+    work = layer.multiply_adds(shape)
+    shape = out_shape  # what the next layer receives
+    if n:
+        print(f"{i:>2} {name:<7} {n:>7,} params ({n / summary.total_params:>4.0%})"
+              f"  {work:>10,} multiply-adds ({work / total_work:>4.0%})")
+print(f"   total   {summary.total_params:>7,} params         {total_work:>10,} multiply-adds per image")
+
+# %% [markdown]
+# The two ends swap places. The first dense layer holds more than half of the parameters and does about 1% of
+# the work; the second convolution holds 15% of them and does two thirds of the work, because each of its
+# weights is used at all 13×13 = 169 output positions. That is why the modern networks of lesson 12 spend
+# their design effort on the convolutions, and why a convolution's cost grows with the image while its
+# parameter count does not.
 #
 # ### Shapes: the theory material's table
 #
@@ -304,7 +331,8 @@ print("flatten (H, W, C):", fmap.transpose(1, 2, 0).reshape(-1))
 #
 # ## Summary
 #
-# - The theory material's network has 122,570 parameters, more than half of them in the first dense layer.
+# - The theory material's network has 122,570 parameters, more than half of them in the first dense layer;
+#   two thirds of its 4.5 million multiply-adds per image are in the second convolution.
 # - Stacking 3×3 convs and 2×2 pools lets the last conv layer see 18×18 pixels with small kernels.
 # - Filters double as the image shrinks: few simple features early, many complex ones deep.
 # - Moving to PyTorch is mostly renaming; moving to Keras also means channels last and weights

@@ -157,7 +157,7 @@ def check_sample_shape(input_shape, layer: str) -> tuple[int, ...]:
         raise TypeError(f"{layer}.output_shape() expects one sample's shape as a tuple of ints, got {input_shape!r}. "
                         "Hint: e.g. (C, H, W) = (1, 28, 28), without the batch axis.")
     shape = tuple(input_shape)
-    if not all(isinstance(d, numbers.Integral) and d > 0 for d in shape):
+    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in shape):
         raise ValueError(
             f"{layer}.output_shape() expects one sample's shape as positive ints, got {input_shape!r}. "
             "Hint: leave out the batch axis, e.g. (C, H, W) not (N, C, H, W)."

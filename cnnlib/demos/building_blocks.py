@@ -143,10 +143,11 @@ def strided_vs_pool(in_channels: int = 32, out_channels: int = 64, size: int = 2
     in_channels, out_channels, size = check_positive_ints(in_channels=in_channels, out_channels=out_channels, size=size)
     pool = Sequential([Conv2D(in_channels, out_channels, 3, padding=1, seed=0), ReLU(), MaxPool2D(2)])
     strided = Sequential([Conv2D(in_channels, out_channels, 3, stride=2, padding=1, seed=0), ReLU()])
-    ps, ss = pool.summary((in_channels, size, size)), strided.summary((in_channels, size, size))
-    per_output = in_channels * 3 * 3  # one output value: a 3×3×C_in window
-    return Downsampling(ps, ss, ps.total_params, ss.total_params,
-                        int(np.prod(ps.rows[0][1])) * per_output, int(np.prod(ss.rows[0][1])) * per_output)
+    shape = (in_channels, size, size)
+    ps, ss = pool.summary(shape), strided.summary(shape)
+    # The conv's work: a 3×3×C_in window per output value; the pool and ReLU multiply nothing.
+    return Downsampling(ps, ss, ps.total_params, ss.total_params, pool.multiply_adds(shape),
+                        strided.multiply_adds(shape))
 
 
 @dataclass(frozen=True)

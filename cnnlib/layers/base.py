@@ -45,7 +45,8 @@ class Layer:
 
     **A new layer** implements ``forward``, ``backward`` and ``output_shape``
     (one sample's output shape for one sample's input shape, no batch axis,
-    by arithmetic only: ``summary`` uses it), plus ``state_shapes`` and
+    by arithmetic only: ``summary`` uses it), ``multiply_adds`` when it
+    multiplies inputs by weights, plus ``state_shapes`` and
     ``extra_repr`` when it has params or non-default arguments, and declares
     its geometry. Its op goes in ``cnnlib.functional`` (a loop version and a
     fast one), its checks in ``cnnlib._checks``, its name in
@@ -79,6 +80,16 @@ class Layer:
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of one sample's output for one sample's ``input_shape`` (no batch axis)."""
         return tuple(input_shape)
+
+    def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
+        """Multiply-adds of one sample's forward pass for one sample's ``input_shape`` (no batch axis).
+
+        Counts each weight times an input value, added up: what convolutions and dense layers
+        compute, and what PyTorch's ``FlopCounterMode`` counts as 2 FLOPs (biases not counted).
+        Element-wise layers (activations, batch norm), pooling and reshapes count 0.
+        """
+        self.output_shape(input_shape)  # checks input_shape and names the layer that cannot take it
+        return 0
 
     @classmethod
     def state_shapes(cls, **config) -> dict[str, tuple]:

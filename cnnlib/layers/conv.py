@@ -133,6 +133,16 @@ class Conv2D(Layer):
         self._check_channels(shape[0], shape)
         return (self.out_channels, *self.geometry.output_hw(shape[1:]))
 
+    def multiply_adds(self, input_shape) -> int:
+        """Every output value is one window of ``C_in*KH*KW`` inputs times a filter's weights.
+
+        >>> Conv2D(1, 32, 3).multiply_adds((1, 28, 28))  # 32*26*26 outputs, 9 each
+        194688
+        """
+        C_out, H_out, W_out = self.output_shape(input_shape)
+        KH, KW = self.kernel_size
+        return C_out * H_out * W_out * self.in_channels * KH * KW
+
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={_fmt(self.kernel_size)}"
         if self.stride != (1, 1):

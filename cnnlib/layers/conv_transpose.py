@@ -131,6 +131,17 @@ class ConvTranspose2D(Layer):
         self._check_channels(shape[0], shape)
         return (self.out_channels, *conv_transpose_output_hw(shape[1:], self.conv_geometry, self.output_padding))
 
+    def multiply_adds(self, input_shape) -> int:
+        """Every input value stamps its channel's ``C_out*KH*KW`` weights onto the output: ``C_in*H*W`` stamps.
+
+        >>> ConvTranspose2D(16, 8, 4, stride=2).multiply_adds((16, 7, 7))  # 784 stamps of 8*4*4 weights
+        100352
+        """
+        self.output_shape(input_shape)  # checks the shape and the channels
+        C_in, H, W = input_shape
+        KH, KW = self.kernel_size
+        return int(C_in * H * W) * self.out_channels * KH * KW
+
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={_fmt(self.kernel_size)}"
         for name, default in (("stride", (1, 1)), ("padding", (0, 0)), ("output_padding", (0, 0)),

@@ -136,6 +136,15 @@ class Dense(Layer):
         self._check_input_shape((1, *shape))
         return (self.out_features,)
 
+    def multiply_adds(self, input_shape) -> int:
+        """Every output unit adds up every input times its weight: ``in_features*out_features``.
+
+        >>> Dense(1600, 128).multiply_adds((1600,))
+        204800
+        """
+        self.output_shape(input_shape)
+        return self.in_features * self.out_features
+
     def extra_repr(self) -> str:
         s = f"in_features={self.in_features}, out_features={self.out_features}"
         if not self.bias:

@@ -147,6 +147,12 @@ class Residual(Layer):
         self._check_same(out, skip, shape)
         return out
 
+    def multiply_adds(self, input_shape) -> int:
+        """The block's and the shortcut's multiply-adds; the sum of the two paths is an addition, not counted."""
+        shape = check_sample_shape(input_shape, "Residual")
+        self.output_shape(shape)  # the two paths agree
+        return sum(_multiply_adds(layers, shape) for layers in (self.block, self.shortcut or []))
+
     def summary_rows(self, input_shape) -> list[tuple[str, str, tuple, int]]:
         """``(path, layer type, output shape, params)`` of every inner layer, for ``summary()``.
 
@@ -183,6 +189,15 @@ class Residual(Layer):
         if self.shortcut is None:
             lines.append("  (shortcut): identity")
         return "Residual(\n" + "\n".join(lines) + "\n)"
+
+
+def _multiply_adds(layers, shape) -> int:
+    """Multiply-adds of ``layers`` in a row, each given the shape the one before it outputs."""
+    total = 0
+    for layer in layers:
+        total += layer.multiply_adds(shape)
+        shape = tuple(layer.output_shape(shape))
+    return total
 
 
 def _run(layers, value, name: str, step: str, count: int = 0):
