@@ -72,7 +72,7 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
     True
     """
     down, right = _move(direction)
-    right_kernel = shift_kernel(direction)
+    solution = shift_kernel(direction)
     a, b = 1 - down, 1 - right
     target = _pixel(-down, -right)  # the pixel each output pixel must show
     hints = ("With padding 1, Conv2D computes out[i, j] = Σ_a Σ_b k[a, b] · x[i + a − 1, j + b − 1], and it does "
@@ -80,7 +80,7 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
              f"out[i, j] must show the input pixel {target}.",
              f"Which entry k[a, b] multiplies {target}? Solve x[i + a − 1, j + b − 1] = {target} for a and b. "
              "That entry is 1, every other is 0.",
-             f"The answer: {grid(right_kernel)}, the 1 at k[{a}, {b}].")
+             f"The answer: {grid(solution)}, the 1 at k[{a}, {b}].")
     if answer is None:
         return not_answered("your 3×3 kernel (a list of 3 rows of 3 numbers)", hints=hints)
     k = grid_answer(answer, "kernel")
