@@ -92,11 +92,13 @@ print("equal:", ours == keras_counts, "  total:", f"{sum(ours):,}")
 #
 # ### Parameters are not compute
 #
-# A parameter count says how much the network must learn and store, not how much work one image costs. A
-# convolution uses each of its weights at every position of its output; a dense layer uses each weight once.
-# `multiply_adds(input_shape)` counts a layer's work for one image: every weight times an input value, added
-# up (what PyTorch's flop counter calls two FLOPs). The shape each layer receives is the one the layer before
-# it outputs:
+# A parameter count says how much the network must learn and store, not how much work one image costs.
+# `multiply_adds(input_shape)` counts a layer's work for one image. One multiply-add is one weight times one
+# input value, added to a running sum; each output value of a convolution is a filter's weights times one
+# window (lesson 01), so it costs as many multiply-adds as the filter has weights. Biases are not counted
+# (PyTorch's flop counter counts each multiply-add as two FLOPs and skips them too). Each layer receives
+# the shape the layer before it outputs; the first column is the layer's index in `model.layers`, the `#`
+# of the summary above:
 
 # %%
 total_work = model.multiply_adds((3, 32, 32))
@@ -110,11 +112,13 @@ for i, (layer, (name, out_shape, n)) in enumerate(zip(model.layers, summary.rows
 print(f"   total   {summary.total_params:>7,} params         {total_work:>10,} multiply-adds per image")
 
 # %% [markdown]
-# The two ends swap places. The first dense layer holds more than half of the parameters and does about 1% of
-# the work; the second convolution holds 15% of them and does two thirds of the work, because each of its
-# weights is used at all 13×13 = 169 output positions. That is why the modern networks of lesson 12 spend
-# their design effort on the convolutions, and why a convolution's cost grows with the image while its
-# parameter count does not.
+# The rankings swap. The first dense layer holds more than half of the parameters and does about 1% of the
+# work: each of its weights is used once per image. The second convolution holds 15% of them and does more
+# than two thirds of the work: each of its 18,432 weights is used at all 13×13 = 169 output positions. (The
+# first convolution uses its 864 weights even more often, at 30×30 = 900 positions, but it has few of them;
+# the third uses its 36,864 at only 4×4 = 16.) For the same reason, a convolution's work grows with the image
+# while its parameter count does not. Lesson 12 works on both sides: global average pooling replaces the
+# parameter-heavy dense layer, and a strided convolution cuts a convolution's work.
 #
 # ### Shapes: the theory material's table
 #
@@ -332,7 +336,7 @@ print("flatten (H, W, C):", fmap.transpose(1, 2, 0).reshape(-1))
 # ## Summary
 #
 # - The theory material's network has 122,570 parameters, more than half of them in the first dense layer;
-#   two thirds of its 4.5 million multiply-adds per image are in the second convolution.
+#   more than two thirds of its 4.5 million multiply-adds per image are in the second convolution.
 # - Stacking 3×3 convs and 2×2 pools lets the last conv layer see 18×18 pixels with small kernels.
 # - Filters double as the image shrinks: few simple features early, many complex ones deep.
 # - Moving to PyTorch is mostly renaming; moving to Keras also means channels last and weights
