@@ -50,6 +50,8 @@ $(PY):
 	  else echo "$(PYTHON) cannot create a virtual environment. Fix: sudo apt-get install python3-venv"; exit 1; fi; }
 	@$(PIP) install --quiet --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 
+# tools/jupyterlab-overrides.json: no news pop-up, and widget state saved with a lesson, so that a lesson run,
+# saved and opened again shows its widgets' last pictures instead of "Error displaying widget: model not found".
 $(VENV)/.lab-installed: pyproject.toml tools/jupyterlab-overrides.json | $(PY)
 	@echo "Installing cnnlib + JupyterLab into $(VENV) (log: $(VENV)/install.log)"
 	@$(PIP) install --quiet -e ".[lab]" >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; exit 1; }
@@ -152,7 +154,7 @@ hub-check:
 	  echo "  HUB_PASSWORD='choose-one' make hub      (optional: HUB_ADMIN_TOKEN=\$$(openssl rand -hex 32) for scripts)"; exit 2; }
 	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: it creates one Unix account per student. Fix: sudo -E make hub"; exit 2; }
 
-$(VENV)/.hub-installed: pyproject.toml $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py cnnlib/weights/*.npz)
+$(VENV)/.hub-installed: pyproject.toml tools/jupyterlab-overrides.json $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py cnnlib/weights/*.npz)
 	@[ "$$(id -u)" = 0 ] || { echo "the workshop hub installs into $(HUB_PREFIX) and runs as root. Fix: sudo -E make hub"; exit 2; }
 	@mkdir -p $(VENV) $(HUB_PREFIX) && chmod 755 $(HUB_PREFIX)
 	@echo "Installing the workshop hub into $(HUB_PREFIX) (log: $(VENV)/hub-install.log)"
@@ -170,6 +172,8 @@ $(VENV)/.hub-installed: pyproject.toml $(wildcard cnnlib/*.py cnnlib/*/*.py cnnl
 	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm for configurable-http-proxy"; \
 	  { apt-get install -y -q nodejs npm || { apt-get update -q && apt-get install -y -q nodejs npm; }; } >> $(VENV)/hub-install.log 2>&1; }
 	@npm install --silent --prefix $(HUB_PREFIX)/proxy configurable-http-proxy@5 >> $(VENV)/hub-install.log 2>&1 || { tail -40 $(VENV)/hub-install.log; exit 1; }
+	@mkdir -p $(HUB_PREFIX)/env/share/jupyter/lab/settings
+	@cp tools/jupyterlab-overrides.json $(HUB_PREFIX)/env/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 hub: hub-check $(VENV)/.hub-installed
