@@ -27,6 +27,14 @@ def test_lab_in_projector_mode_shows_prose_code_and_output_at_18px(browser, lab_
         page.wait_for_selector(".jp-OutputArea-output pre", timeout=60_000)
         page.wait_for_timeout(1500)
         fonts = page.evaluate(FONTS_JS)
+        # JupyterLab renders only the cells near the view: bring the first widget cell's output into it.
+        cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length")
+        for i in range(cells):
+            if fonts["widget_fallback"]:
+                break
+            page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node.scrollIntoView()", i)
+            page.wait_for_timeout(100)
+            fonts["widget_fallback"] = page.evaluate(FONTS_JS)["widget_fallback"]
     finally:
         page.close()
     for kind, sizes in fonts.items():
