@@ -149,9 +149,8 @@ class Residual(Layer):
 
     def multiply_adds(self, input_shape) -> int:
         """The block's and the shortcut's multiply-adds; the sum of the two paths is an addition, not counted."""
-        shape = check_sample_shape(input_shape, "Residual")
-        self.output_shape(shape)  # the two paths agree
-        return sum(_multiply_adds(layers, shape) for layers in (self.block, self.shortcut or []))
+        self.output_shape(input_shape)  # checks the shape, and that the two paths agree
+        return sum(_multiply_adds(layers, tuple(input_shape)) for layers in (self.block, self.shortcut or []))
 
     def summary_rows(self, input_shape) -> list[tuple[str, str, tuple, int]]:
         """``(path, layer type, output shape, params)`` of every inner layer, for ``summary()``.
