@@ -31,10 +31,13 @@ FIGURE_KEY_JS = r"""
 
 # Start watching ``area``: resolves ``window.__redraw`` with the ms from the next keydown on the page to the
 # LAST change of its figures, once they have been still for ``settleMs`` (a widget with two panels is done
-# when both are redrawn), or -1 if nothing changed before the timeout.
+# when both are redrawn), or -1 if nothing changed before the timeout. With ``idleSrc`` (a function saying
+# whether the kernel is idle), the figures must also have been still while the kernel is idle: the kernel
+# sends every panel's picture before it reports idle, so a short ``settleMs`` is enough.
 WATCH_JS = r"""
-([area, timeoutMs, figureKeySrc, settleMs]) => {
+([area, timeoutMs, figureKeySrc, settleMs, idleSrc]) => {
   const figureKey = eval(figureKeySrc);
+  const idle = idleSrc ? eval(idleSrc) : () => true;
   const before = figureKey(area);
   window.__redraw = new Promise(resolve => {
     let t0 = null, last = null, current = before, settle = null;
@@ -50,7 +53,8 @@ WATCH_JS = r"""
       if (t0 !== null && now !== current && now.length > 0) {
         current = now; last = performance.now();
         clearTimeout(settle);
-        settle = setTimeout(() => done(last - t0), settleMs);
+        const check = () => { if (idle()) done(last - t0); else settle = setTimeout(check, settleMs); };
+        settle = setTimeout(check, settleMs);
       }
     });
     obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -60,15 +64,21 @@ WATCH_JS = r"""
 }
 """
 SETTLE_MS = 700  # no further figure change for this long: the redraw is complete
+IDLE_SETTLE_MS = 150  # the same once the kernel is idle (it has sent every picture; the page shows them within ms)
 
 
-def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000) -> list[float]:
+def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000, kernel_idle_js: str | None = None
+                ) -> list[float]:
     """Move the first slider in ``area`` ``moves`` times; return the redraw latencies in ms (all panels redrawn).
 
     Moves right, onto values not drawn yet (widgets cache pictures they have
     drawn, so a value seen before would time the cache); at either end it
     turns round. Raises ``AssertionError`` if a move does not change the figure.
+    ``kernel_idle_js``: a function (JavaScript source) that says whether the
+    page's kernel is idle; with it a redraw is complete as soon as the kernel is
+    idle and the figures still for ``IDLE_SETTLE_MS``, instead of ``SETTLE_MS``.
     """
+    settle_ms = SETTLE_MS if kernel_idle_js is None else IDLE_SETTLE_MS
     handle = area.query_selector(".noUi-handle")
     assert handle is not None, "no slider handle in this widget"
     latencies, key = [], "ArrowRight"
@@ -79,7 +89,7 @@ def move_slider(page, area, *, moves: int = 5, timeout_ms: int = 5000) -> list[f
         if known and (key == "ArrowRight" and at[0] >= at[2] or key == "ArrowLeft" and at[0] <= at[1]):
             key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"  # at an end of the slider: turn round
         for attempt in range(2):
-            page.evaluate(WATCH_JS, [area, timeout_ms, FIGURE_KEY_JS, SETTLE_MS])
+            page.evaluate(WATCH_JS, [area, timeout_ms, FIGURE_KEY_JS, settle_ms, kernel_idle_js])
             handle.focus()
             page.keyboard.press(key)
             ms = page.evaluate("window.__redraw")

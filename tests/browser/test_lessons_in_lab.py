@@ -61,7 +61,7 @@ def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
                 c["index"],
             ).as_element()
             area.scroll_into_view_if_needed()
-            moved = move_slider(page, area, moves=MOVES_PER_WIDGET)
+            moved = move_slider(page, area, moves=MOVES_PER_WIDGET, kernel_idle_js=KERNEL_IDLE_JS)
             WIDGET_LATENCIES[f"{name} cell {c['index']}"] = moved
             times += moved
         if cells:
