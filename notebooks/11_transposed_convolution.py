@@ -230,8 +230,8 @@ show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output
 #
 # - kernel 2, stride 2, padding 0, output_padding 0: the stamps tile the canvas, $H_{out} = 2H$;
 # - kernel 1 with stride 3: stamps with gaps between them (dotted cells marked 0: zeros);
-# - padding 3 on a small input: too much is cut, and the widget says so in red;
-# - output_padding 2 at stride 2: refused, in red (see the next section for why).
+# - padding 3 on a small input: too much is cut (the whole canvas is hatched), and the figure says why under a ✗;
+# - output_padding 2 at stride 2: refused; the figure gives PyTorch's rule under a ✗ (the next section says why).
 
 # %% tags=["nbval-ignore-output"]
 conv_transpose_size_widget(size=4, kernel_size=3, stride=2, padding=1, output_padding=1)

@@ -231,6 +231,11 @@ class TransposeLayout:
     adds zero cells after the last stamp. The output keeps the canvas cells
     ``out_start .. out_start + out_size - 1``: ``padding`` cells are cut at
     each end of the canvas.
+
+    ``error`` is cnnlib's explanation when PyTorch refuses the setting
+    (``output_padding`` not below the stride or the dilation, or no output
+    left); ``out_size`` is then what the formula gives, not a size, and
+    ``conv_back`` is empty.
     """
 
     size: int
@@ -247,20 +252,33 @@ class TransposeLayout:
     out_size: int
     formula: str
     conv_back: str  # which conv input sizes map back to this size
+    error: str | None = None
 
 
 def conv_transpose_layout(size: int, kernel_size: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
                           dilation: int = 1) -> TransposeLayout:
     """Lay out the stamps of a transposed convolution along one axis of length ``size``.
 
-    Invalid settings (``output_padding`` too large, no output left) raise
-    ``ValueError`` from :func:`cnnlib.shapes.conv_transpose_output_size`, with its explanation.
+    Settings PyTorch refuses (``output_padding`` too large, no output left)
+    give a layout with ``error`` set to the explanation that
+    :func:`cnnlib.shapes.conv_transpose_output_size` raises, so that a widget
+    can show it; arguments that are not whole numbers in range still raise.
 
     >>> lay = conv_transpose_layout(4, 3, stride=2, padding=1, output_padding=1)
     >>> lay.starts, lay.out_size
     ((0, 2, 4, 6), 8)
+    >>> conv_transpose_layout(4, 3, stride=2, output_padding=2).error.split(",")[0]
+    'conv_transpose_output_size: output_padding must be smaller than either the stride or the dilation along the height'
     """
-    out = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+    size, kernel_size, stride, dilation = check_positive_ints(size=size, kernel_size=kernel_size, stride=stride,
+                                                              dilation=dilation)
+    padding, output_padding = check_positive_ints(minimum=0, padding=padding, output_padding=output_padding)
+    error = None
+    try:  # the arguments are whole numbers in range: only PyTorch's two rules can refuse them
+        out = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+    except ValueError as exc:
+        error = str(exc)
+        out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
     k_eff = effective_kernel_size(kernel_size, dilation)
     span = (size - 1) * stride + k_eff  # the cells the stamps cover, first to last
     canvas = span + output_padding  # output_padding adds zero cells after the stamps; padding cuts both ends
@@ -268,7 +286,9 @@ def conv_transpose_layout(size: int, kernel_size: int, stride: int = 1, padding:
     h, k, s, p, op, d = size, kernel_size, stride, padding, output_padding, dilation
     lines = ["H_out = (H − 1)·S − 2P + D·(K − 1) + output_padding + 1",
              f"      = ({h} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1"
-             f" = {(h - 1) * s} − {2 * p} + {d * (k - 1)} + {op} + 1 = {out}"]
+             f" = {(h - 1) * s} − {2 * p} + {d * (k - 1)} + {op} + 1 = {out}".replace("= -", "= −")]
+    if error is not None:
+        return TransposeLayout(h, k, s, p, op, d, k_eff, span, canvas, starts, p, out, "\n".join(lines), "", error)
     back = [r.conv_input for r in output_padding_table(size, k, s, p, d)]
     conv = f"Conv2D(K={k}, S={s}, P={p}" + (f", D={d})" if d != 1 else ")")
     if out in back and len(back) > 1:

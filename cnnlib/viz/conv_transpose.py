@@ -25,6 +25,7 @@ import numpy as np
 
 from ..demos.conv_transpose import OverlapMap, StampSteps, TransposeLayout
 from ..demos.formatting import format_value
+from .output_size import DROP_TEXT as REFUSED_TEXT  # the dark vermillion of lesson 02's "no window fits"
 from .palette import OKABE_ITO
 from .png import array_png
 from .svg import MIN_FONT_PX, Svg, colorbar, number_grid
@@ -186,16 +187,25 @@ def _zero_mark(svg: Svg, x: float, y: float, cell: float) -> None:
         svg.text(x + cell / 2, y, "0")
 
 
+def _refused_lines(error: str) -> list[str]:
+    """The lines the output-size figure shows for a refused setting: ``error``, marked ✗, wrapped."""
+    return textwrap.wrap("✗ " + error, TS_WRAP)
+
+
 def draw_transpose_size(lay: TransposeLayout) -> str:
     """The SVG of ``lay``: formula on top, input spread ``S`` apart, stamps, canvas, output, legend.
 
     Always :data:`WIDTH` × :data:`TS_HEIGHT` px; cells are ``min(32, 640 / canvas)`` px wide.
+    A setting PyTorch refuses (``lay.error``) keeps that size: the title ends in
+    "refused", the canvas is drawn with what the padding would cut, and
+    the explanation, marked ✗, takes the place of the output and the legend.
     """
-    svg = Svg(WIDTH, TS_HEIGHT, title=f"transposed convolution: {lay.size} → {lay.out_size}")
+    result = "refused" if lay.error else str(lay.out_size)
+    svg = Svg(WIDTH, TS_HEIGHT, title=f"transposed convolution: {lay.size} → {result}")
     _patterns(svg)
     head = (f"input {lay.size}, kernel {lay.kernel_size}, stride {lay.stride}, padding {lay.padding}, "
             f"output_padding {lay.output_padding}" + (f", dilation {lay.dilation}" if lay.dilation != 1 else "")
-            + f" → {lay.out_size}")
+            + f" → {result}")
     svg.text(MARGIN, 18, head, size=TEXT_PX, anchor="start", weight="bold")
     rows = [*lay.formula.splitlines(), *textwrap.wrap(lay.conv_back, TS_WRAP)][:TS_FORMULA_ROWS]
     for r, line in enumerate(rows):
@@ -229,6 +239,10 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
             _zero_mark(svg, x0 + c * cell, TS_CANVAS_TOP + TS_ROW / 2, cell)
     svg.text(x0, TS_CANVAS_TOP + TS_ROW + 18, f"the stamps cover (H − 1)·S + D·(K − 1) + 1 = {lay.span} cells",
              anchor="start")
+    if lay.error:  # no output row: the reason instead, where the output and the legend would be
+        for r, line in enumerate(_refused_lines(lay.error)):
+            svg.text(MARGIN, TS_OUT_TOP + (r + 0.5) * TS_LINE, line, anchor="start", fill=REFUSED_TEXT)
+        return svg.to_string()
     label(TS_OUT_TOP + TS_ROW / 2, "output")
     for c in keep:
         svg.rect(x0 + c * cell, TS_OUT_TOP, cell, TS_ROW, fill=STAMP_FILL if covered[c] else EMPTY_FILL,

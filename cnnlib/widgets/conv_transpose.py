@@ -24,6 +24,8 @@ SIZE_RANGES = {"size": (1, 8), "kernel_size": (1, 5), "stride": (1, 4), "padding
                "output_padding": (0, 3), "dilation": (1, 3)}
 SIZE_LABELS = {"size": "input H", "kernel_size": "kernel K", "stride": "stride S", "padding": "padding P",
                "output_padding": "output_padding", "dilation": "dilation D"}
+#: The message under a refused setting's figure (the figure says why): one line, like the layer's code.
+REFUSED_MESSAGE = "✗ No such layer: PyTorch refuses these settings (why: in the figure)."
 #: Slider ranges of the overlap widget, and its input sizes (the numbered map, the constant image).
 OVERLAP_RANGES = {"kernel_size": (1, 5), "stride": (1, 3)}
 OVERLAP_LABELS = {"kernel_size": "kernel K", "stride": "stride S"}
@@ -42,17 +44,25 @@ class TransposeSizeView:
     def out_size(self) -> int:
         return self.layout.out_size
 
+    @property
+    def error(self) -> str | None:
+        """Why PyTorch refuses the setting (the figure shows it), or None."""
+        return self.layout.error
+
 
 def conv_transpose_size_view(size: int = 4, kernel_size: int = 3, stride: int = 2, padding: int = 1,
                              output_padding: int = 1, dilation: int = 1) -> TransposeSizeView:
     """Draw one axis of a ``ConvTranspose2D``: stamps, the canvas, what the padding cuts, the output.
 
-    Args are those of :func:`cnnlib.shapes.conv_transpose_output_size`. Invalid
-    settings (``output_padding`` not smaller than the stride or the dilation,
-    no output left) raise ``ValueError`` with cnnlib's explanation, which the
-    widget shows in red under the last valid figure.
+    Args are those of :func:`cnnlib.shapes.conv_transpose_output_size`. A
+    setting PyTorch refuses (``output_padding`` not smaller than the stride or
+    the dilation, no output left) does not raise: the figure, of the same size,
+    shows cnnlib's explanation, ``error`` holds it, and the message under the
+    figure says so in one line, so the widget never grows past the screen.
     """
     lay = conv_transpose_layout(size, kernel_size, stride, padding, output_padding, dilation)
+    if lay.error:
+        return TransposeSizeView(draw_transpose_size(lay), lay, REFUSED_MESSAGE)
     args = "".join(f", {name}={value}" for name, value, default in (
         ("stride", stride, 1), ("padding", padding, 0), ("output_padding", output_padding, 0),
         ("dilation", dilation, 1)) if value != default)

@@ -1,5 +1,6 @@
 """Lesson 11's numbers: the stamps add up to the layer's output, the overlap map counts stamps, the size table."""
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -96,13 +97,15 @@ def test_output_padding_table_lists_the_sizes_a_strided_conv_merges():
 def test_layout_sizes_match_the_formula_and_the_layer():
     for h, k, s, p, op, d in itertools.product(range(1, 6), range(1, 4), range(1, 4), range(0, 2), range(0, 3),
                                                 range(1, 3)):
+        lay = conv_transpose_layout(h, k, s, p, op, d)
         try:
             expected = conv_transpose_output_size(h, k, s, p, op, d)
-        except ValueError:
-            with pytest.raises(ValueError):
-                conv_transpose_layout(h, k, s, p, op, d)
+        except ValueError as exc:  # refused: the layout carries the same explanation, and the formula's value
+            assert lay.error == str(exc) and lay.conv_back == ""
+            assert lay.out_size == (h - 1) * s - 2 * p + d * (k - 1) + op + 1
+            assert lay.formula.replace("−", "-").endswith(f"= {lay.out_size}")
             continue
-        lay = conv_transpose_layout(h, k, s, p, op, d)
+        assert lay.error is None
         assert lay.out_size == expected == (h - 1) * s - 2 * p + d * (k - 1) + op + 1
         assert lay.starts == tuple(i * s for i in range(h))
         assert lay.canvas_size == lay.span + op  # output_padding's zero cells after the stamps
@@ -113,11 +116,22 @@ def test_layout_sizes_match_the_formula_and_the_layer():
     assert "maps each of 7, 8 to 4" in conv_transpose_layout(4, 3, 2, 1, 1).conv_back
 
 
-def test_invalid_layout_raises_cnnlib_explanation():
-    with pytest.raises(ValueError, match="output_padding must be smaller"):
-        conv_transpose_layout(4, 3, 2, 0, 2)
-    with pytest.raises(ValueError, match="No valid output"):
-        conv_transpose_layout(1, 1, 1, 3, 0)
+def test_a_refused_layout_carries_cnnlib_explanation_instead_of_raising():
+    refused = conv_transpose_layout(4, 3, 2, 0, 2)
+    assert "output_padding must be smaller" in refused.error and refused.out_size == 11  # 6 - 0 + 2 + 2 + 1
+    cut = conv_transpose_layout(1, 1, 1, 3, 0)
+    assert "No valid output" in cut.error and cut.formula.endswith("= −5")  # a minus sign, as in the formula
+
+
+@pytest.mark.parametrize("args, error, words", [
+    ((0, 3), ValueError, "size must be >= 1, got 0"),
+    ((4, 3.5), TypeError, "kernel_size must be an integer, got 3.5"),
+    ((4, 3, 2, -1), ValueError, "padding must be >= 0, got -1"),
+    ((4, 3, 2, 1, True), TypeError, "output_padding must be an integer, got True"),
+])
+def test_a_layout_of_bad_arguments_still_raises(args, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        conv_transpose_layout(*args)
 
 
 @pytest.mark.parametrize("call, words", [

@@ -8,9 +8,8 @@ import pytest
 
 from cnnlib.demos.conv_transpose import (conv_transpose_layout, conv_transpose_stamps, min_overlap_size, overlap_map,
                                          upsample_constant)
-from cnnlib.viz.conv_transpose import (CUT_PATTERN, NONE_PATTERN, STAMP_EDGE, TS_CANVAS_TOP, TS_OUT_TOP, TS_ROW,
-                                       ZERO_MARK_MIN_CELL, draw_overlap,
-                                       draw_stamps, draw_transpose_size)
+from cnnlib.viz.conv_transpose import (CUT_PATTERN, NONE_PATTERN, REFUSED_TEXT, STAMP_EDGE, TS_CANVAS_TOP, TS_OUT_TOP,
+                                       TS_ROW, ZERO_MARK_MIN_CELL, draw_overlap, draw_stamps, draw_transpose_size)
 from cnnlib.viz.palette import OKABE_ITO
 from cnnlib.viz.svg import MIN_FONT_PX, text_width
 from cnnlib.widgets.conv_transpose import OVERLAP_RANGES, SIZE_RANGES
@@ -39,21 +38,23 @@ def _check_readable(svg: str):
 def _size_settings():
     ranges = [range(lo, hi + 1) for lo, hi in SIZE_RANGES.values()]
     for values in itertools.product(*ranges):
-        setting = dict(zip(SIZE_RANGES, values))
-        try:
-            yield conv_transpose_layout(**setting)
-        except ValueError:
-            continue
+        yield conv_transpose_layout(**dict(zip(SIZE_RANGES, values)))
 
 
 def test_output_size_figure_is_readable_and_one_size_over_every_slider_setting():
-    sizes = set()
+    """Refused settings too: their explanation, in the figure, must fit it (below the canvas, above the bottom)."""
+    sizes, refused = set(), 0
     for n, lay in enumerate(_size_settings()):
-        if n % 7:  # a seventh of the ~9,000 valid settings, spread over all of them
+        if n % 7:  # a seventh of the 7,680 settings (2,552 refused), spread over all of them
             continue
         root = _check_readable(draw_transpose_size(lay))
         sizes.add((root.get("width"), root.get("height")))
-    assert len(sizes) == 1
+        if lay.error:
+            refused += 1
+            lines = [t for t in _texts(root) if t.get("fill") == REFUSED_TEXT]
+            assert "".join(t.text.replace(" ", "") for t in lines) == ("✗" + lay.error).replace(" ", "")
+            assert max(float(t.get("y")) for t in lines) + MIN_FONT_PX <= float(root.get("height"))
+    assert len(sizes) == 1 and refused > 300
 
 
 def test_output_size_figure_marks_cut_cells_and_stamp_taps():

@@ -1,10 +1,14 @@
-"""Lesson 11's widgets: sliders redraw the SVG; invalid settings give the red message; views are what they show."""
+"""Lesson 11's widgets: sliders redraw the SVG; refused settings are explained in the figure; views are what they show."""
+import itertools
+import re
+
 import numpy as np
 import pytest
 
 from cnnlib.layers import ConvTranspose2D
 from cnnlib.widgets import (conv_transpose_size_view, conv_transpose_size_widget, overlap_view, overlap_widget,
                             stamps_view)
+from cnnlib.widgets.conv_transpose import REFUSED_MESSAGE
 from cnnlib.widgets.view_widget import ERROR_COLOR
 
 
@@ -38,20 +42,38 @@ def test_moving_a_slider_redraws_with_the_layer_s_size():
     assert "= 11" in box.panel.svg.value
 
 
-def test_invalid_output_padding_is_a_red_message_and_keeps_the_figure():
+def test_invalid_output_padding_is_explained_in_the_figure_and_a_one_line_red_message():
+    """The explanation is 4-5 lines: under the figure it pushed the widget 84 px past a 768 px screen (lesson 11)."""
     box = conv_transpose_size_widget()
-    shown = box.panel.svg.value
     box.controls["output_padding"].value = 2  # stride 2, dilation 1
-    assert ERROR_COLOR in box.panel.message.value and "output_padding must be smaller" in box.panel.message.value
-    assert box.panel.svg.value == shown
+    assert ERROR_COLOR in box.panel.message.value and REFUSED_MESSAGE in box.panel.message.value
+    assert "output_padding must be smaller" in box.panel.svg.value and "→ refused" in box.panel.svg.value
     box.controls["stride"].value = 3  # now valid
-    assert ERROR_COLOR not in box.panel.message.value
+    assert ERROR_COLOR not in box.panel.message.value and "refused" not in box.panel.svg.value
 
 
-def test_no_output_left_is_a_red_message():
+def test_no_output_left_is_explained_in_the_figure():
     box = conv_transpose_size_widget(size=1, kernel_size=1, stride=1, padding=0, output_padding=0)
     box.controls["padding"].value = 3
-    assert ERROR_COLOR in box.panel.message.value and "No valid output" in box.panel.message.value
+    assert ERROR_COLOR in box.panel.message.value and "No valid output" in box.panel.svg.value
+
+
+def test_every_refused_setting_keeps_the_widget_s_size():
+    """Same figure size, and a message of one line, at every slider setting PyTorch refuses (sampled)."""
+    from cnnlib.demos.formatting import WRAP_COLUMNS
+    from cnnlib.widgets.conv_transpose import SIZE_RANGES
+
+    valid = conv_transpose_size_view(4, 3, 2, 1, 1)
+    size = re.search(r'<svg[^>]*width="(\d+)"[^>]*height="(\d+)"', valid.svg).groups()
+    refused = 0
+    for n, values in enumerate(itertools.product(*(range(lo, hi + 1) for lo, hi in SIZE_RANGES.values()))):
+        view = conv_transpose_size_view(**dict(zip(SIZE_RANGES, values)))
+        if view.error is None or n % 5:
+            continue
+        refused += 1
+        assert re.search(r'<svg[^>]*width="(\d+)"[^>]*height="(\d+)"', view.svg).groups() == size
+        assert view.message == REFUSED_MESSAGE and len(view.message) <= WRAP_COLUMNS
+    assert refused > 400  # of the 2,552 refused settings
 
 
 def test_overlap_widget_says_when_it_is_a_checkerboard():
