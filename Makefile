@@ -116,7 +116,9 @@ benchmark: $(VENV)/.test-installed
 # hides the cells tagged presentation-hide: still pictures in front of widgets, exercise scaffolding,
 # and has Voila typeset the maths with the MathJax 3 it bundles (offline; no CDN).
 # CNNLIB_PROJECTOR=1 puts the lesson's figures and widgets in projector mode (cnnlib.viz.projector). The token goes through the environment, not argv
-# (other users can read a process's arguments). Each reload of a lesson starts a kernel; one whose tab was closed
+# (other users can read a process's arguments). Progressive rendering shows the lesson's text at once and each
+# output as its cell finishes: without it the page was a spinner until every cell had run (lesson 09: 40-80 s).
+# Each reload of a lesson starts a kernel; one whose tab was closed
 # (no connection) is shut down after 30 idle minutes, so a day of teaching does not pile them up.
 LESSON ?= 00
 present: $(VENV)/.lab-installed
@@ -128,7 +130,7 @@ present: $(VENV)/.lab-installed
 	  $(VENV)/bin/jupyter server $(ROOT_FLAG) --ip=$(HOST) --port=$(PORT) \
 	  --ServerApp.root_dir=. --no-browser --VoilaConfiguration.strip_sources=True \
 	  --MappingKernelManager.cull_idle_timeout=1800 --MappingKernelManager.cull_interval=300 \
-	  --VoilaConfiguration.template=cnnlib-present \
+	  --VoilaConfiguration.template=cnnlib-present --VoilaConfiguration.progressive_rendering=True \
 	  --ServerApp.default_url=/voila/render/$$nb
 
 html: $(VENV)/.lab-installed

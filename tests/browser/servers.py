@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # make test's set-up (tools/test_setup.py) finds or installs a Chromium and exports its path.
 CHROMIUM = os.environ.get("CNNLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PRESENT_TEMPLATE = "cnnlib-present"  # tools/jupyter/voila/templates/: hides cells tagged presentation-hide
+PROGRESSIVE = "--VoilaConfiguration.progressive_rendering=True"  # as make present: text first, outputs as they come
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -123,7 +124,7 @@ def start_voila(tmp: Path) -> Server:
         sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}", "--VoilaConfiguration.strip_sources=True",
-        f"--VoilaConfiguration.template={PRESENT_TEMPLATE}",
+        f"--VoilaConfiguration.template={PRESENT_TEMPLATE}", PROGRESSIVE,
     ]
     env = _env(tmp)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(ROOT / "tools" / "jupyter"), env.get("JUPYTER_PATH")) if p)

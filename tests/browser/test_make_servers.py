@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .servers import free_port
+from .servers import PRESENT_TEMPLATE, PROGRESSIVE, free_port
 
 GIF = "sliding_window.svg"  # the animation of lesson 01 (an animated SVG)
 IMG_LOADED_JS = f"""() => {{
@@ -163,6 +163,12 @@ def test_make_present_answers_with_a_token_and_shows_lesson_01s_animation(served
         assert page.query_selector_all(".jp-InputArea-editor") == [], "make present must hide the code"
     finally:
         page.close()
+
+
+def test_the_voila_suite_presents_as_make_present_does():
+    """The browser suite's Voila server (servers.start_voila) renders progressively, with the template, as make present."""
+    made = subprocess.run(["make", "-n", "present"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert PROGRESSIVE in made and f"--VoilaConfiguration.template={PRESENT_TEMPLATE}" in made
 
 
 def test_allow_root_is_passed_only_when_running_as_root():

@@ -71,8 +71,8 @@ WIDGET_ERRORS_JS = """() => Array.from(document.querySelectorAll('.jupyter-widge
 
 
 def _render(page, url: str, name: str) -> None:
-    """Open ``url`` (lesson ``name``), wait until Voilà has streamed every code cell, then until its widget views
-    have mounted.
+    """Open ``url`` (lesson ``name``), wait until Voilà has run every code cell, then until its widget views have
+    mounted.
 
     Voilà executes the notebook while it streams the page. On a loaded 2-core machine two things went wrong
     once each, and one reload (a fresh kernel) gets past either; a second failure fails the test:
@@ -81,7 +81,12 @@ def _render(page, url: str, name: str) -> None:
     * one widget of lesson 06 showed "Error displaying widget" (one clean-clone rehearsal in more than twenty;
       the lesson presented in every other run, alone and under load). A warning says what the widget showed.
     """
-    wait = "(n) => document.querySelectorAll('.jp-CodeCell').length >= n"
+    # Progressive rendering (as make present): the page shows every cell at once, and a code cell gets its output
+    # area when it has run (the last one at the end; cells without output get an empty one).
+    wait = """(n) => {
+      const cells = Array.from(document.querySelectorAll('.jp-CodeCell'));
+      return cells.length >= n && cells.every(c => c.querySelector('.jp-Cell-outputArea'));
+    }"""
     for attempt in (1, 2):
         try:
             page.goto(url, wait_until="commit", timeout=VOILA_TIMEOUT_MS)
