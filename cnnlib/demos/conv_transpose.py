@@ -275,18 +275,18 @@ def conv_transpose_layout(size: int, kernel_size: int, stride: int = 1, padding:
     padding, output_padding = check_positive_ints(minimum=0, padding=padding, output_padding=output_padding)
     error = None
     try:  # the arguments are whole numbers in range: only PyTorch's two rules can refuse them
-        out = conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
+        conv_transpose_output_size(size, kernel_size, stride, padding, output_padding, dilation)
     except ValueError as exc:
         error = str(exc)
-        out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
     k_eff = effective_kernel_size(kernel_size, dilation)
     span = (size - 1) * stride + k_eff  # the cells the stamps cover, first to last
     canvas = span + output_padding  # output_padding adds zero cells after the stamps; padding cuts both ends
+    out = canvas - 2 * padding  # the output size when PyTorch accepts the setting (tested against it)
     starts = tuple(range(0, size * stride, stride))
     h, k, s, p, op, d = size, kernel_size, stride, padding, output_padding, dilation
     lines = ["H_out = (H − 1)·S − 2P + D·(K − 1) + output_padding + 1",
              f"      = ({h} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1"
-             f" = {(h - 1) * s} − {2 * p} + {d * (k - 1)} + {op} + 1 = {out}".replace("= -", "= −")]
+             f" = {(h - 1) * s} − {2 * p} + {d * (k - 1)} + {op} + 1 = {str(out).replace('-', '−')}"]
     if error is not None:
         return TransposeLayout(h, k, s, p, op, d, k_eff, span, canvas, starts, p, out, "\n".join(lines), "", error)
     back = [r.conv_input for r in output_padding_table(size, k, s, p, d)]

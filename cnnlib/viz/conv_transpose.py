@@ -187,11 +187,6 @@ def _zero_mark(svg: Svg, x: float, y: float, cell: float) -> None:
         svg.text(x + cell / 2, y, "0")
 
 
-def _refused_lines(error: str) -> list[str]:
-    """The lines the output-size figure shows for a refused setting: ``error``, marked ✗, wrapped."""
-    return textwrap.wrap("✗ " + error, TS_WRAP)
-
-
 def draw_transpose_size(lay: TransposeLayout) -> str:
     """The SVG of ``lay``: formula on top, input spread ``S`` apart, stamps, canvas, output, legend.
 
@@ -240,7 +235,7 @@ def draw_transpose_size(lay: TransposeLayout) -> str:
     svg.text(x0, TS_CANVAS_TOP + TS_ROW + 18, f"the stamps cover (H − 1)·S + D·(K − 1) + 1 = {lay.span} cells",
              anchor="start")
     if lay.error:  # no output row: the reason instead, where the output and the legend would be
-        for r, line in enumerate(_refused_lines(lay.error)):
+        for r, line in enumerate(textwrap.wrap("✗ " + lay.error, TS_WRAP)):
             svg.text(MARGIN, TS_OUT_TOP + (r + 0.5) * TS_LINE, line, anchor="start", fill=REFUSED_TEXT)
         return svg.to_string()
     label(TS_OUT_TOP + TS_ROW / 2, "output")
