@@ -52,11 +52,13 @@ $(PY):
 
 # tools/jupyterlab-overrides.json: no news pop-up, and widget state saved with a lesson, so that a lesson run,
 # saved and opened again shows its widgets' last pictures instead of "Error displaying widget: model not found".
-$(VENV)/.lab-installed: pyproject.toml tools/jupyterlab-overrides.json | $(PY)
+# tools/jupyter-server-config.json: the file browser lists each lesson once, without its jupytext .py pair.
+$(VENV)/.lab-installed: pyproject.toml tools/jupyterlab-overrides.json tools/jupyter-server-config.json | $(PY)
 	@echo "Installing cnnlib + JupyterLab into $(VENV) (log: $(VENV)/install.log)"
 	@$(PIP) install --quiet -e ".[lab]" >> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; exit 1; }
-	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@mkdir -p $(VENV)/share/jupyter/lab/settings $(VENV)/etc/jupyter
 	@cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@cp tools/jupyter-server-config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	@touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.lab-installed
@@ -156,7 +158,7 @@ hub-check:
 	  echo "  HUB_PASSWORD='choose-one' make hub      (optional: HUB_ADMIN_TOKEN=\$$(openssl rand -hex 32) for scripts)"; exit 2; }
 	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: it creates one Unix account per student. Fix: sudo -E make hub"; exit 2; }
 
-$(VENV)/.hub-installed: pyproject.toml tools/jupyterlab-overrides.json $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py cnnlib/weights/*.npz)
+$(VENV)/.hub-installed: pyproject.toml tools/jupyterlab-overrides.json tools/jupyter-server-config.json $(wildcard cnnlib/*.py cnnlib/*/*.py cnnlib/*/*/*.py cnnlib/weights/*.npz)
 	@[ "$$(id -u)" = 0 ] || { echo "the workshop hub installs into $(HUB_PREFIX) and runs as root. Fix: sudo -E make hub"; exit 2; }
 	@mkdir -p $(VENV) $(HUB_PREFIX) && chmod 755 $(HUB_PREFIX)
 	@echo "Installing the workshop hub into $(HUB_PREFIX) (log: $(VENV)/hub-install.log)"
@@ -174,8 +176,9 @@ $(VENV)/.hub-installed: pyproject.toml tools/jupyterlab-overrides.json $(wildcar
 	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm for configurable-http-proxy"; \
 	  { apt-get install -y -q nodejs npm || { apt-get update -q && apt-get install -y -q nodejs npm; }; } >> $(VENV)/hub-install.log 2>&1; }
 	@npm install --silent --prefix $(HUB_PREFIX)/proxy configurable-http-proxy@5 >> $(VENV)/hub-install.log 2>&1 || { tail -40 $(VENV)/hub-install.log; exit 1; }
-	@mkdir -p $(HUB_PREFIX)/env/share/jupyter/lab/settings
+	@mkdir -p $(HUB_PREFIX)/env/share/jupyter/lab/settings $(HUB_PREFIX)/env/etc/jupyter
 	@cp tools/jupyterlab-overrides.json $(HUB_PREFIX)/env/share/jupyter/lab/settings/overrides.json
+	@cp tools/jupyter-server-config.json $(HUB_PREFIX)/env/etc/jupyter/jupyter_server_config.json
 	@touch $@
 
 hub: hub-check $(VENV)/.hub-installed

@@ -119,6 +119,12 @@ def served(tmp_path):
         s.stop()
 
 
+def _listing(server: MakeServer, folder: str) -> set[str]:
+    """The names the file browser shows in ``folder`` (the contents API it reads)."""
+    url = f"http://127.0.0.1:{server.port}/api/contents/{folder}?content=1&token={server.token}"
+    return {item["name"] for item in json.loads(urllib.request.urlopen(url, timeout=30).read())["content"]}
+
+
 def _listening_addresses(port: int) -> set[str]:
     out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True).stdout
     return {line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()}
@@ -138,6 +144,10 @@ def test_make_lab_answers_with_a_token_and_shows_lesson_01s_animation(served, br
     defaults = {k: v.get("default") for k, v in settings["schema"]["properties"].items()}
     assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False, \
         f"JupyterLab's news and update pop-ups must be off for make lab, got {defaults}"
+    listed = {name: _listing(lab, name) for name in ("notebooks", "cnnlib")}
+    assert "01_sliding_window.ipynb" in listed["notebooks"] and "model.py" in listed["cnnlib"]
+    pairs = sorted(name for name in listed["notebooks"] if name.endswith(".py"))
+    assert pairs == [], f"the file browser lists each lesson twice: also {pairs} (tools/jupyter-server-config.json)"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(f"http://127.0.0.1:{lab.port}/lab/tree/notebooks/01_sliding_window.ipynb?reset&token={lab.token}")

@@ -84,6 +84,14 @@ def test_students_cannot_open_each_others_servers(test_class):
     assert page.status_code == 403, (page.status_code, page.url)
 
 
+def test_a_students_file_browser_lists_each_lesson_once(test_class):
+    """Not also its jupytext .py pair (tools/jupyter-server-config.json, installed by make hub)."""
+    listing = test_class.student("alice").get("/api/contents/cnnlib/notebooks")
+    names = {item["name"] for item in listing.json()["content"]}
+    assert "01_sliding_window.ipynb" in names
+    assert sorted(n for n in names if n.endswith(".py")) == [], names
+
+
 def test_students_cannot_read_each_others_files(test_class):
     alice, bob = test_class.student("alice"), test_class.student("bob")
     home = test_class.home("alice")
