@@ -202,7 +202,7 @@ print(wrap_text("Flatten + Dense: " + heads.flatten_error))
 
 # %% [markdown]
 # What is lost: the position of a feature. The average says *how much* of each feature the image has, not
-# *where*, which is what a classifier needs anyway.
+# *where*; to name the class, how much is what matters.
 #
 # ## A strided conv instead of pooling
 #
@@ -254,6 +254,13 @@ print("every gradient of the Residual block within 1e-6 of finite differences:",
 Sequential([block]).summary((4, 5, 5))
 
 # %% [markdown]
+# The identity works only when $F$ keeps $x$'s shape: $y = x + F(x)$ adds two arrays of the same shape. A block
+# that changes the number of channels, or halves the size with a stride-2 conv, needs a shortcut that maps $x$ to
+# the block's shape: ResNet's **projection**, a 1×1 conv with the block's stride, then batch norm, given as
+# `Residual(block, shortcut=...)`. It is linear, so the gradient still reaches $x$ through it without any unit
+# switched off. Exercise 3 builds one.
+
+# %% [markdown]
 # **Use: gradient sizes through depth.** Take 30 blocks of Conv 3×3 → BatchNorm → ReLU (8 channels on an 8×8
 # input, He init, seeded; a simpler block than ResNet's, the same for both stacks), run one forward and one
 # backward pass, and measure $\|\partial L/\partial x_l\|$ at the input $x_l$ of every block, relative to the
@@ -263,13 +270,25 @@ Sequential([block]).summary((4, 5, 5))
 
 # %%
 g = depth_gradients(30, batchnorm=True, init="he")
-print("plain:    ", np.round(g.plain[::5], 1), " (blocks 0, 5, ..., 30)")
+print("plain:    ", np.round(g.plain[::5], 1), " (positions 0, 5, ..., 30)")
 print("residual: ", np.round(g.residual[::5], 1))
 
 # %% [markdown]
 # Position 30 is the top, the last block's output (1 by definition); positions 0 to 25 are the inputs of blocks
 # 0 to 25. Through the plain stack the gradient grows 74× over 30 blocks (1.15× per block on average; it peaks
-# at 99× at block 1); with skips it grows only 5×, roughly like $\sqrt{\text{depth}}$ ($\sqrt{30} \approx 5.5$).
+# at 99× at block 1); with skips it grows only 5×. How does that 5× depend on the depth? The same
+# measurement on residual stacks of 5, 10, 20 and 30 blocks, input against top:
+
+# %%
+for depth in (5, 10, 20, 30):
+    print(f"{depth:>2} residual blocks: {depth_gradients(depth, batchnorm=True, init='he').residual[0]:.1f}×"
+          f"   (√{depth} = {np.sqrt(depth):.1f})")
+
+# %% [markdown]
+# Roughly like $\sqrt{\text{depth}}$. That compares whole stacks. Along one stack's curve the growth is not
+# spread like that: in the 30-block stack the gradient is 2.0× the top's at block 5 and 5.1× at block 0, so
+# most of it comes in the few blocks nearest the input (`g.residual[5]`, `g.residual[0]`; the figure shows the
+# whole curve).
 # The figure on a log scale (the plain stack dashed with squares, the residual one solid with circles):
 
 # %% tags=["presentation-hide"]
@@ -332,7 +351,7 @@ shortcut_result = check_shortcut(my_shortcut, 64, 128, stride=2)
 shortcut_result
 
 # %%
-print(check_shortcut("identity", 32, 64, stride=2))  # a slip on another block
+print(check_shortcut([Conv2D(32, 32, 1, bias=False), BatchNorm2D(32)], 32, 32, stride=1))  # a slip on another block
 
 # %% [markdown]
 # ## LeNet → VGG → ResNet
@@ -359,8 +378,10 @@ print(f"VGG-16 from cnnlib's Conv2D/Dense state_shapes: {vgg16_param_count():,} 
 
 # %% [markdown]
 # The timeline: each network, the ideas it added to the one before it, and its parameters (solid box: counted
-# by `cnnlib` here; dashed: quoted, not built here). Not all of those ideas started there: ReLU, dropout and
-# training on GPUs came with AlexNet (Krizhevsky et al. 2012), between LeNet and VGG; global average pooling
+# by `cnnlib` here; dashed: quoted, not built here). Not all of those ideas started there. LeNet-5 itself
+# refined LeCun et al.'s 1989 conv net, trained by backprop with shared weights, which built on Fukushima's
+# Neocognitron (1980). ReLU, dropout and training on GPUs were popularised by AlexNet (Krizhevsky et al. 2012),
+# between LeNet and VGG; global average pooling
 # and 1×1 convs with Network in Network (Lin et al. 2013), 1×1 bottlenecks and the GAP + dense head with
 # GoogLeNet (Szegedy et al. 2014), batch norm with Ioffe & Szegedy (2015). ResNet-50 is where they came
 # together with skip connections.

@@ -55,8 +55,9 @@ from cnnlib.widgets import ExplanationSet, equivariance_widget, explain_widget
 # **0.9220** on the 10,000 test images. That is a number you can check: the cell below scores them.
 #
 # The recipe, if you want to train it yourself: the same code the benchmark runs, with label smoothing 0.1
-# (lesson 09). On the machine that made the weights it reproduces them exactly; on another machine the last
-# digits of the sums differ, and so may a few predictions. Pasted into this lesson it replaces `model`, so the
+# (lesson 09). On the machine that trained the shipped weights, with `OPENBLAS_NUM_THREADS=1` as the benchmark
+# sets it, a second run scored the same test accuracy after every epoch, to four digits; on another machine the
+# last digits of the sums differ, and so may a few predictions. Pasted into this lesson it replaces `model`, so the
 # cells below then explain your network.
 #
 # ```python
@@ -290,7 +291,7 @@ show(draw_mirrored_bars(bars))
 # %% [markdown]
 # Saliency is exactly 0 on the right: no pixel there changes the score. Grad-CAM lights both bars alike,
 # because it sees "the vertical-bar channel matters", not *where* on that channel the score reads. (Even inside
-# the box it is non-zero only in columns 1 to 3, around the bar: the ReLU switches off every unit away from the
+# the box the saliency is non-zero only in columns 1 to 3, around the bar: the ReLU switches off every unit away from the
 # bar, and a pixel that only switched-off units read does not move the score.) In our
 # network the last maps are 7×7 and the score reads them all through the global average, so this case does not
 # arise there; in networks that keep position to the end (a dense layer after `Flatten`), it can.
@@ -322,9 +323,11 @@ print(f"background: {background.mean():.0%} of the pixels, {share:.0%} of the sa
 # because every output pixel applies the same kernel to its own window. That holds exactly for stride 1 and
 # away from the borders (at a border, what comes in must equal the zero padding). That is **equivariance**:
 # the feature maps *move with* the image. A classifier should be **invariant** instead: a sandal 2 pixels to
-# the right is still a sandal. Only global average pooling throws position away; pooling with stride 2 and a
-# stride-2 conv make the grid coarser, and a shift that is not a whole step of that grid changes the maps
-# instead of moving them, so equivariance is no longer exact (lesson 04 measured it for one pooling layer).
+# the right is still a sandal. Only global average pooling throws position away. A max pool's output is the
+# strongest value in its window, so a small shift often leaves it in place: lesson 04 measured that robustness
+# for one pooling layer (similarity 0.8 after a 1-pixel shift, against 0.6 before pooling). But a stride-2 pool
+# or conv also makes the grid coarser: a shift that is not a whole step of that grid cannot move the maps by a
+# whole cell, so it changes them instead, and equivariance is no longer exact.
 #
 # **Check.** `shift_response` shifts an image 0 to 4 pixels to the right (black coming in from the left), and
 # for three layers finds the offset that best aligns the new maps with the old ones (the peak of their
@@ -431,8 +434,10 @@ print(check_occlusion_positions(8, size=16, patch=4, stride=2))  # a slip in ano
 # - The three show *where* the evidence is, not *why*: on a misclassified image they highlight the object
 #   for the wrong class as readily as for the right one.
 # - Convolutions are **equivariant** (stride 1: the maps move by exactly the shift, away from the borders);
-#   pooling, strides and global pooling make the output **partly invariant**. Measured: a 1-pixel shift
-#   changes the stem's maps by most of their size, the prediction of about one image in fourteen.
+#   global average pooling makes the output **invariant** to where a feature is. Max pooling makes the maps
+#   robust to small shifts, but stride-2 pooling and convs keep equivariance only for shifts of a whole step.
+#   Measured: a 1-pixel shift changes the stem's maps by most of their size, the prediction of about one image
+#   in fourteen.
 #
 # **Seeds:** the shipped weights were trained from `seed=0` (the initial weights and the batch order); the ten
 # images of the widget are chosen by rule from the first hundred test images, so every run shows the same.

@@ -1,13 +1,13 @@
 r"""Grad-CAM (Selvaraju et al. 2017): which regions of a layer's feature maps the class score leans on.
 
 For the activations :math:`A` ``(C, h, w)`` of a spatial layer and the score
-:math:`z_c` (the logit of class ``c``), each channel gets a weight, the mean
+:math:`z_t` (the logit of class ``t``), each channel ``k`` gets a weight, the mean
 of the score's gradient over its map, and the map is the rectified weighted sum:
 
 .. math::
 
-    \alpha_c = \frac{1}{hw} \sum_{i,j} \frac{\partial z_c}{\partial A_{cij}}, \qquad
-    L = \mathrm{ReLU}\Big(\sum_c \alpha_c A_c\Big)
+    \alpha_k = \frac{1}{hw} \sum_{i,j} \frac{\partial z_t}{\partial A_{kij}}, \qquad
+    L = \mathrm{ReLU}\Big(\sum_k \alpha_k A_k\Big)
 
 It localises through the channels: a channel that fires on both halves of
 the image lights both halves, even if the score reads only one of them
@@ -31,11 +31,11 @@ class GradCAMMap:
     Attributes:
         heatmap: ``(H, W)``, ``cam`` upsampled bilinearly to the image and
             divided by its maximum, so it lies in [0, 1] (all zeros if ``cam`` is).
-        cam: ``(h, w)``, the raw map :math:`\mathrm{ReLU}(\sum_c \alpha_c A_c)` at the layer's resolution.
-        weights: ``(C,)``, the channel weights :math:`\alpha_c`.
+        cam: ``(h, w)``, the raw map :math:`\mathrm{ReLU}(\sum_k \alpha_k A_k)` at the layer's resolution.
+        weights: ``(C,)``, the channel weights :math:`\alpha_k`.
         activation: ``(C, h, w)``, the layer's output :math:`A`.
-        gradient: ``(C, h, w)``, :math:`\partial z_c / \partial A`.
-        score: the target's logit :math:`z_c` (a float, or ``(N,)``).
+        gradient: ``(C, h, w)``, :math:`\partial z_t / \partial A`.
+        score: the target's logit :math:`z_t` (a float, or ``(N,)``).
         layer: the layer's index in ``model.layers``.
     """
 
@@ -105,7 +105,7 @@ def grad_cam(model, x, target, layer) -> GradCAMMap:
     The layers run one by one in eval mode: forward to the end keeping the
     output :math:`A` of ``layer``, then backward from the one-hot gradient of
     the target's logit down to ``layer + 1``, whose ``dx`` is
-    :math:`\partial z_c / \partial A`. The model's modes, caches and ``grads``
+    :math:`\partial z_t / \partial A`. The model's modes, caches and ``grads``
     are restored afterwards (see :mod:`cnnlib.explain`). The paper uses the
     last convolutional layer's rectified output (the ``ReLU`` after the last
     ``Conv2D``): deep enough to know the class, still a map.
@@ -145,7 +145,7 @@ def grad_cam(model, x, target, layer) -> GradCAMMap:
         A = outputs[layer]  # (N, C, h, w)
         dA = run_backward(layers, one_hot(t, h), layer + 1, len(layers))  # (N, C, h, w)
         score = h[np.arange(len(t)), t]  # (N,)
-    weights = dA.mean(axis=(2, 3))  # (N, C): alpha_c, the gradient averaged over each map
+    weights = dA.mean(axis=(2, 3))  # (N, C): alpha_k, the gradient averaged over each map
     cam = np.maximum(np.einsum("nc,ncij->nij", weights, A), 0)  # (N, h, w)
     up = upsample_bilinear(cam, batch.shape[2:])  # (N, H, W)
     peak = up.max(axis=(1, 2), keepdims=True)  # (N, 1, 1)

@@ -4,7 +4,9 @@ A ``patch`` x ``patch`` square of ``fill`` slides over the image with
 ``stride``, at the same positions as a pooling window (no padding), so there
 are :math:`H_{out} = \lfloor (H - P)/S \rfloor + 1` rows of positions
 (``cnnlib.shapes.conv_output_size``). At each position the map holds the
-*drop* in the target's softmax probability, as Zeiler & Fergus plot it:
+*drop* in the target's softmax probability (Zeiler & Fergus plot the
+probability itself, high where the patch does not matter; the drop turns that
+into "how much this region counts", 0 where it does not):
 
 .. math:: \text{drop}_{ij} = p_t(x) - p_t(x \text{ with the patch at } (i, j))
 
