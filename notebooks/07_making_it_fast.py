@@ -239,7 +239,10 @@ print(f"The loops would need {times['loops'] / 8 * 60_000 / 3600:.1f} hours for 
 # Why such a difference, when all three do exactly the same multiply-adds?
 #
 # - **Loops**: every one of the 61,952 iterations goes through the Python interpreter and creates small
-#   temporary arrays. The arithmetic is a tiny part of the time.
+#   temporary arrays. The arithmetic is a tiny part of the time. (These loops already hand each window's dot
+#   product to numpy, and take a fraction of an hour for one layer's forward pass over 60,000 images; the half
+#   a day estimated at the start was for loops over single numbers, through the whole network, forward and
+#   backward.)
 # - **Sliding window + einsum**: no Python loop, but `einsum` (with its default `optimize=False`) walks the
 #   strided windows element by element and cannot use the CPU's vector instructions well. (`optimize=True`
 #   lets it do what im2col does: reshape into one BLAS matrix product.)
@@ -369,15 +372,23 @@ show(draw_profile(rows))
 #   multiplies plus `col2im`).
 # - The first conv's backward is cheap: nothing needs the gradient with respect to the images, so `fit` turns
 #   it off (`requires_input_grad = False`) and only `dW` is computed.
-# - The first ReLU and max pool do almost no arithmetic, yet take a visible share: they read and write every
-#   one of the 32 × 26 × 26 = 21,632 values per image, and moving memory costs time too.
+# - The first ReLU and max pool do almost no arithmetic, yet take a visible share: they read every one of the
+#   32 × 26 × 26 = 21,632 values per image (the ReLU writes as many; the pool writes a quarter forward and all
+#   of them backward), and moving memory costs time too.
+# - Max pooling has no matrix product to lean on. `MaxPool2D` loops over the $K_H K_W$ offsets *inside* a
+#   window, 4 for a 2×2 pool, and at each one takes the whole-array slice `x[:, :, kh::2, kw::2]`: one numpy
+#   pass over every window at once, with `np.maximum` keeping the largest so far. Its backward pass sends each
+#   window's gradient to the position that won. When the windows tile the map exactly (26×26 into 13×13) it
+#   uses a faster two-pass route; the second pool (11×11, a row and a column left over) takes the general one.
+#   Lesson 04 derived the loops; `cnnlib/functional/pooling.py` holds both fast routes.
 # - The `Dense` layers are one matrix multiply each forward and two backward (`dW` and `dx`), and cheap here.
 #
-# With the step at about 20 ms, an epoch over 60,000 images takes well under a minute on a
-# laptop, and that is what makes the next two lessons possible.
+# With the step at about 20 ms on our machine (the profile above; yours will differ), an epoch over 60,000
+# images takes well under a minute, and that is what makes the next two lessons possible.
 #
 # **Try it.** Time `conv_loops` and `conv_im2col` on the *first* layer (1 input channel, 32 filters, 28×28
 # inputs). The dot products are only 9 long there: is the speed-up larger or smaller, and why? (Once you have
-# tried: larger, several thousand times. A loop iteration costs about the same interpreter time whatever the
-# length of its dot product, and the first layer has 2.8 times as many of them, 21,632 per image against
-# 7,744.)
+# tried: larger, several thousand times on our machine. Two reasons. A loop iteration costs about the same
+# interpreter time whatever the length of its dot product, and the first layer has 2.8 times as many of them,
+# 21,632 per image against 7,744: the loops get 2.8 times slower. And the first layer does 11.5 times fewer
+# multiply-adds (194,688 per image against 2,230,272, the table at the top): im2col gets faster.)

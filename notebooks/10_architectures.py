@@ -42,6 +42,8 @@ import numpy as np
 
 from cnnlib import Sequential
 from cnnlib.datasets.images import load_sample_image
+from cnnlib.exercises.architectures import check_receptive_field
+from cnnlib.exercises.channels import check_dense_params
 from cnnlib.functional import im2col
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Softmax
 from cnnlib.shapes import receptive_field, receptive_field_region
@@ -130,7 +132,7 @@ print(f"   total   {summary.total_params:>7,} params         {total_work:>10,} m
 for i, (name, shape, n) in enumerate(summary.rows):
     if name in ("Conv2D", "MaxPool2D", "Flatten"):
         hwc = shape[1:] + shape[:1] if len(shape) == 3 else shape
-        print(f"{name:<10} NCHW {str(shape):<14} theory table (H, W, C): {hwc}")
+        print(f"{name:<10} cnnlib {str(shape):<14} theory table (H, W, C): {hwc}")
 
 # %% [markdown]
 # Note the floor in the second pooling layer: 13 is odd, so a 2×2 window fits 6 times and the last row and
@@ -212,7 +214,9 @@ for name, shape, n in summary.rows:
 # $3 \times 3 \times 3 = 27$ weights, at most 27. In general, before the bias and the activation, at most
 # $\min(\text{window positions},\ K \cdot K \cdot C_{in})$ maps are independent. The bias and ReLU are what make
 # the other filters worth having: after $\max(0, \cdot)$ a map is no longer a linear combination of the
-# others.
+# others. So the theory material's warning holds for the linear part, and more strongly than it says (4
+# independent maps here, not 16); what sets the limit is the number of window positions and weights, not the
+# number of pixels.
 
 # %%
 tiny_input = np.random.default_rng(0).random((1, 1, 4, 4))
@@ -333,12 +337,42 @@ print("flatten (H, W, C):", fmap.transpose(1, 2, 0).reshape(-1))
 # %% [markdown]
 # Same 12 numbers, different order: a dense layer trained on one order gives nonsense on the other.
 #
+# ## Exercises
+#
+# **1. One more pool.** Put a third `MaxPool2D(2)` after layer 7 (the last conv's ReLU), before `Flatten`. How
+# wide, in input pixels, is the receptive field of one of its units? Stuck? `field_result.hint(1)`, then
+# `.hint(2)`, `.hint(3)`.
+
+# %% tags=["presentation-hide"]
+my_field = None
+field_result = check_receptive_field(my_field, model.layers[:8] + [MaxPool2D(2)], input_size=(32, 32))
+field_result
+
+# %%
+print(check_receptive_field(6, model.layers[:4], input_size=(32, 32)))  # a slip on another layer
+
+# %% [markdown]
+# **2. What that pool saves.** With the third pool, `Flatten` gets a smaller map, and the first `Dense` layer,
+# still with 64 units, needs fewer weights. How many parameters (biases included) does it have now? Stuck?
+# `dense_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
+
+# %% tags=["presentation-hide"]
+with_pool = Sequential(model.layers[:8] + [MaxPool2D(2), Flatten()])  # exercise 1's layers, then Flatten
+my_dense = None
+dense_result = check_dense_params(my_dense, in_features=with_pool.output_shape((3, 32, 32))[0],
+                                  out_features=64)
+dense_result
+
+# %% [markdown]
+# Lesson 12 takes that idea to its end: global average pooling shrinks every map to a single number before the
+# dense layer.
+#
 # ## Summary
 #
 # - The theory material's network has 122,570 parameters, more than half of them in the first dense layer;
 #   more than two thirds of its 4.5 million multiply-adds per image are in the second convolution.
 # - Stacking 3×3 convs and 2×2 pools lets the last conv layer see 18×18 pixels with small kernels.
-# - Filters double as the image shrinks: few simple features early, many complex ones deep.
+# - Filters grow (32, then 64) as the image shrinks: few simple features early, many complex ones deep.
 # - Moving to PyTorch is mostly renaming; moving to Keras also means channels last and weights
 #   `(KH, KW, C_in, C_out)`. The theory notes' Keras model puts the softmax inside the model; to match
 #   PyTorch and cnnlib, end with a plain `Dense(10)` and use `from_logits=True` in the loss.

@@ -107,7 +107,7 @@ W3 = np.array([[1, 0, -1],
                [0, -1, 1]], dtype=float)
 stamps = conv_transpose_stamps(dout, W3, stride=2)
 for k in range(len(stamps.steps)):
-    print(stamp_equation(stamps, k))
+    print(stamp_equation(stamps, k, names=("dout", "W3")))
 print("sum of the stamps =\n", stamps.canvas)
 print("equals conv_transpose2d:", np.array_equal(stamps.canvas, conv_transpose2d(dout[None, None],
                                                                                    W3[None, None], stride=2)[0, 0]))
@@ -231,7 +231,8 @@ show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output
 # - kernel 2, stride 2, padding 0, output_padding 0: the stamps tile the canvas, $H_{out} = 2H$;
 # - kernel 1 with stride 3: stamps with gaps between them (dotted cells marked 0: zeros);
 # - padding 3 on a small input: too much is cut (the whole canvas is hatched), and the figure says why under a ✗;
-# - output_padding 2 at stride 2: refused; the figure gives PyTorch's rule under a ✗ (the next section says why).
+# - output_padding 2 at stride 2 (dilation 1): refused; the figure gives PyTorch's rule under a ✗ (the next
+#   section says why).
 
 # %% tags=["nbval-ignore-output"]
 conv_transpose_size_widget(size=4, kernel_size=3, stride=2, padding=1, output_padding=1)
@@ -246,8 +247,9 @@ conv_transpose_size_widget(size=4, kernel_size=3, stride=2, padding=1, output_pa
 # $$\lfloor (7 + 2 - 3)/2 \rfloor + 1 = 4 \qquad \lfloor (8 + 2 - 3)/2 \rfloor + 1 = 4$$
 #
 # Going back from 4, should the result be 7 or 8? The formula gives $(4 - 1) \cdot 2 - 2 + 2 + 1 = 7$, and
-# **`output_padding` adds the missing rows** at the bottom (and columns at the right) to get 8: its zero
-# row is what the padding cuts at the bottom, so the last stamped row stays.
+# **`output_padding` adds the missing rows** at the bottom (and columns at the right) to get 8. It adds them
+# to the canvas *before* the padding is cut: its zero row is what the padding then cuts at the bottom, so the
+# last stamped row stays.
 
 # %%
 for row in output_padding_table(4, kernel_size=3, stride=2, padding=1):
@@ -257,7 +259,9 @@ for row in output_padding_table(4, kernel_size=3, stride=2, padding=1):
 # %% [markdown]
 # At stride $S$ at most $S$ sizes share an output, so a useful `output_padding` is always smaller than $S$:
 # any more, and a convolution with the same settings would no longer map the result back to the input's size.
-# PyTorch (and `cnnlib`) refuse an `output_padding` that is smaller than neither the stride nor the dilation.
+# PyTorch refuses an `output_padding` that is smaller than neither the stride nor the dilation when the layer
+# is run (`nn.ConvTranspose2d(1, 1, 3, stride=2, output_padding=2)` builds, and its first call raises); `cnnlib`
+# refuses it already when the layer is built.
 # (One smaller than the dilation only is accepted, though the convolution then does not map the result back
 # either: keep it below the stride.)
 
@@ -403,6 +407,7 @@ print(check_transpose_output_size(19, 5, 3, stride=3, padding=0, output_padding=
 # %% [markdown]
 # **2. The loops.** Write `conv_transpose_naive(x, w, stride)` for one channel, no padding: an array of
 # zeros of the right size, then every input pixel adds its stamp `x[i, j] * w` at `(i * stride, j * stride)`.
+# Loops only: a call to `cnnlib`'s transposed convolution gives the right numbers, and the check says so.
 
 # %% tags=["presentation-hide"]
 def conv_transpose_naive(x, w, stride):
@@ -455,8 +460,8 @@ print(check_output_padding(5, 5, 3, stride=2, padding=0, target=12))  # a slip o
 # - A transposed convolution is the backward pass of a convolution (its $dx$), used as a layer: every input
 #   pixel stamps $x[i, j] \cdot W$ at $(iS,\ jS)$ and overlapping stamps add up. Its own backward pass is a
 #   convolution.
-# - $H_{out} = (H - 1)S - 2P + D(K - 1) + P_{out} + 1$: the padding is **cut**, `output_padding` adds rows
-#   at the bottom/right.
+# - $H_{out} = (H - 1)S - 2P + D(K - 1) + P_{out} + 1$: `output_padding` adds rows at the bottom/right of the
+#   canvas, then the padding is **cut** from each side.
 # - A strided convolution maps up to $S$ sizes to one; `output_padding` $< S$ picks which one comes back.
 # - When $S$ does not divide $K$, the stamps overlap unevenly: a checkerboard. $K$ divisible by $S$ makes it
 #   rarer; resizing, then convolving, avoids it.

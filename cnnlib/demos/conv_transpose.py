@@ -105,8 +105,10 @@ def conv_transpose_stamps(x, kernel, stride: int = 1, padding: int = 0, output_p
     return StampSteps(x, kernel, stride, padding, output_padding, canvas, output, steps)
 
 
-def stamp_equation(steps: StampSteps, index: int) -> str:
+def stamp_equation(steps: StampSteps, index: int, names: tuple[str, str] = ("x", "W")) -> str:
     """``x[0, 1] = 2 → 2·W added at rows 0..1, columns 2..3``: what stamp ``index`` does, in words.
+
+    ``names``: what the lesson calls the input and the kernel, e.g. ``("dout", "W3")``.
 
     >>> stamp_equation(conv_transpose_stamps([[1, 2]], [[1, 1]], stride=2), 1)
     'x[0, 1] = 2 → 2·W added to rows 0..0, columns 2..3'
@@ -114,7 +116,10 @@ def stamp_equation(steps: StampSteps, index: int) -> str:
     st = steps.steps[index]
     KH, KW = steps.kernel.shape
     v = f"{st.value:g}" if st.value >= 0 else f"({st.value:g})"
-    return (f"x[{st.row}, {st.col}] = {st.value:g} → {v}·W added to rows {st.top}..{st.top + KH - 1}, "
+    if not (isinstance(names, (tuple, list)) and len(names) == 2 and all(isinstance(n, str) and n for n in names)):
+        raise TypeError(f"names must be two names (the input's, the kernel's), got {names!r}. Hint: ('dout', 'W3').")
+    x, w = names
+    return (f"{x}[{st.row}, {st.col}] = {st.value:g} → {v}·{w} added to rows {st.top}..{st.top + KH - 1}, "
             f"columns {st.left}..{st.left + KW - 1}")
 
 

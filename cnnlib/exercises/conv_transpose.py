@@ -16,7 +16,8 @@ import numpy as np
 
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
-from .feedback import Feedback, not_answered, not_written, num, number_answer, student_array, whole_answer
+from .feedback import (Feedback, library_call, not_answered, not_written, num, number_answer, student_array,
+                       whole_answer)
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix."
 
@@ -35,7 +36,7 @@ def _size_slips(h, k, s, p, op, d):
                           "(it undoes the conv's padding), so −2P.")
     yield right + p, "cut the padding from one side only: P goes from each side, so −2P."
     yield right + op, "added output_padding on both sides: it goes at the bottom/right only, once."
-    yield right - op, "left out output_padding: it adds that many rows at the bottom."
+    yield right - op, "left out output_padding: it adds that many rows at the bottom (before P is cut)."
     yield right - 1, "forgot the + 1: a stamp of K cells ends K − 1 after its start, plus the start itself."
     if d != 1:
         yield right - k_eff + k, f"ignored the dilation: the kernel spans D·(K − 1) + 1 = {k_eff} cells."
@@ -52,8 +53,8 @@ def _setting(h, k, s, p, op, d) -> str:
 
 def _size_hints(h, k, s, p, op, d):
     k_eff = effective_kernel_size(k, d)
-    return ("The stamps start at 0, S, 2S, …, (H − 1)·S and each covers D·(K − 1) + 1 cells; then P is cut from "
-            "each side and output_padding added at the bottom/right.",
+    return ("The stamps start at 0, S, 2S, …, (H − 1)·S and each covers D·(K − 1) + 1 cells; output_padding adds "
+            "that many zero rows at the bottom/right, then P is cut from each side.",
             "H_out = (H − 1)·S − 2P + D·(K − 1) + output_padding + 1.",
             f"H_out = ({h} − 1)·{s} − 2·{p} + {k_eff - 1} + {op} + 1.")
 
@@ -105,6 +106,9 @@ _LOOP_HINTS = {
     "shape": ("the output has the wrong size.",
               "the last stamp starts at (H − 1)·stride and covers KH rows.",
               "out = np.zeros(((H - 1) * stride + KH, (W - 1) * stride + KW))."),
+    "library": ("the check compares your numbers with cnnlib's, so calling cnnlib passes it and teaches nothing.",
+                "start from out = np.zeros((H_out, W_out)) and give each input pixel its own stamp.",
+                "for every (i, j): top, left = i * stride, j * stride; out[top:top + KH, left:left + KW] += x[i, j] * w."),
     "overwrite": ("where two stamps overlap, only the last one is left.",
                   "look at the line that puts x[i, j] * w into out: = or +=?",
                   "stamps add up: out[top:top + KH, left:left + KW] += x[i, j] * w."),
@@ -121,6 +125,11 @@ _LOOP_HINTS = {
               "out is zero, then every input pixel adds x[i, j] * w onto a KH × KW window of it.",
               "for every (i, j): top, left = i * stride, j * stride; out[top:top + KH, left:left + KW] += x[i, j] * w."),
 }
+
+
+# What a write-the-loops answer may not call: cnnlib's transposed convolutions (the ops and the layer).
+_LIBRARY_OPS = frozenset({"conv_transpose2d", "conv_transpose2d_forward", "conv_transpose2d_forward_naive",
+                          "conv2d_backward", "conv2d_backward_naive", "ConvTranspose2D"})
 
 
 def _wrong(key: str, message: str) -> Feedback:
@@ -186,6 +195,10 @@ def check_conv_transpose_naive(conv_transpose_naive) -> Feedback:
                                        "(= instead of +=).")
         bad = tuple(int(v) for v in np.argwhere(~np.isclose(got, expected))[0])
         return _wrong("other", f"on {name}: out{list(bad)} is {got[bad]:g}, cnnlib gives a different value.")
+    called = library_call(conv_transpose_naive, _LIBRARY_OPS)
+    if called is not None:
+        return _wrong("library", f"the numbers match, but conv_transpose_naive calls {called}: the exercise is "
+                                 "the stamping loops themselves, which that call runs for you.")
     return Feedback(True, "conv_transpose_naive matches cnnlib's conv_transpose2d at stride 1 and 2, with "
                           "overlapping stamps and a non-square kernel.",
                     solution_code=inspect.getsource(conv_transpose_naive_solution))

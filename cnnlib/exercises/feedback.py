@@ -233,6 +233,25 @@ def _still_a_skeleton(fn) -> bool:
     return all(placeholder(stmt) for stmt in func.body)
 
 
+def library_call(fn, names) -> str | None:
+    """The first of ``names`` that ``fn``'s body calls (``f(...)`` or ``module.f(...)``), or None.
+
+    A write-the-loops exercise checks its answer against the library; a function that only calls the library
+    passes that comparison without any loop. None also when the source is not available (a built-in, a
+    function typed into a console): the check then trusts the numbers.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if called in names:
+                return called
+    return None
+
+
 # -- the write-a-function exercises (lessons 00 and 01) -------------------------------------------------------
 def wrong_function(key: str, message: str, solution, **fields) -> Feedback:
     """Feedback for a wrong function: the message, the staged hints ``HINTS[key]`` (``{…}`` filled from

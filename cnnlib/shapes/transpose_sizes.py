@@ -36,7 +36,7 @@ def conv_transpose_geometry(kernel_size, stride=1, padding=0, output_padding=0, 
         raise TypeError(
             f"{who} padding must be an int or a pair (ph, pw), got {padding!r}. Hint: as in PyTorch's "
             "ConvTranspose2d, a transposed convolution takes numeric padding only; it removes ph rows from the "
-            "top and bottom of the output (and output_padding adds rows at the bottom)."
+            "top and bottom of the output, after output_padding has added rows at the bottom."
         )
     pad_hw = as_pair(padding, "padding", minimum=0)
     geometry = Geometry2D.conv(kernel_size, stride, pad_hw, dilation)

@@ -21,6 +21,10 @@ def test_hand_computed_stamps_of_lesson_11():
     assert st.canvas[2, 2] == 3  # 1·W[2,2] + 2·W[2,0] + (-1)·W[0,2] + 1·W[0,0]
     assert st.canvas.tolist()[0] == [1, 0, 1, 0, -2]
     assert stamp_equation(st, 2) == "x[1, 0] = -1 → (-1)·W added to rows 2..4, columns 0..2"
+    assert stamp_equation(st, 2, names=("dout", "W3")) == "dout[1, 0] = -1 → (-1)·W3 added to rows 2..4, columns 0..2"
+    for bad in ("dout", ("dout",), ("dout", 3), ("", "W")):
+        with pytest.raises(TypeError, match="names must be two names"):
+            stamp_equation(st, 2, names=bad)
 
 
 @pytest.mark.parametrize("stride, padding, output_padding", [(1, 0, 0), (2, 0, 0), (2, 1, 1), (3, 1, 2), (3, 2, 1)])

@@ -83,6 +83,22 @@ def test_loops_missing_stride_right_size():
     assert "i * stride" in result.hint(3)
 
 
+def test_loops_that_only_call_cnnlib_are_not_accepted():
+    """The check compares with cnnlib, so a function that calls cnnlib would pass it without a single loop."""
+    import cnnlib.functional as F
+
+    def by_library(x, w, stride):
+        return conv_transpose2d(x[None, None], w[None, None], stride=stride)[0, 0]
+
+    def by_module(x, w, stride):
+        return F.conv_transpose2d(x[None, None], w[None, None], stride=stride)[0, 0]
+
+    for fn in (by_library, by_module):
+        result = check_conv_transpose_naive(fn)
+        assert not result.correct and "calls conv_transpose2d" in result.message
+        assert "+= x[i, j] * w" in result.hint(3)
+
+
 def test_loops_missing_stride_stride_one_size():
     result = check_conv_transpose_naive(lambda x, w, stride: _lib(x, w, 1))
     assert "stride-1 result" in result.message
