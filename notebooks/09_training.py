@@ -44,6 +44,7 @@ from cnnlib.augment import RandomAugment
 from cnnlib.callbacks import CosineLR
 from cnnlib.widgets import LivePlot
 from cnnlib.datasets import FASHION_MNIST_CLASSES, load_fashion_mnist
+from cnnlib.exercises.schedules import check_cosine_lr
 from cnnlib.layers import BatchNorm2D, Conv2D, Dense, Flatten, MaxPool2D, ReLU, Softmax
 from cnnlib.losses import CrossEntropy
 from cnnlib.metrics import confusion_matrix, most_confused_pairs
@@ -188,7 +189,12 @@ print(f"accuracy on the 50 images: {final['accuracy']:.0%}")
 # The recipe: **Adam** with learning rate $10^{-3}$, batches of 64, and a **cosine schedule** that lowers the
 # learning rate smoothly to 0 by the last batch (big steps early, fine adjustments at the end). `fit` shuffles
 # the training set every epoch, shows a progress bar, and calls our callbacks: `LivePlot` redraws the loss and
-# accuracy curves every 20 batches; `CosineLR` sets the learning rate before each batch.
+# accuracy curves every 20 batches; `CosineLR` sets the learning rate before each batch. Before batch $t$ of
+# the whole run (counted from 0, over all epochs) it sets
+#
+# $$\eta_t = \tfrac12\, \eta_0 \left(1 + \cos\left(\pi \frac{t}{T}\right)\right),$$
+#
+# with $\eta_0 = 10^{-3}$ the starting rate and $T$ = `steps` the number of batches in the run.
 #
 # Every run here is seeded, so it repeats exactly on one machine. On yours the last digits of a loss or an
 # accuracy may differ a little: numpy's matrix products add their terms in an order that depends on the
@@ -226,6 +232,18 @@ for epoch in range(EPOCHS):
     h = history.history
     print(f"epoch {epoch + 1}: loss {h['loss'][epoch]:.2f}, accuracy {h['accuracy'][epoch]:.1%}   "
           f"validation: loss {h['val_loss'][epoch]:.2f}, accuracy {h['val_accuracy'][epoch]:.1%}")
+
+# %% [markdown]
+# **Exercise.** Which learning rate did the first batch of the **second** epoch train with, in the run above?
+# (Three significant digits.) Stuck? `lr_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
+
+# %% tags=["presentation-hide"]
+my_lr = None
+lr_result = check_cosine_lr(my_lr, lr=1e-3, step=math.ceil(TRAIN_SIZE / 64), total_steps=steps)
+lr_result
+
+# %%
+print(check_cosine_lr(-0.5e-3, lr=1e-3, step=4000, total_steps=6000))  # a slip on another run
 
 # %% [markdown]
 # ## Evaluate on the test set
