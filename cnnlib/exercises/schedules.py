@@ -2,7 +2,8 @@
 
 Wrong answers are matched against the classic slips: a straight line instead
 of the half cosine, the cosine without its ``½(1 + ·)``, the rate of the batch
-before or after, and the step counted in epochs or images instead of batches.
+before or after, and the angle in the wrong unit. An answer rounded to three
+significant digits counts as right.
 Every wrong answer carries staged hints (``result.hint(1)``, ``(2)``, ``(3)``).
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ def check_cosine_lr(answer, lr: float, step: int, total_steps: int) -> Feedback:
     got = number_answer(answer)
 
     def close(value) -> bool:
-        return math.isclose(got, value, rel_tol=1e-3, abs_tol=1e-12 * lr)
+        return math.isclose(got, value, rel_tol=5e-3, abs_tol=1e-12 * lr)  # three significant digits
 
     if close(right):
         return Feedback(True, f"{formula} = {num(right)}: {right / lr:.0%} of the starting rate, "

@@ -22,6 +22,8 @@ def test_the_answer_is_the_rate_cosine_lr_sets_for_that_batch():
     result = check_cosine_lr(optimizer.lr, **CASE)
     assert result.correct and "75% of the starting rate" in result.message
     assert check_cosine_lr(0.00075, **CASE).correct
+    # three significant digits of a rate with a leading 1 are within 0.5 %: 1.0049e-3 rounds to 1.00e-3
+    assert check_cosine_lr(1.00e-3, lr=1.0049e-3, step=0, total_steps=100).correct
 
 
 @pytest.mark.parametrize("answer, slip", [
