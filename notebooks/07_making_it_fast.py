@@ -38,6 +38,7 @@ import numpy as np
 
 from cnnlib import Sequential
 from cnnlib.datasets import load_fashion_mnist
+from cnnlib.exercises.im2col import check_im2col_shape
 from cnnlib.functional import (col2im, conv2d, conv2d_backward, conv2d_backward_naive, conv2d_forward,
                                conv2d_forward_naive, im2col, sliding_windows)
 from cnnlib.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
@@ -338,6 +339,19 @@ print(im2col(x_pad, 5, 5).nbytes / 1e6, "MB for K = 5")
 # without building the whole matrix (PyTorch on the CPU calls oneDNN's), and for some layers Winograd or FFT,
 # which transform the problem instead.
 #
+# **Exercise.** What shape does `cols` have for the network's second conv as it trains: no padding, a batch of
+# 64 inputs of 32 channels of 13×13, a 3×3 kernel? Answer with a tuple `(rows, columns)`. Stuck?
+# `cols_result.hint(1)`, then `.hint(2)`, `.hint(3)`.
+
+# %% tags=["presentation-hide"]
+my_cols_shape = None
+cols_result = check_im2col_shape(my_cols_shape, batch=64, in_channels=32, size=13, kernel_size=3)
+cols_result
+
+# %%
+print(check_im2col_shape((9, 900), batch=1, in_channels=3, size=32, kernel_size=3))  # a slip on another layer
+
+# %% [markdown]
 # ## Where a training step spends its time
 #
 # `profile_step` times every layer's forward and backward, the loss and the optimizer update during real
