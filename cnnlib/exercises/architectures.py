@@ -8,8 +8,12 @@ and stopping one layer early. Every wrong answer carries staged hints
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from ..shapes import receptive_field
 from .feedback import STUCK, Feedback, not_answered, whole_answer
+
+_START = SimpleNamespace(size=(1, 1), jump=(1, 1))  # the input pixel itself: r_0 = 1, j_0 = 1
 
 
 def _slips(rows) -> list[tuple[int, str]]:
@@ -35,13 +39,6 @@ def _slips(rows) -> list[tuple[int, str]]:
                                                   f"({rows[-2].name if len(rows) > 1 else 'the input'}); "
                                                   "the last layer widens it once more."),
     ]
-
-
-class _Start:  # the input pixel itself: r_0 = 1, j_0 = 1
-    size, jump = (1, 1), (1, 1)
-
-
-_START = _Start()
 
 
 def check_receptive_field(answer, layers, input_size=None) -> Feedback:

@@ -209,10 +209,8 @@ def _still_a_skeleton(fn) -> bool:
     """
     if getattr(fn, "__name__", "") == "<lambda>":
         return True
-    try:
-        source = textwrap.dedent(inspect.getsource(fn))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError):  # a built-in or a function typed into a console: assume the skeleton
+    tree = _source_tree(fn)
+    if tree is None:  # a built-in or a function typed into a console: assume the skeleton
         return True
     func = next((node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if func is None:
@@ -233,6 +231,14 @@ def _still_a_skeleton(fn) -> bool:
     return all(placeholder(stmt) for stmt in func.body)
 
 
+def _source_tree(fn) -> ast.Module | None:
+    """The parsed source of ``fn``, or None when it is not available (a built-in, a console function)."""
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
 def library_call(fn, names) -> str | None:
     """The first of ``names`` that ``fn``'s body calls (``f(...)`` or ``module.f(...)``), or None.
 
@@ -240,11 +246,8 @@ def library_call(fn, names) -> str | None:
     passes that comparison without any loop. None also when the source is not available (a built-in, a
     function typed into a console): the check then trusts the numbers.
     """
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    for node in ast.walk(tree):
+    tree = _source_tree(fn)
+    for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Call):
             called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             if called in names:

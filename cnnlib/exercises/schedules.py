@@ -9,13 +9,16 @@ Every wrong answer carries staged hints (``result.hint(1)``, ``(2)``, ``(3)``).
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from .._checks import check_positive_int, check_real
+from ..callbacks import CosineLR
 from .feedback import STUCK, Feedback, not_answered, num, number_answer
 
 
 def _cosine(lr: float, step: int, total_steps: int) -> float:
-    return 0.5 * lr * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+    """The rate training uses for batch ``step``: ``CosineLR``'s own, on a stand-in optimizer."""
+    return CosineLR(SimpleNamespace(lr=lr), total_steps).lr_at(step)
 
 
 def check_cosine_lr(answer, lr: float, step: int, total_steps: int) -> Feedback:
