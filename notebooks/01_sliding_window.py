@@ -59,8 +59,12 @@ print(f"Dense(3072 -> 1024):            {dense.num_params():>12,} parameters")
 print(f"Conv2D(3 -> 32, 3x3 kernels):   {conv.num_params():>12,} parameters")
 
 # %% [markdown]
-# On a 32×32 image the convolution's 32 output maps are each $30 \times 30$: 28,800 numbers. A dense layer
-# producing that many outputs would need a weight for every (input, output) pair:
+# Where the 896 comes from: each of the 32 filters has a $3 \times 3$ kernel for each of the 3 colour channels
+# ($3 \cdot 3 \cdot 3 = 27$ weights; a *filter* covers all input channels, as the next section says) and one
+# bias, so $32 \cdot 27 + 32 = 896$, whatever the image size. On a 32×32 image the convolution's 32 output maps
+# are each $30 \times 30$ (a $3 \times 3$ window fits $32 - 3 + 1 = 30$ times along each side; more on this
+# below): 28,800 numbers. A dense layer producing that many outputs would need a weight for every (input,
+# output) pair:
 
 # %%
 outputs = 30 * 30 * 32
@@ -95,9 +99,10 @@ count_result
 #
 # $$Y[i, j] = \sum_{m=0}^{K_H - 1} \sum_{n=0}^{K_W - 1} K[m, n] \, X[i + m,\ j + n]$$
 #
-# Mathematicians call this **cross-correlation**. A true **convolution** runs the kernel backwards,
+# ($K_H \times K_W$ is the kernel's size.) We write the whole output as $Y = X \star K$: "$X$ cross-correlated
+# with $K$". Mathematicians call this **cross-correlation**. A true **convolution** runs the kernel backwards,
 # $\sum_{m,n} K[m, n]\, X[i - m,\ j - n]$: the same as cross-correlation with the kernel rotated by 180° (up to a
-# shift of the output index by $K - 1$). The theory notes title this very formula "The 2D Convolution
+# shift of the output index by $K_H - 1$ rows and $K_W - 1$ columns). The theory notes title this very formula "The 2D Convolution
 # Equation"; it is cross-correlation already, and their note that frameworks "implement cross-correlation"
 # describes the same formula, not another one.
 #
@@ -252,7 +257,7 @@ image_hwc = notes_rng.standard_normal((7, 6, 3))  # one image, channels last: (H
 filters_notes = notes_rng.standard_normal((3, 3, 3, 4))  # (KH, KW, C_in, C_out): the Keras layout
 theirs = conv2d_notes(image_hwc, filters_notes, stride=2, padding=1)  # (4, 3, 4)
 ours = conv2d(image_hwc.transpose(2, 0, 1)[None],  # (H, W, C) -> (1, C, H, W)
-              filters_notes.transpose(3, 2, 0, 1), stride=2, padding=1)[0]  # -> (C_out, C_in, KH, KW); (4, 4, 3)
+              filters_notes.transpose(3, 2, 0, 1), stride=2, padding=1)[0]  # weights (C_out, C_in, KH, KW); ours (C_out, H, W) = (4, 4, 3)
 print("the notes' conv2d equals cnnlib's:", theirs.shape, np.allclose(theirs, ours.transpose(1, 2, 0)))
 
 # %% [markdown]
@@ -266,7 +271,8 @@ print("the notes' conv2d equals cnnlib's:", theirs.shape, np.allclose(theirs, ou
 #
 # `cnnlib`'s loop version is your double loop inside two more, over the images of a batch and over the
 # filters. The input channels are summed by `np.sum` over a 3-D patch, and stride and dilation decide where
-# the window sits and which pixels it touches. Read it:
+# the window sits and which pixels it touches (stride, padding and dilation are lesson 02's; the cache it
+# returns is kept for the backward pass, lesson 06). Read it:
 
 # %%
 print(inspect.getsource(conv2d_forward_naive))
@@ -318,12 +324,11 @@ layer_result = check_conv_layer(conv_layer_by_hand)
 layer_result
 
 # %% [markdown]
-# Now one solution; compare it with yours. It is the same double loop inside two more, written with
-# `cnnlib`'s reference `corr2d`, and it gives `cnnlib`'s numbers on a tiny $5 \times 5$ RGB image:
+# Once yours passes (or the hints have run out), `layer_result.solution()` prints one solution to compare
+# with yours. It is the same double loop inside two more, written with `cnnlib`'s reference `corr2d`, and it
+# gives `cnnlib`'s numbers on a tiny $5 \times 5$ RGB image:
 
 # %%
-print(inspect.getsource(conv_layer_solution))
-
 rng = np.random.default_rng(0)
 image = rng.integers(0, 4, size=(3, 5, 5)).astype(np.float64)  # a tiny 5x5 RGB "image"
 layer.params["b"][:] = [0.5, -1.0]  # non-zero biases, so they are checked too
@@ -344,6 +349,12 @@ print("same numbers:", np.allclose(by_hand, by_cnnlib, atol=1e-5))
 # %%
 per_position = 16 * 26 * 26
 print(f"one bias per position: {per_position:,}   one bias per filter: {16}")
+
+# %% [markdown]
+# Two smaller slips around the same class: the guide says valid cross-correlation makes "the output size
+# smaller than the input", which a $1 \times 1$ kernel does not (it keeps the size; lesson 02 has the
+# formula), and its `forward` line starts with a stray `d` (`d   def forward(self, input):`), a
+# `SyntaxError` if you copy it.
 
 # %% [markdown]
 # **Exercise.** How many parameters does a dense layer from a flattened 28×28 grayscale image to 128 units

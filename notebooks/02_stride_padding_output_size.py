@@ -42,7 +42,8 @@ k = np.array([[1, 0], [-1, 1]])
 # ## Stride: bigger steps
 #
 # With stride $S$, the window for output cell $(i, j)$ starts at $(i \cdot S,\ j \cdot S)$: the theory notes'
-# $X[i + m,\ j + n]$ becomes $X_{pad}[iS + m,\ jS + n]$ (their formula is written for stride 1 and no padding;
+# $X[i + m,\ j + n]$ becomes $X_{pad}[iS + m,\ jS + n]$, with $X_{pad}$ the input with its padding (next
+# section; their formula is written for stride 1 and no padding;
 # they also call the kernel size $F$, which we write $K$). On lesson 01's example, stride 2 keeps every other
 # window: a $2 \times 2$ output instead of $3 \times 3$.
 
@@ -50,17 +51,19 @@ k = np.array([[1, 0], [-1, 1]])
 show(sliding_window_view(step=2, x=x, kernel=k, stride=2))
 
 # %% tags=["nbval-ignore-output"]
-sliding_window_widget(x, k, stride=2)
+sliding_window_widget(x, k, stride=2, step=2)
 
 # %% [markdown]
 # ## Padding: a border of zeros
 #
-# Without padding, every layer shrinks the image, and the border pixels fall under fewer windows than the
-# centre ones. Padding adds $P$ rows and columns of zeros on **each** side (gray below). With $P = 1$ the
-# example's output grows to $5 \times 5$: the window now also starts on the border.
+# Without padding, every layer with a kernel larger than $1 \times 1$ shrinks the image, and the border pixels
+# fall under fewer windows than the centre ones. Padding adds $P$ rows and columns of zeros on **each** side
+# (gray below). With $P = 1$ the example's output grows to $5 \times 5$: the window now also starts on the
+# border. At step 1 it covers three zeros of the padding and $x[0, 0]$, so $\text{out}[0, 0] = 1 \cdot 1 = 1$;
+# lesson 01's first window comes at step 7, as $\text{out}[1, 1]$ (padding shifts every index by $P$).
 
 # %% tags=["presentation-hide"]
-show(sliding_window_view(step=7, x=x, kernel=k, padding=1))
+show(sliding_window_view(step=1, x=x, kernel=k, padding=1))
 
 # %% tags=["nbval-ignore-output"]
 sliding_window_widget(x, k, padding=1)
@@ -79,9 +82,10 @@ sliding_window_widget(x, k, padding=1)
 # **Dilation** $D$ spreads the kernel's taps $D$ cells apart (a kernel "with holes"). It still has $K$
 # weights, but it spans
 #
-# $$K_{eff} = K + (K - 1)(D - 1)$$
+# $$K_{eff} = K + (K - 1)(D - 1) = D\,(K - 1) + 1$$
 #
-# cells, and $K_{eff}$ replaces $K$ in the formula.
+# cells, and $K_{eff}$ replaces $K$ in the formula. The tap $(m, n)$ of output cell $(i, j)$ reads
+# $X_{pad}[iS + mD,\ jS + nD]$.
 
 # %% [markdown]
 # ## The widget
@@ -216,7 +220,8 @@ print("equal to manual bottom/right padding:", np.allclose(same(image), manual(p
 # %% [markdown]
 # ### 'same' with a stride: PyTorch and Keras disagree
 #
-# With stride 2 the output is about half the input whatever the padding, so "same size" cannot hold. The two
+# With stride 2 and the little padding 'same' adds (at most $K_{eff} - 1$ in all), the output is about half the
+# input, so "same size" cannot hold. The two
 # big frameworks answer this differently:
 #
 # - **PyTorch** (`nn.Conv2d(..., padding='same')`) accepts `'same'` only at stride 1 and raises an error for a
@@ -246,7 +251,7 @@ print("equal to manual bottom/right padding:", np.allclose(same(image), manual(p
 for H in (7, 8):
     pads = keras_same_padding(H, kernel_size=3, stride=2)
     print(f"H={H}, K=3, S=2: Keras 'same' pads {pads} (before, after) ->",
-          conv_output_size(H, 3, stride=2, pads=pads), "outputs; ceil(H/S) =", -(-H // 2))
+          conv_output_size(H, 3, stride=2, pads=pads), "outputs; ceil(H/S) =", -(-H // 2))  # ceil: -floor(-H/2)
 
 # %% [markdown]
 # Note that the padding depends on $H$ (2 for $H = 7$, 1 for $H = 8$). At stride 1 it does not, so a layer can
@@ -335,7 +340,9 @@ shape_table((28, 28, 1), [
 
 # %% [markdown]
 # In this network most parameters sit in the first dense layer, not in the convolutions: that is the flatten's
-# price. (Not in the 32×32 one above, whose three convolutions hold 56,320 and its last layer 10,250.)
+# price. (Not in the 32×32 table above, whose three convolutions hold 56,320 and its last layer 10,250. The
+# notes' own Keras model, with its `Dense(64)` before the last layer, has $1024 \cdot 64 + 64 = 65{,}600$ plus
+# $64 \cdot 10 + 10 = 650$ in its dense layers: there too they hold most.)
 
 # %% [markdown]
 # ## Exercises

@@ -79,8 +79,14 @@ for name in ALL_KERNEL_NAMES:
 #
 # To compare brightness, every map must be drawn on the **same colour scale**. Below, the *fixed* scale:
 # gray from 0 (black) to 1 (white), exactly like the photo (values above 1 are drawn white; the arrow on the
-# colour bar says so), and for maps with negative values $-1 \ldots +1$, blue below 0, white at 0, red
-# above. Each map's title and colour bar give its limits.
+# colour bar says so), and for the maps of sum-0 kernels, whose values are signed, $-1 \ldots +1$, blue below
+# 0, white at 0, red above. A kernel of sum 1 stays on gray 0 … 1 even where its map dips below 0 (sharpen's
+# does, below: those pixels are drawn black, and an arrow at the bottom of the colour bar says so). Each map's
+# title and colour bar give its limits.
+#
+# The four kernels go into one `Conv2D` as in lesson 01: its weights `W` are `(C_out, C_in, KH, KW)`, here
+# `(4, 1, 3, 3)`, and it takes a batch `(N, C, H, W)`, so the gray photo becomes `gray[None, None]`,
+# `(1, 1, 150, 128)`.
 
 # %%
 demo_names = ["identity", "brighten", "darken", "sobel_x"]
@@ -92,6 +98,7 @@ show(draw_feature_maps(demo_maps, demo_names, demo_conv.params["W"][:, 0], ncols
 for name, m in zip(demo_names, demo_maps):
     print(f"{name:<9} weights sum {get_kernel(name).sum():>3.1f}   mean of the map {m.mean():5.2f}"
           f"   (the photo's mean is {gray.mean():.2f})")
+print(f"brighten: {np.mean(demo_maps[1] > 1):.0%} of its pixels are above 1")
 
 # %% [markdown]
 # The numbers match the pictures: `brighten` (sum 2) doubles the mean brightness and 28% of its pixels
@@ -155,9 +162,10 @@ show(filter_view("sobel_x", stride=1, padding=1))  # the widget below starts her
 # Sobel x is positive (red) where the image gets brighter to the right and negative (blue) where it gets
 # darker (on the fixed scale $-1 \ldots +1$: the arrows on the colour bar mark the strongest edges, beyond
 # $\pm 1$): the vertical edges of the flag stripes, the collar, the face. The red line down the left border
-# and the blue one down the right border are made by the padding: the image is not black there (mid-grey),
-# and the zeros added beyond it look like a sudden rise from black (left) or drop to black (right), edges that
-# are not in the photo.
+# and the blue one down the right border are made by the padding: the image is not black there (dark on the
+# left where the flag is, a grey-blue backdrop on the right), and the zeros added beyond it look like a sudden
+# rise from black (left) or drop to black (right), edges that are not in the photo. The line is strongest
+# where the border is brightest.
 #
 # ## The filter widget
 #
@@ -231,7 +239,7 @@ except ValueError as err:
 # %% [markdown]
 # Here is a colour filter: the identity kernel on red, zeros on green, minus the identity on blue. It
 # computes "how much redder than blue" each pixel is: the flag's red stripes and the skin are positive, the
-# blue field behind is negative.
+# blue backdrop behind her is negative.
 
 # %%
 red_minus_blue = Conv2D(in_channels=3, out_channels=1, kernel_size=3, padding=1, bias=False)
@@ -266,7 +274,9 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
                        suptitle="one layer, 7 filters, 7 feature maps"))
 
 # %% [markdown]
-# On the fixed scale the four sum-1 kernels keep the photo's brightness; the three sum-0 kernels are white
+# On the fixed scale the four sum-1 kernels keep the photo's brightness (sharpen's map also dips below 0 and
+# above 1 at the edges it boosts: black and white there, arrows at both ends of its colour bar); the three
+# sum-0 kernels are white
 # (0) wherever the photo is flat.
 #
 # In a CNN nobody chooses these numbers: the network **learns** its filters from data. Lesson 09 draws the

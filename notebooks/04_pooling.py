@@ -122,7 +122,8 @@ print("average:\n", pool2d(x, 2, 2, "average"))
 #
 # `cnnlib`'s layers take a batch of images `(N, C, H, W)`, so we add two axes. We compare on the example and
 # on a random $8 \times 8$ map with $3 \times 3$ windows and stride 2 (overlapping windows, and a last row
-# and column that no window reaches: $\lfloor (8 - 3)/2 \rfloor + 1 = 3$ windows cover rows 0 to 6):
+# and column that no window reaches: $\lfloor (8 - 3)/2 \rfloor + 1 = 3$ windows cover rows 0 to 6), and on the
+# same map with $2 \times 2$ windows at stride 1 (every window overlaps its neighbours):
 
 # %%
 rng = np.random.default_rng(0)
@@ -172,7 +173,9 @@ print("the notes' max_pooling equals MaxPool2D:", theirs.shape, np.allclose(thei
 # ## Switch: `cnnlib` from here on
 #
 # `cnnlib`'s loop version is the same double loop inside two more, over images and channels. (It also
-# supports padding, which for max pooling is $-\infty$, so that padding never wins.)
+# supports padding, which for max pooling is $-\infty$, so that padding never wins.) Its first line checks the
+# arguments (`pool_arguments`, the same checks as the fast version), and what it returns besides `out`, the
+# cache, is kept for the backward pass (lesson 06).
 
 # %%
 print(inspect.getsource(maxpool2d_forward_naive))
@@ -199,7 +202,7 @@ print(AvgPool2D(2, stride=2, padding=1)(ones)[0, 0])
 # ### No learnable parameters
 #
 # A convolution learns its kernels. A pooling layer has nothing to learn: the rule "take the max" (or the
-# mean) is fixed. Its only settings, the window and the stride, are chosen by you, not learned.
+# mean) is fixed. Its only settings, the window, the stride and the padding, are chosen by you, not learned.
 
 # %%
 conv = Conv2D(32, 64, kernel_size=3)
@@ -266,7 +269,8 @@ print("same as MaxPool2D(2):", np.array_equal(view.pooled, MaxPool2D(2)(fmap[Non
 # %% [markdown]
 # ## Robust to small shifts
 #
-# Move the photo one pixel to the right. To us it is the same picture, but the edge map has moved too, and
+# Move the photo one pixel to the right (the new left column repeats the old one, so the shift adds no edge of
+# its own). To us it is the same picture, but the edge map has moved too, and
 # its edges are only one or two pixels wide: compared pixel by pixel, the old and new maps overlap only in
 # part (their similarity, measured below, is 0.6).
 # After max pooling, each output is the strongest edge **anywhere in its window**, and a one-pixel shift
@@ -305,8 +309,9 @@ print("\n".join(rows))
 # %% [markdown]
 # ## Pros and cons
 #
-# **Less computation.** The next convolution runs on a quarter of the positions. For the theory notes'
-# second layer, `Conv2D(32, 64, 3)`:
+# **Less computation.** The next convolution reads a quarter of the positions ($15 \times 15 = 225$ instead of
+# $30 \times 30 = 900$) and computes $13 \times 13 = 169$ outputs instead of $28 \times 28 = 784$: 4.6 times fewer
+# multiply-adds. For the theory notes' second layer, `Conv2D(32, 64, 3)`:
 
 # %%
 def conv_multiply_adds(size, c_in=32, c_out=64, k=3):
@@ -318,7 +323,8 @@ print(f"on 30x30 (no pooling):   {conv_multiply_adds(30):>12,} multiply-adds per
 print(f"on 15x15 (after 2x2 max): {conv_multiply_adds(15):>12,} multiply-adds per image")
 
 # %% [markdown]
-# **Larger receptive field.** After $2 \times 2$ pooling, each pixel of the smaller map summarises a
+# **Larger receptive field.** The *receptive field* of an output pixel is the patch of the input it depends on
+# (lesson 10 follows it through a whole network). After $2 \times 2$ pooling, each pixel of the smaller map summarises a
 # $2 \times 2$ patch, so a $3 \times 3$ kernel on it covers a $6 \times 6$ patch of the map before pooling. Deeper
 # layers see larger parts of the image.
 #

@@ -28,7 +28,7 @@
 # %%
 import numpy as np
 
-from cnnlib.demos import activation_curves, gradients_through_depth
+from cnnlib.demos import activation_curves, gradient_through_depth, gradients_through_depth
 from cnnlib.demos.formatting import wrap_text
 from cnnlib.exercises.activations import check_bn_axes, check_sigmoid_grad
 from cnnlib.gradcheck import numerical_gradient
@@ -56,8 +56,8 @@ print("two Dense layers == one with W = W1 W2:", np.allclose(d2(d1(vectors)), ve
 # %% [markdown]
 # ## Four activations and their slopes
 #
-# The practical guide uses **ReLU** in its CNN. Its table of contents also lists the **sigmoid**, but its
-# text never gets to it (a slip of the guide): it is here. **Tanh** and **leaky ReLU** are their close
+# The practical guide uses **ReLU** in its CNN. Its table of contents promises a section on the **sigmoid**
+# instead, which its text never reaches (a slip of the guide): it is here. **Tanh** and **leaky ReLU** are their close
 # relatives. For training, what matters as much as the function is its derivative: the
 # backward pass multiplies the incoming gradient by it, element by element (`dx = dout * f'(x)`).
 #
@@ -135,7 +135,8 @@ show(draw_activations(activation_curves()))
 #   fast beyond $|x| \approx 3$ (shaded where $\sigma' < 0.05$, from $|x| = 2.89$): $\sigma'(3) \approx 0.045$,
 #   already only 18% of the maximum, and $\sigma'(5) \approx 0.0066$. A unit out there is **saturated**: its
 #   gradient is small, not zero.
-# - **tanh** is a sigmoid stretched to $(-1, 1)$: slope 1 at 0, four times the sigmoid's, but it saturates
+# - **tanh** is a sigmoid stretched to $(-1, 1)$ and squeezed sideways by 2, $\tanh x = 2\,\sigma(2x) - 1$:
+#   slope 1 at 0, four times the sigmoid's, but it saturates
 #   just the same, and sooner: shaded from $|x| = 2.18$, where $1 - \tanh^2 x$ falls below 0.05;
 #   $\tanh'(3) \approx 0.0099$.
 #
@@ -174,20 +175,35 @@ for name, g in norms.items():
 # %% [markdown]
 # With sigmoids, the gradient reaching the first layer (the figure plots $\partial L/\partial x$ at each
 # layer's input) is about 60,000 times ($6.1 \times 10^4$) smaller than at the last one: less than the
-# $4^9 \approx 2.6 \times 10^5$ that the $\sigma'$ bound alone gives over these nine steps, because the
+# $4^9 \approx 2.6 \times 10^5$ that the $\sigma'$ bound alone gives over the nine sigmoids between them
+# (the gradient at layer 10's input has passed layer 10's own sigmoid already), because the
 # weights partly make up for it. The first layer's weight gradient is smaller still (about
-# $1.9 \times 10^5$ times, measured the same way on $\partial L/\partial W$), so with plain SGD and one
+# $1.9 \times 10^5$ times, measured the same way on $\partial L/\partial W$: the table below), so with plain SGD and one
 # learning rate for all layers the first layer's weights barely move. (Adam, in lesson 09, scales each weight's step by its
 # own gradient history, which hides part of this.) ReLU's slope is 1 where it is
-# active, and the gradient keeps its size. This is why CNNs use ReLU (or a relative) between their layers,
-# and keep the sigmoid for the very end, where a probability is wanted.
+# active, and the gradient keeps its size within a factor of about 2 (2.8 at layer 1, 1.3 at layer 10). This
+# is why CNNs use ReLU (or a relative) between their layers. The sigmoid is kept for an output that is one
+# yes/no probability; for several classes the last layer is a softmax (lesson 06).
 #
 # The weights matter as much as the activation here. These `Dense` layers start with cnnlib's default,
 # **He initialisation** (weights of variance $2/\text{fan\_in}$, lesson 08): ReLU zeroes about half of the
 # values, and the factor 2 makes up for that half, so the gradient keeps its size. With variance
 # $1/\text{fan\_in}$ instead, the same ReLU stack shrinks the gradient about tenfold over these ten layers,
 # and the sigmoid stack by more than the $\sigma'$ bound alone. The weights "partly make up for it" above only
-# under He's initialisation.
+# under He's initialisation. Measured: `gradient_through_depth`'s `gain` sets the weights' variance to
+# $\text{gain}/\text{fan\_in}$ (the same draws, scaled), and `wrt="W"` measures the weights' gradients:
+
+# %%
+print(f"{'layer 10 / layer 1':<26}{'dL/dx':>9}{'dL/dW':>10}")
+for name in ("sigmoid", "relu"):
+    for gain, weights in ((2.0, "He (2/fan_in)"), (1.0, "1/fan_in")):
+        dx, dW = (gradient_through_depth(name, gain=gain, wrt=wrt) for wrt in ("x", "W"))
+        print(f"{name + ', ' + weights:<26}{dx[-1] / dx[0]:>9.2g}{dW[-1] / dW[0]:>10.2g}")
+
+# %% [markdown]
+# The ReLU stack's weight gradients keep their ratio (1.9) whatever the scale of the weights: with the biases
+# at 0, as they start, scaling every weight by the same factor multiplies every layer's $\partial L/\partial W$
+# by the same power of it.
 #
 # ## Batch normalization
 #
@@ -224,7 +240,8 @@ axes_result = check_bn_axes(my_axes)
 axes_result
 
 # %% [markdown]
-# The implementation outline's code uses `np.mean(input, axis=0)`. The checker explains why that is not enough here:
+# The implementation outline's code uses `np.mean(input, axis=0)`. On a batch of 8 samples, 3 channels and
+# $4 \times 4$ pixels (the one of the next section), the checker explains why that is not enough here:
 
 # %%
 print(check_bn_axes((0,)))
@@ -299,8 +316,8 @@ print("gamma = std, beta = mean gives back x:", np.allclose(batchnorm2d_by_hand(
 #
 # In training, BN uses the batch's own $\mu$ and $\sigma^2$. After training we want predictions that do not
 # depend on which other images share the batch, so BN also keeps **running statistics**: buffers, not
-# parameters, that the optimizer never touches. After every training batch, with `momentum` $m = 0.1$
-# (PyTorch's convention):
+# parameters, that the optimizer never touches. They start at mean 0 and variance 1. After every training
+# batch, with `momentum` $m = 0.1$ (PyTorch's convention):
 #
 # $$\mu_{run} \leftarrow (1 - m)\,\mu_{run} + m\,\mu_{batch}, \qquad
 # \sigma^2_{run} \leftarrow (1 - m)\,\sigma^2_{run} + m\,\tfrac{n}{n - 1}\,\sigma^2_{batch}$$
@@ -311,10 +328,13 @@ print("gamma = std, beta = mean gives back x:", np.allclose(batchnorm2d_by_hand(
 # normalises with $\mu_{run}, \sigma^2_{run}$: a fixed scale and shift per channel, whose backward is just
 # $dx = dout \cdot \gamma / \sqrt{\sigma^2_{run} + \epsilon}$. (In training each output depends on the whole
 # batch through $\mu$ and $\sigma^2$, so the backward has more terms: lesson 06's bug 5 shows them, gradient-checked.)
+# A layer starts in training mode; `bn.eval()` switches it to evaluation mode and `bn.train()` back
+# (`model.eval()` switches every layer of a model).
 #
 # The implementation outline's `batch_normalization` has no running statistics and no evaluation mode: it
-# always normalises with the statistics of what it is given. Give it one image and every value equals its
-# own mean along `axis=0`, the variance is 0, and it returns $\beta$ for *every* input, without an error.
+# always normalises with the statistics of what it is given. Give it a batch of one image, shape
+# $(1, C, H, W)$, and every value equals its own mean along `axis=0`, the variance is 0, and it returns
+# $\beta$ for *every* input, without an error.
 #
 # Watch the running mean move from 0 towards the true means (0, 4, −2) over a few training batches:
 
@@ -327,6 +347,23 @@ for step in range(1, 31):
     bn(batch)  # training mode: normalise with this batch, update the running statistics
     if step in (1, 2, 5, 10, 30):
         print(f"after {step:>2} batches: running_mean = {bn.running_mean.round(2) + 0.0}")  # + 0.0: no "-0."
+
+# %% [markdown]
+# Each batch moves the running mean a tenth of the way, so after $k$ batches it is about $(1 - 0.9^k)\,\mu$:
+# for channel 1, 0.4, 0.76, 1.64, 2.61 and 3.83 after 1, 2, 5, 10 and 30 batches, against the 0.4, 0.75, 1.61,
+# 2.6 and 3.85 printed (each batch's own mean is a little off 4). The running variance follows the second
+# formula, factor $\frac{n}{n-1}$ included. Check it on the loop's first batch, from the starting variance 1:
+
+# %%
+rng = np.random.default_rng(2)
+first_batch = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 0.5, 3.0]).reshape(1, 3, 1, 1) \
+    + np.array([0.0, 4.0, -2.0]).reshape(1, 3, 1, 1)  # the loop's first batch: the same seed
+bn_once = BatchNorm2D(3, dtype=np.float64)
+bn_once(first_batch)
+n_values = 8 * 4 * 4  # n = N*H*W values per channel
+var_by_hand = 0.9 * 1.0 + 0.1 * first_batch.var(axis=(0, 2, 3)) * n_values / (n_values - 1)
+print("running_var after one batch:", bn_once.running_var.round(3), "  by hand:", var_by_hand.round(3))
+print("equal:", np.allclose(bn_once.running_var, var_by_hand))
 
 # %% [markdown]
 # In evaluation mode the output no longer depends on the rest of the batch. In training mode a single image
@@ -346,12 +383,15 @@ except ValueError as error:
 # %% [markdown]
 # ## See it: histograms before and after
 #
-# Below, a batch of conv activations with three channels, each with its own mean and spread. The sliders
-# **shift** and **scale** the whole batch; $\gamma$ and $\beta$ are the layer's parameters. In **train**
-# mode, whatever you do to the batch, every channel comes out with mean $\beta$ and standard deviation
-# $\gamma$. Switch to **eval** mode: the layer now uses the running statistics it collected on unshifted
-# batches, so a shifted or rescaled batch comes out shifted or rescaled. (That is what happens when the
-# test images differ from the training images.) The channels are told apart by colour, hatching and outline:
+# Below, a batch of conv activations, 16 samples of three $6 \times 6$ channels, each channel with its own
+# mean and spread (before the sliders: means 0, 3 and −2, standard deviations 1, 0.5 and 2; not the batch
+# above). The sliders **scale** and then **shift** the whole batch, $\text{scale} \cdot x + \text{shift}$;
+# $\gamma$ and $\beta$ are the layer's parameters. In **train** mode, whatever you do to the batch, every
+# channel comes out with mean $\beta$ and standard deviation $\gamma$. Switch to **eval** mode: the layer now
+# uses the running statistics it collected on unshifted batches, so a shifted or rescaled batch comes out
+# shifted or rescaled. (That is what happens when the test images differ from the training images.) The
+# "before" axis stays the same for every slider setting, wide enough for the most shifted and scaled batch.
+# The channels are told apart by colour, hatching and outline:
 # channel 0 blue, solid, hatched `//`; channel 1 orange, dashed, `\\`; channel 2 green, dotted, dots.
 
 # %% tags=["presentation-hide"]
@@ -363,10 +403,12 @@ batchnorm_widget(shift=2.0, scale=1.5)
 # %% [markdown]
 # The same shifted and scaled batch in **eval** mode (the widget's toggle, for readers of the stored lesson):
 # the running statistics come from unshifted batches, so the outputs keep the shift and the scale, and the
-# message names the means the layer subtracted.
+# message under it names the means the layer subtracted.
 
 # %%
-show(batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0, mode="eval"))
+eval_view = batchnorm_view(shift=2.0, scale=1.5, gamma=1.0, beta=0.0, mode="eval")
+show(eval_view)
+print(eval_view.message)
 
 # %% [markdown]
 # ## Summary

@@ -67,10 +67,21 @@ from cnnlib.widgets import backprop_pass_view, backprop_view, backprop_widget
 # $\partial L / \partial(\text{its output})$ and returns $\partial L / \partial(\text{its input})$, filling the
 # gradients of its own weights on the way. The guide's loop calls `cnn_layer.backward(...)`, but its section 5,
 # "Backward Pass in CNN", is two sentences with no code, and its `CNNLayer` has no `backward` method: this
-# lesson writes the missing piece. A small version of the guide's network (2 images of $6 \times 6$,
-# 2 filters, 3 classes), with each gradient named after the tensor it belongs to (the guide names it after the
-# layer that returned it, one step along: its `dense_grad` is our `flattened_grad`, its `flattened_grad` our
-# `relu_grad`, its `relu_grad` our `conv_output_grad`). ReLU's backward is lesson 05's `dout * (a > 0)`, which
+# lesson writes the missing piece. Those two sentences name the gradients "with respect to the filters and
+# inputs"; a convolution has a third, that of its biases ($db$ below).
+#
+# The guide's `backward` methods also take the learning rate (`def backward(self, output_gradient,
+# learning_rate)` in its `ReLU`, and its loop passes `learning_rate` to every `backward`): the signature of a
+# layer that updates its own weights inside `backward`. cnnlib's `backward(dout)` only fills `grads`; an
+# optimizer makes the update afterwards (lesson 08). The order matters: a layer that updated $W$ before
+# computing its input gradient would pass back a gradient computed with the new weights, not with the ones its
+# forward pass used, and a gradient check could not test it.
+#
+# Below, a small version of the guide's network (2 images of $6 \times 6$, 2 filters, 3 classes), with each
+# gradient named after the tensor it belongs to (the guide names it after the layer that returned it, one step
+# along: its `dense_grad` is our `flattened_grad`, its `flattened_grad` our `relu_grad`, its `relu_grad` our
+# `conv_output_grad`). `Dense` is lesson 05's $xW + b$; `Softmax` and `CategoricalCrossEntropy` are previewed
+# here, and their formulas follow in the next section. ReLU's backward is lesson 05's `dout * (a > 0)`, which
 # the guide's `ReLU.backward` gets right:
 
 # %%
@@ -135,9 +146,11 @@ print("backprop matches the numerical gradient:", relative_error(conv.grads["W"]
 # softmax_output)` straight into the dense layer's `backward`, with no softmax backward in between. That
 # is right only if that function already returns $p - y$ (the combined gradient with respect to the
 # logits $z$). If it returns the true derivative with respect to $p$, $-y/p$, the dense layer receives the
-# wrong gradient. The guide never shows the function, so we cannot tell: its section 6, "Categorical
-# Cross-Entropy Loss", holds only the test loop, and `categorical_cross_entropy`, its derivative, `DenseLayer`
-# and `Softmax` are defined nowhere in the guide. cnnlib keeps the two steps
+# wrong gradient. The guide never shows the function, so we cannot tell. Its section 6, "Loss Functions", has
+# one subsection, headed, letter for letter, "Categotical [sic] Cross-Entropy Loss" (its table of contents
+# lists "Binary Cross-Entropy Loss" there instead); it holds two sentences of description and the test loop, no
+# formula, and `categorical_cross_entropy`, its derivative, `DenseLayer` and `Softmax` are defined nowhere in
+# the guide. cnnlib keeps the two steps
 # separate: `CategoricalCrossEntropy.backward()` returns $\partial L/\partial p$, and `Softmax.backward`
 # turns it into $\partial L/\partial z$, so every layer does its own part of the chain rule. The
 # two-step version (with the mean over the batch, so divided by $N = 2$) gives the same numbers as $p - y$:
@@ -226,10 +239,13 @@ print("db =", db)
 #
 # - $dW[m,n] = \sum_{i,j} \text{dout}[i,j]\; x[i+m,\ j+n]$: slide **dout** over **x** like a kernel. So
 #   **$dW$ is the correlation of the input with `dout`**.
-# - $dx[r,c] = \sum_{i,j} \text{dout}[i,j]\; W[r-i,\ c-j]$: the indices of $W$ run *backwards*. That is a
-#   correlation with the kernel **rotated by 180°**, over `dout` padded with $K - 1$ zeros on every side
-#   (so that border cells, covered by fewer windows, get their share): **$dx$ is the full correlation of
-#   `dout` with the rotated kernel**.
+# - $dx[r,c] = \sum_{i,j} \text{dout}[i,j]\; W[r-i,\ c-j]$, over the output cells $(i, j)$ with
+#   $0 \le r - i < K_H$ and $0 \le c - j < K_W$ (those whose window contains $x[r, c]$): the indices of $W$ run
+#   *backwards*. That is a correlation with the kernel **rotated by 180°**, over `dout` padded with $K - 1$
+#   zeros on every side (so that border cells, covered by fewer windows, get their share): **$dx$ is the full
+#   correlation of `dout` with the rotated kernel**. A correlation with the rotated kernel is what
+#   *convolution* means, so this is also the full convolution of `dout` with $W$ itself, what
+#   `scipy.signal.convolve2d(dout, W, mode="full")` computes.
 # - $db = \sum_{i,j} \text{dout}[i,j]$: one bias per filter, met by every output cell. (The guide's `CNNLayer`
 #   keeps a bias per output *position*, shaped `(depth, H_out, W_out)`, lesson 01; for it, $db$ is `dout`
 #   summed over the batch only, one number per position.)
@@ -254,15 +270,38 @@ print("dx:", np.array_equal(dx_lib[0, 0], dx), "  dW:", np.array_equal(dW_lib[0,
       "  db:", db_lib[0] == db)
 
 # %% [markdown]
+# ### Many images, many channels
+#
+# The derivation used one image, one channel and one filter; a layer sees a batch of $N$ images with $C$
+# channels and has $F$ filters (NCHW, as the functions at the end of the lesson). Its forward pass is
+# $\text{out}[n, f] = \sum_c x_{pad}[n, c] \star W[f, c] + b[f]$, and every sum in it returns as a sum in the
+# backward pass:
+#
+# - $dW[f, c] = \sum_n x_{pad}[n, c] \star \text{dout}[n, f]$, a valid correlation with `dout[n, f]` as the
+#   kernel: weight $W[f, c]$ met channel $c$ of every image;
+# - $dx_{pad}[n, c] = \sum_f$ (full correlation of $\text{dout}[n, f]$ with $W[f, c]$ rotated 180°), then crop
+#   the padding: channel $c$ of image $n$ fed every filter;
+# - $db[f] = \sum_{n, i, j} \text{dout}[n, f, i, j]$: bias $f$ was added to every cell of every image's map $f$.
+#
+# Stride and padding (below) work the same in every channel. In the guide's own terms (its `CNNLayer.forward`
+# adds `signal.correlate2d(input[b, c], self.kernels[d, c], mode='valid')` over the channels `c`; `dout` is
+# `output_gradient`, as its `ReLU.backward` calls it), the missing backward adds
+# `signal.correlate2d(input[b, c], output_gradient[b, d], mode='valid')` over the batch `b` for the gradient of
+# `kernels[d, c]`, and `signal.convolve2d(output_gradient[b, d], self.kernels[d, c], mode='full')` over the
+# filters `d` for the gradient of `input[b, c]`; its biases, one per position, get
+# `output_gradient.sum(axis=0)`.
+
+# %% [markdown]
 # ## Watch it: the backward-pass widget
 #
 # The first picture follows **one output cell**: the window outlined in blue is the part of the input it used, and
 # all of $W$ was used. Its gradient $g = \text{dout}[i,j]$ flows back along the same connections:
 # $g \times$ window is added to $dW$, and $g \times W$ is added to the window of $dx$. Step through the nine
-# cells and watch $dW$ and $dx$ fill up to the values above. This is cell 4, `out[1, 0]`:
+# cells and watch $dW$ and $dx$ fill up to the values above. The widget numbers the cells from 1, row by row,
+# while arrays count from 0: here is the 4th of the 9 cells (counted from 1), `out[1, 0]`:
 
 # %%
-show(backprop_view(cell=4))
+show(backprop_view(cell=4))  # the 4th cell, counted from 1: out[1, 0]
 
 # %% [markdown]
 # The second picture is **every cell at once**: `dout` padded with $K - 1$ zeros (gray), the kernel rotated
@@ -276,7 +315,7 @@ show(backprop_pass_view())
 # read the next two sections with the widget beside you.
 
 # %% tags=["nbval-ignore-output"]
-backprop_widget(cell=4)
+backprop_widget(cell=4)  # starts at the 4th of the 9 cells (counted from 1), out[1, 0]
 
 # %% [markdown]
 # ### Stride: zeros inserted into `dout`
@@ -330,6 +369,11 @@ print("dx = dx_pad[1:5, 1:5] matches cnnlib:", np.array_equal(dx_pad[1:5, 1:5], 
 # counts the last rows of the padded input that **no window reached**: the last window starts at row
 # $(H_{out} - 1)S$ and ends at row $(H_{out} - 1)S + K - 1 = H + 2P - 1 - r$. Those $r$ rows never met a
 # weight, so their gradient is **0**. (Columns: the same with $W$, at the right.)
+#
+# They are not the only rows that no window reaches. When the stride is larger than the kernel, $S > K$, the
+# $S - K$ rows between two consecutive windows are skipped too (lesson 02's widget striped them, "skipped by
+# the stride"), and their gradient is 0 as well. Those need no extra step: the dilated `dout` has $S - 1$ zeros
+# between its entries, so the full correlation gives 0 there by itself.
 #
 # The correlation form has to produce those zeros too. The dilated `dout` has $(H_{out} - 1)S + 1$ rows;
 # padded by $K - 1$ on both sides and correlated with the $K$-row kernel it gives
@@ -390,11 +434,24 @@ print("equals Conv2D's dW:", np.allclose(conv6.grads["W"][0, 0], dW6))
 # %% [markdown]
 # The widget draws these extra zeros hatched, and its title counts them. With its $4 \times 4$ input and
 # $2 \times 2$ kernel at stride 3 and no padding, $r = (4 - 2) \bmod 3 = 2$: the only window covers rows and
-# columns 0 and 1, so rows and columns 2 and 3 of $dx$ are 0. (At padding 1, $r = 1 \le P$: only a padding
-# row is dropped, and it is cropped off anyway.)
+# columns 0 and 1, so rows and columns 2 and 3 of $dx$ are 0.
 
 # %%
 show(backprop_pass_view(stride=3))
+
+# %% [markdown]
+# At padding 1, $r = (4 + 2 - 2) \bmod 3 = 1 \le P$: the dropped row is a padding row, cropped off anyway.
+# But the kernel is smaller than the stride ($K = 2 < S = 3$): the two windows start at rows 0 and 3 of
+# $x_{pad}$ and cover rows 0–1 and 3–4, so row 2 between them, which is row 1 of $x$, is skipped, and so is
+# column 1. Row 1 and column 1 of $dx$ are 0. At padding 2 nothing is dropped ($r = 0$), yet the windows at
+# rows 0, 3 and 6 of the $8 \times 8$ $x_{pad}$ skip rows 2 and 5, rows 0 and 3 of $x$ (and the same
+# columns). The figure hatches only the $r$ rows and columns the floor dropped, at the bottom and right of
+# `dout`; a skipped row is not marked: there the rotated kernel meets only the stride's zeros of `dout`, and in
+# $dx_{pad}$ and $dx$ it is a row of plain zeros (set the widget's padding to 1 or 2 to see it).
+
+# %%
+for pad in (1, 2):
+    print(f"stride 3, padding {pad}: dx =\n", backprop_pass_view(stride=3, padding=pad).dx + 0.0)  # + 0.0: no "-0."
 
 # %% [markdown]
 # ### Dilation: zeros inserted into the kernel
@@ -421,8 +478,11 @@ print("dx matches cnnlib:", np.array_equal(dx_dil, dx_lib[0, 0]), "  dW matches 
 # ## Pooling backward
 #
 # Max pooling passed on one element per window, so only that element gets the window's gradient; the others
-# did not affect the output and get 0. Average pooling used every element with weight $\frac{1}{k^2}$, so
-# each gets $\frac{1}{k^2}$ of the gradient. Pooling has no weights, so there is only $dx$.
+# did not affect the output and get 0. When two elements of a window tie for the maximum, the derivative is
+# not defined and one of them must be picked: `cnnlib`, like PyTorch (lesson 04), sends the whole gradient to
+# the first maximum in reading order (row by row, left to right), and the other gets 0. Average pooling used
+# every element with weight $\frac{1}{k^2}$, so each gets $\frac{1}{k^2}$ of the gradient. Pooling has no
+# weights, so there is only $dx$.
 
 # %%
 xp = np.array([[1, 3, 2, 1],
@@ -468,13 +528,17 @@ maxpool_result
 # $$\text{rel}(a, n) = \frac{|a - n|}{\max(|a| + |n|,\ 10^{-8})}$$
 #
 # which does not care whether gradients are large or small. In float64 a correct backward pass gives about
-# $10^{-7}$ or less (`cnnlib`'s checks accept anything below $10^{-6}$); a bug usually gives $10^{-2}$ or more.
+# $10^{-7}$ or less; a bug usually gives $10^{-2}$ or more. The line between right and wrong is drawn in that
+# gap: `check_layer`'s reports, below, pass a gradient at $10^{-6}$ or less; the find-the-bug checkers at the
+# end of the lesson allow $10^{-5}$ (their tables say "ok means < 1e-05"), a margin that costs nothing there,
+# where every mistake gives about 1.
 #
 # ### Why float64
 #
 # Make $\epsilon$ small and the difference $f(x + \epsilon) - f(x - \epsilon)$ becomes a small difference of
 # two nearly equal numbers, and rounding error takes over. float32 keeps about 7 significant digits, float64
-# about 16. For $f(x) = x^3$ at $x = 1.1$, where $f'(x) = 3x^2$:
+# about 16. For $f(x) = x^3$ at $x = 1.1$, where $f'(x) = 3x^2$, here is $\text{rel}(a, n)$ of the exact
+# derivative $a$ and the central difference $n$:
 
 # %%
 rows = ["epsilon   rel. error float32   rel. error float64"]
@@ -485,14 +549,15 @@ for eps in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
         f_plus, f_minus = (x0 + e) * (x0 + e) * (x0 + e), (x0 - e) * (x0 - e) * (x0 - e)
         numeric = (f_plus - f_minus) / (2 * e)  # computed in dtype
         exact = 3 * float(x0) ** 2
-        errors.append(abs(float(numeric) - exact) / exact)
+        errors.append(relative_error(exact, float(numeric)))  # rel(a, n), as defined above
     rows.append(f"{eps:<9.0e} {errors[0]:>18.1e} {errors[1]:>20.1e}")
 print("\n".join(rows))
 
 # %% [markdown]
-# In float32 the best we can get is about $10^{-5}$: above the $10^{-6}$ a right gradient shows in float64,
-# too coarse to tell a right gradient from a slightly wrong one; in float64, with
-# $\epsilon = 10^{-5}$, about $10^{-11}$. So gradient checks run in float64 (`dtype=np.float64`).
+# In float32 the best we can get is a little over $10^{-5}$ (1.3e-05 at $\epsilon = 10^{-2}$): above the
+# $10^{-6}$ that `check_layer`'s reports ask for, too coarse to tell a right gradient from a slightly wrong
+# one; in float64, with $\epsilon = 10^{-5}$, about $2 \cdot 10^{-11}$. So gradient checks run in float64
+# (`dtype=np.float64`).
 #
 # ### Check every layer of `cnnlib`
 #
@@ -698,8 +763,10 @@ diagnose_batchnorm_backward(fixed)
 # - Convolution: $dW$ = correlation of the (padded) input with `dout`; $dx$ = full correlation of `dout` with
 #   the kernel rotated 180°; $db = \sum \text{dout}$. Stride: dilate `dout` first, and when $S$ does not divide
 #   $H + 2P - K$ add $(H + 2P - K) \bmod S$ zeros at its bottom/right for $dx$ (those rows get no gradient),
-#   and cut those rows off the input for $dW$. Padding: crop it from $dx$.
-#   Dilation: dilate the kernel.
-# - Max pooling sends each gradient to the window's maximum; average pooling spreads it evenly.
-# - Check every backward pass with central differences in float64; a relative error below about $10^{-6}$
-#   means right, $10^{-2}$ or more a bug, and the settings where it fails say which.
+#   and cut those rows off the input for $dW$; when $S > K$, the rows between the windows get no gradient
+#   either. Padding: crop it from $dx$. Dilation: dilate the kernel.
+# - Max pooling sends each gradient to the window's maximum (the first one, on a tie); average pooling spreads
+#   it evenly.
+# - Check every backward pass with central differences in float64; a relative error of $10^{-6}$ or less
+#   means right (the find-the-bug checkers allow $10^{-5}$), $10^{-2}$ or more a bug, and the settings where it
+#   fails say which.

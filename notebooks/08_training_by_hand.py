@@ -39,8 +39,7 @@ import numpy as np
 
 from cnnlib import Sequential
 from cnnlib.datasets import load_fashion_mnist
-from cnnlib.demos.training import (activation_stats, bce_naive, bce_stable, early_stopping, lr_sweep,
-                                   naive_sigmoid, small_mlp)
+from cnnlib.demos.training import activation_stats, early_stopping, lr_sweep, small_mlp
 from cnnlib.exercises.bce_gradient import check_bce_grad
 from cnnlib.exercises.training import check_momentum_update, check_sgd_update, reference_sgd_update
 from cnnlib.gradcheck import numerical_gradient, relative_error
@@ -49,7 +48,7 @@ from cnnlib.layers.activations import stable_sigmoid
 from cnnlib.losses import BinaryCrossEntropy, CrossEntropy
 from cnnlib.networks import fashion_mnist_cnn
 from cnnlib.optim import SGD, Adam
-from cnnlib.viz import show
+from cnnlib.viz import draw_images, show
 from cnnlib.viz.training_by_hand import draw_activation_stats, draw_early_stopping
 from cnnlib.widgets import learning_rate_view, learning_rate_widget
 
@@ -115,11 +114,20 @@ update = sgd_update if sgd_feedback else reference_sgd_update
 print("the loop uses:", "your sgd_update" if update is sgd_update else "the reference update")
 
 # %% [markdown]
-# Now the loop itself, on the course network (lesson 09's: two convolutions, two poolings, two dense layers,
-# 225,034 parameters), with the guide's plain SGD and a learning rate of 0.05 (the guide uses `epochs`,
-# `batch_size` and `learning_rate` without ever giving their values). Two changes from the guide: the
-# batches are **shuffled** every epoch (the guide never shuffles, so consecutive batches would always be the
-# same images), and the loss is `CrossEntropy` on the logits (softmax and log in one stable step, lesson 06).
+# Now the loop itself. The guide's loop trains a network with a single convolution
+# (`CNNLayer(depth=16)` → ReLU → `DenseLayer(16*26*26, num_classes)`); ours trains the course network, the
+# from-scratch notes' sample network that lesson 02 followed shape by shape (two convolutions, two poolings,
+# two dense layers, 225,034 parameters; lesson 09 trains it in full). It keeps the guide's plain SGD, with a
+# learning rate of 0.05 (the guide uses `epochs`, `batch_size` and `learning_rate` without ever giving their
+# values). Four changes from the guide:
+#
+# - the batches are **shuffled** every epoch (the guide never shuffles, so every epoch would see the same 32
+#   batches in the same order);
+# - the labels are class numbers 0–9, as `load_fashion_mnist` gives them, not the guide's one-hot rows;
+# - the loss is `CrossEntropy` on the logits (softmax and log in one stable step, lesson 06);
+# - the guide prints the loss of every batch; we print one number per epoch, the mean loss over its 2,000
+#   images. 2,000 = 31 × 64 + 16 makes 32 batches, the last of only 16 images, so each batch's mean loss is
+#   weighted by its size: `loss * len(idx)`.
 
 # %%
 cnn = fashion_mnist_cnn(seed=0)
@@ -147,11 +155,15 @@ for epoch in range(epochs):
 # `zero_grad` in PyTorch makes every step use the sum of all gradients so far.
 #
 # The test loop is the guide's too: forward only, take the class with the largest output, count. (The guide's
-# labels are one-hot rows, hence its `np.argmax(y_batch, axis=1)`; `load_fashion_mnist` gives the class numbers
-# 0–9 directly.) Two slips of the guide's test loop: it counts `correct` and `total` but never divides them, so
-# it never reports an accuracy; and it takes the `argmax` of the softmax output, which is harmless but not needed
-# (softmax keeps the order: the largest logit is the largest probability), so we skip the softmax.
-# `cnn.evaluate(x, y)` runs the same loop inside cnnlib.
+# `np.argmax(y_batch, axis=1)` turns its one-hot rows back into class numbers; ours are class numbers already.)
+# The guide's test loop has one slip and one unneeded step. The slip: it counts `correct` and `total` but never
+# divides them, so it never reports an accuracy. The unneeded step: it takes the `argmax` of the softmax
+# output, but softmax keeps the order (the largest logit is the largest probability), so we skip the softmax.
+#
+# A test loop written by hand should also switch the network to evaluation mode first, `cnn.eval()`, and back
+# with `cnn.train()` before training again: BatchNorm (lesson 05) and Dropout (section 6 below) behave
+# differently in training and in testing. This network has neither, so here it makes no difference.
+# `cnn.evaluate(x, y)` runs the same loop inside cnnlib, and switches the mode by itself.
 
 # %%
 correct, total = 0, 0
@@ -165,7 +177,7 @@ print(f"cnn.evaluate agrees: {cnn.evaluate(x_test, y_test)['accuracy']:.1%}")
 
 # %% [markdown]
 # About 58% after three epochs of plain SGD on 2,000 images: far better than the 10% of guessing, far from
-# finished. Lesson 09 trains the same network longer, on more images, with Adam (section 3).
+# finished. Lesson 09 trains the same network longer, on more images, with Adam (this lesson's section 3).
 #
 # ### Check: one step against `cnnlib.optim.SGD`
 #
@@ -207,8 +219,9 @@ print(next(line.strip() for line in inspect.getsource(SGD._update).splitlines() 
 # The only way to know which is which is to try. Here we do it on a small, fast problem: a network
 # `Dense(784, 32)` → ReLU → `Dense(32, 10)` on 1,000 Fashion-MNIST images, 60 SGD steps of 100 images, at 17
 # learning rates from 0.001 to 10 (four per factor of 10). Every run starts from the same weights and sees the
-# same batches; only the learning rate differs. A run whose loss goes above 100 (it starts near 2.5) or becomes
-# inf or NaN is stopped and marked as diverged.
+# same batches; only the learning rate differs. After every step the loss is measured on all 1,000 images, not
+# on the batch the step used (a batch's loss jumps from batch to batch). A run whose loss goes above 100 (it
+# starts at 2.57, explained below) or becomes inf or NaN is stopped and marked as diverged.
 
 # %%
 sweep = lr_sweep(x_all[:1000], y_all[:1000])
@@ -216,6 +229,27 @@ for k, rate in enumerate(sweep.lrs):
     end = (f"diverged at step {sweep.diverged_at[k]} ({sweep.reason[k]})" if sweep.diverged_at[k] >= 0
            else f"loss {sweep.losses[k, 0]:.2f} → {sweep.losses[k, -1]:.2f}")
     print(f"lr = {rate:<7.3g} {end}")
+
+# %% [markdown]
+# Every run starts at 2.57, above $\ln 10 = 2.30$, the loss of a network that gives each of the 10 classes
+# exactly 1/10. The cross-entropy of one image is $\log \sum_k e^{z_k} - z_y$ (lesson 06). When the 10 logits
+# are equal, the log-sum-exp is their mean plus $\ln 10$; when they spread, it is more (the largest logits
+# dominate the sum). An untrained network's logits do spread, and its logit for the true class is, on average,
+# no higher than the others: the loss starts above $\ln 10$. Measured on the sweep's network before its first
+# step:
+
+# %%
+untrained = small_mlp(784, 32, 10, seed=0)  # the sweep's network and starting weights
+x_sweep, y_sweep = x_all[:1000].reshape(1000, -1).astype(np.float64), y_all[:1000]  # the sweep's 1,000 images
+start_logits = untrained.forward(x_sweep)  # (1000, 10)
+log_sum_exp = np.log(np.exp(start_logits).sum(axis=1))  # (1000,)
+true_logit = start_logits[np.arange(1000), y_sweep]  # (1000,)
+print(f"loss by hand {np.mean(log_sum_exp - true_logit):.2f}, CrossEntropy "
+      f"{CrossEntropy()(start_logits, y_sweep):.2f}")
+print(f"std of the 10 logits of an image, on average: {start_logits.std(axis=1).mean():.2f}")
+print(f"log-sum-exp minus the mean logit: {np.mean(log_sum_exp - start_logits.mean(axis=1)):.2f} "
+      f"(ln 10 = {np.log(10):.2f} if the 10 were equal)")
+print(f"true class's logit minus the mean logit: {np.mean(true_logit - start_logits.mean(axis=1)):.2f}")
 
 # %% [markdown]
 # The static picture of the widget's default setting, lr = 0.1:
@@ -240,8 +274,8 @@ print(f"best final loss {sweep.losses[best, -1]:.2f} at lr = {sweep.lrs[best]:.3
 # Read the picture from left to right: at 0.001 the loss has barely moved after 60 steps; it falls faster and
 # faster up to the best learning rate; above it the curve gets noisy and ends higher; and from about 3 on, the
 # first steps throw the loss above 100. Just below that, at 1.78, the run does not blow up but ends at
-# 2.30 = $\ln 10$: the network predicts the same class for every image. What happened? Let the largest
-# learning rate run on, with no limit:
+# 2.30 = $\ln 10$: every image gets about 1/10 for each class, and the same top class. What happened? Let the
+# largest learning rate run on, with no limit:
 
 # %%
 runaway = lr_sweep(x_all[:1000], y_all[:1000], [10.0], limit=np.inf)
@@ -260,7 +294,6 @@ print(f"after 60 steps: {runaway.losses[0, -1]:.2f}  (ln 10 = {np.log(10):.2f})"
 # %%
 dead_net = small_mlp(784, 32, 10, seed=0)  # the sweep's network: Dense(784, 32) → ReLU → Dense(32, 10)
 dead_opt, dead_loss = SGD(dead_net, lr=10.0), CrossEntropy()
-x_sweep, y_sweep = x_all[:1000].reshape(1000, -1).astype(np.float64), y_all[:1000]
 with np.errstate(over="ignore", invalid="ignore"):
     for s in range(60):
         idx = np.arange(s * 100, s * 100 + 100) % 1000
@@ -401,9 +434,12 @@ bce_feedback
 
 # %% [markdown]
 # Stuck? `bce_feedback.hint(2)`, then `bce_feedback.hint(3)`.
+
+# %% [markdown]
+# ### Exercise (c), worked out
 #
-# Once yours passes: the product simplifies to $-y\,(1-p) + (1-y)\,p = p - y$, the same $p - y$ as softmax +
-# cross-entropy (lesson 06), and for the same reason.
+# The product simplifies to $-y\,(1-p) + (1-y)\,p = p - y$, the same $p - y$ as softmax + cross-entropy
+# (lesson 06), and for the same reason.
 #
 # The formula $p - y$, checked numerically with central differences on a few logits (`bce.forward` returns the
 # mean over the samples; multiplying by their number gives the sum, whose derivative for each $z$ is that
@@ -429,17 +465,23 @@ print(f"relative error {relative_error(stable_sigmoid(z_check) - y_check, numeri
 #
 # $$L = \max(z, 0) - z\,y + \log\left(1 + e^{-|z|}\right)$$
 #
-# where `exp` only ever sees $-|z| \le 0$, so nothing overflows. That is what
-# `BinaryCrossEntropy(from_logits=True)` computes (and PyTorch's `binary_cross_entropy_with_logits`):
+# where `exp` only ever sees $-|z| \le 0$, so nothing overflows. Both forms in numpy, on a few logits, next to
+# `BinaryCrossEntropy(from_logits=True)`, which computes the stable form (as does PyTorch's
+# `binary_cross_entropy_with_logits`):
 
 # %%
 z_extreme = np.array([40.0, 40.0, -800.0, -800.0, 2.0])
 y_extreme = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-naive_losses, stable_losses = bce_naive(z_extreme, y_extreme), bce_stable(z_extreme, y_extreme)
+with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # let the naive form fail quietly
+    p_naive = 1 / (1 + np.exp(-z_extreme))  # the sigmoid first: exactly 1.0 at z = 40, exactly 0.0 at z = -800
+    naive_losses = -(y_extreme * np.log(p_naive) + (1 - y_extreme) * np.log(1 - p_naive))
+stable_losses = np.maximum(z_extreme, 0) - z_extreme * y_extreme + np.log1p(np.exp(-np.abs(z_extreme)))
+lib_losses = np.array([BinaryCrossEntropy(from_logits=True)(np.array([zi]), np.array([yi]))
+                       for zi, yi in zip(z_extreme, y_extreme)])  # cnnlib, one sample at a time
 print(f"{'z':>6} {'y':>3} {'sigmoid(z)':>12} {'naive':>8} {'stable':>10} {'cnnlib':>10}")
-for zi, yi, p_i, a, b in zip(z_extreme, y_extreme, naive_sigmoid(z_extreme), naive_losses, stable_losses):
-    lib = BinaryCrossEntropy(from_logits=True)(np.array([zi]), np.array([yi]))
-    print(f"{zi:>6.0f} {yi:>3.0f} {p_i:>12.4g} {a:>8.4g} {b:>10.4g} {lib:>10.4g}")
+for row in zip(z_extreme, y_extreme, p_naive, naive_losses, stable_losses, lib_losses):
+    print("{:>6.0f} {:>3.0f} {:>12.4g} {:>8.4g} {:>10.4g} {:>10.4g}".format(*row))
+print(f"stable against cnnlib: relative error {relative_error(stable_losses, lib_losses):.1e}")
 
 # %% [markdown]
 # The naive form gives inf where the true loss is 40 or 800 (a confident, wrong answer, which training most
@@ -479,17 +521,25 @@ print(f"test accuracy {np.mean(shoe_guess == (is_shoe_test > 0.5)):.1%}; "
       f"always answering 'not a shoe' scores {1 - is_shoe_test.mean():.1%}")
 
 # %% [markdown]
-# A single layer separates shoes from the rest almost perfectly. The average images suggest why: shoes leave
-# the middle of the top of the picture nearly empty, where most other clothes are bright (mean
+# A single layer separates shoes from the rest almost perfectly. The average images suggest why: the mean of the
+# shoes among the 2,000 training images and the mean of all the others, pixel by pixel:
+
+# %%
+shoe = is_shoe_train[:, 0] > 0.5  # (N,): True for a shoe
+show(draw_images([x_train[shoe, 0].mean(axis=0), x_train[~shoe, 0].mean(axis=0)],
+                 ["mean of the shoes", "mean of the others"]))
+
+# %% [markdown]
+# Shoes leave the middle of the top of the picture nearly empty, where most other clothes are bright (mean
 # pixel value in rows 0–9, columns 9–18, on a scale of 0 to 1):
 
 # %%
 top_middle = x_train[:, 0, :10, 9:19].mean(axis=(1, 2))  # one number per image
-shoe = is_shoe_train[:, 0] > 0.5
 print(f"shoes {top_middle[shoe].mean():.2f}, everything else {top_middle[~shoe].mean():.2f}")
 
 # %% [markdown]
-# A pattern like this, one weight per pixel can pick up. Telling a shirt from a pullover needs the convolutions.
+# A pattern like this, one weight per pixel can pick up. Telling a shirt from a pullover is much harder; even
+# lesson 09's CNN often confuses them (a shirt taken for a pullover is its most frequent mistake).
 #
 # ## 5 · Initialisation: why He
 #
@@ -556,8 +606,9 @@ print("every parameter identical to SGD(weight_decay=5e-4):",
 # During training, `Dropout(p)` sets each activation to 0 with probability $p$, a new random choice every batch,
 # so no unit can rely on one particular other unit being there. The kept ones are multiplied by $1/(1-p)$
 # (*inverted* dropout): the expected value of each output stays what it was, so at test time, when nothing is
-# dropped, the layer can simply pass its input through. `model.eval()` (and `evaluate`, `predict`) switch it
-# off:
+# dropped, the layer can simply pass its input through. `model.eval()` switches it off (`evaluate` and `predict`
+# do so by themselves; a test loop written by hand, like part 1's, must call `model.eval()` itself, and
+# `model.train()` before training again):
 
 # %%
 dropout = Dropout(0.5, seed=0)
@@ -590,13 +641,16 @@ show(draw_early_stopping(mlp_history.history, stop))
 # %%
 h = mlp_history.history
 print(f"training loss: {h['loss'][0]:.3f} after epoch 1 → {h['loss'][-1]:.3f} after epoch 25")
-print(f"validation loss: lowest {stop.best_loss:.3f} at epoch {stop.best}, {h['val_loss'][-1]:.3f} after epoch 25")
+print(f"validation loss: {h['val_loss'][0]:.3f} after epoch 1, lowest {stop.best_loss:.3f} at epoch {stop.best}, "
+      f"{h['val_loss'][-1]:.3f} after epoch 25")
 print(f"with patience 3 (stop after 3 epochs without a new lowest), training stops after epoch {stop.stopped}")
 
 # %% [markdown]
 # The training loss falls all the way, the validation loss bottoms out and then creeps up: from there on, the
-# network learns the 500 images rather than clothes. Early stopping keeps the weights of the best epoch. Put
-# them back and compare on the test images:
+# network learns the 500 images rather than clothes. (After epoch 1 the training loss, 1.477, is above the
+# validation loss, 1.025: `fit`'s `loss` is the mean of the batch losses, taken while the weights were still
+# changing during the epoch, starting from untrained ones; `val_loss` is measured after the epoch, with its final
+# weights.) Early stopping keeps the weights of the best epoch. Put them back and compare on the test images:
 
 # %%
 last_test = mlp.evaluate(x_test, y_test, loss=CrossEntropy())
@@ -620,8 +674,8 @@ for name, net in (("after epoch 25", mlp), (f"best epoch ({stop.best})", best_ml
 # it does not: the last epoch's top guesses are right slightly more often (80.0% against 78.2%, 18 images of
 # 1,000), but the memorising network is more sure of its wrong answers (mean probability 0.73 against
 # 0.61), and a confident mistake costs a lot of cross-entropy: loss and accuracy measure different things.
-# The validation set chose the epoch, so its own score is slightly optimistic; the test set, used only here,
-# gives the honest number.
+# The validation set chose the epoch, so its own score is slightly optimistic; the test set, which this model
+# meets only here, after the epoch was chosen, gives the honest number.
 #
 # ## Summary
 #

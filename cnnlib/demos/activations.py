@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_positive_int, check_real
+from .._checks import check_choice, check_positive_int, check_real
 from ..layers import Dense, LeakyReLU, ReLU, Sigmoid, Tanh
 
 #: name -> (layer factory, label)
@@ -81,17 +81,30 @@ def activation_curves(names=tuple(ACTIVATIONS), x_max: float = 6.0, n: int = 481
 
 
 def gradient_through_depth(activation: str, depth: int = 10, width: int = 64, batch: int = 32,
-                           seed: int = 0) -> np.ndarray:
+                           seed: int = 0, *, gain: float = 2.0, wrt: str = "x") -> np.ndarray:
     """Size of the gradient reaching each layer of ``depth`` × (Dense → activation), from the top down.
 
     Returns ``norms`` with ``norms[d]`` the root-mean-square of ``dL/dx`` at
     the input of block ``d`` (0 = the first block) for an upstream gradient of
-    ones at the top. ``Dense`` layers are He-initialised (cnnlib's default).
+    ones at the top; with ``wrt="W"``, of ``dL/dW`` of block ``d``'s ``Dense``.
+    The ``Dense`` weights have variance ``gain / fan_in``: 2 is He
+    initialisation (cnnlib's default), 1 LeCun's (the same draws, scaled).
+
+    >>> g = gradient_through_depth("relu", depth=3)
+    >>> g.shape
+    (3,)
     """
     _check_name(activation)
+    depth, width, batch = (check_positive_int(v, name) for v, name in ((depth, "depth"), (width, "width"),
+                                                                       (batch, "batch")))
+    gain = check_real(gain, "gain", low=0, low_open=True,
+                      hint="the weights' variance is gain / fan_in: 2 for He initialisation, 1 for LeCun's.")
+    wrt = check_choice(wrt, ("x", "W"), "wrt", "'x' measures dL/dx at each block's input, 'W' each Dense's dL/dW.")
     rng = np.random.default_rng(seed)
     blocks = [(Dense(width, width, dtype=np.float64, seed=seed + d), ACTIVATIONS[activation][0]())
               for d in range(depth)]
+    for dense, _ in blocks:
+        dense.params["W"] *= np.sqrt(gain / 2.0)  # He's draws have variance 2 / fan_in
     h = rng.standard_normal((batch, width))
     for dense, act in blocks:
         h = act.forward(dense.forward(h))
@@ -100,7 +113,8 @@ def gradient_through_depth(activation: str, depth: int = 10, width: int = 64, ba
     for d in range(depth - 1, -1, -1):
         dense, act = blocks[d]
         grad = dense.backward(act.backward(grad))
-        norms[d] = np.sqrt(np.mean(grad ** 2))
+        measured = grad if wrt == "x" else dense.grads["W"]
+        norms[d] = np.sqrt(np.mean(measured ** 2))
     return norms
 
 

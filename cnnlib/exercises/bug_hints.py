@@ -33,6 +33,22 @@ HINTS = {
             "W_back = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)."
         ),
     ),
+    "flip_loop": (
+        (
+            "dW and db pass in every setting, but dx fails everywhere, even at stride 1 without padding: the formula "
+            "for dx itself is wrong, not the handling of stride or padding."
+        ),
+        (
+            "look at the weights your loop adds into dx_pad for each output cell. In the forward pass, input cell "
+            "x_pad[n, :, top + p, left + q] met weight W[f, :, p, q]: which weight does your line send back to it?"
+        ),
+        (
+            "in the loop (scatter) form the kernel goes back as it is: "
+            "dx_pad[n, :, top:top + KH, left:left + KW] += dout[n, f, i, j] * W[f]. The rotation by 180° belongs "
+            "only to the correlation form, where dx is the full correlation of dout with the rotated kernel; the "
+            "scatter already sends every weight back to the input cell it met."
+        ),
+    ),
     "crop": (
         (
             "correct without padding, wrong with padding 1, and only dx fails: the padding is undone wrongly on the "
@@ -62,13 +78,13 @@ HINTS = {
             "H = W = 1."
         ),
         (
-            "look at the sums inside dx and at the count m they are divided by: over which axes do they run, and "
-            "over which axes were the mean and variance taken?"
+            "look at the two sums inside dx: over which axes do they run, and over which axes were the mean and "
+            "the variance taken (and m counted)?"
         ),
         (
-            "BatchNorm2D takes each channel's mean and variance over (N, H, W), so every sum in dx must run over "
-            "axis=(0, 2, 3) (axes), not axis=0, and m, the number of values summed, is N·H·W, not N. With "
-            "H = W = 1 both pairs are the same, which is why 1×1 passes."
+            "BatchNorm2D takes each channel's mean and variance over (N, H, W), so both sums in dx must run over "
+            "axis=(0, 2, 3) (axes), not axis=0: the same N·H·W values that m, already right in the code, counts. "
+            "With H = W = 1, axis=0 sums the same values as axis=(0, 2, 3), which is why 1×1 passes."
         ),
     ),
     # -- convolution: patterns of other slips ------------------------------------------------------------------
@@ -261,6 +277,22 @@ HINTS = {
         "{why}",
         "compute that case (or that output cell) by hand, then print what your function computes for it, step by step.",
         "compare your code with the formula above the exercise, line by line.",
+    ),
+    # -- lesson 06: a "fix" that hands the work to cnnlib -----------------------------------------------------------
+    "library_backward": (
+        (
+            "cnnlib's own backward passes the gradient check, so a function that calls it passes too, without "
+            "fixing anything."
+        ),
+        (
+            "start again from a fresh copy of the broken function and keep it written from plain arrays: the "
+            "mistake is one line of it."
+        ),
+        (
+            "the checker's result on the broken function itself (diagnosis_2 to diagnosis_5 in the lesson) leads to "
+            "that line: its .hint(2) says where to look, its .hint(3) gives the fix. Fix that line, and call no "
+            "cnnlib backward pass or layer."
+        ),
     ),
     # -- anything else -----------------------------------------------------------------------------------------
     "crash": (

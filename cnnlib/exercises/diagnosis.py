@@ -5,6 +5,8 @@ gradient it returns with central differences (``CheckResult``), recognises the
 known broken versions (:mod:`cnnlib.exercises.backprop_bugs`) exactly, and
 otherwise names the mistakes the pattern of failures points to. The result is
 a ``Diagnosis``: a :class:`Feedback` with the table of checks and staged hints.
+A function that passes by calling cnnlib's own backward is told so: the
+numbers match, but nothing was fixed.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import numpy as np
 from ..gradcheck import relative_error
 from .backprop_bugs import BROKEN
 from .bug_hints import HINTS
-from .feedback import Feedback, not_answered
+from .feedback import Feedback, library_call, not_answered
 
 TOL = 1e-5  # a correct float64 backward is far below this (batch norm's dx ~3e-7); every mistake here is ~1
 
@@ -145,12 +147,14 @@ def fill(name: str, **fields) -> tuple:
     return tuple(h.format(**fields) for h in HINTS[name])
 
 
-def diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
+def diagnose(fn, settings, names, known, patterns, what: str, *, library=frozenset(), forms=None) -> Diagnosis:
     """Run ``fn`` under every setting, then name its mistakes.
 
     ``known`` lists the broken versions to recognise exactly (keys of ``BROKEN``); otherwise
     ``patterns(fails, settings, runs)`` yields ``(mistake, hints)`` from which gradients fail where
     (``fails`` maps a gradient's name to the settings where it fails). ``what`` ends the message of a pass.
+    ``library`` names the cnnlib calls that would pass the check for the student (:func:`library_call`);
+    ``forms`` maps a mistake to ``form(fn) -> mistake``, for a slip whose hints depend on how ``fn`` is written.
     """
     if fn is None:
         return Diagnosis(False, not_answered("your fixed function").message)
@@ -158,6 +162,15 @@ def diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
     results = [r for r, _ in runs]
     if all(r.passed for r in results):
         verb = "passes" if len(names) == 1 else "pass"
+        called = library_call(fn, {n for n in library if "backward" in n}) or library_call(fn, library)
+        if called is not None:
+            called = ".backward()" if called == "backward" else called  # a layer's method: layer.backward(dout)
+            name = getattr(fn, "__name__", "your function")
+            hints = HINTS["library_backward"]
+            message = (f"{', '.join(names)} {verb} the gradient check, but {name} calls {called}: {hints[0]} "
+                       "Expected: the broken function with its one wrong line fixed, still written from plain "
+                       "arrays. Stuck? On this result, .hint(2) says where to look, .hint(3) what to do.")
+            return Diagnosis(False, message, "library_backward", results, hints)
         return Diagnosis(True, f"{', '.join(names)} {verb} the gradient check in every setting: {what}", None, results)
     failed = [(s, got) for s, (r, got) in zip(settings, runs) if not r.passed]
     findings = []  # (mistake, (what, where, fix))
@@ -174,6 +187,11 @@ def diagnose(fn, settings, names, known, patterns, what: str) -> Diagnosis:
         for mistake, hints in patterns(fails, settings, runs):
             if mistake not in [m for m, _ in findings]:
                 findings.append((mistake, hints))
+    for i, (mistake, _) in enumerate(findings):
+        form = (forms or {}).get(mistake)
+        written = form(fn) if form else mistake  # the same slip, as this fn is written
+        if written != mistake:
+            findings[i] = (written, HINTS[written])
     if not findings:
         first = next(r for r in results if not r.passed)
         why = first.problem or "wrong " + ", ".join(first.failing())

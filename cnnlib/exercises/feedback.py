@@ -143,17 +143,18 @@ def _clipped(value, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def grid_answer(answer, what: str = "answer") -> np.ndarray:
+def grid_answer(answer, what: str = "answer", shape: tuple[int, int] | None = None) -> np.ndarray:
     """``answer`` as a 2-D float array when it is a grid of real numbers (a nested list or an array).
 
     A number, a flat list, rows of different lengths, text (``"[[1, 0]]"`` or ``[["1", "0"]]``), bools and
-    NaN or inf are a ``TypeError`` naming what was received and the form expected. As in :func:`number_answer`,
-    the hint's example is not an answer of any exercise.
+    NaN or inf are a ``TypeError`` naming what was received and the form expected. ``shape``, the
+    ``(rows, columns)`` the exercise asks for, shapes the hint's example, which uses letters, not numbers:
+    it is not an answer of any exercise.
 
     >>> grid_answer([[0, 1], [2, 3]]).shape
     (2, 2)
     """
-    hint = "Hint: a list of rows, e.g. [[6, 5], [3, 8]], or None while you work it out."
+    hint = f"Hint: {_grid_form(shape)}, or None while you work it out."
     try:
         grid_ = np.asarray(answer)
     except ValueError:  # rows of different lengths
@@ -161,11 +162,22 @@ def grid_answer(answer, what: str = "answer") -> np.ndarray:
     if grid_.dtype.kind not in "iuf":
         raise TypeError(f"{what} must be a grid of numbers (a nested list or an array), got {_clipped(answer)}. {hint}")
     if grid_.ndim != 2:  # a number or a flat list
+        flat = "" if shape is None or grid_.ndim != 1 or grid_.size != shape[0] * shape[1] else (
+            f" These are the {grid_.size} numbers in one flat list: group them into {shape[0]} rows.")
         raise TypeError(f"{what} must be a grid of numbers (rows and columns), got {_clipped(answer)} "
-                        f"({grid_.ndim}-D). {hint}")
+                        f"({grid_.ndim}-D).{flat} {hint}")
     if not np.isfinite(grid_).all():
         raise TypeError(f"{what} must hold finite numbers, got {_clipped(answer)}. {hint}")
     return grid_.astype(float)
+
+
+def _grid_form(shape: tuple[int, int] | None) -> str:
+    """How to write a grid answer: a list of rows, shown with letters for the numbers."""
+    rows, cols = shape or (2, 2)
+    letters = iter("abcdefghijklmnopqrstuvwxyz" * 4)
+    example = "[" + ", ".join("[" + ", ".join(next(letters) for _ in range(cols)) + "]" for _ in range(rows)) + "]"
+    rows_of = "a list of rows" if shape is None else f"a list of {rows} rows of {cols} numbers"
+    return f"{rows_of}, like {example} with your numbers in place of the letters"
 
 
 def student_array(got, name: str, expected: str) -> np.ndarray | Feedback:

@@ -8,7 +8,10 @@ reports every gradient that fails and where, and reads the pattern: "right at
 stride 1, wrong at stride 2" points at the window start, "only dx is wrong" at
 the kernel flip, and so on; two mistakes give two findings. A student answer
 that reproduces one of the known broken versions
-(:mod:`cnnlib.exercises.backprop_bugs`) gets that mistake named exactly.
+(:mod:`cnnlib.exercises.backprop_bugs`) gets that mistake named exactly, in
+the form it is written in: a kernel rotated in the loop (scatter) form is not
+Bug 2's ``W_back``. An answer that passes by calling cnnlib's own backward
+(``conv2d_backward``, ``MaxPool2D.backward``, …) is told that it fixed nothing.
 
 The message says only what fails; ``result.hint(2)`` says where to look and
 ``result.hint(3)`` gives the fix (texts in :mod:`cnnlib.exercises.bug_hints`),
@@ -22,6 +25,7 @@ module holds the settings and the failure patterns of each operation.
 """
 from __future__ import annotations
 
+import inspect
 from functools import lru_cache
 
 import numpy as np
@@ -29,14 +33,45 @@ import numpy as np
 from ..functional import avgpool2d_backward, avgpool2d_forward, conv2d, maxpool2d
 from ..gradcheck import numerical_gradient
 from ..layers import BatchNorm2D
+from .backprop_bugs import BROKEN
 from .bug_hints import HINTS
 from .diagnosis import TOL, Diagnosis, Setting, diagnose, fill
+from .feedback import library_call
 
 __all__ = ["TOL", "Diagnosis", "diagnose_batchnorm_backward", "diagnose_conv_backward", "diagnose_maxpool_backward"]
 
 
 # -- convolution -----------------------------------------------------------------------------------------
 CONV_NAMES = ("dx", "dW", "db")
+
+#: What a fixed backward may not call: cnnlib's convolution backward, in any of its guises (dx is a transposed
+#: convolution of dout), and any ``.backward``. Plain ``conv2d``, a correlation, is Bug 2's own tool.
+CONV_LIBRARY = frozenset({"conv2d_backward", "conv2d_backward_naive", "conv2d_forward", "conv2d_forward_naive",
+                          "conv_transpose2d", "conv_transpose2d_forward", "conv_transpose2d_forward_naive", "Conv2D",
+                          "ConvTranspose2D", "backward"})
+
+#: Calls that correlate whole arrays at once: a backward that makes one is written in the correlation form.
+_CORRELATIONS = frozenset({"conv2d", "corr2d", "correlate", "correlate2d", "convolve", "convolve2d"})
+
+
+def _flip_form(fn) -> str:
+    """The kernel-flip slip as ``fn`` is written: "flip_loop" in the loop (scatter) form, else "flip".
+
+    In the correlation form (Bug 2) dx needs the kernel rotated by 180°; in the loop form each output cell sends
+    back W[f] as it is, so there the slip is a rotation too many. A function whose source is not available is
+    taken to be the lesson's copy of Bug 2.
+    """
+    try:
+        inspect.getsource(fn)
+    except (OSError, TypeError):
+        return "flip"
+    return "flip" if library_call(fn, _CORRELATIONS) else "flip_loop"
+
+
+def _rotated_dx(setting, got) -> bool:
+    """True when ``got``'s dx is what a kernel flipped once too often (or once too few) gives on ``setting``."""
+    ref = BROKEN["flip"](setting.dout.copy(), *(a.copy() if isinstance(a, np.ndarray) else a for a in setting.args))
+    return got is not None and np.shape(got[0]) == np.shape(ref[0]) and np.allclose(got[0], ref[0])
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +122,8 @@ def _conv_patterns(fails, settings, runs):
         yield "dropped_rows", fill("dropped_rows", setting="stride 3, padding 0",
                                     grads=" and ".join(dropped) + (" is" if len(dropped) == 1 else " are"))
     if s10 in fails["dx"] and s10 not in fails["dW"]:
-        yield "dx", HINTS["dx"]
+        flipped = _rotated_dx(settings[0], runs[0][1])  # settings[0] is stride 1, padding 0
+        yield ("flip", HINTS["flip"]) if flipped else ("dx", HINTS["dx"])
     if s10 in fails["dW"]:
         yield "dW", HINTS["dW"]
     if fails["db"]:
@@ -102,10 +138,15 @@ def diagnose_conv_backward(fn) -> Diagnosis:
     'crop'
     """
     return diagnose(fn, _conv_settings(), CONV_NAMES, ("stride", "flip", "crop"), _conv_patterns,
-                     "the convolution's backward pass is right.")
+                     "the convolution's backward pass is right.", library=CONV_LIBRARY, forms={"flip": _flip_form})
 
 
 # -- max pooling -----------------------------------------------------------------------------------------
+#: cnnlib's max-pooling backward and what leads straight to it (the cache, the argmax indices, the layer).
+POOL_LIBRARY = frozenset({"maxpool2d_forward", "maxpool2d_backward", "maxpool2d_forward_naive",
+                          "maxpool2d_backward_naive", "maxpool2d_indices", "MaxPool2D", "backward"})
+
+
 @lru_cache(maxsize=1)
 def _pool_settings() -> tuple:
     rng = np.random.default_rng(1)
@@ -142,11 +183,12 @@ def diagnose_maxpool_backward(fn) -> Diagnosis:
     'every_element'
     """
     return diagnose(fn, _pool_settings(), ("dx",), ("every_element",), _pool_patterns,
-                     "each window's gradient goes to its maximum only.")
+                     "each window's gradient goes to its maximum only.", library=POOL_LIBRARY)
 
 
 # -- batch normalization ------------------------------------------------------------------------------
 BN_NAMES = ("dx", "dgamma", "dbeta")
+BN_LIBRARY = frozenset({"BatchNorm1D", "BatchNorm2D", "backward"})  # cnnlib's layers, and any .backward
 
 
 @lru_cache(maxsize=1)
@@ -189,4 +231,4 @@ def diagnose_batchnorm_backward(fn) -> Diagnosis:
     'bn_axes'
     """
     return diagnose(fn, _bn_settings(), BN_NAMES, ("bn_axes",), _bn_patterns,
-                     "batch norm's backward pass is right.")
+                     "batch norm's backward pass is right.", library=BN_LIBRARY)

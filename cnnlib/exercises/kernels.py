@@ -83,7 +83,7 @@ def check_shift_kernel(answer, direction: str = "right") -> Feedback:
              f"The answer: {grid(solution)}, the 1 at k[{a}, {b}].")
     if answer is None:
         return not_answered("your 3×3 kernel (a list of 3 rows of 3 numbers)", hints=hints)
-    k = grid_answer(answer, "kernel")
+    k = grid_answer(answer, "kernel", (3, 3))
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + STUCK, hints=hints)

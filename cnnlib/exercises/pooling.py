@@ -31,7 +31,7 @@ def check_pool_output(answer, x, pool: str = "max", kernel_size: int = 2, stride
              f"The answer: {(right + 0.0).tolist()}.")
     if answer is None:
         return not_answered(f"your {right.shape[0]}×{right.shape[1]} output for {setting}", hints=hints)
-    got = grid_answer(answer)
+    got = grid_answer(answer, shape=right.shape)
 
     def wrong(message: str) -> Feedback:
         return Feedback(False, message + STUCK, hints=hints)
@@ -75,7 +75,7 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
              f"{(dx_max + 0.0).tolist()}.")
     if answer is None:
         return not_answered(f"your {dx_max.shape[0]}×{dx_max.shape[1]} gradient dx", hints=hints)
-    got = grid_answer(answer)
+    got = grid_answer(answer, shape=dx_max.shape)
     if got.shape != dx_max.shape:
         return Feedback(False, f"dx has the shape of the forward input x, {dx_max.shape}; yours is {got.shape}."
                         + STUCK, hints=hints)

@@ -270,6 +270,9 @@ def check_conv_layer(conv_layer_by_hand) -> Feedback:
         (per_channel[:, -1] + b[:, None, None], "only the last channel was used (the sum was overwritten, = instead "
                                                 "of +=): add the maps of ALL input channels."),
     ]
+    for c in range(x.shape[0]):  # one channel left out, e.g. range(C_in - 1) or range(1, C_in)
+        channel_checks.append((expected - per_channel[:, c], f"channel {c} was left out: the sum runs over all "
+                               f"{x.shape[0]} input channels, c = 0 to {x.shape[0] - 1} (range(C_in))."))
     for guess, why in channel_checks:
         if np.allclose(got, guess):
             return wrong_function("layer_channels", f"{said}: {why}", conv_layer_solution, why=f"{said}: {why}")

@@ -72,10 +72,13 @@ def _output_length(size: int, kernel: int, stride: int, pads: tuple[int, int], d
     if k_eff > padded:
         what = f"kernel {kernel}" if dilation == 1 else (
             f"dilated kernel {kernel} (effective size {k_eff} with dilation {dilation})")
+        short = k_eff - size  # the least padding, in all, that lets one window fit
+        same = " (padding='same' does, at stride 1)" if stride == 1 else ""
         raise ValueError(
             f"No valid output: the {what} is larger than the padded input "
             f"{size} + {pads[0]} + {pads[1]} = {padded}. "
-            "Hint: use a smaller kernel_size or dilation, or more padding (e.g. padding='same')."
+            f"Hint: use a smaller kernel_size or dilation, or pad at least {short} in all, e.g. "
+            f"padding={-(-short // 2)} on each side{same}."
         )
     return (padded - k_eff) // stride + 1
 

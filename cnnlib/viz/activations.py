@@ -50,7 +50,7 @@ def draw_activations(curves: list[ActivationCurve]) -> Figure:
                         arrowprops={"arrowstyle": "->", "color": "#444444"})
     axes[0].legend(fontsize=LABEL_SIZE - 1, loc="upper left")
     if any(c.saturated for c in curves):
-        fig.suptitle(f"shaded: saturated, f′(x) < {SATURATED}: almost no gradient gets through",
+        fig.suptitle(f"shaded: saturated, f′(x) < {SATURATED}: little gradient gets through",
                      fontsize=LABEL_SIZE + 1)
     return fig
 

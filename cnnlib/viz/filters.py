@@ -17,8 +17,8 @@ from matplotlib.figure import Figure
 
 from ..demos.filters import FilterChannels
 from .grids import draw_grid
-from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, new_figure,
-                    robust_signed_norm, signed_norm)
+from .style import (DPI, GRID_HEADROOM, IMAGE_CMAP, LABEL_SIZE, SIGNED_CMAP, TITLE_SIZE, fit_suptitle,
+                    new_figure, robust_signed_norm, signed_norm)
 from .svg import tick_text
 
 SCALES = ("fixed", "stretched")
@@ -154,7 +154,7 @@ def draw_feature_maps(maps, titles=None, kernels=None, *, ncols: int = 3, suptit
         bar.ax.tick_params(labelsize=LABEL_SIZE)
         bar.ax.yaxis.label.set_size(LABEL_SIZE)
     if suptitle:
-        fig.suptitle(suptitle, fontsize=TITLE_SIZE, fontweight="bold")
+        fit_suptitle(fig, suptitle)
     return fig
 
 

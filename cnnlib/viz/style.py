@@ -168,6 +168,28 @@ def set_title(ax, text: str, *, fontsize: float = TITLE_SIZE, **kwargs) -> None:
     ax.set_title(text, y=1.0, pad=6, fontsize=fontsize, **kwargs)
 
 
+def fit_suptitle(fig: Figure, text: str, **kwargs):
+    """``fig.suptitle(text)`` in bold at :data:`TITLE_SIZE`, broken at spaces so that no line is wider than the figure.
+
+    A title wider than its figure is cut off at both edges, not wrapped.
+
+    >>> fit_suptitle(new_figure(3, 2), "a title much too long for a figure three inches wide").get_text().count("\\n")
+    2
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop, room = FontProperties(size=TITLE_SIZE, weight="bold"), 0.95 * fig.get_figwidth() * 72  # points
+    lines: list[str] = []
+    for word in text.split(" "):
+        longer = f"{lines[-1]} {word}" if lines else word
+        if lines and TextToPath().get_text_width_height_descent(longer, prop, ismath=False)[0] > room:
+            lines.append(word)
+        else:
+            lines[-1:] = [longer]
+    return fig.suptitle("\n".join(lines), fontsize=TITLE_SIZE, fontweight="bold", **kwargs)
+
+
 def set_labels(ax, xlabel: str | None, ylabel: str | None, *, fontsize: float = LABEL_SIZE,
                tick_chars: int = 2) -> None:
     """Axis labels at fixed offsets from the axes (faster than matplotlib's automatic placement).

@@ -191,7 +191,7 @@ def _legend_row(svg: Svg, x: float, y: float, text: str, color: str, shape: str 
 def draw_lr_sweep(sweep, index: int) -> str:
     """The SVG (a string) of a learning-rate sweep with run ``index`` highlighted.
 
-    Left: every run's loss per SGD step (gray), run ``index`` thick, in the
+    Left: every run's loss on all its images after each SGD step (gray), run ``index`` thick, in the
     colour and marker of its regime (``lr_regime``); a run that diverged ends
     in a ✖ in the "diverged" band above the plot (no loss value implied),
     labelled with the step where it blew up. Right: the
@@ -217,7 +217,7 @@ def _draw_loss_curves(svg: Svg, sweep, index: int, regime: str, top: float) -> N
     color, shape = REGIME_STYLE[regime]
     box = PlotBox(*LOSS_BOX, xlim=(0, max(sweep.steps, 1)), ylim=(0, top))
     xticks = nice_ticks(max(sweep.steps, 1))
-    _plot_axes(svg, box, xticks, [f"{t:g}" for t in xticks], nice_ticks(top), "training loss at every SGD step",
+    _plot_axes(svg, box, xticks, [f"{t:g}" for t in xticks], nice_ticks(top), "loss on all images after each step",
                f"SGD step (batches of {sweep.batch_size})")
     for i in [i for i in range(len(sweep.lrs)) if i != index] + [index]:  # the chosen run last: on top
         chosen = i == index

@@ -77,14 +77,16 @@ def _steps(x, kernel, stride, padding) -> SlidingWindow:
 _cached_steps = cache_by_value(8)(sliding_window_steps)
 
 
-def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, interval_ms: int = 1200) -> ViewWidget:
-    """Play button + step slider + the figure of :func:`sliding_window_view`.
+def sliding_window_widget(x=None, kernel=None, stride: int = 1, padding=0, interval_ms: int = 1200,
+                          step: int = 1) -> ViewWidget:
+    """Play button + step slider + the figure of :func:`sliding_window_view`, starting at ``step``.
 
     The Play button is linked to the slider in the browser, so the window
-    walks over the input on its own; drag the slider to go back.
+    walks over the input on its own; drag the slider to go back. Start it at
+    the ``step`` of the still picture drawn before it (default 1).
     """
-    n = len(_steps(x, kernel, stride, padding).steps)
-    controls = play_slider("step", n, 1, interval_ms, width="420px")
+    first = sliding_window_view(step, x, kernel, stride, padding)  # checks step against this input's steps
+    controls = play_slider("step", first.n_steps, first.step, interval_ms, width="420px")
 
     def view(step: int) -> SlidingWindowView:
         # The figure's title already shows this step's equation: no message line repeats it under the figure.

@@ -74,6 +74,8 @@ def test_lesson_runs_and_widgets_respond(browser, lab, artifacts, name):
         page.screenshot(path=str(artifacts / f"lab_{name.removesuffix('.ipynb')}.png"))
     finally:
         page.close()
+        shut = lab.shut_down_kernels()  # one idle kernel per lesson otherwise, until the server stops
+    assert shut >= 1 and lab.running_kernels() == 0, f"{name}: the lesson's kernel was not shut down ({shut} sessions)"
 
 
 def teardown_module(module):

@@ -54,6 +54,7 @@ def stored_lesson(request, browser, lab):
         yield name, page
     finally:
         page.close()
+        lab.shut_down_kernels()  # the tab's kernel would idle on until the server stops
 
 
 # --- 1. widgets before running -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import pytest
 
 from cnnlib.demos.activations import (activation_curve, activation_curves, gradient_through_depth,
                                       gradients_through_depth, saturated_ranges)
+from cnnlib.layers import Dense
 
 
 @pytest.mark.parametrize("name, x, f, df", [
@@ -50,3 +51,33 @@ def test_sigmoid_gradients_shrink_through_depth_and_relu_ones_do_not():
     assert set(gradients_through_depth(("tanh", "relu"), 3)) == {"tanh", "relu"}
     with pytest.raises(ValueError, match="unknown activation"):
         gradient_through_depth("swish")
+
+
+def test_gain_scales_the_weights_and_wrt_measures_the_weight_gradients():
+    he, lecun = gradient_through_depth("relu", 10), gradient_through_depth("relu", 10, gain=1.0)
+    assert np.array_equal(he, gradient_through_depth("relu", 10, gain=2.0))  # 2 is He: the default draws
+    assert lecun[-1] / lecun[0] > 5 > he[-1] / he[0]  # variance 1/fan_in: ReLU halves the signal every layer
+    # Dense(64) and ReLU by hand: the weight gradients of the last and the first block
+    rng = np.random.default_rng(0)
+    blocks = [Dense(64, 64, dtype=np.float64, seed=d) for d in range(3)]
+    h, inputs = rng.standard_normal((32, 64)), []
+    for dense in blocks:
+        inputs.append(h)
+        h = np.maximum(h @ dense.params["W"] + dense.params["b"], 0)  # x W + b, then ReLU
+    grad, dW = np.ones_like(h), []
+    for dense, x_in in zip(reversed(blocks), reversed(inputs)):
+        dz = grad * (x_in @ dense.params["W"] + dense.params["b"] > 0)
+        dW.insert(0, x_in.T @ dz)
+        grad = dz @ dense.params["W"].T
+    rms = np.sqrt([np.mean(g ** 2) for g in dW])
+    assert np.allclose(gradient_through_depth("relu", 3, wrt="W"), rms)
+    sig_W = gradient_through_depth("sigmoid", 10, wrt="W")
+    assert sig_W[-1] / sig_W[0] > gradient_through_depth("sigmoid", 10)[-1] / gradient_through_depth("sigmoid", 10)[0]
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"gain": 0}, ValueError), ({"gain": True}, TypeError), ({"wrt": "b"}, ValueError), ({"depth": 0}, ValueError),
+])
+def test_bad_gradient_through_depth_arguments_are_named(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        gradient_through_depth("relu", **kwargs)

@@ -53,7 +53,8 @@ def test_bn_axes_must_be_whole_numbers(answer):
 @pytest.mark.parametrize("answer", [5, 5.5, [1, 2, 3], "[[6, 5], [3, 8]]"])
 def test_pool_checkers_want_a_grid(answer):
     for check in (lambda a: pooling.check_pool_output(a, X4), lambda a: pooling.check_maxpool_grad(a, X4, [[1, 2], [3, 4]])):
-        with pytest.raises(TypeError, match=r"answer must be a grid of numbers .*Hint: a list of rows"):
+        with pytest.raises(TypeError, match=r"answer must be a grid of numbers .*Hint: a list of (2|4) rows of (2|4) "
+                                            r"numbers, like \[\[a, b"):
             check(answer)
 
 

@@ -85,8 +85,15 @@ def test_none_asks_for_the_kernel_and_still_has_hints():
                                     [[0, 0, 0], [1, 0], [0, 0, 0]], [[0, 0, 0], [np.nan, 0, 0], [0, 0, 0]],
                                     [[0, 0, 0], [np.inf, 0, 0], [0, 0, 0]]])
 def test_an_answer_that_is_not_a_grid_of_numbers_is_a_type_error_with_a_hint(answer):
-    with pytest.raises(TypeError, match=r"kernel must .*Hint: a list of rows"):
+    with pytest.raises(TypeError, match=r"kernel must .*Hint: a list of 3 rows of 3 numbers, like \[\[a, b, c\], "
+                                        r"\[d, e, f\], \[g, h, i\]\] with your numbers"):
         check_shift_kernel(answer)
+
+
+def test_a_flat_list_of_nine_numbers_is_told_to_group_them_into_rows():
+    with pytest.raises(TypeError, match=r"got \[0, 0, 0, 1, 0, 0, 0, 0, 0\] \(1-D\)\. These are the 9 numbers in one "
+                                        r"flat list: group them into 3 rows\."):
+        check_shift_kernel([0, 0, 0, 1, 0, 0, 0, 0, 0])
 
 
 def test_a_long_answer_is_cut_with_an_ellipsis():

@@ -91,6 +91,9 @@ def _layer(x, W, b, bias=lambda b, f: b[f], channels=None, combine=sum):
     (lambda x, W, b: _layer(x, W, b, bias=lambda b, f: b[1 - f]), "other filter's bias"),
     (lambda x, W, b: _layer(x, W, b, channels=[0]), "only channel 0"),
     (lambda x, W, b: _layer(x, W, b, channels=[2]), "only the last channel"),
+    (lambda x, W, b: _layer(x, W, b, channels=range(W.shape[1] - 1)), "channel 2 was left out"),  # range(C_in - 1)
+    (lambda x, W, b: _layer(x, W, b, channels=[0, 2]), "channel 1 was left out"),
+    (lambda x, W, b: _layer(x, W, b, channels=range(1, W.shape[1])), "channel 0 was left out"),
     (lambda x, W, b: _layer(x, W, b, combine=lambda ms: sum(ms) / len(ms)), "averaged the channels"),
     (lambda x, W, b: np.stack([[corr2d_solution(x[c], W[f, c]) for c in range(3)] for f in range(2)]),
      "add the channels up"),

@@ -1,5 +1,6 @@
 """Geometry2D: the one parser of kernel, stride, padding and dilation; hand cases and the errors it raises."""
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -63,8 +64,12 @@ def test_output_length_counts_the_window_positions(size, kernel, stride, before,
     span = dilation * (kernel - 1) + 1
     starts = list(range(0, size + before + after - span + 1, stride))
     if not starts:
-        with pytest.raises(ValueError, match="No valid output"):
+        with pytest.raises(ValueError, match="No valid output") as refused:
             output_length(size, kernel, stride, (before, after), dilation)
+        # the padding the hint suggests lets a window fit, and 'same' is offered only where cnnlib accepts it
+        each_side = int(re.search(r"padding=(\d+) on each side", str(refused.value)).group(1))
+        assert output_length(size, kernel, stride, (each_side, each_side), dilation) >= 1
+        assert ("padding='same'" in str(refused.value)) == (stride == 1)
     else:
         assert output_length(size, kernel, stride, (before, after), dilation) == len(starts)
 

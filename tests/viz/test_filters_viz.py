@@ -108,3 +108,17 @@ def test_filter_channels_draws_each_part_and_their_sum():
     assert shown == {(i, j): fc.out[i, j] for i in range(2) for j in range(2)}
     green_ax = next(ax for ax in fig.axes if ax.get_title() == "green part")
     assert [float(t.get_text()) for t in green_ax.texts] == fc.parts[1].ravel().tolist()
+
+
+@pytest.mark.parametrize("ncols", [1, 2, 3])
+def test_a_long_suptitle_wraps_inside_the_figure(ncols):
+    # lesson 03's title on two columns was cut off at both edges ("ixed colour scale: ... as brightnes")
+    title = "fixed colour scale: the weights' sum shows as brightness"
+    maps, kernels = np.random.default_rng(0).random((ncols, 20, 16)), np.ones((ncols, 3, 3)) / 9
+    fig = draw_feature_maps(maps, kernels=kernels, ncols=ncols, suptitle=title)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    box, page = fig._suptitle.get_window_extent(renderer), fig.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1, f"title {box} runs past the figure {page}"
+    assert fig._suptitle.get_text().replace("\n", " ") == title  # every word kept, in order

@@ -212,7 +212,7 @@ def test_same_size_at_every_stop_fits_a_projector_and_all_text_is_18px_or_more(s
 def test_the_two_titles_do_not_overlap(sweep):
     root = _root(sweep, 0)
     titles = [t for t in root.iter(f"{NS}text") if t.get("font-size") == "20px"]
-    assert [t.text for t in titles] == ["training loss at every SGD step",
+    assert [t.text for t in titles] == ["loss on all images after each step",
                                         f"loss after {sweep.steps} steps, by learning rate"]
     (a, b) = [(float(t.get("x")) - text_width(t.text, 20) / 2, float(t.get("x")) + text_width(t.text, 20) / 2)
               for t in titles]

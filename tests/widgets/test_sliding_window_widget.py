@@ -58,3 +58,14 @@ def test_widget_slider_redraws_the_figure():
     assert box.panel.svg.value == first
     play.value = 5  # in the browser the Play button moves the slider; alone it draws nothing
     assert list(box.cache) == [(("step", 1),), (("step", 3),)]
+
+
+def test_widget_starts_at_the_step_of_its_still_picture():
+    box = sliding_window_widget(stride=2, step=2)
+    assert box.controls["step"].value == box.controls["play"].value == 2
+    assert "step 2 of 4:" in box.panel.svg.value
+    assert "(step = 2)" in box._repr_mimebundle_()["text/plain"]  # the line a reader of the stored lesson sees
+    with pytest.raises(ValueError, match=r"step must be in 1\.\.4 .* got 5"):
+        sliding_window_widget(stride=2, step=5)
+    with pytest.raises(TypeError, match="step"):
+        sliding_window_widget(step=1.5)
