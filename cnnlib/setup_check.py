@@ -92,9 +92,9 @@ def dataset_report() -> list[tuple[str, str, bool, str]]:
                      f"the files in {directory} cannot be read or fail their checksum (an interrupted download?): "
                      "delete them and lesson 07 downloads them again, or fix their permissions")]
     return [("fashion-mnist", "not yet", True,
-             "lesson 07 downloads it (about 30 MB) the first time; offline? `sudo apt install dataset-fashion-mnist` "
-             "(Debian, Ubuntu), or put the four .gz files in DIR/fashion-mnist/ and start Jupyter with "
-             "CNNLIB_DATA=DIR set")]
+             "lesson 07 downloads it (about 30 MB) the first time; no network, or the mirrors blocked? put the four "
+             ".gz files in DIR/fashion-mnist/ and start Jupyter with CNNLIB_DATA=DIR set, or have an administrator "
+             "run `apt install dataset-fashion-mnist` (Debian, Ubuntu; one copy for every user)")]
 
 
 def check_environment() -> bool:

@@ -19,10 +19,11 @@
 # This course builds a **convolutional neural network (CNN) from scratch in numpy**, one idea at a time,
 # and ends with one you train yourself on real images.
 #
-# Everything runs on `cnnlib`, the small library that comes with the course. Every operation in it exists
-# twice: a **loop version** that reads like the maths, and a **fast version** that the tests prove gives the
-# same numbers. You write the first loops yourself, in exercise cells that check themselves (one below, two
-# in lesson 01); later lessons derive the loop versions with you before switching to the library.
+# Everything runs on `cnnlib`, the small library that comes with the course. Every spatial operation in it
+# (convolution and pooling) exists twice: a **loop version** that reads like the maths, and a **fast version**
+# that the tests prove gives the same numbers. You write the first loops yourself, in exercise cells that check
+# themselves (one below, and some in every lesson after it); later lessons derive the loop versions with you
+# before switching to the library.
 
 # %% [markdown]
 # ## How each lesson works: derive, check, switch
@@ -41,12 +42,17 @@
 #
 # - **the from-scratch notes** ("Implementing CNNs from Scratch", also called the implementation outline):
 #   numpy code for a convolution, max pooling and batch norm, and the layers of a network for 28×28×1 images,
-#   listed without code (lessons 01, 02, 03, 04, 05, 07, 09);
+#   listed without code (lessons 01, 02, 03, 04, 05, 07, 08, 09, 10);
 # - **the theory notes** ("Convolutional Neural Networks (CNNs) Theory and Basics", also called the theory
 #   material): the sliding window, output sizes, the example of a 4×4 input and a 2×2 kernel, the shape table
 #   of a 32×32×3 network and its Keras model (lessons 01, 02, 03, 04, 05, 10);
 # - **the practical guide** ("Key Concepts in CNNs: A Practical Guide"): a cross-correlation layer, ReLU, the
 #   forward and backward pass, cross-entropy, and the training and test loops (lessons 01, 05, 06, 08, 09).
+#
+# A handout's slip is pointed out where the lesson teaches that part, for example the practical guide's one
+# bias per output position (lesson 01), the from-scratch notes' batch norm over `axis=0` only (lesson 05), the
+# practical guide's backward pass (lesson 06) and its test loop, which never divides to get an accuracy
+# (lesson 08).
 
 # %% [markdown]
 # ## How exercises work: a first one
@@ -58,6 +64,10 @@
 #
 # **Exercise.** Write it as two loops, over the rows `m` and the columns `n` of the kernel. Replace the `...`
 # with your code, run the cell (click in it, then press Shift+Enter), then run the check below it the same way.
+#
+# Run a lesson's cells in order, from the top (or all at once: **Run ▸ Run All Cells**): a cell uses what the
+# cells above it made, so a `NameError` usually means a cell above has not run yet. (Jupyter calls the Python
+# process that runs a notebook its *kernel*; that kernel has nothing to do with the grid of weights.)
 
 # %% tags=["presentation-hide"]
 def multiply_and_add(patch, kernel):
@@ -68,8 +78,8 @@ def multiply_and_add(patch, kernel):
 
 
 # %% [markdown]
-# The check tries your function on the example above, on a non-square $2 \times 3$ window and on a random
-# one. Until the cell above is filled in, it says "not written yet". When it finds a mistake it says what is
+# The check tries your function on the example above, on a non-square $2 \times 3$ window, on a random one and
+# on one with fractions. Until the cell above is filled in, it says "not written yet". When it finds a mistake it says what is
 # wrong, and no more. If you are stuck, ask the result for help in a new cell, one step at a time:
 #
 # - `result.hint(1)`: what is wrong (already in the message);
@@ -77,7 +87,11 @@ def multiply_and_add(patch, kernel):
 # - `result.hint(3)`: the fix;
 # - `result.solution()`: one solution, to compare with yours.
 #
-# Lesson 01's exercises work the same way, and lesson 06's find-the-bug exercises give the same staged hints.
+# Every lesson's exercises work the same way, and lesson 06's find-the-bug exercises give the same staged hints.
+#
+# If the check stops with `ModuleNotFoundError: No module named 'cnnlib'` (or `'numpy'`), this notebook is not
+# running in the course's environment: open the lessons with `make lab`, which installs everything and starts
+# JupyterLab with the right Python.
 
 # %% tags=["presentation-hide"]
 from cnnlib.exercises.window import check_multiply_and_add
@@ -99,7 +113,7 @@ result
 # | `07_making_it_fast` | from loops to one matrix multiply (im2col) |
 # | `08_training_by_hand` | the training loop written by hand: SGD, the learning rate, momentum and Adam, binary cross-entropy, initialisation, weight decay, dropout and early stopping |
 # | `09_training` | train the whole network on Fashion-MNIST and look inside it |
-# | `10_architectures` | a 32×32×3 network, and the same models in PyTorch and Keras |
+# | `10_architectures` | a 32×32×3 network: shapes, parameters and multiply-adds, receptive fields, and the same models in PyTorch and Keras |
 # | `11_transposed_convolution` | the backward pass of a convolution as a layer: learned upsampling, its output size and `output_padding`, the checkerboard artefact |
 # | `12_modern_building_blocks` | 1×1 convs, stacked 3×3 convs, global average pooling, strided convs and residual connections, with their parameter counts; LeNet → VGG → ResNet |
 # | `13_what_the_network_sees` | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
@@ -151,6 +165,7 @@ sliding_window_widget()
 # - `notebooks/`: the lessons, in order.
 # - `cnnlib/`: the library. `cnnlib/functional/` holds the operations as functions (loop and fast versions),
 #   `cnnlib/layers/` the layers, `cnnlib/viz/` and `cnnlib/widgets/` the figures and widgets you see here.
-# - `images/`: the figures the notes refer to, redrawn by `make images`.
+# - `images/`: pictures drawn by `cnnlib` (lesson 01's animation, and the figures the README shows), redrawn
+#   by `make images`.
 #
 # Next: **`01_sliding_window`**.
