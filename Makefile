@@ -41,7 +41,7 @@ help:
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
-	  f"cnnlib needs Python >= 3.10, but $(PYTHON) is {v.major}.{v.minor}. Hint: make test PYTHON=python3.11")'
+	  f"cnnlib needs Python >= 3.10, but $(PYTHON) is {v.major}.{v.minor}. Hint: make $(or $(MAKECMDGOALS),lab) PYTHON=python3.11")'
 	@why=$$($(PYTHON) -m venv $(VENV) 2>&1) || { rm -rf $(VENV); \
 	  if ! printf '%s' "$$why" | grep -q -e ensurepip -e 'No module named venv'; then \
 	    echo "$(PYTHON) -m venv $(VENV) failed:"; echo "$$why" | tail -5; \
@@ -167,7 +167,7 @@ HUB_PREFIX ?= /opt/cnnlib-hub
 HUB_PYTHON ?= /usr/bin/python3
 
 hub-check:
-	@[ -n "$$HUB_PASSWORD" ] || { echo "make hub needs the workshop password students log in with (8 characters or more):"; \
+	@[ $${#HUB_PASSWORD} -ge 8 ] || { echo "make hub needs the workshop password students log in with, 8 characters or more$${HUB_PASSWORD:+ (this one has $${#HUB_PASSWORD})}:"; \
 	  echo "  HUB_PASSWORD='choose-one' make hub      (optional: HUB_ADMIN_TOKEN=\$$(openssl rand -hex 32) for scripts)"; exit 2; }
 	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: it creates one Unix account per student. Fix: sudo -E make hub"; exit 2; }
 

@@ -1,4 +1,5 @@
-"""``make present``'s two early refusals, without starting a server: a busy port, and a lesson that does not exist.
+"""``make present``'s and ``make hub``'s early refusals, without starting a server: a busy port, a lesson that does
+not exist, a workshop password that is too short.
 
 The link ``make present`` prints must be the server's: Jupyter would move to the next free port when ``make lab``
 already holds 8888, so the port is checked first. ``LESSON=1`` is lesson 01, not the first lesson whose number
@@ -6,6 +7,7 @@ starts with 1 (lesson 10 or 11).
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from pathlib import Path
@@ -42,3 +44,12 @@ def test_a_lesson_that_does_not_exist_is_named():
     done = _present(LESSON="77", PORT=1)
     assert done.returncode == 2
     assert "No lesson matches notebooks/77_*.ipynb: LESSON is a lesson's number, e.g. LESSON=02" in done.stdout
+
+
+@pytest.mark.parametrize("password, said", [("", "8 characters or more:"), ("short", "(this one has 5)")])
+def test_make_hub_refuses_a_short_password_before_installing_anything(password, said):
+    # the length was checked only after the long install into /opt/cnnlib-hub (tools/hub/hub_settings.py)
+    env = {k: v for k, v in os.environ.items() if k != "HUB_PASSWORD"} | {"HUB_PASSWORD": password}
+    done = subprocess.run(["make", "--no-print-directory", "hub-check"], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 2 and said in done.stdout, done.stdout + done.stderr
