@@ -144,6 +144,17 @@ HINTS = {
         "look at what is added into dW[f] for each output cell.",
         "dW[f] += dout[n, f, i, j] * window, where window is the patch of x_pad that output cell read.",
     ),
+    "dW_first_image": (
+        "dW fails even at stride 1 without padding: it is the gradient of the FIRST image of the batch only.",
+        "look at the loop over the images n: every image's windows add into the same dW.",
+        "dW[f] += dout[n, f, i, j] * window for every n, with += (not =, and not only for n = 0): dW sums the "
+        "whole batch's contributions.",
+    ),
+    "dW_batch_mean": (
+        "dW fails even at stride 1 without padding: it is the MEAN over the images, the right dW divided by N.",
+        "look for a division by the number of images (or a .mean over the batch axis) in dW.",
+        "dW is the SUM over the images: dout already carries the loss's 1/N, so do not divide again.",
+    ),
     "db": (
         "db fails: the bias gradient is wrong.",
         (

@@ -39,6 +39,10 @@ def check_softmax_ce_grad(answer, p, label: int) -> Feedback:
             (np.where(y > 0, -1.0 / p, 0.0), "that is ∂L/∂p = −y/p, the gradient with respect to the probabilities. "
                                              "Through the softmax it becomes p − y with respect to the logits."),
             (p, "that is p; subtract the one-hot target y (1 at the true class)."),
+            (right * y, f"only the true class has an entry: p_{label} − 1 is right there, but every other class k "
+                        "gets one too, p_k. The softmax ties the logits together: raising one logit lowers every "
+                        "other class's probability."),
+            (-y, "that is −y, the target's part alone: the probabilities p belong in the gradient too."),
             (right / p.size, "no need to divide by the number of classes; a mean over a batch divides by N, "
                              "the number of samples."),
             (right / 2, "you divided by 2, as the cell above did for its batch of N = 2 samples (the loss is their "

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..functional import avgpool2d_backward, avgpool2d_forward, conv2d, maxpool2d
+from ..functional import avgpool2d_backward, avgpool2d_forward, conv2d, conv2d_backward, conv2d_forward, maxpool2d
 from ..gradcheck import numerical_gradient
 from ..layers import BatchNorm2D
 from .backprop_bugs import BROKEN
@@ -72,6 +72,18 @@ def _rotated_dx(setting, got) -> bool:
     """True when ``got``'s dx is what a kernel flipped once too often (or once too few) gives on ``setting``."""
     ref = BROKEN["flip"](setting.dout.copy(), *(a.copy() if isinstance(a, np.ndarray) else a for a in setting.args))
     return got is not None and np.shape(got[0]) == np.shape(ref[0]) and np.allclose(got[0], ref[0])
+
+
+def _batch_dW_slip(setting, got) -> str | None:
+    """"dW_first_image" or "dW_batch_mean" when ``got``'s dW is the first image's alone or the batch's mean; else None."""
+    x, W, stride, padding = setting.args
+    dW = None if got is None else np.asarray(got[1])
+    if dW is None or dW.shape != W.shape or x.shape[0] < 2:
+        return None
+    if np.allclose(dW, setting.numeric["dW"] / x.shape[0], atol=TOL):
+        return "dW_batch_mean"
+    first = conv2d_backward(setting.dout[:1], conv2d_forward(x[:1], W, None, stride, padding)[1])[1]
+    return "dW_first_image" if np.allclose(dW, first, atol=TOL) else None
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +137,8 @@ def _conv_patterns(fails, settings, runs):
         flipped = _rotated_dx(settings[0], runs[0][1])  # settings[0] is stride 1, padding 0
         yield ("flip", HINTS["flip"]) if flipped else ("dx", HINTS["dx"])
     if s10 in fails["dW"]:
-        yield "dW", HINTS["dW"]
+        slip = _batch_dW_slip(settings[0], runs[0][1])  # settings[0] is stride 1, padding 0
+        yield (slip, HINTS[slip]) if slip else ("dW", HINTS["dW"])
     if fails["db"]:
         yield "db", HINTS["db"]
 

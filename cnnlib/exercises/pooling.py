@@ -89,6 +89,9 @@ def check_maxpool_grad(answer, x, dout, kernel_size: int = 2, stride: int | None
     if np.allclose(got, every):
         return Feedback(False, "every element of a window got the whole gradient: only the window's maximum "
                                "changed the output, so only it gets dout; the others get 0." + STUCK, hints=hints)
+    if not np.allclose(dx_max, dx_max.T) and np.allclose(got, dx_max.T):
+        return Feedback(False, "right values, transposed: rows and columns are swapped. dx has x's layout, so each "
+                               "window's maximum gets its gradient at its own (row, column) in x." + STUCK, hints=hints)
     if np.array_equal(got != 0, dx_max != 0):
         return Feedback(False, "you found the right elements, the maxima, but gave them other values: the maximum "
                                "of each window gets that window's own entry of dout, the gradient of the output "

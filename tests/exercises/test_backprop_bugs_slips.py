@@ -162,3 +162,28 @@ def test_rows_between_windows_get_zero_gradient_when_the_stride_exceeds_the_kern
     view = backprop_pass_view(stride=3, padding=padding)
     assert view.extra == ((2 + 2 * padding) % 3,) * 2 == ((1, 1) if padding == 1 else (0, 0))
     assert not view.dx[zero].any() and not view.dx[:, zero].any()
+
+
+# -- dW from one image, or averaged over the batch ----------------------------------------------------------------
+def _library_backward(dout, x, W, stride, padding):
+    return conv2d_backward(dout, conv2d_forward(x, W, np.zeros(W.shape[0]), stride, padding)[1])
+
+
+def dW_of_the_first_image(dout, x, W, stride=1, padding=0):
+    dx, _, db = _library_backward(dout, x, W, stride, padding)
+    return dx, _library_backward(dout[:1], x[:1], W, stride, padding)[1], db
+
+
+def dW_averaged_over_the_batch(dout, x, W, stride=1, padding=0):
+    dx, dW, db = _library_backward(dout, x, W, stride, padding)
+    return dx, dW / x.shape[0], db
+
+
+@pytest.mark.parametrize("fn, mistake, words", [
+    (dW_of_the_first_image, "dW_first_image", "FIRST image of the batch only"),
+    (dW_averaged_over_the_batch, "dW_batch_mean", "MEAN over the images"),
+])
+def test_a_dw_from_one_image_or_averaged_is_named(fn, mistake, words):
+    result = diagnose_conv_backward(fn)
+    assert not result and result.mistake == mistake and words in result.message
+    assert "for every n" in result.hint(3) or "do not divide again" in result.hint(3)

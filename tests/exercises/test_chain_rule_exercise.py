@@ -9,6 +9,8 @@ from cnnlib.exercises.chain_rule import check_softmax_ce_grad
     ([0.3, -0.2, -0.1], False, "wrong sign"),
     ([-1 / 0.7, 0, 0], False, "−y/p"),
     ([0.7, 0.2, 0.1], False, "that is p"),
+    ([-0.3, 0, 0], False, "only the true class has an entry"),  # p − y kept at the true class only
+    ([-1, 0, 0], False, "that is −y"),
     ([-0.1, 0.2 / 3, 0.1 / 3], False, "number of classes"),
     ([0, 0], False, "one entry per class"),
     ([1, 2, 3], False, "one-hot"),

@@ -37,6 +37,7 @@ def test_check_pool_output_none_and_bad_pool():
     ([[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]], False, "every element"),
     ([[0, 0, 0, 0], [1, 0, 2, 0], [3, 0, 0, 4], [0, 0, 0, 0]], False, "largest element of each window"),
     ([[1, 2], [3, 4]], False, "shape of the forward input"),
+    ([[0, 0, 3, 0], [0, 1, 0, 0], [0, 2, 0, 0], [0, 0, 4, 0]], False, "right values, transposed"),  # dx.T
 ])
 def test_check_maxpool_grad(answer, right, words):
     result = check_maxpool_grad(answer, X, [[1, 2], [3, 4]])
