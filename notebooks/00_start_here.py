@@ -104,19 +104,19 @@ result
 #
 # | Lesson | What you learn |
 # |---|---|
-# | `01_sliding_window` | the kernel sliding over the input, cross-correlation vs convolution, channels, filters and biases |
-# | `02_stride_padding_output_size` | stride, padding, dilation and the output-size formula; 'valid' vs 'same'; the shapes through a whole network |
-# | `03_filters_and_feature_maps` | classic kernels (blur, sharpen, edges) on a real photo; RGB filters; banks of filters; ReLU |
-# | `04_pooling` | max and average pooling, what they keep and what they lose |
-# | `05_activations_and_batchnorm` | ReLU, sigmoid and friends; batch normalization in training and evaluation |
-# | `06_backprop` | the backward pass of every layer, seen step by step, and gradient checking |
-# | `07_making_it_fast` | from loops to one matrix multiply (im2col) |
-# | `08_training_by_hand` | the training loop written by hand: SGD, the learning rate, momentum and Adam, binary cross-entropy, initialisation, weight decay, dropout and early stopping |
-# | `09_training` | train the whole network on Fashion-MNIST and look inside it |
-# | `10_architectures` | a 32×32×3 network: shapes, parameters and multiply-adds, receptive fields, and the same models in PyTorch and Keras |
-# | `11_transposed_convolution` | the backward pass of a convolution as a layer: learned upsampling, its output size and `output_padding`, the checkerboard artefact |
-# | `12_modern_building_blocks` | 1×1 convs, stacked 3×3 convs, global average pooling, strided convs and residual connections, with their parameter counts; LeNet → VGG → ResNet |
-# | `13_what_the_network_sees` | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
+# | [`01_sliding_window`](01_sliding_window.ipynb) | the kernel sliding over the input, cross-correlation vs convolution, channels, filters and biases |
+# | [`02_stride_padding_output_size`](02_stride_padding_output_size.ipynb) | stride, padding, dilation and the output-size formula; 'valid' vs 'same'; the shapes through a whole network |
+# | [`03_filters_and_feature_maps`](03_filters_and_feature_maps.ipynb) | classic kernels (blur, sharpen, edges) on a real photo; RGB filters; banks of filters; ReLU |
+# | [`04_pooling`](04_pooling.ipynb) | max and average pooling, what they keep and what they lose |
+# | [`05_activations_and_batchnorm`](05_activations_and_batchnorm.ipynb) | ReLU, sigmoid and friends; batch normalization in training and evaluation |
+# | [`06_backprop`](06_backprop.ipynb) | the backward pass of every layer, seen step by step, and gradient checking |
+# | [`07_making_it_fast`](07_making_it_fast.ipynb) | from loops to one matrix multiply (im2col) |
+# | [`08_training_by_hand`](08_training_by_hand.ipynb) | the training loop written by hand: SGD, the learning rate, momentum and Adam, binary cross-entropy, initialisation, weight decay, dropout and early stopping |
+# | [`09_training`](09_training.ipynb) | train the whole network on Fashion-MNIST and look inside it |
+# | [`10_architectures`](10_architectures.ipynb) | a 32×32×3 network: shapes, parameters and multiply-adds, receptive fields, and the same models in PyTorch and Keras |
+# | [`11_transposed_convolution`](11_transposed_convolution.ipynb) | the backward pass of a convolution as a layer: learned upsampling, its output size and `output_padding`, the checkerboard artefact |
+# | [`12_modern_building_blocks`](12_modern_building_blocks.ipynb) | 1×1 convs, stacked 3×3 convs, global average pooling, strided convs and residual connections, with their parameter counts; LeNet → VGG → ResNet |
+# | [`13_what_the_network_sees`](13_what_the_network_sees.ipynb) | saliency, occlusion and Grad-CAM on a trained residual network and where they fail; shift an image: the feature maps move, the prediction mostly stays |
 
 # %% [markdown]
 # ## Check your setup
@@ -168,4 +168,4 @@ sliding_window_widget()
 # - `images/`: pictures drawn by `cnnlib` (lesson 01's animation, and the figures the README shows), redrawn
 #   by `make images`.
 #
-# Next: **`01_sliding_window`**.
+# Next: [**`01_sliding_window`**](01_sliding_window.ipynb).

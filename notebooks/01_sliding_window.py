@@ -374,4 +374,4 @@ dense_result
 # - A filter has one kernel per input channel; $N$ filters give $N$ output channels, plus one bias each.
 # - Parameters: $C_{out} C_{in} K_H K_W + C_{out}$, whatever the image size.
 #
-# Next: **`02_stride_padding_output_size`**, where the window takes bigger steps and the input gets a border.
+# Next: [**`02_stride_padding_output_size`**](02_stride_padding_output_size.ipynb), where the window takes bigger steps and the input gets a border.

@@ -409,4 +409,4 @@ print(check_same_padding(7, (3, 3), size=8, stride=2))  # a slip for K = 7, H = 
 #   with $P_{total} = \max((\lceil H/S \rceil - 1) S + K_{eff} - H, 0)$ (`keras_same_padding`).
 # - A network's shapes follow from applying the formula layer by layer; `cnnlib.shapes` does it for you.
 #
-# Next: **`03_filters_and_feature_maps`**, with real kernels on a real photograph.
+# Next: [**`03_filters_and_feature_maps`**](03_filters_and_feature_maps.ipynb), with real kernels on a real photograph.

@@ -274,6 +274,9 @@ show(draw_feature_maps(maps, list(KERNEL_NAMES), bank.params["W"][:, 0],
                        suptitle="one layer, 7 filters, 7 feature maps"))
 
 # %% [markdown]
+# (The kernel panels show two decimals: the Gaussian's weights are 1/16, 2/16 and 4/16 and the box blur's
+# 1/9, so their rounded numbers add up to 0.97 and 0.99; the weights themselves add up to 1.)
+#
 # On the fixed scale the four sum-1 kernels keep the photo's brightness (sharpen's map also dips below 0 and
 # above 1 at the edges it boosts: black and white there, arrows at both ends of its colour bar); the three
 # sum-0 kernels are white
@@ -323,4 +326,4 @@ for name, a in zip(edge_names, activated):
 #   $3 \times 3 \times 3$ for RGB.
 # - $N$ filters give $N$ feature maps; ReLU keeps the positive responses.
 #
-# Next: **`04_pooling`**, shrinking feature maps while keeping what matters.
+# Next: [**`04_pooling`**](04_pooling.ipynb), shrinking feature maps while keeping what matters.

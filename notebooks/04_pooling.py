@@ -355,4 +355,4 @@ print(b, "->", MaxPool2D(2)(b[None, None])[0, 0])
 # - Pros: less computation, larger receptive fields, robustness to small shifts. Con: precise location is
 #   lost.
 #
-# Next: **`05_activations_and_batchnorm`**, the other layers between the convolutions.
+# Next: [**`05_activations_and_batchnorm`**](05_activations_and_batchnorm.ipynb), the other layers between the convolutions.

@@ -421,4 +421,4 @@ print(eval_view.message)
 #   (learned). Training uses the batch's statistics and updates running averages; evaluation uses the
 #   running averages.
 #
-# Next: **`06_backprop`**, where every one of these layers passes gradients back, and you check them.
+# Next: [**`06_backprop`**](06_backprop.ipynb), where every one of these layers passes gradients back, and you check them.
