@@ -16,8 +16,8 @@ import numpy as np
 
 from ..functional import conv_transpose2d
 from ..shapes import conv_output_size, conv_transpose_output_size, effective_kernel_size
-from .feedback import (Feedback, library_call, not_answered, not_written, num, number_answer, student_array,
-                       whole_answer)
+from .feedback import Feedback, not_answered, num, number_answer, whole_answer
+from .student_code import library_call, not_written, student_array
 
 _STUCK = " Stuck? On this result, .hint(2) says where to look, .hint(3) gives the fix."
 

@@ -17,7 +17,8 @@ import numpy as np
 from ..gradcheck import relative_error
 from .backprop_bugs import BROKEN
 from .bug_hints import HINTS
-from .feedback import Feedback, library_call, not_answered
+from .feedback import Feedback, not_answered
+from .student_code import library_call
 
 TOL = 1e-5  # a correct float64 backward is far below this (batch norm's dx ~3e-7); every mistake here is ~1
 

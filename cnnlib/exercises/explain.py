@@ -15,7 +15,8 @@ from ..explain import saliency
 from ..layers import Dense, Flatten
 from ..model import Sequential
 from ..shapes import conv_output_size
-from .feedback import STUCK, Feedback, not_answered, not_written, whole_answer
+from .feedback import STUCK, Feedback, not_answered, whole_answer
+from .student_code import not_written
 
 
 LINEAR_SOLUTION = '''def linear_saliency(W, b, x, c):

@@ -36,7 +36,7 @@ from ..layers import BatchNorm2D
 from .backprop_bugs import BROKEN
 from .bug_hints import HINTS
 from .diagnosis import TOL, Diagnosis, Setting, diagnose, fill
-from .feedback import library_call
+from .student_code import library_call
 
 __all__ = ["TOL", "Diagnosis", "diagnose_batchnorm_backward", "diagnose_conv_backward", "diagnose_maxpool_backward"]
 

@@ -20,8 +20,8 @@ import inspect
 import numpy as np
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL, correlate
-from .feedback import (STUCK, Feedback, call_student, grid, not_answered, num, number_answer, student_array,
-                       unwritten_function, wrong_function)
+from .feedback import STUCK, Feedback, grid, not_answered, num, number_answer
+from .student_code import call_student, student_array, unwritten_function, wrong_function
 
 # -- reference solutions (what .solution() shows) --------------------------------------------------------------
 def corr2d_solution(x, k):

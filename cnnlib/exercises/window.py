@@ -12,7 +12,8 @@ import inspect
 import numpy as np
 
 from ..demos.sliding_window import SEED_INPUT, SEED_KERNEL
-from .feedback import Feedback, call_student, grid, num, student_array, unwritten_function, wrong_function
+from .feedback import Feedback, grid, num
+from .student_code import call_student, student_array, unwritten_function, wrong_function
 
 
 def multiply_and_add_solution(patch, kernel):

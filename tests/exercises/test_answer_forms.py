@@ -11,7 +11,8 @@ import pytest
 
 from cnnlib.exercises import activations, building_blocks, chain_rule, conv_transpose, output_size, pooling
 from cnnlib.exercises import sliding_window, window
-from cnnlib.exercises.feedback import number_answer, student_array
+from cnnlib.exercises.feedback import number_answer
+from cnnlib.exercises.student_code import student_array
 
 X4 = [[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 2, 8], [0, 2, 7, 4]]
 NUMBER_CHECKERS = {
