@@ -149,8 +149,8 @@ present: $(VENV)/.lab-installed
 	  --ServerApp.default_url=/voila/render/$$nb
 
 html: $(VENV)/.lab-installed
-	$(VENV)/bin/jupyter nbconvert --to html --output-dir html notebooks/[0-9]*.ipynb
-	@echo "Open html/00_start_here.html in a browser (figures link to ../images)."
+	$(PY) tools/export_html.py --output-dir html notebooks/[0-9]*.ipynb
+	@echo "Open html/00_start_here.html in a browser (figures link to ../images; links between lessons go to their pages)."
 
 clean:
 	rm -rf $(VENV) $(VENV)-floors .pytest_cache .hypothesis build *.egg-info

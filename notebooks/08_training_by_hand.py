@@ -129,7 +129,7 @@ print("the loop uses:", "your sgd_update" if update is sgd_update else "the refe
 #   images. 2,000 = 31 × 64 + 16 makes 32 batches, the last of only 16 images, so each batch's mean loss is
 #   weighted by its size: `loss * len(idx)`.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 cnn = fashion_mnist_cnn(seed=0)
 cnn.layers[0].requires_input_grad = False  # nobody needs d loss / d image: skip that work
 loss_fn = CrossEntropy()
@@ -165,7 +165,7 @@ for epoch in range(epochs):
 # differently in training and in testing. This network has neither, so here it makes no difference.
 # `cnn.evaluate(x, y)` runs the same loop inside cnnlib, and switches the mode by itself.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 correct, total = 0, 0
 for i in range(0, len(x_test), 256):
     x_batch, y_batch = x_test[i:i + 256], y_test[i:i + 256]
@@ -223,7 +223,7 @@ print(next(line.strip() for line in inspect.getsource(SGD._update).splitlines() 
 # on the batch the step used (a batch's loss jumps from batch to batch). A run whose loss goes above 100 (it
 # starts at 2.57, explained below) or becomes inf or NaN is stopped and marked as diverged.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 sweep = lr_sweep(x_all[:1000], y_all[:1000])
 for k, rate in enumerate(sweep.lrs):
     end = (f"diverged at step {sweep.diverged_at[k]} ({sweep.reason[k]})" if sweep.diverged_at[k] >= 0
@@ -254,7 +254,7 @@ print(f"true class's logit minus the mean logit: {np.mean(true_logit - start_log
 # %% [markdown]
 # The static picture of the widget's default setting, lr = 0.1:
 
-# %% tags=["presentation-hide"]
+# %% tags=["presentation-hide", "nbval-ignore-output", "cpu-rounding"]
 show(learning_rate_view(sweep, lr=0.1))
 
 # %% [markdown]
@@ -264,7 +264,7 @@ show(learning_rate_view(sweep, lr=0.1))
 # %% tags=["nbval-ignore-output"]
 learning_rate_widget(sweep, lr=0.1)
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 best = sweep.best()
 print(f"best final loss {sweep.losses[best, -1]:.2f} at lr = {sweep.lrs[best]:.3g}; "
       f"lr = 0.001 ends at {sweep.losses[0, -1]:.2f};\n"
@@ -277,7 +277,7 @@ print(f"best final loss {sweep.losses[best, -1]:.2f} at lr = {sweep.lrs[best]:.3
 # 2.30 = $\ln 10$: every image gets about 1/10 for each class, and the same top class. What happened? Let the
 # largest learning rate run on, with no limit:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 runaway = lr_sweep(x_all[:1000], y_all[:1000], [10.0], limit=np.inf)
 print("loss at steps 0 to 5:", ", ".join(f"{v:.1f}" for v in runaway.losses[0, :6]))
 print(f"after 60 steps: {runaway.losses[0, -1]:.2f}  (ln 10 = {np.log(10):.2f})")
@@ -291,7 +291,7 @@ print(f"after 60 steps: {runaway.losses[0, -1]:.2f}  (ln 10 = {np.log(10):.2f})"
 # `lr=10.0` to see it start much earlier: 13 of the 32 units die at 0.316, a rate that trains well, 26 at 0.562,
 # 31 at 1.78, where one unit is left and every image gets the same class):
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 dead_net = small_mlp(784, 32, 10, seed=0)  # the sweep's network: Dense(784, 32) → ReLU → Dense(32, 10)
 dead_opt, dead_loss = SGD(dead_net, lr=10.0), CrossEntropy()
 with np.errstate(over="ignore", invalid="ignore"):
@@ -496,7 +496,7 @@ print(f"stable against cnnlib: relative error {relative_error(stable_losses, lib
 # larger steps than the CNN's 0.05) and 5 epochs. The targets are 1.0 for shoes and 0.0 otherwise, one per image, shape
 # `(N, 1)` like the logits.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 shoe_classes = [5, 7, 9]  # sandal, sneaker, ankle boot
 is_shoe_train = np.isin(y_train, shoe_classes).astype(np.float32)[:, None]  # (N, 1)
 is_shoe_test = np.isin(y_test, shoe_classes).astype(np.float32)[:, None]
@@ -638,7 +638,7 @@ mlp_history = mlp.fit(x_train[:500], y_train[:500], loss=CrossEntropy(), optimiz
 stop = early_stopping(mlp_history.history["val_loss"], patience=3)
 show(draw_early_stopping(mlp_history.history, stop))
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 h = mlp_history.history
 print(f"training loss: {h['loss'][0]:.3f} after epoch 1 → {h['loss'][-1]:.3f} after epoch 25")
 print(f"validation loss: {h['val_loss'][0]:.3f} after epoch 1, lowest {stop.best_loss:.3f} at epoch {stop.best}, "
@@ -652,7 +652,7 @@ print(f"with patience 3 (stop after 3 epochs without a new lowest), training sto
 # changing during the epoch, starting from untrained ones; `val_loss` is measured after the epoch, with its final
 # weights.) Early stopping keeps the weights of the best epoch. Put them back and compare on the test images:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 last_test = mlp.evaluate(x_test, y_test, loss=CrossEntropy())
 best_mlp = Sequential([Flatten(), Dense(784, 256), ReLU(), Dense(256, 10)])
 for layer, saved in zip(best_mlp.layers, snapshots[stop.best - 1]):

@@ -172,7 +172,7 @@ print(f"initial accuracy {np.mean(initial_logits.argmax(axis=1) == y_train[:500]
 # is broken (gradients, the optimizer, the learning rate), and training on 60,000 images would be a waste of
 # time. This takes a few seconds:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 tiny = build_model()
 tiny_history = tiny.fit(x_train[:50], y_train[:50], loss=CrossEntropy(), optimizer=Adam(tiny, lr=1e-3),
                         epochs=40, batch_size=25, progress=False)
@@ -227,7 +227,7 @@ show(plot.figure())
 # and over the last epoch the cosine schedule runs the learning rate down from a quarter of its start to zero.
 # Too little to call it memorising yet; the full-data runs below do show it.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 for epoch in range(EPOCHS):
     h = history.history
     print(f"epoch {epoch + 1}: loss {h['loss'][epoch]:.2f}, accuracy {h['accuracy'][epoch]:.1%}   "
@@ -252,7 +252,7 @@ print(check_cosine_lr(-0.5e-3, lr=1e-3, step=4000, total_steps=6000))  # a slip 
 # (`argmax`), and count how often it is right. `predict` runs in batches, in evaluation mode.
 # (`model.evaluate(x_test, y_test)` does the same in one call.)
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 logits = model.predict(x_test)  # (10000, 10)
 predictions = np.argmax(logits, axis=1)  # (10000,)
 accuracy = np.mean(predictions == y_test)
@@ -261,7 +261,7 @@ print(f"test accuracy: {accuracy:.1%}  ({np.sum(predictions == y_test):,} of {le
 # %% [markdown]
 # Probabilities come from the softmax of the logits. For the first test images:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 probs = Softmax()(logits[:4])
 for i in range(4):
     top = probs[i].argmax()
@@ -279,7 +279,7 @@ for i in range(4):
 cm = confusion_matrix(y_test, predictions, num_classes=10)
 show(draw_confusion_matrix(cm, FASHION_MNIST_CLASSES))
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 per_class = cm.diagonal() / cm.sum(axis=1)
 for c in np.argsort(per_class):
     print(f"{FASHION_MNIST_CLASSES[c]:<12} {per_class[c]:.0%} right")
@@ -287,7 +287,7 @@ for c in np.argsort(per_class):
 # %% [markdown]
 # The most frequent mistakes, with test images that caused them:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 pairs = most_confused_pairs(cm, k=4)
 for t, p, n in pairs:
     print(f"{FASHION_MNIST_CLASSES[t]} taken for {FASHION_MNIST_CLASSES[p]}: {n} times")
@@ -343,7 +343,7 @@ model.summary((1, 28, 28))
 # Here is one image through layer 1, the ReLU after the first conv (first as a still picture, for when the
 # widget cannot run):
 
-# %% tags=["presentation-hide"]
+# %% tags=["presentation-hide", "nbval-ignore-output", "cpu-rounding"]
 show(feature_map_view(model, x_test, index=0, layer=1, labels=y_test, classes=FASHION_MNIST_CLASSES))
 
 # %% tags=["nbval-ignore-output"]
@@ -390,7 +390,7 @@ bn_history = bn_model.fit(x_train, y_train, loss=CrossEntropy(), optimizer=bn_op
 # %%
 show(bn_plot.figure())
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 bn_test = bn_model.evaluate(x_test, y_test, loss=CrossEntropy())
 plain_test = {"accuracy": accuracy, "loss": CrossEntropy()(logits, y_test)}  # from the predictions above
 print(f"{'':<22}{'without BN':>12}{'with BN':>12}")

@@ -217,7 +217,7 @@ shown = choose_examples(probabilities(model, x_test[:100]).argmax(axis=1), y_tes
 explained = ExplanationSet(model, x_test[shown], y_test[shown], FASHION_MNIST_CLASSES)
 print("test images:", shown.tolist())
 
-# %% tags=["presentation-hide"]
+# %% tags=["presentation-hide", "nbval-ignore-output", "cpu-rounding"]
 show(explained.view(index=0))
 
 # %% tags=["nbval-ignore-output"]
@@ -243,7 +243,7 @@ explain_widget(explained)
 #
 # Test image 23 is an ankle boot that the network calls a sandal:
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 wrong = list(shown).index(23)
 show(explained.view(index=wrong))
 
@@ -356,7 +356,7 @@ print(f"stem channels active on a black image: {np.sum(black > 0)} of {len(black
 # (the dotted gray diagonal is exact equivariance; layer 2's line lies on it and hides it); right, how much
 # the maps and the logits changed, compared in place:
 
-# %% tags=["presentation-hide"]
+# %% tags=["presentation-hide", "nbval-ignore-output", "cpu-rounding"]
 show(explained.shift_view(index=list(shown).index(clear), shift=1))
 
 # %% [markdown]

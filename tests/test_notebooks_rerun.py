@@ -5,7 +5,7 @@ not break then (issue 11: lesson 06 failed because a later cell rebinds ``x``),
 nor quietly show other numbers because another cell rebound a name, changed an
 array in place, kept training a model or used up a seeded random generator.
 
-Two checks per lesson:
+Three checks per lesson:
 
 1. **One binding per shared name** (static, instant). If a cell reads a name
    that it has not bound itself, and two cells bind that name, what the cell
@@ -24,6 +24,12 @@ Two checks per lesson:
    re-runs the cell that binds ``x`` before the cells that read it. The
    bottom-up pass does, and also catches a cell that trains further a model
    an earlier cell built, or draws from a generator that other cells used.
+
+3. **Stored output, up to the CPU's rounding**: a cell whose output depends on
+   a training run prints other last digits on another CPU, so nbval skips it
+   (``nbval-ignore-output``); tagged ``cpu-rounding`` as well, its stored
+   output is compared here with the first run's, every number within the
+   CPU's rounding (``tools/cpu_rounding.py``).
 
 Tags, kept few:
 
@@ -50,6 +56,7 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from nbval.plugin import coalesce_streams, get_sanitize_patterns
 
+from tools.cpu_rounding import CPU_ROUNDING_TAG, beyond_rounding
 from tools.nbval_retry import retrying
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,8 +302,24 @@ def first_difference(before: list[tuple[str, str]], after: list[tuple[str, str]]
     return "outputs differ"
 
 
-def rerun_problems(path: Path) -> list[str]:
-    """Run all, then re-run bottom up and top down; one line per cell that raises or shows other output."""
+def stored_output_problems(stored: list[tuple[str, str]], fresh: list[tuple[str, str]]) -> list[str]:
+    """How a ``cpu-rounding`` cell's first run departs from its stored output by more than rounding (or [])."""
+    # Grouped by kind, in order within a kind: a stored notebook lists an output's MIME types alphabetically.
+    stored, fresh = sorted(stored, key=lambda k_text: k_text[0]), sorted(fresh, key=lambda k_text: k_text[0])
+    if [k for k, _ in stored] != [k for k, _ in fresh]:
+        return [f"the stored outputs {[k for k, _ in stored]} are {[k for k, _ in fresh]} when run. "
+                "Hint: re-execute the lesson (make notebooks NB=...)"]
+    found = [(kind, beyond_rounding(old, new)) for (kind, old), (_, new) in zip(stored, fresh)]
+    return [f"the stored {kind} is not what the cell prints, beyond the CPU's rounding: {difference}. "
+            "Hint: re-execute the lesson (make notebooks NB=...)" for kind, difference in found if difference]
+
+
+def rerun_problems(path: Path, stored_problems: list[str] | None = None) -> list[str]:
+    """Run all, then re-run bottom up and top down; one line per cell that raises or shows other output.
+
+    ``stored_problems``, when given, receives one line per ``cpu-rounding`` cell whose stored output the first run
+    does not reproduce up to the CPU's rounding.
+    """
     nb = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", allow_errors=True,
                                      record_timing=False, resources={"metadata": {"path": str(path.parent)}})
@@ -309,10 +332,13 @@ def rerun_problems(path: Path) -> list[str]:
         retrying(lambda: kernel.enter_context(client.setup_kernel()))()
         first = {}
         for i, cell in cells:
+            stored = text_outputs(cell)
             client.execute_cell(cell, i)
             errors = _errors(cell)
             assert not errors, f"{path.name} {_describe(i, cell)} fails on the first run: {errors[0]}"
             first[i] = text_outputs(cell)
+            if stored_problems is not None and CPU_ROUNDING_TAG in cell.metadata.get("tags", ()):
+                stored_problems += [f"{_describe(i, cell)}: {d}" for d in stored_output_problems(stored, first[i])]
         top_down = [(i, c) for i, c in cells if ONCE_TAG not in c.metadata.get("tags", ())]
         for order, pass_cells in (("bottom up", cells[::-1]), ("top down", top_down)):
             for i, cell in pass_cells:
@@ -335,9 +361,13 @@ def _lesson_class(path: Path) -> type:
                               + "\n  ".join(problems) + "\n" + HINT)
 
     def test_survives_rerunning_every_cell(self):
-        problems = rerun_problems(path)
+        stored_problems = []
+        problems = rerun_problems(path, stored_problems)
         assert not problems, (f"{path.name}: after Run All, running the cells again goes wrong in "
                               f"{len(problems)} place(s):\n  " + "\n  ".join(problems) + "\n" + HINT)
+        assert not stored_problems, (f"{path.name}: Run All does not reproduce the stored output of "
+                                     f"{len(stored_problems)} {CPU_ROUNDING_TAG} cell(s):\n  "
+                                     + "\n  ".join(stored_problems))
 
     return type(f"TestRerun_{path.stem}", (), {
         "__doc__": f"{path.name} survives re-running its cells.",
@@ -402,3 +432,23 @@ def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, monkeypatch)
     nbformat.write(_notebook(["x = 2", "print(x * 21)"]), path)
     assert rerun_problems(path) == []
     assert len(starts) == 2
+
+
+def _stored_cell(source: str, stored_text: str, tags: tuple[str, ...] = ("nbval-ignore-output", CPU_ROUNDING_TAG)):
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)}, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
+    return cell
+
+
+def test_the_stored_output_check_allows_the_cpus_rounding_and_nothing_more(tmp_path):
+    path = tmp_path / "training.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        _stored_cell("print('mean training loss 0.909, accuracy 59.3%')", "mean training loss 0.908, accuracy 58.4%\n"),
+        _stored_cell("print('accuracy 71.0%')", "accuracy 58.4%\n"),  # stale: the lesson changed since it ran
+        _stored_cell("print('accuracy 71.0%')", "accuracy 58.4%\n", tags=("nbval-ignore-output",)),  # not compared
+    ]), path)
+    stored_problems = []
+    assert rerun_problems(path, stored_problems) == []
+    assert len(stored_problems) == 1, stored_problems
+    assert stored_problems[0].startswith("cell 1 `print('accuracy 71.0%')`: the stored stdout is not what the cell "
+                                         "prints, beyond the CPU's rounding: 58.4 became 71.0"), stored_problems

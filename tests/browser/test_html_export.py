@@ -1,4 +1,4 @@
-"""`make html`: a static export of the lessons that opens in a browser with its figures."""
+"""`make html`: a static export of the lessons that opens in a browser with its figures and working links."""
 from __future__ import annotations
 
 import shutil
@@ -8,13 +8,13 @@ import sys
 from .conftest import ROOT
 
 
-def test_static_html_export_shows_figures(browser, tmp_path, artifacts):
-    # Same layout as `make html`: html/ beside images/, so ../images links resolve.
-    lesson = ROOT / "notebooks" / "01_sliding_window.ipynb"
+def test_static_html_export_shows_figures_and_links_between_lessons(browser, tmp_path, artifacts):
+    # Same layout and tool as `make html`: html/ beside images/, so ../images links resolve.
+    lessons = [ROOT / "notebooks" / "01_sliding_window.ipynb", ROOT / "notebooks" / "02_stride_padding_output_size.ipynb"]
     shutil.copytree(ROOT / "images", tmp_path / "images")
     subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(tmp_path / "html"),
-         str(lesson)],
+        [sys.executable, str(ROOT / "tools" / "export_html.py"), "--output-dir", str(tmp_path / "html"),
+         *map(str, lessons)],
         check=True, capture_output=True, timeout=300,
     )
     html = tmp_path / "html" / "01_sliding_window.html"
@@ -29,5 +29,12 @@ def test_static_html_export_shows_figures(browser, tmp_path, artifacts):
         assert loaded, "an exported figure failed to load"
         assert "Traceback" not in page.inner_text("body")
         page.screenshot(path=str(artifacts / "html_01_sliding_window.png"))
+
+        hrefs = page.evaluate("Array.from(document.links).map(a => a.getAttribute('href'))")
+        assert not [h for h in hrefs if ".ipynb" in h], f"links to notebooks left in the export: {hrefs}"
+        page.click("a[href='02_stride_padding_output_size.html']")  # the lesson's "Next:" line
+        page.wait_for_load_state()
+        assert page.url.endswith("/02_stride_padding_output_size.html"), page.url
+        assert "stride" in page.inner_text("body").lower()
     finally:
         page.close()
