@@ -224,3 +224,17 @@ def test_make_notebooks_with_a_missing_lesson_says_so_without_a_traceback():
     assert made.returncode == 2, made.stderr
     assert "no such notebook: notebooks/nope.ipynb" in made.stderr and "Hint: NB=notebooks/" in made.stderr
     assert "Traceback" not in made.stderr
+
+
+def test_every_stored_svg_figure_has_its_title_as_alt_text(notebook):
+    """JupyterLab shows a stored SVG figure as an <img>; a screen reader reads its alt, so that is the title."""
+    import re
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/svg+xml" in data and "text/html" in data:
+                title = re.search(r"<title[^>]*>(.*?)</title>", data["image/svg+xml"], re.S)
+                alt = re.search(r'<img alt="([^"]*)"', data["text/html"])
+                assert title and alt and alt.group(1) not in ("", "figure"), (
+                    f"{path.name} cell {i}: the figure's <img> has no alt text from its title. {FIX}")

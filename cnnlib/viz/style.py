@@ -12,6 +12,8 @@ figures: nothing global to close, and a widget can redraw them quickly.
 from __future__ import annotations
 
 import base64
+import html
+import re
 
 import numpy as np
 from matplotlib.colors import Normalize
@@ -266,6 +268,22 @@ def figure_to_png(fig: Figure, compress_level: int = 6) -> bytes:
     return render_png(fig, compress_level, text={MIN_FONT_KEY: f"{min_px:.1f}"})
 
 
+def svg_as_img(svg: str) -> str:
+    """An HTML ``<img>`` of the SVG document ``svg``, its ``alt`` text the SVG's ``<title>``.
+
+    A screen reader reads the ``alt`` of an ``<img>``, not the title inside the picture, so the title is
+    copied there ("figure" for an SVG without one).
+
+    >>> svg = '<svg xmlns="http://www.w3.org/2000/svg"><title>max pooling 2×2 &amp; stride 2</title></svg>'
+    >>> svg_as_img(svg).split(" src=")[0]
+    '<img alt="max pooling 2×2 &amp; stride 2"'
+    """
+    title = re.search(r"<title[^>]*>(.*?)</title>", svg, re.S)
+    alt = " ".join(html.unescape(title.group(1)).split()) if title else "figure"
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
+
+
 def show(fig):
     """Display ``fig`` in a notebook as a PNG image and return nothing; an SVG string, or a view with ``.svg``, as SVG.
 
@@ -281,8 +299,6 @@ def show(fig):
 
     svg = fig if isinstance(fig, str) else getattr(fig, "svg", None)  # an SVG document, or a view drawing one
     if svg is not None:
-        data = base64.b64encode(svg.encode()).decode("ascii")
-        img = f'<img alt="figure" src="data:image/svg+xml;base64,{data}">'
-        display({"text/html": img, "image/svg+xml": svg, "text/plain": "<figure>"}, raw=True)
+        display({"text/html": svg_as_img(svg), "image/svg+xml": svg, "text/plain": "<figure>"}, raw=True)
     else:
         display(Image(data=figure_to_png(fig), format="png", unconfined=projector_mode()))
