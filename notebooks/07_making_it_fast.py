@@ -204,7 +204,7 @@ print("cols:", im2col(x, 3, 3).shape, " W as rows:", W.reshape(64, -1).shape, " 
 # All three, and the library's `conv2d` (which uses im2col), must agree. In float32, sums done in a different
 # order differ in the last bits, so we compare with a tolerance.
 
-# %%
+# %% tags=["nbval-ignore-output", "cpu-rounding"]
 reference = conv2d(x, W, b)
 for name, out in (("loops", out_loops), ("sliding windows", out_windows), ("im2col + matmul", out_im2col)):
     print(f"{name:<16} equal to cnnlib.functional.conv2d: {np.allclose(out, reference, atol=1e-4)}"
