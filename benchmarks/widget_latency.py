@@ -31,7 +31,7 @@ from pathlib import Path
 import matplotlib
 
 from cnnlib.image_filters import KERNEL_NAMES
-from cnnlib.viz.style import figure_to_png
+from cnnlib.viz.display import figure_to_png
 from cnnlib.widgets import (backprop_pass_view, backprop_view, backprop_widget, batchnorm_view, batchnorm_widget,
                             filter_view, filter_widget, output_size_view, output_size_widget, pooling_view,
                             pooling_widget, shift_view, shift_widget, sliding_window_view, sliding_window_widget)

@@ -25,7 +25,7 @@ from .pooling import draw_pool_backward, draw_pool_explorer, draw_pool_windows
 from .receptive_field import draw_receptive_field
 from .sliding_window import draw_conv_step, sliding_window_animation
 from .speed import draw_profile, draw_timings
-from .style import figure_to_png, show
+from .display import figure_to_png, show
 from .training import (draw_augmented, draw_class_balance, draw_confused_examples, draw_confusion_matrix,
                        draw_filters, draw_samples, draw_training_curves)
 from .translation import draw_shift_comparison

@@ -21,7 +21,7 @@ from .filters import draw_filter_channels
 from .output_size import draw_output_size
 from .pooling import draw_pool_windows
 from .sliding_window import sliding_window_animation
-from .style import figure_to_png
+from .display import figure_to_png
 
 POOL_EXAMPLE = np.array([[1, 3, 2, 1], [4, 6, 5, 0], [3, 1, 1, 2], [7, 2, 0, 8]])
 FRAME_MS = 1200  # one step of the sliding-window animation

@@ -14,7 +14,7 @@ import math
 from .._checks import check_bool, check_positive_int
 from ..progress import in_notebook
 from ..viz.projector import projector_mode
-from ..viz.style import figure_to_png
+from ..viz.display import figure_to_png
 from ..viz.training import draw_training_curves
 
 

@@ -30,7 +30,7 @@ import ipywidgets as widgets
 
 from .._checks import check_positive_int, is_real_number
 from ..viz.projector import projector_mode
-from ..viz.style import figure_to_png
+from ..viz.display import figure_to_png
 from .projector_css import PROJECTOR_CSS  # the style sheet of a widget in projector mode
 
 CACHE_SIZE = 64  # rendered PNGs kept per panel (about 50 kB each)

@@ -141,7 +141,7 @@ def median(values: list[float]) -> float:
 # Every cnnlib figure on the page, as displayed: {kind, natural, shown, smallest} with ``smallest`` the
 # smallest text in CSS px as shown. SVG drawn inline: computed font sizes. SVG as an <img>: sizes from its
 # source, scaled by shown / natural width. PNG: the smallest font size cnnlib recorded in the PNG's
-# ``cnnlib:min-font-px`` text chunk (cnnlib.viz.style.figure_to_png), scaled the same way; PNGs without
+# ``cnnlib:min-font-px`` text chunk (cnnlib.viz.display.figure_to_png), scaled the same way; PNGs without
 # the chunk are not cnnlib figures (a stored image, a photo) and are skipped. Hidden figures are skipped.
 MEASURE_FIGURES_JS = r"""
 async () => {

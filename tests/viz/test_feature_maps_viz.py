@@ -11,7 +11,8 @@ from PIL import Image
 from cnnlib.demos.feature_maps import tile_channels
 from cnnlib.viz.feature_maps import (FIGURE_SIZE, GAP_COLOR, SVG_SIZE, draw_layer_channels, draw_layer_channels_svg,
                                      mosaic_colours)
-from cnnlib.viz.style import figure_to_png, robust_signed_norm
+from cnnlib.viz.display import figure_to_png
+from cnnlib.viz.style import robust_signed_norm
 from cnnlib.viz.svg import MIN_FONT_PX, text_width, tick_text
 
 

@@ -5,7 +5,8 @@ from PIL import Image
 
 from cnnlib.viz import projector
 from cnnlib.viz.projector import PROJECTOR_MIN_PX, ensure_min_font, min_font_px, projector_mode
-from cnnlib.viz.style import figure_to_png, new_figure
+from cnnlib.viz.display import figure_to_png
+from cnnlib.viz.style import new_figure
 
 
 @pytest.fixture
