@@ -4,14 +4,20 @@
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/resnet_fashion_mnist.py --framework cnnlib --threads 1 --save &
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/resnet_fashion_mnist.py --framework torch --threads 1 --save
     .venv/bin/python benchmarks/resnet_fashion_mnist.py --report-only     # their table -> resnet_fashion_mnist.md
+    # issue 15's chosen recipe: a third stage at 4x4, flips, label smoothing, flip-averaged predictions
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/resnet_fashion_mnist.py --framework cnnlib --threads 1 \
+        --channels 24 48 96 --blocks 1 1 1 --flip 1 --label-smoothing 0.1 --flip-average --save
     # a recipe trial, scored on the last 5,000 training images only
     .venv/bin/python benchmarks/resnet_fashion_mnist.py --framework torch --val 5000 --subset 20000 --epochs 2 --flip 1
     # microbenchmark: median ms (wall and CPU) of one training step in each framework
     .venv/bin/python benchmarks/resnet_fashion_mnist.py --step-ms 10
 
 The network is ``cnnlib.networks.fashion_mnist_resnet`` (stem conv, pool,
-residual blocks at 14x14 and 7x7, global average pooling) and its twin built
-from ``torch.nn``, layer for layer. Both train with the same recipe: the same
+residual blocks at 14x14 and 7x7, and at 4x4 with three ``--channels``, global
+average pooling) and its twin built from ``torch.nn``, layer for layer
+(``tests/test_torch_oracle_resnet_twin.py`` checks that they compute the same
+logits). ``--flip-average`` also scores each image by the mean of its and its
+mirror image's class probabilities. Both train with the same recipe: the same
 optimizer (``torch.optim``'s formulas, which cnnlib follows), the same cosine
 learning rate per step, batch size, weight decay and augmentation
 (``cnnlib.augment.RandomAugment``, applied to numpy batches for both).
@@ -48,6 +54,7 @@ import cnnlib  # noqa: E402
 from cnnlib.augment import RandomAugment  # noqa: E402
 from cnnlib.callbacks import CosineLR  # noqa: E402
 from cnnlib.datasets import load_fashion_mnist  # noqa: E402
+from cnnlib.layers import Softmax  # noqa: E402
 from cnnlib.losses import CrossEntropy  # noqa: E402
 from cnnlib.networks import fashion_mnist_cnn, fashion_mnist_resnet  # noqa: E402
 from cnnlib.optim import SGD, Adam  # noqa: E402
@@ -76,11 +83,13 @@ def torch_resnet(channels=(24, 48), blocks=(1, 1)):
         def forward(self, x):
             return torch.relu(self.block(x) + self.shortcut(x))
 
-    c0, c1 = channels
-    layers = [nn.Conv2d(1, c0, 3, padding=1, bias=False), nn.BatchNorm2d(c0), nn.ReLU(), nn.MaxPool2d(2)]
-    layers += [Basic(c0, c0, 1) for _ in range(blocks[0])]
-    layers += [Basic(c0 if i == 0 else c1, c1, 2 if i == 0 else 1) for i in range(blocks[1])]
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c1, 10))
+    c_prev = channels[0]
+    layers = [nn.Conv2d(1, c_prev, 3, padding=1, bias=False), nn.BatchNorm2d(c_prev), nn.ReLU(), nn.MaxPool2d(2)]
+    for stage, (c, count) in enumerate(zip(channels, blocks)):
+        for i in range(count):  # every stage after the first halves the size in its first block
+            layers.append(Basic(c_prev, c, 2 if stage and i == 0 else 1))
+            c_prev = c
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c_prev, 10))
 
 
 # -- one framework's training run ------------------------------------------------------------------------
@@ -91,9 +100,9 @@ class EpochClock:
     run after the epoch's clock has stopped and before the next one starts: they are not in the epoch times.
     """
 
-    def __init__(self, name: str, score, on_epoch=None) -> None:
-        self.name, self.score, self.on_epoch = name, score, on_epoch
-        self.wall, self.cpu, self.load, self.accuracy = [], [], [], []
+    def __init__(self, name: str, score, on_epoch=None, flip_score=None) -> None:
+        self.name, self.score, self.on_epoch, self.flip_score = name, score, on_epoch, flip_score
+        self.wall, self.cpu, self.load, self.accuracy, self.flip_accuracy = [], [], [], [], []
         self.on_train_begin()
 
     def on_train_begin(self) -> None:
@@ -105,11 +114,24 @@ class EpochClock:
         self.load.append(loadavg())
         self.accuracy.append(self.score())
         extra = "  ".join(f"{k} {v:.4f}" for k, v in logs.items())
+        if self.flip_score is not None:
+            self.flip_accuracy.append(self.flip_score())
+            extra += f"  eval accuracy flip-averaged {self.flip_accuracy[-1]:.4f}"
         print(f"  {self.name} epoch {epoch + 1}: {self.wall[-1]:.1f} s wall, {self.cpu[-1]:.1f} s CPU, "
               f"load {self.load[-1]:.1f}  {extra}  eval accuracy {self.accuracy[-1]:.4f}", flush=True)
         if self.on_epoch is not None:
             self.on_epoch(self)
         self.on_train_begin()
+
+
+def flip_averaged_accuracy(probabilities, x, y) -> float:
+    """Accuracy when each image is scored by the mean of its class probabilities and its mirror image's.
+
+    Test-time augmentation with the one transform the network trained with (``--flip 1``): the left-right
+    mirror. ``probabilities(x)`` returns softmax outputs ``(N, 10)``.
+    """
+    p = probabilities(x) + probabilities(np.ascontiguousarray(x[..., ::-1]))  # (N, 10): the two votes added
+    return float((p.argmax(axis=1) == y).mean())
 
 
 def make_augment(args):
@@ -124,7 +146,9 @@ def run_cnnlib(args, x, y, x_eval, y_eval, on_epoch=None) -> EpochClock:
         opt = SGD(model, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay)
     else:
         opt = Adam(model, lr=args.lr, weight_decay=args.weight_decay)
-    clock = EpochClock("cnnlib", lambda: model.evaluate(x_eval, y_eval)["accuracy"], on_epoch)
+    flip_score = ((lambda: flip_averaged_accuracy(lambda v: Softmax()(model.predict(v)), x_eval, y_eval))
+                  if args.flip_average else None)
+    clock = EpochClock("cnnlib", lambda: model.evaluate(x_eval, y_eval)["accuracy"], on_epoch, flip_score)
     sched = CosineLR(opt, total_steps=args.epochs * math.ceil(len(x) / args.batch_size))
     model.fit(x, y, loss=CrossEntropy(args.label_smoothing), optimizer=opt, epochs=args.epochs,
               batch_size=args.batch_size, seed=args.seed, progress=False, callbacks=[sched, clock],
@@ -147,14 +171,17 @@ def run_torch(args, x, y, x_eval, y_eval, on_epoch=None) -> EpochClock:
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
     augment, rng = make_augment(args), np.random.default_rng(args.seed)
 
-    def score() -> float:
+    def probabilities(v: np.ndarray) -> np.ndarray:
         model.eval()
         with torch.no_grad():
-            pred = torch.cat([model(torch.from_numpy(x_eval[i:i + 1000])).argmax(1)
-                              for i in range(0, len(x_eval), 1000)])
-        return float((pred.numpy() == y_eval).mean())
+            return torch.cat([torch.softmax(model(torch.from_numpy(v[i:i + 1000])), 1)
+                              for i in range(0, len(v), 1000)]).numpy()
 
-    clock = EpochClock("torch", score, on_epoch)
+    def score() -> float:
+        return float((probabilities(x_eval).argmax(axis=1) == y_eval).mean())
+
+    flip_score = (lambda: flip_averaged_accuracy(probabilities, x_eval, y_eval)) if args.flip_average else None
+    clock = EpochClock("torch", score, on_epoch, flip_score)
     for epoch in range(args.epochs):
         model.train()
         order, total, correct = rng.permutation(len(x)), 0.0, 0
@@ -236,13 +263,8 @@ def step_ms(args, steps: int) -> dict:
 
 
 def flops_per_image(channels, blocks) -> int:
-    """Multiply-adds of one forward pass (convolutions and the Dense layer)."""
-    c0, c1 = channels
-    macs = 28 * 28 * c0 * 9  # stem
-    macs += blocks[0] * 2 * 14 * 14 * c0 * c0 * 9
-    macs += 7 * 7 * c1 * c0 * 9 + 7 * 7 * c1 * c1 * 9 + 7 * 7 * c1 * c0  # first 7x7 block + projection
-    macs += (blocks[1] - 1) * 2 * 7 * 7 * c1 * c1 * 9
-    return macs + c1 * 10
+    """Multiply-adds of one forward pass (convolutions and the Dense layer), as ``Sequential.multiply_adds``."""
+    return fashion_mnist_resnet(tuple(channels), tuple(blocks)).multiply_adds((1, 28, 28))
 
 
 # -- the report ------------------------------------------------------------------------------------------
@@ -271,13 +293,16 @@ def report(runs: dict) -> str:
     first = next(iter(runs.values()))
     a = argparse.Namespace(**first["args"])
     on = f"the {first['n_eval']:,} held-out validation images" if a.val else f"the {first['n_eval']:,} test images"
-    lines = [f"Machine: {first['machine']}.", "",
+    machine_of = runs.get("torch", first)["machine"]  # the torch run's: its thread count is the one it trained with
+    lines = [f"Machine: {machine_of}.", "",
              f"Network: `fashion_mnist_resnet(channels={tuple(a.channels)}, blocks={tuple(a.blocks)})`, "
              f"{first['n_params']:,} parameters, {flops_per_image(a.channels, a.blocks) / 1e6:.2f} M multiply-adds "
              "per image (forward).",
              f"Recipe: {a.optimizer.upper()} lr {a.lr}" + (f" momentum {a.momentum}" if a.optimizer == "sgd" else "")
              + f", weight decay {a.weight_decay}, cosine to 0 per step, batch {a.batch_size}, {a.epochs} epochs, "
              f"augmentation flip={bool(a.flip)} shift={a.shift}, label smoothing {a.label_smoothing}; "
+             + ("scored also with flip-averaged predictions (each image's and its mirror's probabilities "
+                "added); " if getattr(a, "flip_average", False) else "") +
              f"trained on {first['n_train']:,} images, accuracy on {on}.", ""]
     for name, r in runs.items():
         source = f" (cnnlib imported from `{r['cnnlib_from']}`)" if r.get("cnnlib_from") else ""
@@ -289,11 +314,16 @@ def report(runs: dict) -> str:
     for name, r in runs.items():
         planned = r["args"]["epochs"]
         done = f" ({r['epochs_done']} of {planned} epochs)" if r["epochs_done"] < planned else ""
-        for kind, key in (("wall s", "wall"), ("CPU s", "cpu"), ("load avg", "load"), ("accuracy", "epoch_accuracy")):
-            cells = " | ".join(f"{v:.4f}" if key == "epoch_accuracy" else f"{v:.1f}" for v in r[key])
+        flipped = r.get("epoch_accuracy_flip_averaged") or []  # empty without --flip-average (and in old results)
+        rows = [("wall s", "wall"), ("CPU s", "cpu"), ("load avg", "load"), ("accuracy", "epoch_accuracy")]
+        rows += [("accuracy flip-averaged", "epoch_accuracy_flip_averaged")] if flipped else []
+        for kind, key in rows:
+            cells = " | ".join(f"{v:.4f}" if key.startswith("epoch_accuracy") else f"{v:.1f}" for v in r[key])
             cells += " | " * (epochs - len(r[key]))
             mean = f"{np.mean(r[key]):.1f}" if key in ("wall", "cpu") else ""
             accuracy = f"**{r['accuracy']:.4f}**{done}" if key == "wall" else ""
+            if key == "epoch_accuracy_flip_averaged":
+                accuracy = f"**{flipped[-1]:.4f}** flip-averaged"
             lines.append(f"| {name} {kind} | {cells} | {mean} | {accuracy} |")
     return "\n".join(lines)
 
@@ -301,8 +331,8 @@ def report(runs: dict) -> str:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--framework", choices=["both", "cnnlib", "torch"], default="both")
-    p.add_argument("--channels", type=int, nargs=2, default=[24, 48])
-    p.add_argument("--blocks", type=int, nargs=2, default=[1, 1])
+    p.add_argument("--channels", type=int, nargs="+", default=[24, 48], help="two or three stage widths")
+    p.add_argument("--blocks", type=int, nargs="+", default=[1, 1], help="blocks per stage, one per width")
     p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--momentum", type=float, default=0.9)
@@ -312,6 +342,8 @@ def main() -> None:
     p.add_argument("--flip", type=int, choices=[0, 1], default=0)
     p.add_argument("--shift", type=int, default=0)
     p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--flip-average", action="store_true",
+                   help="also score each image by the mean of its and its mirror's class probabilities")
     p.add_argument("--val", type=int, default=0, help="hold out the last VAL training images and score on them")
     p.add_argument("--subset", type=int, default=None, help="train on the first SUBSET images only")
     p.add_argument("--seed", type=int, default=0)
@@ -377,7 +409,9 @@ def train(args) -> dict:
         n_params = (fashion_mnist_resnet(tuple(args.channels), tuple(args.blocks)).num_params() if name == "cnnlib"
                     else sum(q.numel() for q in torch_resnet(args.channels, args.blocks).parameters()))
         env = " ".join(f"{k}={os.environ[k]}" for k in ("PYTHONPATH", "OPENBLAS_NUM_THREADS") if k in os.environ)
-        info = {"n_params": n_params, "n_train": len(x), "n_eval": len(x_eval), "args": vars(args), "started": started,
+        info = {"n_params": n_params, "n_train": len(x), "n_eval": len(x_eval),
+                "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},  # JSON-able
+                "started": started,
                 "load_before": load_before, "machine": machine(),
                 "cnnlib_from": str(Path(cnnlib.__file__).parent) if name == "cnnlib" else None,
                 "command": (f"{env} " if env else "") + ".venv/bin/python " + " ".join(sys.argv)}
@@ -385,6 +419,7 @@ def train(args) -> dict:
         def record(clock, name=name, info=info) -> None:
             runs[name] = {**info, "wall": clock.wall, "cpu": clock.cpu, "load": clock.load,
                           "epoch_accuracy": clock.accuracy, "accuracy": clock.accuracy[-1], "load_after": loadavg(),
+                          "epoch_accuracy_flip_averaged": clock.flip_accuracy,
                           "epochs_done": len(clock.wall)}
             if args.save:  # after every epoch, so that an interrupted run still leaves its epochs
                 (HERE / f"resnet_fashion_mnist_{name}.json").write_text(json.dumps(runs[name], indent=1) + "\n")

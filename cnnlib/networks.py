@@ -8,8 +8,8 @@
   TensorFlow's CNN tutorial (Conv 32 → pool → Conv 64 → pool → Conv 64 →
   Dense 64 → Dense 10).
 * :func:`fashion_mnist_resnet`: a small residual network for 28×28×1 images
-  (stem conv → pool → residual blocks at 14×14 and 7×7 → global average pool
-  → Dense 10), sized to train in class.
+  (stem conv → pool → residual blocks at 14×14 and 7×7, optionally 4×4 →
+  global average pool → Dense 10), sized to train in class.
 
 All end in logits: train them with ``CrossEntropy``, which applies the
 softmax itself, and take ``softmax`` of the output when you want probabilities.
@@ -127,20 +127,22 @@ def _basic_block(c_in: int, c_out: int, stride: int, seeds: list) -> list:
 
 def fashion_mnist_resnet(channels=(24, 48), blocks=(1, 1), *, in_channels: int = 1, num_classes: int = 10,
                          seed=0, pretrained: bool = False) -> Sequential:
-    """A small ResNet for 28×28 images: stem, residual stages at 14×14 and 7×7, global average pooling.
+    """A small ResNet for 28×28 images: stem, residual stages at 14×14, 7×7 (and 4×4), global average pooling.
 
     Layers: ``Conv2D(in_channels, c0, 3, padding=1)`` + BN + ReLU at 28×28,
     ``MaxPool2D(2)`` to 14×14, ``blocks[0]`` basic blocks with ``c0`` channels
-    (identity shortcuts), then ``blocks[1]`` blocks with ``c1`` channels, the
-    first with stride 2 (to 7×7) and a 1×1 ``Conv2D`` + BN projection
-    shortcut, then ``GlobalAvgPool2D`` and ``Dense(c1, num_classes)``. A basic
+    (identity shortcuts), then one stage per further entry of ``channels``:
+    ``blocks[s]`` blocks with ``channels[s]`` channels, the first with stride 2
+    (14×14 → 7×7 → 4×4) and a 1×1 ``Conv2D`` + BN projection shortcut, then
+    ``GlobalAvgPool2D`` and ``Dense(channels[-1], num_classes)``. A basic
     block is ``relu(bn(conv(relu(bn(conv(x))))) + shortcut(x))``; the
     convolutions have no bias (BN's ``beta`` replaces it).
 
     Args:
-        channels: ``(c0, c1)``, the width of the 14×14 and the 7×7 stage (default (24, 48), sized so that
-            an epoch of Fashion-MNIST fits in a minute; see ``benchmarks/resnet_fashion_mnist.md``).
-        blocks: ``(b0, b1)``, basic blocks per stage, each at least 1 (default (1, 1)).
+        channels: the width of each stage, ``(c0, c1)`` for 14×14 and 7×7 (default (24, 48), sized so that
+            an epoch of Fashion-MNIST fits in a minute; see ``benchmarks/resnet_fashion_mnist.md``), or
+            ``(c0, c1, c2)`` for a third stage at 4×4.
+        blocks: basic blocks per stage, one entry per entry of ``channels``, each at least 1 (default (1, 1)).
         in_channels: image channels (default 1, grayscale).
         num_classes: outputs of the last layer (default 10).
         seed: seeds every convolution's and the Dense layer's initializer; None for fresh randomness.
@@ -152,35 +154,45 @@ def fashion_mnist_resnet(channels=(24, 48), blocks=(1, 1), *, in_channels: int =
     Shape:
         input ``(N, in_channels, 28, 28)``, output logits ``(N, num_classes)``:
         28 → stem (padding 1) → 28 → pool 2 → 14 → stage 1 → 14 → stride 2 →
-        7 → global average pool → ``c1`` features.
+        7 (→ stride 2 → 4) → global average pool → ``channels[-1]`` features.
 
     >>> fashion_mnist_resnet().summary((1, 28, 28)).total_params
     43762
+    >>> fashion_mnist_resnet((8, 16, 32), (1, 1, 1)).output_shape((1, 28, 28))
+    (10,)
     >>> fashion_mnist_resnet(pretrained=True).predict(np.zeros((1, 1, 28, 28), np.float32)).shape
     (1, 10)
     """
-    if not (isinstance(channels, (tuple, list)) and len(channels) == 2):
-        raise TypeError(f"channels must be a pair (c0, c1), got {channels!r}. Hint: channels=(24, 48).")
-    if not (isinstance(blocks, (tuple, list)) and len(blocks) == 2):
-        raise TypeError(f"blocks must be a pair (b0, b1), got {blocks!r}. Hint: blocks=(1, 1).")
-    c0, c1 = (check_positive_int(c, f"channels[{i}]") for i, c in enumerate(channels))
-    b0, b1 = (check_positive_int(b, f"blocks[{i}]") for i, b in enumerate(blocks))
+    widths, counts = _stage_list(channels, "channels", "(24, 48)"), _stage_list(blocks, "blocks", "(1, 1)")
+    if len(widths) != len(counts):
+        raise ValueError(f"blocks needs one count per stage of channels={tuple(widths)}, got blocks={tuple(counts)}. "
+                         f"Hint: blocks={(1,) * len(widths)}.")
     in_channels = check_positive_int(in_channels, "in_channels")  # 1 for grayscale, 3 for colour
     num_classes = check_positive_int(num_classes, "num_classes")
     if check_bool(pretrained, "pretrained", "pretrained=True loads the trained weights of the default network."):
-        asked = dict(channels=(c0, c1), blocks=(b0, b1), in_channels=in_channels, num_classes=num_classes)
+        asked = dict(channels=tuple(widths), blocks=tuple(counts), in_channels=in_channels, num_classes=num_classes)
         trained = dict(channels=(24, 48), blocks=(1, 1), in_channels=1, num_classes=10)
         if asked != trained:
             raise ValueError(
                 f"pretrained=True has weights only for {trained}, got {asked}. Hint: drop the other arguments, "
                 "or train your network: benchmarks/resnet_fashion_mnist.py --save-weights PATH, then "
                 "Sequential.load(PATH).")
-    s = iter(_seeds(seed, 2 + 3 * (b0 + b1)))
-    layers = [Conv2D(in_channels, c0, 3, padding=1, bias=False, seed=next(s)), BatchNorm2D(c0), ReLU(), MaxPool2D(2)]
-    for _ in range(b0):
-        layers += _basic_block(c0, c0, 1, [next(s), next(s), next(s)])
-    for i in range(b1):
-        layers += _basic_block(c0 if i == 0 else c1, c1, 2 if i == 0 else 1, [next(s), next(s), next(s)])
-    layers += [GlobalAvgPool2D(), Dense(c1, num_classes, seed=next(s))]
+    s = iter(_seeds(seed, 2 + 3 * sum(counts)))
+    c_prev = widths[0]
+    layers = [Conv2D(in_channels, c_prev, 3, padding=1, bias=False, seed=next(s)), BatchNorm2D(c_prev), ReLU(),
+              MaxPool2D(2)]
+    for stage, (c, count) in enumerate(zip(widths, counts)):
+        for i in range(count):  # every stage after the first halves the size in its first block
+            layers += _basic_block(c_prev, c, 2 if stage and i == 0 else 1, [next(s), next(s), next(s)])
+            c_prev = c
+    layers += [GlobalAvgPool2D(), Dense(c_prev, num_classes, seed=next(s))]
     model = Sequential(layers)
     return model.load_weights(PRETRAINED_RESNET) if pretrained else model
+
+
+def _stage_list(value, name: str, example: str) -> list[int]:
+    """``channels`` or ``blocks`` of ``fashion_mnist_resnet``: two or three positive ints, one per stage."""
+    if not (isinstance(value, (tuple, list)) and len(value) in (2, 3)):
+        raise TypeError(f"{name} must be a pair (one entry per stage at 14×14 and 7×7) or a triple (and 4×4), "
+                        f"got {value!r}. Hint: {name}={example}.")
+    return [check_positive_int(v, f"{name}[{i}]") for i, v in enumerate(value)]

@@ -116,10 +116,34 @@ def test_fashion_mnist_resnet_deeper_stages_and_seeds():
     a, b, c = (fashion_mnist_resnet((8, 16), seed=s) for s in (3, 3, 4))
     np.testing.assert_array_equal(a.layers[6].params["block.0.W"], b.layers[6].params["block.0.W"])
     assert not np.array_equal(a.layers[6].params["block.0.W"], c.layers[6].params["block.0.W"])
-    with pytest.raises(TypeError, match=r"channels must be a pair \(c0, c1\), got 32"):
+    with pytest.raises(TypeError, match=r"channels must be a pair .* or a triple .*, got 32. Hint: channels=\(24, 48\)"):
         fashion_mnist_resnet(32)
+    with pytest.raises(TypeError, match=r"blocks must be a pair .* got \(1, 1, 1, 1\)"):
+        fashion_mnist_resnet((8, 16, 32), (1, 1, 1, 1))
     with pytest.raises(ValueError, match=r"blocks\[1\] must be >= 1, got 0"):
         fashion_mnist_resnet(blocks=(1, 0))
+    with pytest.raises(ValueError, match=r"blocks needs one count per stage of channels=\(8, 16, 32\), got "
+                                         r"blocks=\(1, 1\). Hint: blocks=\(1, 1, 1\)"):
+        fashion_mnist_resnet((8, 16, 32))
+
+
+def test_fashion_mnist_resnet_third_stage_at_4x4():
+    model = fashion_mnist_resnet((24, 48, 96), (1, 1, 1), seed=0)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Conv2D", "BatchNorm2D", "ReLU", "MaxPool2D"] + ["Residual", "ReLU"] * 3 + \
+        ["GlobalAvgPool2D", "Dense"]
+    third = model.layers[8]
+    assert third.block[0].stride == (2, 2) and [type(x).__name__ for x in third.shortcut] == ["Conv2D", "BatchNorm2D"]
+    assert third.output_shape((48, 7, 7)) == (96, 4, 4)  # (7 + 2*1 - 3) // 2 + 1 = 4
+    # the two-stage network, plus a 4x4 block 48 -> 96 (3x3 convs, BNs, 1x1 projection + BN), Dense 96 -> 10
+    two_stage = 43_762 - (48 * 10 + 10)
+    third_block = 48 * 96 * 9 + 2 * 96 + 96 * 96 * 9 + 2 * 96 + 48 * 96 + 2 * 96
+    assert model.num_params() == two_stage + third_block + 96 * 10 + 10 == 173_842
+    out = model(np.random.default_rng(0).random((2, 1, 28, 28), dtype=np.float32))
+    assert out.shape == (2, 10) and np.isfinite(out).all()
+    # the first two stages draw the same seeds as the two-stage network: adding a stage changes no weight
+    two = fashion_mnist_resnet((24, 48), (1, 1), seed=0)
+    np.testing.assert_array_equal(model.layers[6].params["block.0.W"], two.layers[6].params["block.0.W"])
 
 
 def test_fashion_mnist_resnet_one_step_reduces_the_loss():

@@ -97,6 +97,7 @@ def test_dense_counts_what_torch_counts():
     (fashion_mnist_cnn, (1, 28, 28), 2_631_040),  # the 2.63 M of benchmarks/resnet_fashion_mnist.md
     (fashion_mnist_resnet, (1, 28, 28), 3_782_496),  # its 3.78 M
     (lambda: fashion_mnist_resnet(channels=(16, 32), blocks=(1, 2)), (1, 28, 28), None),
+    (lambda: fashion_mnist_resnet(channels=(8, 16, 32), blocks=(1, 1, 2)), (1, 28, 28), None),
     (lambda: fashion_mnist_cnn(batchnorm=True), (1, 28, 28), None),
 ])
 def test_whole_networks_count_what_their_torch_twins_count(build, input_shape, expected):
