@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 from pathlib import Path
 
 import nbformat
@@ -33,6 +34,26 @@ def test_exported_page_links_to_the_next_page(tmp_path):
     text = page.read_text(encoding="utf-8")
     assert 'href="01_sliding_window.html"' in text
     assert ".ipynb\"" not in text
+
+
+def test_exported_page_loads_the_mathjax_copied_beside_it(tmp_path):
+    # Offline maths: the page's MathJax script is the copy in html/mathjax, not a CDN's.
+    (page,) = export_html.export([ROOT / "notebooks" / "02_stride_padding_output_size.ipynb"], tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert f'<script src="mathjax/MathJax.js?config={export_html.MATHJAX_CONFIG}">' in text
+    # No script from the web at all: nbconvert's require.js is left out too (tools/nbconvert/cnnlib_page.html.j2).
+    assert re.findall(r'<script[^>]*\ssrc="(?:https?:)?//[^"]*"', text) == []
+    assert (tmp_path / "mathjax" / "MathJax.js").is_file()
+    assert (tmp_path / "mathjax" / "config" / f"{export_html.MATHJAX_CONFIG.split(',')[0]}.js").is_file()
+    assert (tmp_path / "mathjax" / "fonts" / "HTML-CSS").is_dir(), "the web fonts MathJax typesets with"
+
+
+def test_without_offline_mathjax_the_export_says_so_and_uses_the_cdn(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(export_html, "offline_mathjax", lambda: None)
+    (page,) = export_html.export([ROOT / "notebooks" / "00_start_here.ipynb"], tmp_path)
+    assert "pip install jupyter-server-mathjax" in capsys.readouterr().err
+    assert '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/' in page.read_text(encoding="utf-8")
+    assert not (tmp_path / "mathjax").exists()
 
 
 def test_missing_notebook_is_named(tmp_path):

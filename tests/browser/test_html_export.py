@@ -1,4 +1,4 @@
-"""`make html`: a static export of the lessons that opens in a browser with its figures and working links."""
+"""`make html`: a static export of the lessons that opens in a browser with its figures, typeset maths and working links."""
 from __future__ import annotations
 
 import shutil
@@ -8,7 +8,7 @@ import sys
 from .conftest import ROOT
 
 
-def test_static_html_export_shows_figures_and_links_between_lessons(browser, tmp_path, artifacts):
+def test_static_html_export_shows_figures_maths_and_links_between_lessons(browser, tmp_path, artifacts):
     # Same layout and tool as `make html`: html/ beside images/, so ../images links resolve.
     lessons = [ROOT / "notebooks" / "01_sliding_window.ipynb", ROOT / "notebooks" / "02_stride_padding_output_size.ipynb"]
     shutil.copytree(ROOT / "images", tmp_path / "images")
@@ -36,5 +36,13 @@ def test_static_html_export_shows_figures_and_links_between_lessons(browser, tmp
         page.wait_for_load_state()
         assert page.url.endswith("/02_stride_padding_output_size.html"), page.url
         assert "stride" in page.inner_text("body").lower()
+        # The maths is typeset by the MathJax copied beside the pages (this sandbox has no internet, so a CDN
+        # copy could not load): the output-size formula is a typeset display, not raw LaTeX.
+        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.running === 0 "
+                               "&& MathJax.Hub.queue.pending === 0 && document.querySelector('.MathJax_Display')",
+                               timeout=60_000)
+        text = page.inner_text("body")
+        assert "\\frac" not in text and "\\lfloor" not in text, "raw LaTeX left on the page"
+        page.screenshot(path=str(artifacts / "html_02_maths.png"))
     finally:
         page.close()

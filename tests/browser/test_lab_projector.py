@@ -24,8 +24,10 @@ def test_lab_in_projector_mode_shows_prose_code_and_output_at_18px(browser, lab_
         page.goto(lab_projector.url("/lab/tree/notebooks/06_backprop.ipynb") + "&reset")
         page.wait_for_function(OPEN_JS, timeout=120_000)
         page.evaluate("window.jupyterapp.shell.collapseLeft()")
-        page.wait_for_selector(".jp-OutputArea-output pre", timeout=60_000)
-        page.wait_for_timeout(1500)
+        # Wait for the three kinds of text, not for a fixed time: on a busy machine JupyterLab renders the
+        # markdown cells (maths typeset) after the outputs, and a 1.5 s pause once found no prose yet.
+        page.wait_for_function(f"(() => {{ const f = ({FONTS_JS})(); "
+                               "return f.prose.length && f.code.length && f.output.length; })()", timeout=60_000)
         fonts = page.evaluate(FONTS_JS)
         # JupyterLab renders only the cells near the view: bring the first widget cell's output into it.
         cells = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length")
