@@ -148,7 +148,8 @@ print("weights [[1, 0.5], [0.5, 0.25]]:\n", layer(small[None, None])[0, 0])
 # input channels add up in each output channel. A typical decoder doubles the size at each step with
 # `kernel_size=4, stride=2, padding=1` (the choice of PyTorch's example of DCGAN, a network that generates images
 # from random numbers, Radford et al. 2015; we will see why below), halving
-# the channels. Its parameter count is $C_{in} \cdot C_{out} \cdot K^2 + C_{out}$, as for a convolution:
+# the channels (the last step goes to the image's own channels). Its parameter count is
+# $C_{in} \cdot C_{out} \cdot K^2 + C_{out}$, as for a convolution:
 
 # %%
 decoder = Sequential([
@@ -218,9 +219,9 @@ print(f"{total} settings: {agree} agree, {total - agree - refused} disagree, {re
 
 # %% [markdown]
 # **Use.** The widget draws one axis: the input pixels spread $S$ apart, a bar per stamp (its dots are the
-# kernel's taps, $D$ apart), the canvas they cover with the `output_padding` cells after them (zeros, marked
-# 0), what the padding cuts at each end (hatched) and the output. The formula with your numbers is at the top.
-# Its starting state:
+# kernel's taps, $D$ apart), the canvas they cover (every stamp added up, before any padding is cut) with the
+# `output_padding` cells after them (zeros, marked 0), what the padding cuts at each end (hatched) and the
+# output. The formula with your numbers is at the top. Its starting state:
 
 # %% tags=["presentation-hide"]
 show(conv_transpose_size_view(size=4, kernel_size=3, stride=2, padding=1, output_padding=1))
@@ -407,7 +408,7 @@ print(check_transpose_output_size(19, 5, 3, stride=3, padding=0, output_padding=
 # %% [markdown]
 # **2. The loops.** Write `conv_transpose_naive(x, w, stride)` for one channel, no padding: an array of
 # zeros of the right size, then every input pixel adds its stamp `x[i, j] * w` at `(i * stride, j * stride)`.
-# Loops only: a call to `cnnlib`'s transposed convolution gives the right numbers, and the check says so.
+# Loops only: a call to `cnnlib`'s transposed convolution would give the right numbers, and the check flags it.
 
 # %% tags=["presentation-hide"]
 def conv_transpose_naive(x, w, stride):

@@ -94,8 +94,9 @@ check.summary
 # The count is a dense layer's: $C_{in} \cdot C_{out} + C_{out} = 64 \cdot 16 + 16 = 1{,}040$.
 #
 # **Use: the bottleneck.** A 3×3 conv on many channels is expensive: $9 C^2$ weights. ResNet-50's first stage
-# squeezes 256 channels to 64 with a 1×1 conv, does the 3×3 conv on 64 channels, and expands back with
-# another 1×1 (GoogLeNet, Szegedy et al. 2014, had used 1×1 convs this way before its 3×3 and 5×5 convs).
+# (on 56×56 maps) squeezes 256 channels to 64 with a 1×1 conv, does the 3×3 conv on 64 channels, and expands
+# back with another 1×1 (GoogLeNet, Szegedy et al. 2014, had used 1×1 convs this way before its 3×3 and 5×5
+# convs).
 # Compare it with what it stands in for: two 3×3 convs on all 256 channels (a block nobody builds, for the
 # comparison only), both on a 14×14 map (the map size does not change the counts):
 
@@ -223,8 +224,9 @@ print(f"multiply-adds per image: conv + pool {down.pool_macs:,}, strided conv {d
 
 # %% [markdown]
 # The strided conv computes only the outputs it keeps: the conv before a pool computes $28 \times 28$ outputs
-# and the pool throws three quarters away. ResNet downsamples with stride-2 convs (and one max pool at the
-# start).
+# and the pool throws three quarters away. (It keeps other numbers, though: the conv at every second position,
+# not the largest of each 2×2 window. The network learns to downsample with it.) ResNet downsamples with
+# stride-2 convs (and one max pool at the start).
 #
 # ## Residual connections
 #
@@ -234,8 +236,11 @@ print(f"multiply-adds per image: conv + pool {down.pool_macs:,}, strided conv {d
 # $$\frac{\partial L}{\partial x} = \frac{\partial L}{\partial y} + \left(\frac{\partial F}{\partial x}\right)^{\!T}
 # \frac{\partial L}{\partial y}:$$
 #
-# the gradient reaches $x$ **unchanged** through the skip, plus whatever the block adds. In a plain stack every
-# layer multiplies the gradient by its Jacobian (the matrix of the layer's partial derivatives, output by
+# the gradient reaches $x$ **unchanged** through the skip, plus whatever the block adds. (The ResNet paper puts
+# one more ReLU after the sum, $y = \mathrm{ReLU}(x + F(x))$, which lets the gradient through only where the
+# sum is positive; its 2016 sequel, "pre-activation" ResNet, drops that ReLU and starts $F$ with batch norm and
+# ReLU instead, so that the skip is exactly the identity, and trains deeper networks for it.) In a plain stack
+# every layer multiplies the gradient by its Jacobian (the matrix of the layer's partial derivatives, output by
 # input), so 30 layers multiply 30 times: unless each factor is very
 # close to 1, the gradient at the first layer shrinks to nothing or blows up. `cnnlib.layers.Residual(block)`
 # adds the identity shortcut. **Check** its backward pass against finite differences:
@@ -301,8 +306,8 @@ depth_gradient_widget(depth=30, batchnorm=True, init="he")
 # Things to try:
 #
 # - **Set the depth to 20, turn batch norm off and choose the uniform init** (PyTorch's default): the plain
-#   stack's gradient *vanishes*, $10^{-9}$ at the input, while the residual stack keeps it at a few times its
-#   size.
+#   stack's gradient *vanishes*, $10^{-9}$ at the input, while the residual stack keeps it at 7 times its
+#   size at the top.
 # - **Batch norm off, He init:** now the residual stack explodes (963× after 20 blocks). Every block adds its
 #   output to $x$, so the signal's variance, and the gradient's, roughly doubles per block. That is why
 #   every ResNet block has batch norm inside its $F$: skips keep the gradient path open, normalisation keeps
@@ -367,8 +372,9 @@ lenet5().summary((1, 28, 28))
 # some of the previous maps, 1,516 weights where ours, connecting all, has 2,416; its output units have fixed
 # weights chosen by hand, where our last `Dense(84, 10)` learns 850; and its pooling layers learn a
 # coefficient and a bias per map, 44 parameters ours do not have. Its input was 32×32, hence `padding=2` on
-# our 28×28 images.) VGG-16 and ResNet-50 are too big to build in a class notebook (VGG-16's
-# weights alone take 550 MB as float32), so their counts are **quoted**: 138M from the VGG paper (Simonyan &
+# our 28×28 images.) VGG-16 and ResNet-50 are too big for a class notebook (VGG-16's weights alone take
+# 550 MB as float32, ResNet-50's 100 MB, and neither would train here in a lesson), so their counts are
+# **quoted**: 138M from the VGG paper (Simonyan &
 # Zisserman 2014); for ResNet-50 (He et al. 2015), whose paper gives its multiply-adds but not its parameters,
 # the usual 25.6M (torchvision's `resnet50` has 25,557,032). VGG's count we can still check from `cnnlib`'s
 # layer shapes, without allocating any weights:

@@ -88,8 +88,25 @@ x_eval, y_eval = x_test[:2000], y_test[:2000]  # for the shift measurements at t
 # The same 0.9220 as the table: these are the benchmark's weights, scored by your cnnlib. The course's target,
 # 0.935, takes a larger network: a third stage at 4×4 (`fashion_mnist_resnet((24, 48, 96), (1, 1, 1))`, 1.3
 # times the time per epoch), trained on randomly mirrored images, scores 0.931, and 0.935 when each test image's
-# class probabilities are averaged with its mirror image's (the benchmark's table). About one test image in
-# thirteen is still misclassified by the network here, and those are worth a look too.
+# class probabilities are averaged with its mirror image's (the benchmark's table). In code, with the imports
+# and `x_train` of the recipe above and `x_test` from the cell above:
+#
+# ```python
+# from cnnlib.augment import RandomAugment
+# from cnnlib.layers import Softmax
+#
+# model = fashion_mnist_resnet((24, 48, 96), (1, 1, 1), seed=0)  # a third stage at 4×4
+# optimizer = SGD(model, lr=0.1, momentum=0.9, weight_decay=5e-4)
+# model.fit(x_train, y_train, loss=CrossEntropy(label_smoothing=0.1), optimizer=optimizer, epochs=10,
+#           batch_size=128, seed=0, callbacks=[CosineLR(optimizer, total_steps=10 * 469)],
+#           augment=RandomAugment(flip=True, max_shift=0, seed=0))  # each image mirrored with probability 1/2
+# softmax = Softmax()
+# p = softmax(model.predict(x_test)) + softmax(model.predict(x_test[..., ::-1]))  # (10000, 10): two votes added
+# print(f"flip-averaged test accuracy: {np.mean(p.argmax(axis=1) == y_test):.4f}")
+# ```
+#
+# The benchmark's run of this recipe printed 0.9353 (0.9308 from `model.evaluate` alone). About one test image
+# in thirteen is still misclassified by the network here, and those are worth a look too.
 #
 # ## Saliency: the gradient of the score with respect to the pixels
 #

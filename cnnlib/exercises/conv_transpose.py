@@ -54,7 +54,7 @@ def _setting(h, k, s, p, op, d) -> str:
 def _size_hints(h, k, s, p, op, d):
     k_eff = effective_kernel_size(k, d)
     return ("The stamps start at 0, S, 2S, …, (H − 1)·S and each covers D·(K − 1) + 1 cells; output_padding adds "
-            "that many zero rows at the bottom/right, then P is cut from each side.",
+            "output_padding zero rows at the bottom/right, then P is cut from each side.",
             "H_out = (H − 1)·S − 2P + D·(K − 1) + output_padding + 1.",
             f"H_out = ({h} − 1)·{s} − 2·{p} + {k_eff - 1} + {op} + 1.")
 

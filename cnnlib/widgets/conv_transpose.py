@@ -25,7 +25,7 @@ SIZE_RANGES = {"size": (1, 8), "kernel_size": (1, 5), "stride": (1, 4), "padding
 SIZE_LABELS = {"size": "input H", "kernel_size": "kernel K", "stride": "stride S", "padding": "padding P",
                "output_padding": "output_padding", "dilation": "dilation D"}
 #: The message under a refused setting's figure (the figure says why): one line, like the layer's code.
-REFUSED_MESSAGE = "✗ No such layer: PyTorch refuses these settings (why: in the figure)."
+REFUSED_MESSAGE = "✗ No such layer: cnnlib refuses these settings (why: in the figure)."
 #: Slider ranges of the overlap widget, and its input sizes (the numbered map, the constant image).
 OVERLAP_RANGES = {"kernel_size": (1, 5), "stride": (1, 3)}
 OVERLAP_LABELS = {"kernel_size": "kernel K", "stride": "stride S"}
