@@ -296,9 +296,9 @@ print("dx equal to the loop version:", np.allclose(dx, dx_loops, atol=1e-4))
 # The library's `conv2d_backward` does the same two matrix multiplies and `col2im` (plus stride, padding and
 # dilation). Two refinements make it faster without changing the maths: it folds the bias into the matmul (a row
 # of ones in `cols`, so the last column of `dW` is `db`), and when an image has fewer output pixels than a
-# filter has weights (the second layer: $11 \cdot 11 = 121 < 288$) it orders the columns of `dcols` with the
-# batch last, so `col2im` adds longer rows at a time. The tests check it against the loops and against
-# finite differences.
+# filter has weights (the second layer: $11 \cdot 11 = 121 < 288$) it orders the columns of `cols` and `dcols`
+# with the batch last, so `im2col` copies and `col2im` adds longer rows at a time. The tests check it against the
+# loops and against finite differences.
 
 # %% tags=["nbval-ignore-output", "rerun-ignore-output"]
 _, fast_cache = conv2d_forward(x, W, b)

@@ -19,17 +19,19 @@ row of ones and ``W`` an extra column ``b``, so ``W @ cols`` adds ``b`` to
 every column, and in the backward pass that row's entry of ``dout @ cols.T``
 is ``db``, the sum of ``dout``. That saves a pass over the output each way.
 
-Speed note. The product comes out as ``(C_out, N, ...)`` and must be
-transposed (copied) into NCHW; backward copies ``dout`` the other way. When
-each image has many output pixels and the filters are small (a first layer:
-``C*KH*KW = 9``, ``H_out*W_out = 676``) it is cheaper to do one matmul per
-sample, ``np.matmul`` over the batch, which reads and writes NCHW directly.
-In the other case (small images, many channels: the second layer's 11x11
-outputs) ``col2im`` would add rows of only ``W_out`` numbers, and numpy pays a
-fixed cost per row; there ``dcols`` is computed with the batch axis last so
-that its rows are ``W_out*N`` long (``columns_to_image_batch_last``), and the
-sums are copied back into NCHW one channel at a time (``_batch_first``). All
-routes compute the same numbers.
+Speed note. When each image has many output pixels and the filters are small
+(a first layer: ``C*KH*KW = 9``, ``H_out*W_out = 676``) the columns run in
+``(n, i, j)`` order and the product is one matmul per sample, ``np.matmul``
+over the batch, which reads and writes NCHW directly. In the other case (small
+images, many channels: 11x11, 7x7 or 4x4 outputs) a copy in ``(n, i, j)``
+order moves runs of only ``W_out`` numbers, and numpy pays a fixed cost per
+run. There the columns run in ``(i, j, n)`` order, the batch last
+(``image_to_columns_batch_last`` reads a batch-last copy of the input in runs
+of ``N`` numbers or more); the product ``(C_out, H_out*W_out*N)`` is copied
+into NCHW one channel at a time (``_batch_first``); the backward pass puts
+``dout`` in the same order once, for ``dW`` and for ``dcols``, and ``col2im``
+adds rows of ``W_out*N`` numbers (``columns_to_image_batch_last``). All routes
+compute the same numbers.
 """
 from __future__ import annotations
 
@@ -41,14 +43,15 @@ from .._checks import check_bool, check_cache, check_dout, check_impl
 from ..shapes import Geometry2D
 from .arguments import conv_arguments
 from .conv_naive import conv2d_forward_naive
-from .im2col import columns_to_image, columns_to_image_batch_last, image_to_columns
+from .im2col import columns_to_image, columns_to_image_batch_last, image_to_columns, image_to_columns_batch_last
 from .padding import pad_nchw, unpad_nchw
 
 
 class ConvCache(NamedTuple):
     """What ``conv2d_backward`` needs from the forward pass."""
 
-    cols: np.ndarray  # (C*KH*KW, N*H_out*W_out), plus a last row of ones when there is a bias
+    cols: np.ndarray  # (C*KH*KW, N*H_out*W_out), plus a last row of ones when there is a bias; columns in
+    # (n, i, j) order, or (i, j, n) when _per_sample is False (module docstring)
     x_shape: tuple
     x_dtype: np.dtype
     W: np.ndarray
@@ -87,20 +90,20 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1, *, geometry=No
     x, W, b, geometry, (H_out, W_out) = conv_arguments(x, W, b, stride, padding, dilation, geometry,
                                                        "conv2d_forward")
     N, C_out = x.shape[0], W.shape[0]
-    x_padded = pad_nchw(x, geometry.pads)
     has_bias = b is not None
-    cols = image_to_columns(x_padded, geometry, (H_out, W_out), ones_row=has_bias)  # (C*KH*KW [+1], N*H_out*W_out)
     W_rows = W.reshape(C_out, -1)  # (C_out, C*KH*KW): one filter per row
     if has_bias:  # the bias trick: b as a last column meets the row of ones in cols
-        W_rows = np.concatenate([W_rows, b[:, None]], axis=1, dtype=np.result_type(W_rows, cols))
+        W_rows = np.concatenate([W_rows, b[:, None]], axis=1, dtype=np.result_type(W_rows, x))
         # W_rows is now (C_out, C*KH*KW + 1)
-    if _per_sample(cols.shape[0], H_out * W_out):
+    if _per_sample(W_rows.shape[1], H_out * W_out):  # big images: cols' columns in (n, i, j) order
+        cols = image_to_columns(pad_nchw(x, geometry.pads), geometry, (H_out, W_out), ones_row=has_bias)
         out = np.matmul(W_rows, _per_sample_cols(cols, N, H_out * W_out))  # (N, C_out, H_out*W_out), NCHW already
-    else:
-        out = W_rows @ cols  # (C_out, N*H_out*W_out)
-        out = out.reshape(C_out, N, H_out * W_out)  # explicit sizes: -1 is ambiguous when N = 0
-        out = np.ascontiguousarray(out.transpose(1, 0, 2))  # (N, C_out, H_out*W_out)
-    out = out.reshape(N, C_out, H_out, W_out)
+        out = out.reshape(N, C_out, H_out, W_out)
+    else:  # small images: cols' columns in (i, j, n) order, the batch last (module docstring)
+        cols = image_to_columns_batch_last(x, geometry, (H_out, W_out), ones_row=has_bias)
+        out = W_rows @ cols  # (C_out, H_out*W_out*N)
+        out = out.reshape(C_out, H_out, W_out, N)  # explicit sizes: -1 is ambiguous when N = 0
+        out = _batch_first(out.transpose(3, 0, 1, 2), out.dtype)  # (N, C_out, H_out, W_out) in NCHW memory
     return out, ConvCache(cols, x.shape, x.dtype, W, has_bias, geometry, (H_out, W_out))
 
 
@@ -129,34 +132,37 @@ def conv2d_backward(dout, cache, need_dx=True):
     N, C_out = x_shape[0], W.shape[0]
     dout = check_dout(dout, (N, C_out, H_out, W_out), op, "conv2d_forward")
 
-    dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
-    per_sample = _per_sample(cols.shape[0], H_out * W_out)
-    if per_sample:
-        cols_t = _per_sample_cols(cols, N, H_out * W_out).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
-        dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
-    else:
-        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, cols.shape[1])  # (C_out, N*H_out*W_out), cols' order
-        dW = (cols @ dout2d.T).T  # = dout2d @ cols.T, (C_out, C*KH*KW [+1]); OpenBLAS prefers this order
-    db = None
-    if has_bias:  # the row of ones in cols: its column of dW is the sum of dout over samples and pixels
-        dW, db = dW[:, :-1], dW[:, -1].astype(W.dtype)  # (C_out, C*KH*KW), (C_out,)
-    dW = np.ascontiguousarray(dW.reshape(W.shape), dtype=W.dtype)  # (C_out, C, KH, KW)
-    if not need_dx:
-        return None, dW, db
-
-    # dx: dcols = W_rows.T @ dout, then col2im adds every column back onto its window.
     W_rows_t = W.reshape(C_out, -1).T  # (C*KH*KW, C_out)
     padded_shape = (N, x_shape[1], *geometry.padded_hw(x_shape[2:]))
-    if per_sample:  # long image rows: col2im in cols' own (n, i, j) column order
-        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out)
+    if _per_sample(cols.shape[0], H_out * W_out):  # cols' columns in (n, i, j) order, as conv2d_forward chose
+        dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
+        cols_t = _per_sample_cols(cols, N, H_out * W_out).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
+        dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
+        dW, db = _split_bias(dW, W, has_bias)
+        if not need_dx:
+            return None, dW, db
+        # dx: dcols = W_rows.T @ dout, then col2im adds every column back onto its window.
+        dout2d = dout3.transpose(1, 0, 2).reshape(C_out, -1)  # (C_out, N*H_out*W_out), a copy
         dx_padded = columns_to_image(W_rows_t @ dout2d, padded_shape, geometry, (H_out, W_out))
         dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view: drop the padding's gradient
         return np.ascontiguousarray(dx, dtype=x_dtype), dW, db  # one copy: NCHW order, unpadded, x's dtype
-    # short image rows: dcols' columns in (i, j, n) order, the batch last (module docstring)
+    # cols' columns in (i, j, n) order, the batch last: dout in the same order serves dW and dx
     dout_batch_last = dout.transpose(1, 2, 3, 0).reshape(C_out, -1)  # (C_out, H_out*W_out*N), a copy
+    dW = (cols @ dout_batch_last.T).T  # = dout @ cols.T, (C_out, C*KH*KW [+1]); OpenBLAS prefers this order
+    dW, db = _split_bias(dW, W, has_bias)
+    if not need_dx:
+        return None, dW, db
     dx_padded = columns_to_image_batch_last(W_rows_t @ dout_batch_last, padded_shape, geometry, (H_out, W_out))
     dx = unpad_nchw(dx_padded, geometry.pads)  # (N, C, H, W) view of (C, H, W, N) memory, without the padding
     return _batch_first(dx, x_dtype), dW, db
+
+
+def _split_bias(dW, W, has_bias):
+    """``(dW, db)`` from the product with ``cols``: the row of ones gave ``dW``'s last column, the sum of ``dout``."""
+    db = None
+    if has_bias:
+        dW, db = dW[:, :-1], dW[:, -1].astype(W.dtype)  # (C_out, C*KH*KW), (C_out,)
+    return np.ascontiguousarray(dW.reshape(W.shape), dtype=W.dtype), db  # dW: (C_out, C, KH, KW)
 
 
 def _batch_first(dx, dtype):

@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._checks import as_float_array, check_numeric, check_positive_int
 from ..shapes import Geometry2D
+from .padding import pad_batch_last
 
 
 def _window_geometry(KH, KW, stride, dilation) -> Geometry2D:
@@ -71,6 +72,30 @@ def image_to_columns(x_padded: np.ndarray, geometry: Geometry2D, out_hw, ones_ro
     cols = np.empty((C * KH * KW + 1, N * H_out * W_out), dtype=x_padded.dtype)
     cols[:-1].reshape(windows.shape)[...] = windows  # the one copy, into (C, KH, KW, N, H_out, W_out) rows
     cols[-1] = 1
+    return cols
+
+
+def image_to_columns_batch_last(x: np.ndarray, geometry: Geometry2D, out_hw, ones_row: bool = False) -> np.ndarray:
+    """``im2col`` with the columns in ``(i, j, n)`` order, the batch last (what ``conv2d_forward`` uses for small images).
+
+    The same windows as ``image_to_columns``, in another column order. ``x`` is padded into ``(C, H, W, N)``
+    memory first (``pad_batch_last``), so every run the copy reads is ``W_out * N`` neighbouring numbers (all
+    ``N`` when the stride is not 1), not ``W_out``: numpy pays a fixed cost per run, and a 4-number run is
+    mostly that cost. Takes the input unpadded (the padding is part of that one copy).
+
+    Shape:
+        ``x`` is ``(N, C, H, W)``; returns ``(C*KH*KW [+1], H_out*W_out*N)``.
+    """
+    x_batch_last = pad_batch_last(x, geometry.pads)  # (C, H_pad, W_pad, N)
+    (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
+    C, N, (H_out, W_out) = x.shape[1], x.shape[0], out_hw
+    sC, sH, sW, sN = x_batch_last.strides
+    windows = as_strided(x_batch_last, shape=(C, KH, KW, H_out, W_out, N),
+                         strides=(sC, sH * dh, sW * dw, sH * sh, sW * sw, sN), writeable=False)
+    cols = np.empty((C * KH * KW + ones_row, H_out * W_out * N), dtype=x.dtype)
+    cols[: C * KH * KW].reshape(windows.shape)[...] = windows  # the copy, into (C, KH, KW, H_out, W_out, N) rows
+    if ones_row:
+        cols[-1] = 1
     return cols
 
 

@@ -60,6 +60,28 @@ def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
     return out
 
 
+def pad_batch_last(x: np.ndarray, pads) -> np.ndarray:
+    """``pad_nchw(x, pads)`` with zeros, laid out batch last: ``(C, H_pad, W_pad, N)`` memory.
+
+    What the batch-last ``im2col`` reads (``image_to_columns_batch_last``): there each window row is a run of
+    ``N`` neighbouring numbers instead of ``KW``.
+
+    Shape:
+        ``(N, C, H, W)`` in, ``(C, H + top + bottom, W + left + right, N)`` out (always a new array).
+
+    >>> pad_batch_last(np.arange(2.0).reshape(2, 1, 1, 1), ((0, 1), (0, 0)))[0, :, 0]
+    array([[0., 1.],
+           [0., 0.]])
+    """
+    top, bottom, left, right = _pads(pads, "pad_batch_last")
+    x = check_numeric(x, "x")
+    check_ndim(x, 4, "pad_batch_last", "(N, C, H, W)")
+    N, C, H, W = x.shape
+    out = np.zeros((C, top + H + bottom, left + W + right, N), dtype=x.dtype)
+    out[:, top : top + H, left : left + W] = x.transpose(1, 2, 3, 0)  # (C, H, W, N) view of x, copied in
+    return out
+
+
 def unpad_nchw(x_padded: np.ndarray, pads) -> np.ndarray:
     """The inverse of ``pad_nchw``: a view without the padded rows and columns.
 

@@ -15,7 +15,8 @@ from cnnlib.functional import (
     im2col,
     sliding_windows,
 )
-from cnnlib.functional.im2col import columns_to_image_batch_last
+from cnnlib.functional.im2col import columns_to_image_batch_last, image_to_columns_batch_last
+from cnnlib.functional.padding import pad_batch_last, pad_nchw
 from cnnlib.gradcheck import numerical_gradient, relative_error
 from cnnlib.shapes import Geometry2D
 
@@ -330,6 +331,37 @@ def test_col2im_batch_last_equals_col2im(stride, dilation):
     batch_last = cols.reshape(-1, N, H_out, W_out).transpose(0, 2, 3, 1).reshape(C * KH * KW, -1)  # (i, j, n) order
     np.testing.assert_allclose(columns_to_image_batch_last(batch_last, (N, C, H, W), geometry, (H_out, W_out)),
                                col2im(cols, (N, C, H, W), KH, KW, stride, dilation), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("pads", [((1, 1), (1, 1)), ((0, 2), (1, 0)), ((0, 0), (0, 0))])
+def test_pad_batch_last_is_pad_nchw_with_the_batch_last(pads):
+    x = RNG.standard_normal((3, 2, 4, 5)).astype(np.float32)
+    got = pad_batch_last(x, pads)
+    assert got.dtype == np.float32 and got.flags.c_contiguous and not np.shares_memory(got, x)
+    np.testing.assert_array_equal(got, pad_nchw(x, pads).transpose(1, 2, 3, 0))  # (C, H_pad, W_pad, N)
+
+
+def test_pad_batch_last_bad_input():
+    with pytest.raises(ValueError, match=r"pad_batch_last.*pads must be whole numbers >= 0.*Hint"):
+        pad_batch_last(np.ones((1, 1, 2, 2)), ((1, -1), (0, 0)))
+    with pytest.raises(ValueError, match=r"4-D.*got shape \(2, 2\)"):
+        pad_batch_last(np.ones((2, 2)), ((1, 1), (1, 1)))
+
+
+@pytest.mark.parametrize("stride, dilation, padding", [(1, 1, 1), (2, 1, 1), (1, 2, 0), ((2, 3), (2, 1), ((0, 2), (1, 0)))])
+@pytest.mark.parametrize("ones_row", [False, True])
+def test_im2col_batch_last_is_im2col_in_batch_last_column_order(stride, dilation, padding, ones_row):
+    N, C, H, W, KH, KW = 3, 2, 7, 8, 3, 2
+    x = RNG.standard_normal((N, C, H, W))
+    geometry = Geometry2D.conv((KH, KW), stride, padding, dilation)
+    H_out, W_out = geometry.output_hw((H, W))
+    cols = im2col(pad_nchw(x, geometry.pads), KH, KW, stride, dilation)  # columns in (n, i, j) order
+    want = cols.reshape(-1, N, H_out, W_out).transpose(0, 2, 3, 1).reshape(C * KH * KW, -1)  # (i, j, n) order
+    got = image_to_columns_batch_last(x, geometry, (H_out, W_out), ones_row=ones_row)
+    assert got.shape == (C * KH * KW + ones_row, H_out * W_out * N)
+    np.testing.assert_array_equal(got[: C * KH * KW], want)
+    if ones_row:
+        np.testing.assert_array_equal(got[-1], 1.0)
 
 
 @pytest.mark.parametrize("C, H", [(1, 12), (8, 5)], ids=["one-matmul-per-sample", "one-big-matmul"])
