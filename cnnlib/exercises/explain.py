@@ -110,6 +110,9 @@ def _linear_slip(got: np.ndarray, W, b, x, c) -> str:
     for guess, why in slips:
         if np.allclose(flat, guess):
             return why
+    if np.allclose(np.sort(flat), np.sort(column)):
+        return ("the right numbers in the wrong places: Flatten reads the image channel by channel, row by row "
+                "(numpy's C order), and the weights must go back into the image in that same order.")
     return "differentiate z_c = Σ_i x_i·W[i, c] + b[c] with respect to each x_i."
 
 

@@ -24,6 +24,8 @@ def test_the_weight_column_shaped_like_the_image_is_right():
     (lambda W, b, x, c: W[c], "shape"),
     (lambda W, b, x, c: np.zeros_like(x), "differentiate"),
     (lambda W, b, x, c: np.ones_like(x), "the derivative of x_i alone is 1"),  # lesson 13's slip demo
+    (lambda W, b, x, c: W[:, c].reshape(x.shape, order="F"), "the right numbers in the wrong places"),
+    (lambda W, b, x, c: W[:, c].reshape(x.shape[::-1]).T, "the right numbers in the wrong places"),
 ])
 def test_each_slip_is_diagnosed_without_giving_the_answer(fn, words):
     result = check_linear_saliency(fn)
