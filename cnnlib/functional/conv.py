@@ -31,7 +31,7 @@ of ``N`` numbers or more); the product ``(C_out, H_out*W_out*N)`` is copied
 into NCHW one channel at a time (``_batch_first``); the backward pass puts
 ``dout`` in the same order once, for ``dW`` and for ``dcols``, and ``col2im``
 adds rows of ``W_out*N`` numbers (``columns_to_image_batch_last``). All routes
-compute the same numbers.
+compute the same numbers, up to the rounding of sums taken in another order.
 """
 from __future__ import annotations
 
@@ -95,14 +95,17 @@ def conv2d_forward(x, W, b=None, stride=1, padding=0, dilation=1, *, geometry=No
     if has_bias:  # the bias trick: b as a last column meets the row of ones in cols
         W_rows = np.concatenate([W_rows, b[:, None]], axis=1, dtype=np.result_type(W_rows, x))
         # W_rows is now (C_out, C*KH*KW + 1)
+    # The route: W_rows.shape[1] is cols.shape[0], which conv2d_backward reads to take the same one.
     if _per_sample(W_rows.shape[1], H_out * W_out):  # big images: cols' columns in (n, i, j) order
         cols = image_to_columns(pad_nchw(x, geometry.pads), geometry, (H_out, W_out), ones_row=has_bias)
+        # cols: (C*KH*KW [+1], N*H_out*W_out)
         out = np.matmul(W_rows, _per_sample_cols(cols, N, H_out * W_out))  # (N, C_out, H_out*W_out), NCHW already
-        out = out.reshape(N, C_out, H_out, W_out)
+        out = out.reshape(N, C_out, H_out, W_out)  # (N, C_out, H_out, W_out), no copy
     else:  # small images: cols' columns in (i, j, n) order, the batch last (module docstring)
         cols = image_to_columns_batch_last(x, geometry, (H_out, W_out), ones_row=has_bias)
+        # cols: (C*KH*KW [+1], H_out*W_out*N)
         out = W_rows @ cols  # (C_out, H_out*W_out*N)
-        out = out.reshape(C_out, H_out, W_out, N)  # explicit sizes: -1 is ambiguous when N = 0
+        out = out.reshape(C_out, H_out, W_out, N)  # (C_out, H_out, W_out, N); explicit sizes: -1 fails when N = 0
         out = _batch_first(out.transpose(3, 0, 1, 2), out.dtype)  # (N, C_out, H_out, W_out) in NCHW memory
     return out, ConvCache(cols, x.shape, x.dtype, W, has_bias, geometry, (H_out, W_out))
 
@@ -134,7 +137,7 @@ def conv2d_backward(dout, cache, need_dx=True):
 
     W_rows_t = W.reshape(C_out, -1).T  # (C*KH*KW, C_out)
     padded_shape = (N, x_shape[1], *geometry.padded_hw(x_shape[2:]))
-    if _per_sample(cols.shape[0], H_out * W_out):  # cols' columns in (n, i, j) order, as conv2d_forward chose
+    if _per_sample(cols.shape[0], H_out * W_out):  # the route conv2d_forward took: columns in (n, i, j) order
         dout3 = dout.reshape(N, C_out, H_out * W_out)  # no copy
         cols_t = _per_sample_cols(cols, N, H_out * W_out).transpose(0, 2, 1)  # (N, H_out*W_out, C*KH*KW) view
         dW = np.matmul(dout3, cols_t).sum(axis=0)  # sum over samples of dout[n] @ cols[n].T
@@ -165,17 +168,20 @@ def _split_bias(dW, W, has_bias):
     return np.ascontiguousarray(dW.reshape(W.shape), dtype=W.dtype), db  # dW: (C_out, C, KH, KW)
 
 
-def _batch_first(dx, dtype):
-    """Copy ``dx``, an ``(N, C, H, W)`` view of batch-last memory, into a new NCHW array of ``dtype``.
+def _batch_first(view, dtype):
+    """Copy ``view``, an ``(N, C, H, W)`` view of batch-last memory, into a new NCHW array of ``dtype``.
+
+    The forward pass's output (from ``(C_out, H_out, W_out, N)``) and the backward pass's ``dx`` (from
+    ``(C, H_pad, W_pad, N)``, the padding cut off) both come back to NCHW this way.
 
     One channel at a time: numpy's one-shot transposing copy strides through all of memory (a stride
     of ``N*4`` bytes, 512 for a batch of 128, which also maps to few cache sets); one channel's
     ``(H, W, N)`` block stays in cache. On ``(24, 16, 16, 128)`` with the padding cut off the loop
     takes 0.4x the time (1.0 instead of 2.7 ms), on ``(32, 13, 13, 64)`` 0.6x (0.35 instead of 0.6 ms).
     """
-    out = np.empty(dx.shape, dtype=dtype)
-    for c in range(dx.shape[1]):
-        out[:, c] = dx[:, c]  # (N, H, W) <- a (H, W, N) block read transposed
+    out = np.empty(view.shape, dtype=dtype)
+    for c in range(view.shape[1]):
+        out[:, c] = view[:, c]  # (N, H, W) <- a (H, W, N) block read transposed
     return out
 
 

@@ -12,6 +12,8 @@ Layout used throughout cnnlib:
 * Rows run over ``(c, kh, kw)`` in C order, the same order as
   ``W[f].ravel()``, so ``W.reshape(C_out, C*KH*KW) @ cols`` lines up.
 * Columns run over ``(n, i, j)`` in C order: sample, output row, output column.
+  The ``*_batch_last`` functions use ``(i, j, n)`` order instead, the batch last:
+  ``conv2d_forward`` builds its columns that way for small images (``conv.py``'s speed note).
 
 ``col2im`` goes back: it adds every column onto the window it came from.
 Where windows overlap the contributions *add up* (this is exactly the
@@ -79,8 +81,8 @@ def image_to_columns_batch_last(x: np.ndarray, geometry: Geometry2D, out_hw, one
     """``im2col`` with the columns in ``(i, j, n)`` order, the batch last (what ``conv2d_forward`` uses for small images).
 
     The same windows as ``image_to_columns``, in another column order. ``x`` is padded into ``(C, H, W, N)``
-    memory first (``pad_batch_last``), so every run the copy reads is ``W_out * N`` neighbouring numbers (all
-    ``N`` when the stride is not 1), not ``W_out``: numpy pays a fixed cost per run, and a 4-number run is
+    memory first (``pad_batch_last``), so every run the copy reads is ``W_out * N`` neighbouring numbers (only
+    ``N`` when the width stride is more than 1), not ``W_out``: numpy pays a fixed cost per run, and a 4-number run is
     mostly that cost. Takes the input unpadded (the padding is part of that one copy).
 
     Shape:
@@ -88,14 +90,15 @@ def image_to_columns_batch_last(x: np.ndarray, geometry: Geometry2D, out_hw, one
     """
     x_batch_last = pad_batch_last(x, geometry.pads)  # (C, H_pad, W_pad, N)
     (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
-    C, N, (H_out, W_out) = x.shape[1], x.shape[0], out_hw
+    (N, C), (H_out, W_out) = x.shape[:2], out_hw
     sC, sH, sW, sN = x_batch_last.strides
     windows = as_strided(x_batch_last, shape=(C, KH, KW, H_out, W_out, N),
                          strides=(sC, sH * dh, sW * dw, sH * sh, sW * sw, sN), writeable=False)
-    cols = np.empty((C * KH * KW + ones_row, H_out * W_out * N), dtype=x.dtype)
-    cols[: C * KH * KW].reshape(windows.shape)[...] = windows  # the copy, into (C, KH, KW, H_out, W_out, N) rows
+    rows = C * KH * KW
+    cols = np.empty((rows + 1 if ones_row else rows, H_out * W_out * N), dtype=x.dtype)
+    cols[:rows].reshape(windows.shape)[...] = windows  # the copy, into (C, KH, KW, H_out, W_out, N) rows
     if ones_row:
-        cols[-1] = 1
+        cols[-1] = 1  # the bias trick's row of ones
     return cols
 
 

@@ -63,8 +63,8 @@ def pad_nchw(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
 def pad_batch_last(x: np.ndarray, pads) -> np.ndarray:
     """``pad_nchw(x, pads)`` with zeros, laid out batch last: ``(C, H_pad, W_pad, N)`` memory.
 
-    What the batch-last ``im2col`` reads (``image_to_columns_batch_last``): there each window row is a run of
-    ``N`` neighbouring numbers instead of ``KW``.
+    What the batch-last ``im2col`` reads (``image_to_columns_batch_last``): its copy then reads runs of
+    ``W_out * N`` neighbouring numbers (``N`` when the width stride is more than 1) instead of ``W_out``.
 
     Shape:
         ``(N, C, H, W)`` in, ``(C, H + top + bottom, W + left + right, N)`` out (always a new array).

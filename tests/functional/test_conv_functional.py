@@ -410,6 +410,28 @@ def test_batch_last_route_with_padding_matches_the_loops(padding, stride, dtype)
     np.testing.assert_allclose(dW, dW_n, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("N, dtype, dilation", [(3, np.float64, 2), (3, np.float16, 1), (0, np.float32, 1)],
+                         ids=["bias-dilation", "float16", "empty-batch"])
+def test_batch_last_route_with_bias_dilation_float16_and_no_samples(N, dtype, dilation):
+    from cnnlib.functional.conv import _per_sample
+
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((N, 6, 6, 6)).astype(dtype)
+    W, b = rng.standard_normal((4, 6, 3, 3)).astype(dtype), rng.standard_normal(4).astype(dtype)
+    out, cache = conv2d_forward(x, W, b, padding=1, dilation=dilation)
+    assert not _per_sample(cache.cols.shape[0], out.shape[2] * out.shape[3])  # the batch-last route
+    wide = np.float64  # the loops in float64, the reference for every dtype
+    out_n, cache_n = conv2d_forward_naive(x.astype(wide), W.astype(wide), b.astype(wide), padding=1,
+                                          dilation=dilation)
+    dout = rng.standard_normal(out.shape).astype(dtype)
+    tol = 2e-2 if dtype == np.float16 else 1e-10
+    assert out.dtype == dtype and out.flags.c_contiguous and out.shape == out_n.shape
+    np.testing.assert_allclose(out, out_n, rtol=tol, atol=tol)
+    for got, want in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout.astype(wide), cache_n)):
+        assert got.dtype == dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * (1 + np.abs(want).max(initial=0)))
+
+
 def test_batch_first_copies_a_batch_last_view_into_nchw():
     from cnnlib.functional.conv import _batch_first
 
