@@ -6,8 +6,10 @@ minutes and must not run with the lesson. A renamed argument would break them si
 as written, after the lesson's own import cell, on a few hundred synthetic images instead of Fashion-MNIST (a
 fake ``load_fashion_mnist``), so it takes seconds and needs no data.
 
-Every other ```python fence in a lesson must be listed in ``QUOTED`` below: code a lesson quotes from the
-seeds (TensorFlow, or a loop with ``...`` in it), which is not cnnlib code and is not meant to run.
+Lesson 09 shows ``python -m cnnlib.train`` commands in a plain fence: each is parsed by the command's own
+parser, so a renamed or dropped flag fails here. Every other fence in a lesson must be listed in ``QUOTED``
+below: code a lesson quotes from the seeds (TensorFlow, or a loop with ``...`` in it), which is not cnnlib code
+and is not meant to run.
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ import numpy as np
 import pytest
 
 from cnnlib import Sequential
+from cnnlib.train import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-FENCE = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
+FENCE = re.compile(r"^```(python|)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)  # (language, code)
 # (lesson, first line of the fence): quotes of the seed documents, not runnable cnnlib code
 QUOTED = {
     ("08_training_by_hand.ipynb", "for epoch in range(epochs):"),
@@ -34,6 +37,7 @@ RUNNABLE = {
     ("13_what_the_network_sees.ipynb", "from cnnlib.callbacks import CosineLR"),
     ("13_what_the_network_sees.ipynb", "from cnnlib.augment import RandomAugment"),
 }
+COMMANDS = {("09_training.ipynb", "python -m cnnlib.train --dataset fashion-mnist --epochs 10")}
 SIZES = {"train": 256, "test": 96}  # two batches of 128 per epoch; 10 epochs take seconds
 
 
@@ -43,8 +47,10 @@ def _cells(lesson: Path, kind: str) -> list[str]:
     return ["".join(c["source"]) for c in cells if c["cell_type"] == kind]
 
 
-def _fences(lesson: Path) -> list[str]:
-    return [m.group(1) for source in _cells(lesson, "markdown") for m in FENCE.finditer(source)]
+def _fences(lesson: Path, language: str = "python") -> list[str]:
+    """The code of every fence in a lesson's markdown with that language (``""``: a plain fence)."""
+    return [m.group(2) for source in _cells(lesson, "markdown") for m in FENCE.finditer(source)
+            if m.group(1) == language]
 
 
 def _first_line(code: str) -> str:
@@ -62,14 +68,15 @@ def _fake_fashion_mnist(calls: list):
     return load
 
 
-def test_every_python_fence_is_either_run_here_or_a_quote():
-    found = {(lesson.name, _first_line(code)) for lesson in LESSONS for code in _fences(lesson)}
-    unknown = found - QUOTED - RUNNABLE
+def test_every_fence_is_either_checked_here_or_a_quote():
+    found = {(lesson.name, _first_line(code)) for lesson in LESSONS
+             for language in ("python", "") for code in _fences(lesson, language)}
+    unknown = found - QUOTED - RUNNABLE - COMMANDS
     assert not unknown, (
-        f"a lesson shows code in a ```python fence that no test runs: {sorted(unknown)}. Expected each fence in "
-        f"RUNNABLE (run by this file) or QUOTED (a seed's code). Hint: add it to RUNNABLE and to "
-        f"test_lesson13_recipes_run_as_written's namespace if students are meant to paste it.")
-    missing = (QUOTED | RUNNABLE) - found
+        f"a lesson shows code in a fence that no test checks: {sorted(unknown)}. Expected each fence in "
+        f"RUNNABLE or COMMANDS (checked by this file) or QUOTED (a seed's code). Hint: if students are meant to "
+        f"paste it, add it to RUNNABLE and run it in a test here like lesson 13's recipes.")
+    missing = (QUOTED | RUNNABLE | COMMANDS) - found
     assert not missing, f"these fences are listed here but no longer in the lessons: {sorted(missing)}"
 
 
@@ -103,3 +110,16 @@ def test_lesson13_recipes_run_as_written(tmp_path, monkeypatch):
     assert printed, f"the recipe printed {out.getvalue()!r}, expected one line 'flip-averaged test accuracy: 0.xxxx'"
     assert float(printed.group(1)) == pytest.approx(np.mean(ns["p"].argmax(axis=1) == ns["y_test"]), abs=5e-5)
 
+
+
+def test_lesson09_train_commands_parse():
+    commands = [c for c in _fences(ROOT / "notebooks" / "09_training.ipynb", "")
+                if _first_line(c).startswith("python -m cnnlib.train")]
+    assert len(commands) == 1, f"lesson 09 has {len(commands)} plain fences of cnnlib.train commands, expected 1"
+    lines = commands[0].replace("\\\n", " ").splitlines()  # join the continued line
+    assert len(lines) == 2, f"expected lesson 09's two commands, got {lines}"
+    for line in lines:
+        argv = line.split()[3:]  # after "python -m cnnlib.train"
+        args = build_parser().parse_args(argv)  # argparse exits (SystemExit) on an unknown or malformed flag
+        assert args.dataset == "fashion-mnist" and args.epochs == 10, f"{line!r} parsed as {args}"
+    assert build_parser().parse_args(lines[1].split()[3:]).save == "bn.npz"  # the file the lesson loads next
