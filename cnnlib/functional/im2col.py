@@ -21,6 +21,7 @@ gradient of im2col).
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -67,18 +68,11 @@ def image_to_columns(x_padded: np.ndarray, geometry: Geometry2D, out_hw, ones_ro
     last column of the weights, the one matmul then adds the bias too (the "bias trick").
     """
     windows = window_view(x_padded, geometry, out_hw)  # (N, C, H_out, W_out, KH, KW)
-    N, C, H_out, W_out, KH, KW = windows.shape
-    windows = windows.transpose(1, 4, 5, 0, 2, 3)  # (C, KH, KW, N, H_out, W_out), still a view
-    if not ones_row:
-        return windows.reshape(C * KH * KW, N * H_out * W_out)  # the one copy
-    cols = np.empty((C * KH * KW + 1, N * H_out * W_out), dtype=x_padded.dtype)
-    cols[:-1].reshape(windows.shape)[...] = windows  # the one copy, into (C, KH, KW, N, H_out, W_out) rows
-    cols[-1] = 1
-    return cols
+    return _copy_to_columns(windows.transpose(1, 4, 5, 0, 2, 3), ones_row)  # from (C, KH, KW, N, H_out, W_out)
 
 
 def image_to_columns_batch_last(x: np.ndarray, geometry: Geometry2D, out_hw, ones_row: bool = False) -> np.ndarray:
-    """``im2col`` with the columns in ``(i, j, n)`` order, the batch last (what ``conv2d_forward`` uses for small images).
+    """``im2col`` with the columns in ``(i, j, n)`` order, the batch last (``conv2d_forward``'s for small images).
 
     The same windows as ``image_to_columns``, in another column order. ``x`` is padded into ``(C, H, W, N)``
     memory first (``pad_batch_last``), so every run the copy reads is ``W_out * N`` neighbouring numbers (only
@@ -88,17 +82,21 @@ def image_to_columns_batch_last(x: np.ndarray, geometry: Geometry2D, out_hw, one
     Shape:
         ``x`` is ``(N, C, H, W)``; returns ``(C*KH*KW [+1], H_out*W_out*N)``.
     """
-    x_batch_last = pad_batch_last(x, geometry.pads)  # (C, H_pad, W_pad, N)
-    (KH, KW), (sh, sw), (dh, dw) = geometry.kernel_size, geometry.stride, geometry.dilation
-    (N, C), (H_out, W_out) = x.shape[:2], out_hw
-    sC, sH, sW, sN = x_batch_last.strides
-    windows = as_strided(x_batch_last, shape=(C, KH, KW, H_out, W_out, N),
-                         strides=(sC, sH * dh, sW * dw, sH * sh, sW * sw, sN), writeable=False)
-    rows = C * KH * KW
-    cols = np.empty((rows + 1 if ones_row else rows, H_out * W_out * N), dtype=x.dtype)
-    cols[:rows].reshape(windows.shape)[...] = windows  # the copy, into (C, KH, KW, H_out, W_out, N) rows
+    x_padded = pad_batch_last(x, geometry.pads).transpose(3, 0, 1, 2)  # (N, C, H_pad, W_pad) view, batch-last memory
+    windows = window_view(x_padded, geometry, out_hw)  # (N, C, H_out, W_out, KH, KW)
+    return _copy_to_columns(windows.transpose(1, 4, 5, 2, 3, 0), ones_row)  # from (C, KH, KW, H_out, W_out, N)
+
+
+def _copy_to_columns(windows: np.ndarray, ones_row: bool) -> np.ndarray:
+    """The one copy of ``im2col``: a ``(C, KH, KW, a, b, c)`` view of windows into ``(C*KH*KW [+1], a*b*c)`` rows.
+
+    ``ones_row=True`` appends the bias trick's row of ones.
+    """
+    rows, columns = math.prod(windows.shape[:3]), math.prod(windows.shape[3:])  # C*KH*KW, a*b*c
+    cols = np.empty((rows + ones_row, columns), dtype=windows.dtype)
+    cols[:rows].reshape(windows.shape)[...] = windows  # the copy, into (C, KH, KW, a, b, c) rows
     if ones_row:
-        cols[-1] = 1  # the bias trick's row of ones
+        cols[-1] = 1
     return cols
 
 
